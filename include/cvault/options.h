@@ -1,0 +1,75 @@
+// cvault::Options: how to open or create a vault. A plain struct; every field
+// has a default. Move-only (it may hold a passphrase or raw root key).
+#ifndef CVAULT_OPTIONS_H_
+#define CVAULT_OPTIONS_H_
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <variant>
+
+#include "cvault/clock.h"
+#include "cvault/secret_bytes.h"
+
+namespace spdlog {
+class logger;
+}
+
+namespace cvault {
+
+// Where the root key that seals the keyring comes from.
+struct Passphrase {
+  SecretBytes text;  // stretched with Argon2id
+};
+struct KeyFile {
+  std::filesystem::path path;  // 32 raw bytes or 64 hex digits; mode 0600
+};
+struct RawRootKey {
+  SecretBytes key;  // exactly 32 bytes
+};
+using RootKeySource = std::variant<std::monostate, Passphrase, KeyFile, RawRootKey>;
+
+// Argon2id cost for a passphrase-sealed keyring, chosen at creation and
+// recorded in the keyring file.
+enum class PassphraseCost {
+  kModerate,     // crypto_pwhash MODERATE (256 MiB, ~0.4-1 s): the default
+  kInteractive,  // crypto_pwhash INTERACTIVE (64 MiB)
+  kTestingOnly,  // crypto_pwhash MIN: fast and weak, for tests only
+};
+
+// When an audit entry counts as durable before the call that made it returns.
+enum class Durability {
+  kFull,    // SQLite synchronous=FULL: survives power loss (fsync per commit)
+  kNormal,  // synchronous=NORMAL in WAL: survives a crash of the process
+};
+
+struct Options {
+  // Folder holding vault.db (data and audit log) and keystore.db (wrapped
+  // data keys). Created by Vault::Create.
+  std::filesystem::path vault_dir = "vault";
+  // Folder holding keyring.cvk, the sealed keyring. Must not be readable by
+  // group or others.
+  std::filesystem::path keys_dir = "keys";
+  // Required: what unseals (or, for Create, seals) the keyring.
+  RootKeySource root_key;
+  // Argon2id cost when Create seals a keyring with a passphrase.
+  PassphraseCost passphrase_cost = PassphraseCost::kModerate;
+  // Create marks the keyring "development only"; opening one logs a warning.
+  bool development_keyring = false;
+  // Time source; the system UTC clock when null.
+  std::shared_ptr<Clock> clock;
+  // Operational log; discarded when null. Never receives field values, keys
+  // or passphrases.
+  std::shared_ptr<spdlog::logger> logger;
+  // A signed audit checkpoint is written every this many entries, and when
+  // the vault closes.
+  std::uint64_t checkpoint_every = 1000;
+  Durability durability = Durability::kFull;
+  // Database page cache per connection, in KiB.
+  std::uint32_t cache_kib = 8192;
+};
+
+}  // namespace cvault
+
+#endif  // CVAULT_OPTIONS_H_

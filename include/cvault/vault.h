@@ -1,0 +1,134 @@
+// cvault::Vault: the library's entry point. Open one per process and share it;
+// it is thread-safe. Every call takes an AccessContext, is decided by the
+// access policy, and is audited whether it is allowed or denied.
+//
+//   cvault::Options options;
+//   options.vault_dir = "/var/lib/shop/vault";
+//   options.keys_dir = "/etc/shop/keys";
+//   options.root_key = cvault::KeyFile{"/etc/shop/keys/root.key"};
+//   auto vault = cvault::Vault::Open(std::move(options));
+//   if (!vault) { /* vault.error().ToString() */ }
+//   cvault::AccessContext ctx{"support-7", "support-agent", "support",
+//                             "ticket follow-up", ""};
+//   auto id = (*vault)->customers().FindByEmail(ctx, "ada@example.com");
+//
+// Vault is neither copyable nor movable; hold it by the unique_ptr it comes
+// in. Customers and AuditLog are views into it, valid while it lives.
+#ifndef CVAULT_VAULT_H_
+#define CVAULT_VAULT_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "cvault/access.h"
+#include "cvault/audit.h"
+#include "cvault/customer.h"
+#include "cvault/options.h"
+#include "cvault/status.h"
+
+namespace cvault {
+
+namespace internal {
+class VaultCore;
+}
+
+// Customer identities: create, read, look up, rectify. Thread-safe.
+class Customers {
+ public:
+  // Validates every field (errors name the field, never its value), refuses
+  // anything that looks like a payment card number, and stores nothing when
+  // a field is rejected. Emails are unique within a vault.
+  [[nodiscard]] StatusOr<CustomerId> Create(const AccessContext& ctx,
+                                            const NewCustomer& customer);
+
+  // Returns the requested fields (all when `fields` is empty) that the policy
+  // lets this context see, masked where it says so; the others are listed as
+  // withheld. Denied outright when the purpose may see none of them.
+  [[nodiscard]] StatusOr<CustomerRecord> Get(
+      const AccessContext& ctx, const CustomerId& id,
+      std::span<const CustomerField> fields = {});
+
+  // Exact-match lookups through blind indexes (email: trimmed, lower-cased;
+  // phone: E.164). NotFound when nobody matches.
+  [[nodiscard]] StatusOr<CustomerId> FindByEmail(const AccessContext& ctx,
+                                                 std::string_view email);
+  [[nodiscard]] StatusOr<std::vector<CustomerId>> FindByPhone(
+      const AccessContext& ctx, std::string_view phone);
+
+  // Rectification: validates like Create; all or nothing.
+  [[nodiscard]] Status Update(const AccessContext& ctx, const CustomerId& id,
+                              const CustomerUpdate& update);
+
+  // Customer ids in creation order, after `after` (exclusive), at most
+  // `limit` of them.
+  [[nodiscard]] StatusOr<std::vector<CustomerId>> ListIds(
+      const AccessContext& ctx, std::optional<CustomerId> after = std::nullopt,
+      std::size_t limit = 1000);
+
+ private:
+  friend class Vault;
+  explicit Customers(internal::VaultCore& core) : core_(core) {}
+  internal::VaultCore& core_;
+};
+
+// The audit log: read it, verify it, export checkpoints. Thread-safe.
+class AuditLog {
+ public:
+  // Walks the whole chain and every stored checkpoint. With `trusted`, also
+  // checks that the log still contains that checkpoint's entry with the same
+  // hash (detects truncation and forks). A broken log is reported in the
+  // result (ok == false, first bad sequence); the Status is for access and
+  // I/O failures.
+  [[nodiscard]] StatusOr<AuditVerifyReport> Verify(
+      const AccessContext& ctx,
+      const std::optional<AuditCheckpoint>& trusted = std::nullopt);
+
+  // The last `count` entries, oldest first.
+  [[nodiscard]] StatusOr<std::vector<AuditEntry>> Tail(const AccessContext& ctx,
+                                                       std::size_t count);
+
+  // Signs a checkpoint at the current head (if the head moved since the last
+  // one) and returns the latest checkpoint.
+  [[nodiscard]] StatusOr<AuditCheckpoint> Checkpoint(const AccessContext& ctx);
+
+ private:
+  friend class Vault;
+  explicit AuditLog(internal::VaultCore& core) : core_(core) {}
+  internal::VaultCore& core_;
+};
+
+class Vault {
+ public:
+  // Creates a new vault: the keyring (sealed by options.root_key), both
+  // databases, and the first audit entry. Fails with AlreadyExists if a
+  // keyring or vault database is already there.
+  [[nodiscard]] static StatusOr<std::unique_ptr<Vault>> Create(Options options);
+  // Opens an existing vault. A wrong passphrase or key file is a KeyFailure;
+  // a damaged file is an Integrity error.
+  [[nodiscard]] static StatusOr<std::unique_ptr<Vault>> Open(Options options);
+
+  Vault(const Vault&) = delete;
+  Vault& operator=(const Vault&) = delete;
+  // Writes a closing checkpoint (errors are logged) and closes the databases.
+  ~Vault();
+
+  Customers& customers() { return customers_; }
+  AuditLog& audit() { return audit_; }
+
+  // Writes the closing checkpoint and closes; later calls fail.
+  [[nodiscard]] Status Close();
+
+ private:
+  explicit Vault(std::unique_ptr<internal::VaultCore> core);
+  std::unique_ptr<internal::VaultCore> core_;
+  Customers customers_;
+  AuditLog audit_;
+};
+
+}  // namespace cvault
+
+#endif  // CVAULT_VAULT_H_

@@ -1,0 +1,1 @@
+// Placeholder until the audit layer lands; replaced by real sources.

@@ -1,0 +1,80 @@
+#include "cvault/secret_bytes.h"
+
+#include <sodium.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <utility>
+
+#include "crypto/sodium_init.h"
+
+namespace cvault {
+namespace {
+
+std::uint8_t* AllocateOrAbort(std::size_t size) {
+  crypto::EnsureSodiumInitialized();
+  // sodium_malloc(0) is allowed but returns a guard-paged region; keep the
+  // empty buffer as nullptr instead.
+  if (size == 0) return nullptr;
+  void* p = sodium_malloc(size);
+  if (p == nullptr) std::abort();  // as operator new would, without throwing
+  sodium_memzero(p, size);
+  return static_cast<std::uint8_t*>(p);
+}
+
+}  // namespace
+
+SecretBytes::SecretBytes(std::size_t size)
+    : data_(AllocateOrAbort(size)), size_(size), capacity_(size) {}
+
+SecretBytes SecretBytes::CopyFrom(std::span<const std::uint8_t> bytes) {
+  SecretBytes out(bytes.size());
+  if (!bytes.empty()) std::memcpy(out.data_, bytes.data(), bytes.size());
+  return out;
+}
+
+SecretBytes SecretBytes::CopyFrom(std::string_view text) {
+  return CopyFrom(std::span<const std::uint8_t>(
+      reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
+}
+
+SecretBytes SecretBytes::Random(std::size_t size) {
+  SecretBytes out(size);
+  if (size != 0) randombytes_buf(out.data_, size);
+  return out;
+}
+
+SecretBytes::SecretBytes(SecretBytes&& other) noexcept
+    : data_(std::exchange(other.data_, nullptr)),
+      size_(std::exchange(other.size_, 0)),
+      capacity_(std::exchange(other.capacity_, 0)) {}
+
+SecretBytes& SecretBytes::operator=(SecretBytes&& other) noexcept {
+  if (this != &other) {
+    if (data_ != nullptr) sodium_free(data_);  // sodium_free zeroes first
+    data_ = std::exchange(other.data_, nullptr);
+    size_ = std::exchange(other.size_, 0);
+    capacity_ = std::exchange(other.capacity_, 0);
+  }
+  return *this;
+}
+
+SecretBytes::~SecretBytes() {
+  if (data_ != nullptr) sodium_free(data_);
+}
+
+SecretBytes SecretBytes::Clone() const { return CopyFrom(Reveal()); }
+
+void SecretBytes::Truncate(std::size_t n) {
+  if (n >= size_) return;
+  sodium_memzero(data_ + n, size_ - n);
+  size_ = n;
+}
+
+bool SecretBytes::operator==(const SecretBytes& other) const {
+  if (size_ != other.size_) return false;
+  if (size_ == 0) return true;
+  return sodium_memcmp(data_, other.data_, size_) == 0;
+}
+
+}  // namespace cvault

@@ -1,0 +1,1 @@
+// Placeholder until the domain layer lands; replaced by real sources.

@@ -1,0 +1,1 @@
+// Placeholder until the keys layer lands; replaced by real sources.

@@ -1,0 +1,1 @@
+// Placeholder until the policy layer lands; replaced by real sources.

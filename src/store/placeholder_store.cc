@@ -1,0 +1,1 @@
+// Placeholder until the store layer lands; replaced by real sources.

@@ -1,0 +1,145 @@
+// The storage interface. A store moves opaque bytes: it knows the schema's
+// shape (customers, audit entries, checkpoints, wrapped data keys) but
+// nothing of cryptography or policy. The SQLCipher implementation lives in
+// store/sqlcipher/; a PostgreSQL one can follow without touching domain code.
+//
+// A store is used by one thread at a time (the vault serialises access);
+// transactions are not thread-safe. A transaction that is destroyed without
+// Commit() rolls back.
+#ifndef CVAULT_STORE_STORE_H_
+#define CVAULT_STORE_STORE_H_
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cvault/status.h"
+
+namespace cvault::store {
+
+using Bytes = std::vector<std::uint8_t>;
+
+// Number of encrypted columns in a customer row, in CustomerField order:
+// full_name, email, phone, postal_address, country, language, external_ref.
+inline constexpr std::size_t kCustomerFieldCount = 7;
+
+struct CustomerRow {
+  std::string id;
+  std::int64_t created_at_us = 0;
+  std::int64_t updated_at_us = 0;
+  bool restricted = false;
+  std::array<std::optional<Bytes>, kCustomerFieldCount> fields;  // ciphertext
+  std::optional<Bytes> email_index;  // blind index, unique when set
+  std::optional<Bytes> phone_index;  // blind index
+};
+
+struct AuditRow {
+  std::uint64_t sequence = 0;
+  std::int64_t time_us = 0;
+  std::string principal_id;
+  std::string role;
+  std::string action;
+  std::string purpose;
+  std::string subject;
+  std::string fields_requested;  // comma-separated field names
+  std::string fields_returned;   // comma-separated field names
+  std::string decision;
+  std::string reason_code;
+  std::string request_id;
+  Bytes previous_hash;
+  Bytes entry_hash;
+};
+
+struct CheckpointRow {
+  std::uint64_t sequence = 0;
+  std::int64_t time_us = 0;
+  Bytes head_hash;
+  Bytes signature;
+  Bytes public_key;
+};
+
+class VaultTransaction {
+ public:
+  virtual ~VaultTransaction() = default;
+
+  // AlreadyExists when the id or the email index is taken.
+  [[nodiscard]] virtual Status InsertCustomer(const CustomerRow& row) = 0;
+  // Replaces fields, indexes, restricted flag and updated_at of row.id.
+  // NotFound if absent; AlreadyExists if the new email index is taken.
+  [[nodiscard]] virtual Status UpdateCustomer(const CustomerRow& row) = 0;
+  [[nodiscard]] virtual StatusOr<std::optional<CustomerRow>> GetCustomer(
+      std::string_view id) = 0;
+  [[nodiscard]] virtual StatusOr<std::vector<std::string>> FindByEmailIndex(
+      std::span<const std::uint8_t> index) = 0;
+  [[nodiscard]] virtual StatusOr<std::vector<std::string>> FindByPhoneIndex(
+      std::span<const std::uint8_t> index) = 0;
+  // Ids in insertion order, strictly after `after` when given.
+  [[nodiscard]] virtual StatusOr<std::vector<std::string>> ListCustomerIds(
+      std::optional<std::string_view> after, std::size_t limit) = 0;
+
+  // REQUIRES: row.sequence is one past the last entry's.
+  [[nodiscard]] virtual Status AppendAudit(const AuditRow& row) = 0;
+  [[nodiscard]] virtual StatusOr<std::optional<AuditRow>> LastAudit() = 0;
+  // Entries with sequence >= from, in order, at most `limit`.
+  [[nodiscard]] virtual StatusOr<std::vector<AuditRow>> ReadAudit(
+      std::uint64_t from, std::size_t limit) = 0;
+  [[nodiscard]] virtual Status InsertCheckpoint(const CheckpointRow& row) = 0;
+  [[nodiscard]] virtual StatusOr<std::vector<CheckpointRow>> ListCheckpoints() = 0;
+
+  // Small key/value settings (schema facts, vault id).
+  [[nodiscard]] virtual StatusOr<std::optional<std::string>> GetMeta(
+      std::string_view key) = 0;
+  [[nodiscard]] virtual Status SetMeta(std::string_view key,
+                                       std::string_view value) = 0;
+
+  [[nodiscard]] virtual Status Commit() = 0;
+};
+
+class VaultStore {
+ public:
+  virtual ~VaultStore() = default;
+  // `write` transactions take the write lock at once (BEGIN IMMEDIATE).
+  [[nodiscard]] virtual StatusOr<std::unique_ptr<VaultTransaction>> Begin(
+      bool write) = 0;
+};
+
+struct DataKeyRow {
+  std::string customer_id;
+  int retention_class = 0;
+  std::uint32_t kek_version = 0;
+  Bytes wrapped;  // the data key sealed under KEK `kek_version`
+  std::int64_t created_at_us = 0;
+};
+
+class KeyTransaction {
+ public:
+  virtual ~KeyTransaction() = default;
+  // AlreadyExists if (customer_id, retention_class) has a key.
+  [[nodiscard]] virtual Status InsertDataKey(const DataKeyRow& row) = 0;
+  [[nodiscard]] virtual StatusOr<std::optional<DataKeyRow>> GetDataKey(
+      std::string_view customer_id, int retention_class) = 0;
+  // Replaces wrapped + kek_version (rewrapping under a new KEK).
+  [[nodiscard]] virtual Status UpdateDataKey(const DataKeyRow& row) = 0;
+  // Deletes every key of the customer (crypto-shredding); returns how many.
+  [[nodiscard]] virtual StatusOr<std::size_t> DeleteDataKeys(
+      std::string_view customer_id) = 0;
+  [[nodiscard]] virtual StatusOr<std::vector<std::string>> ListKeyedCustomerIds(
+      std::optional<std::string_view> after, std::size_t limit) = 0;
+  [[nodiscard]] virtual Status Commit() = 0;
+};
+
+class KeyStore {
+ public:
+  virtual ~KeyStore() = default;
+  [[nodiscard]] virtual StatusOr<std::unique_ptr<KeyTransaction>> Begin(
+      bool write) = 0;
+};
+
+}  // namespace cvault::store
+
+#endif  // CVAULT_STORE_STORE_H_

@@ -1,0 +1,1 @@
+// Placeholder until the vault layer lands; replaced by real sources.

@@ -1,0 +1,20 @@
+# Stages an install of the build tree, then configures, builds and runs the
+# consumer project against it. Any failing step fails the test.
+function(run)
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "step failed (${rc}): ${ARGN}")
+  endif()
+endfunction()
+
+file(REMOVE_RECURSE ${STAGE_DIR} ${CONSUMER_BUILD_DIR})
+run(${CMAKE_COMMAND} --install ${CVAULT_BUILD_DIR} --prefix ${STAGE_DIR})
+set(flags "${CXX_FLAGS}")
+if(SANITIZE)
+  set(flags "${flags} -fsanitize=address,undefined")
+endif()
+run(${CMAKE_COMMAND} -S ${CONSUMER_SOURCE_DIR} -B ${CONSUMER_BUILD_DIR}
+    -DCMAKE_PREFIX_PATH=${STAGE_DIR} -DCMAKE_CXX_COMPILER=${CXX_COMPILER}
+    "-DCMAKE_CXX_FLAGS=${flags}" "-DCMAKE_EXE_LINKER_FLAGS=${flags}")
+run(${CMAKE_COMMAND} --build ${CONSUMER_BUILD_DIR})
+run(${CONSUMER_BUILD_DIR}/consumer ${CONSUMER_BUILD_DIR}/scratch)
