@@ -1,1 +1,0 @@
-// Placeholder until the audit layer lands; replaced by real sources.

@@ -1,1 +1,0 @@
-// Placeholder until the domain layer lands; replaced by real sources.

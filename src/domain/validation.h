@@ -1,0 +1,114 @@
+// Input validation for customer fields: free text, email, phone, country and
+// language tag, plus the payment-card screen every free-text field goes
+// through.
+//
+// Every check returns Status::Ok() or Status::InvalidArgument whose message
+// names the field, says what is wrong and what is expected, and never contains
+// the value or any part of it: values are personal data and messages reach
+// logs and audit entries.
+//
+// Stateless free functions over their arguments; safe to call from any thread.
+#ifndef CVAULT_DOMAIN_VALIDATION_H_
+#define CVAULT_DOMAIN_VALIDATION_H_
+
+#include <cstddef>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "cvault/status.h"
+
+namespace cvault::domain {
+
+// Free text (names, addresses, references, ticket summaries). Accepts `value`
+// when it:
+//  - is at most `max_bytes` bytes long;
+//  - is well-formed UTF-8 (no overlong forms, surrogates or code points past
+//    U+10FFFF);
+//  - holds no NUL and no C0/C1 control character or DEL, except that with
+//    `allow_newlines` it may hold '\n', "\r\n" and '\t' (a lone '\r' is
+//    refused: it rewrites lines on terminals);
+//  - holds at least one character that is not white space or an invisible
+//    space (U+200B, U+FEFF and the Unicode White_Space set);
+//  - contains no payment card number (see ContainsCardNumber).
+[[nodiscard]] Status ValidateText(std::string_view field,
+                                  std::string_view value, std::size_t max_bytes,
+                                  bool allow_newlines);
+
+// A practical RFC 5321 subset: dot-atom local part of 1 to 64 bytes, '@', a
+// domain of LDH labels (1 to 63 bytes, no leading or trailing hyphen) with at
+// least one dot, whose last label is two or more letters or an IDN A-label
+// ("xn--..."). At most 254 bytes, ASCII only. Quoted local parts and address
+// literals are refused. Leading and trailing ASCII white space is tolerated
+// (NormalizeEmail removes it); inner white space is not.
+[[nodiscard]] Status ValidateEmail(std::string_view field,
+                                   std::string_view value);
+
+// E.164 in international form: '+' then 8 to 15 digits, the first non-zero.
+// The separators space, '-', '.', '(' and ')' may appear after the '+';
+// parentheses must balance and not nest. A "(0)" trunk prefix is refused
+// rather than guessed at: dropping it is right for some countries and wrong
+// for others (Italy). Leading and trailing ASCII white space is tolerated.
+[[nodiscard]] Status ValidatePhone(std::string_view field,
+                                   std::string_view value);
+
+// Exactly two upper-case ASCII letters forming an officially assigned
+// ISO 3166-1 alpha-2 code. User-assigned codes (XK, AA, QM..QZ, XA..XZ, ZZ),
+// reserved codes (UK, EU) and lower case are refused; no trimming.
+[[nodiscard]] Status ValidateCountry(std::string_view field,
+                                     std::string_view value);
+
+// A well-formed BCP 47 (RFC 5646) tag of at most 35 characters, compared
+// case-insensitively: language[-extlang]*[-script][-region][-variant]*
+// [-extension]*[-privateuse], a private-use tag ("x-..."), or an irregular
+// grandfathered tag ("i-klingon", "en-GB-oed", ...). Stricter than the ABNF
+// in three ways: the primary language must be 2 or 3 letters (4 to 8 letters
+// is syntax reserved for future registrations, none exist, and it would let
+// "english" through), and a variant or an extension singleton may not repeat
+// (RFC 5646 section 2.2.9).
+[[nodiscard]] Status ValidateLanguageTag(std::string_view field,
+                                         std::string_view value);
+
+// True when `text` contains what looks like a payment card number (PAN).
+//
+// The rule: a digit run is a maximal stretch of ASCII digits in which single
+// spaces or single dashes may sit between digits ("4111 1111-1111 1111");
+// the separators split the run into groups. A candidate is any sequence of
+// whole consecutive groups of a run holding 13 to 19 digits in total and not
+// starting with '0' (no card issuer number starts with 0). The text contains
+// a card number when some candidate passes the Luhn check.
+//
+// Consequences, chosen on purpose:
+//  - a card followed by more digits still counts when a separator sits
+//    between them ("4111 1111 1111 1111 123" with a CVV);
+//  - an unbroken stretch of 20 or more digits never counts, nor does any
+//    candidate containing it, so long references and hashes pass;
+//  - a card glued to other digits without a separator is not found
+//    ("41111111111111112" is one 17-digit group failing Luhn);
+//  - double separators, dots and other characters end a run, so
+//    "ORD-2024-000123" (10 digits) and "4111  1111  1111  1111" pass;
+//  - roughly one in ten unrelated 13-19 digit runs passes Luhn by chance
+//    and is refused: for a vault, a false alarm beats a stored card number.
+//
+// Works on positions only: the text is never copied.
+bool ContainsCardNumber(std::string_view text);
+
+// InvalidArgument naming `field` when ContainsCardNumber(value).
+[[nodiscard]] Status ScreenForCardNumber(std::string_view field,
+                                         std::string_view value);
+
+// Trims ASCII white space and lower-cases ASCII letters of the whole address.
+// Meaningful for values ValidateEmail accepts.
+std::string NormalizeEmail(std::string_view email);
+
+// Trims ASCII white space and removes the separators ValidatePhone allows,
+// giving "+<digits>" for values ValidatePhone accepts.
+std::string NormalizePhone(std::string_view phone);
+
+// The officially assigned ISO 3166-1 alpha-2 codes, sorted (iso3166.cc).
+std::span<const std::string_view> AssignedCountryCodes();
+bool IsAssignedCountryCode(std::string_view code);
+
+}  // namespace cvault::domain
+
+#endif  // CVAULT_DOMAIN_VALIDATION_H_

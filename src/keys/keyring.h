@@ -1,0 +1,94 @@
+// The keyring: the vault's long-lived keys, sealed in one file
+// (<keys_dir>/keyring.cvk) under a root key from a passphrase, key file or
+// raw key (see keys/root_key.h and docs/key-management.md).
+//
+// It holds random, versioned keys: key-encryption keys (KEKs) that wrap the
+// per-customer data keys, the SQLCipher keys of the vault and keystore
+// databases, the blind-index root key, the audit signing seed, plus a vault
+// id, a development flag and the creation time.
+#ifndef CVAULT_KEYS_KEYRING_H_
+#define CVAULT_KEYS_KEYRING_H_
+
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <utility>
+
+#include "cvault/options.h"
+#include "cvault/secret_bytes.h"
+#include "cvault/status.h"
+#include "keys/keyring_contents.h"
+
+namespace cvault::keys {
+
+inline constexpr char kKeyringFileName[] = "keyring.cvk";
+
+// Move-only; immutable after Create/Open except through the named mutators
+// (Reseal). Not thread-safe for mutation; concurrent const access is safe.
+// References returned by the accessors live as long as the Keyring object
+// they came from (not a moved-from one).
+class Keyring {
+ public:
+  // Generates every key, seals them under `root` and writes
+  // <keys_dir>/keyring.cvk (keys_dir is created 0700 if missing).
+  //   AlreadyExists   - a keyring file is already there.
+  //   InvalidArgument - no root key given, or an empty passphrase.
+  //   KeyFailure      - an unusable key file or raw key.
+  [[nodiscard]] static StatusOr<Keyring> Create(const std::filesystem::path& keys_dir,
+                                                const RootKeySource& root,
+                                                PassphraseCost cost, bool development,
+                                                std::int64_t now_us);
+
+  // Reads and unseals <keys_dir>/keyring.cvk.
+  //   NotFound   - no keyring file ("run `cvault init` first").
+  //   KeyFailure - wrong passphrase or key file (or an altered file), a root
+  //                key of the other kind, or a file readable or writable by
+  //                group or others.
+  //   Integrity  - a malformed or truncated file.
+  [[nodiscard]] static StatusOr<Keyring> Open(const std::filesystem::path& keys_dir,
+                                              const RootKeySource& root);
+
+  Keyring(Keyring&&) noexcept = default;
+  Keyring& operator=(Keyring&&) noexcept = default;
+  Keyring(const Keyring&) = delete;
+  Keyring& operator=(const Keyring&) = delete;
+
+  // Seals the same keys under `new_root` (a fresh salt for a passphrase) and
+  // atomically replaces <keys_dir>/keyring.cvk. Nothing else changes: no data
+  // is re-encrypted. Copies of the old file still open with the old root key.
+  // REQUIRES: keys_dir is the directory this keyring was opened from.
+  [[nodiscard]] Status Reseal(const std::filesystem::path& keys_dir,
+                              const RootKeySource& new_root, PassphraseCost cost);
+
+  // SQLCipher keys (32 bytes each).
+  const SecretBytes& vault_db_key() const { return contents_.vault_db_key; }
+  const SecretBytes& keystore_db_key() const { return contents_.keystore_db_key; }
+
+  // The current blind-index root key (32 bytes) and its version.
+  const SecretBytes& blind_index_root() const;
+  std::uint32_t blind_index_version() const { return contents_.blind_index_version; }
+
+  // The current Ed25519 audit signing seed (32 bytes) and its version.
+  const SecretBytes& audit_signing_seed() const;
+  std::uint32_t audit_signing_version() const { return contents_.audit_signing_version; }
+
+  // The KEK new data keys are wrapped under, and any KEK by version
+  // (nullptr if unknown).
+  std::uint32_t primary_kek_version() const { return contents_.primary_kek_version; }
+  const SecretBytes* kek(std::uint32_t version) const;
+
+  // 16 random bytes naming this vault.
+  std::span<const std::uint8_t> vault_id() const { return contents_.vault_id; }
+  // Created for development or a demo (Options::development_keyring).
+  bool development() const { return contents_.development; }
+  std::int64_t created_at_us() const { return contents_.created_at_us; }
+
+ private:
+  explicit Keyring(KeyringContents contents) : contents_(std::move(contents)) {}
+
+  KeyringContents contents_;
+};
+
+}  // namespace cvault::keys
+
+#endif  // CVAULT_KEYS_KEYRING_H_

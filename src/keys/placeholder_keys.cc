@@ -1,1 +1,0 @@
-// Placeholder until the keys layer lands; replaced by real sources.

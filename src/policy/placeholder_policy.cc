@@ -1,1 +1,0 @@
-// Placeholder until the policy layer lands; replaced by real sources.

@@ -1,0 +1,59 @@
+// The access policy: which roles may act for which purposes, and what each
+// purpose may do and see. Deny by default: a role, purpose, action or field
+// group the policy does not name is refused.
+//
+// A Policy is a plain value, built once (the built-in default, or later a
+// policy file) and then only read, so sharing a const Policy between threads
+// is safe.
+#ifndef CVAULT_POLICY_POLICY_H_
+#define CVAULT_POLICY_POLICY_H_
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "cvault/customer.h"
+
+namespace cvault::policy {
+
+enum class Redaction { kNone, kMasked, kPlain };
+enum class LegalBasis { kConsent, kContract, kLegalObligation, kLegitimateInterest };
+
+std::string_view RedactionName(Redaction redaction);
+std::string_view LegalBasisName(LegalBasis basis);
+
+// Actions the vault checks. Kept as strings so the policy file can name them.
+namespace action {
+inline constexpr std::string_view kCustomerCreate = "customer.create";
+inline constexpr std::string_view kCustomerRead = "customer.read";
+inline constexpr std::string_view kCustomerFind = "customer.find";
+inline constexpr std::string_view kCustomerUpdate = "customer.update";
+inline constexpr std::string_view kCustomerList = "customer.list";
+inline constexpr std::string_view kAuditRead = "audit.read";
+inline constexpr std::string_view kAuditVerify = "audit.verify";
+inline constexpr std::string_view kAuditCheckpoint = "audit.checkpoint";
+}  // namespace action
+
+struct PurposeRule {
+  LegalBasis legal_basis = LegalBasis::kContract;
+  // Field groups this purpose may see, and how. Absent means kNone.
+  std::map<FieldGroup, Redaction> field_groups;
+  std::set<std::string, std::less<>> actions;
+};
+
+struct Policy {
+  std::map<std::string, std::set<std::string, std::less<>>, std::less<>> role_purposes;
+  std::map<std::string, PurposeRule, std::less<>> purposes;
+
+  // The built-in default policy (written out in docs/policy.md).
+  static Policy Default();
+
+  const PurposeRule* FindPurpose(std::string_view purpose) const;
+  bool RoleMayUse(std::string_view role, std::string_view purpose) const;
+};
+
+}  // namespace cvault::policy
+
+#endif  // CVAULT_POLICY_POLICY_H_

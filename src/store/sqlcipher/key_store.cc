@@ -1,0 +1,163 @@
+// The keystore database: per-subject data keys, wrapped under a KEK. The
+// store sees only the wrapped bytes.
+#include <limits>
+#include <string>
+#include <utility>
+
+#include "store/sqlcipher/connection.h"
+#include "store/sqlcipher/migrations.h"
+#include "store/sqlcipher/schemas.h"
+#include "store/sqlcipher/sqlcipher_store.h"
+#include "store/sqlcipher/transaction.h"
+
+namespace cvault::store {
+namespace {
+
+using sqlcipher::Connection;
+using sqlcipher::Transaction;
+
+constexpr std::string_view kRole = "keystore database";
+
+class SqlcipherKeyTransaction final : public KeyTransaction {
+ public:
+  SqlcipherKeyTransaction(Connection& connection, Transaction transaction)
+      : connection_(connection), transaction_(std::move(transaction)) {}
+
+  Status InsertDataKey(const DataKeyRow& row) override {
+    CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/true));
+    CVAULT_ASSIGN_OR_RETURN(
+        auto insert, connection_.Prepare(
+                         "INSERT INTO data_keys(customer_id, retention_class, "
+                         "kek_version, wrapped, created_at) "
+                         "VALUES(?1, ?2, ?3, ?4, ?5)"));
+    insert->BindText(1, row.customer_id);
+    insert->BindInt64(2, row.retention_class);
+    insert->BindInt64(3, row.kek_version);
+    insert->BindBlob(4, row.wrapped);
+    insert->BindInt64(5, row.created_at_us);
+    Status inserted = insert->Run("insert a data key");
+    if (inserted.code() == StatusCode::kAlreadyExists) {
+      return Status::AlreadyExists(
+          "the customer already has a data key for retention class " +
+          std::to_string(row.retention_class));
+    }
+    return inserted;
+  }
+
+  StatusOr<std::optional<DataKeyRow>> GetDataKey(std::string_view customer_id,
+                                                 int retention_class) override {
+    CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/false));
+    CVAULT_ASSIGN_OR_RETURN(
+        auto query,
+        connection_.Prepare(
+            "SELECT kek_version, wrapped, created_at FROM data_keys "
+            "WHERE customer_id = ?1 AND retention_class = ?2"));
+    query->BindText(1, customer_id);
+    query->BindInt64(2, retention_class);
+    CVAULT_ASSIGN_OR_RETURN(const bool has_row, query->Step("read a data key"));
+    if (!has_row) return std::optional<DataKeyRow>();
+    DataKeyRow row;
+    row.customer_id = std::string(customer_id);
+    row.retention_class = retention_class;
+    row.kek_version = static_cast<std::uint32_t>(query->ColumnInt64(0));
+    row.wrapped = query->ColumnBlob(1);
+    row.created_at_us = query->ColumnInt64(2);
+    return std::optional<DataKeyRow>(std::move(row));
+  }
+
+  Status UpdateDataKey(const DataKeyRow& row) override {
+    CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/true));
+    CVAULT_ASSIGN_OR_RETURN(
+        auto update, connection_.Prepare(
+                         "UPDATE data_keys SET kek_version = ?1, wrapped = ?2 "
+                         "WHERE customer_id = ?3 AND retention_class = ?4"));
+    update->BindInt64(1, row.kek_version);
+    update->BindBlob(2, row.wrapped);
+    update->BindText(3, row.customer_id);
+    update->BindInt64(4, row.retention_class);
+    CVAULT_RETURN_IF_ERROR(update->Run("rewrap a data key"));
+    if (connection_.changes() == 0) {
+      return Status::NotFound(
+          "no data key for that customer and retention class "
+          "to update");
+    }
+    return Status::Ok();
+  }
+
+  StatusOr<std::size_t> DeleteDataKeys(std::string_view customer_id) override {
+    CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/true));
+    CVAULT_ASSIGN_OR_RETURN(
+        auto erase,
+        connection_.Prepare("DELETE FROM data_keys WHERE customer_id = ?1"));
+    erase->BindText(1, customer_id);
+    CVAULT_RETURN_IF_ERROR(erase->Run("delete data keys"));
+    return static_cast<std::size_t>(connection_.changes());
+  }
+
+  // Ids in ascending order (the primary key's), so paging stays correct when
+  // keys are shredded between pages.
+  StatusOr<std::vector<std::string>> ListKeyedCustomerIds(
+      std::optional<std::string_view> after, std::size_t limit) override {
+    CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/false));
+    constexpr auto kMax = std::numeric_limits<std::int64_t>::max();
+    // Two statements rather than "?1 IS NULL OR ...", which would keep the
+    // planner from seeking in the primary key.
+    CVAULT_ASSIGN_OR_RETURN(
+        auto query,
+        connection_.Prepare(after.has_value()
+                                ? "SELECT DISTINCT customer_id FROM data_keys "
+                                  "WHERE customer_id > ?1 "
+                                  "ORDER BY customer_id LIMIT ?2"
+                                : "SELECT DISTINCT customer_id FROM data_keys "
+                                  "ORDER BY customer_id LIMIT ?2"));
+    if (after.has_value()) query->BindText(1, *after);
+    query->BindInt64(2, limit > static_cast<std::size_t>(kMax)
+                            ? kMax
+                            : static_cast<std::int64_t>(limit));
+    std::vector<std::string> ids;
+    while (true) {
+      CVAULT_ASSIGN_OR_RETURN(const bool has_row,
+                              query->Step("list keyed customers"));
+      if (!has_row) return ids;
+      ids.push_back(query->ColumnText(0));
+    }
+  }
+
+  Status Commit() override { return transaction_.Commit(); }
+
+ private:
+  Connection& connection_;
+  Transaction transaction_;
+};
+
+class SqlcipherKeyStore final : public KeyStore {
+ public:
+  explicit SqlcipherKeyStore(std::unique_ptr<Connection> connection)
+      : connection_(std::move(connection)) {}
+
+  StatusOr<std::unique_ptr<KeyTransaction>> Begin(bool write) override {
+    CVAULT_ASSIGN_OR_RETURN(auto transaction,
+                            Transaction::Begin(*connection_, write));
+    return std::unique_ptr<KeyTransaction>(
+        new SqlcipherKeyTransaction(*connection_, std::move(transaction)));
+  }
+
+ private:
+  std::unique_ptr<Connection> connection_;
+};
+
+}  // namespace
+
+StatusOr<std::unique_ptr<KeyStore>> OpenSqlcipherKeyStore(
+    const std::filesystem::path& file, const SecretBytes& key, bool create,
+    const SqlcipherSettings& settings) {
+  const sqlcipher::SchemaSpec spec{kRole, "keystore",
+                                   sqlcipher::KeyStoreMigrations()};
+  CVAULT_ASSIGN_OR_RETURN(
+      auto connection,
+      sqlcipher::OpenWithSchema(file, key, create, settings, spec));
+  return std::unique_ptr<KeyStore>(
+      new SqlcipherKeyStore(std::move(connection)));
+}
+
+}  // namespace cvault::store

@@ -1,0 +1,19 @@
+// The numbered migrations of the two cvault databases. Append a migration to
+// change a schema; never edit one that has shipped.
+#ifndef CVAULT_STORE_SQLCIPHER_SCHEMAS_H_
+#define CVAULT_STORE_SQLCIPHER_SCHEMAS_H_
+
+#include <span>
+
+#include "store/sqlcipher/migrations.h"
+
+namespace cvault::store::sqlcipher {
+
+// customers, audit_log, audit_checkpoints, meta. Ends at kVaultSchemaVersion.
+std::span<const Migration> VaultMigrations();
+// data_keys, meta. Ends at kKeyStoreSchemaVersion.
+std::span<const Migration> KeyStoreMigrations();
+
+}  // namespace cvault::store::sqlcipher
+
+#endif  // CVAULT_STORE_SQLCIPHER_SCHEMAS_H_

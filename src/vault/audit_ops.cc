@@ -1,0 +1,72 @@
+// The AuditLog operations of VaultCore. Reading and verifying the log are
+// themselves audited.
+#include "audit/chain.h"
+#include "audit/verifier.h"
+#include "vault/vault_core.h"
+
+namespace cvault::internal {
+namespace {
+namespace action = policy::action;
+}  // namespace
+
+StatusOr<AuditVerifyReport> VaultCore::VerifyAudit(
+    const AccessContext& in, const std::optional<AuditCheckpoint>& trusted) {
+  std::lock_guard lock(mu_);
+  CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kAuditVerify));
+  audit::AuditEvent event{std::string(action::kAuditVerify), "", {}, {}, "allow", "ok"};
+  policy::Decision decision =
+      decider_.Decide(ctx, {action::kAuditVerify, policy::FieldUse::kRead, {}, std::nullopt});
+  if (!decision.allowed()) return Error(Deny(ctx, event, decision));
+  CVAULT_ASSIGN_OR_RETURN(
+      auto report, audit::VerifyAuditLog(*vault_store_, audit_->public_key(), trusted));
+  if (!report.ok) {
+    // Do not extend a broken chain; report without appending to it.
+    options_.logger->error("audit log verification failed at entry {}",
+                           report.first_bad_sequence.value_or(0));
+    return report;
+  }
+  CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
+  CVAULT_RETURN_IF_ERROR(CommitWithAudit(*tx, ctx, event));
+  return report;
+}
+
+StatusOr<std::vector<AuditEntry>> VaultCore::TailAudit(const AccessContext& in,
+                                                       std::size_t count) {
+  std::lock_guard lock(mu_);
+  CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kAuditRead));
+  audit::AuditEvent event{std::string(action::kAuditRead), "", {}, {}, "allow", "ok"};
+  policy::Decision decision =
+      decider_.Decide(ctx, {action::kAuditRead, policy::FieldUse::kRead, {}, std::nullopt});
+  if (!decision.allowed()) return Error(Deny(ctx, event, decision));
+  CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
+  std::uint64_t head = audit_->head_sequence();
+  std::uint64_t from = head >= count ? head - count + 1 : 1;
+  CVAULT_ASSIGN_OR_RETURN(auto rows, tx->ReadAudit(from, count));
+  std::vector<AuditEntry> entries;
+  entries.reserve(rows.size());
+  for (const store::AuditRow& row : rows) entries.push_back(audit::ToAuditEntry(row));
+  CVAULT_RETURN_IF_ERROR(CommitWithAudit(*tx, ctx, event));
+  return entries;
+}
+
+StatusOr<AuditCheckpoint> VaultCore::Checkpoint(const AccessContext& in) {
+  std::lock_guard lock(mu_);
+  CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kAuditCheckpoint));
+  audit::AuditEvent event{std::string(action::kAuditCheckpoint), "", {}, {}, "allow",
+                          "ok"};
+  policy::Decision decision = decider_.Decide(
+      ctx, {action::kAuditCheckpoint, policy::FieldUse::kRead, {}, std::nullopt});
+  if (!decision.allowed()) return Error(Deny(ctx, event, decision));
+  // The request is recorded first, so the checkpoint covers it.
+  {
+    CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
+    CVAULT_RETURN_IF_ERROR(CommitWithAudit(*tx, ctx, event));
+  }
+  CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
+  CVAULT_ASSIGN_OR_RETURN(auto row, audit_->WriteCheckpoint(*tx, NowMicros()));
+  CVAULT_RETURN_IF_ERROR(tx->Commit());
+  audit_->CheckpointCommitted(row);
+  return audit::ToAuditCheckpoint(row);
+}
+
+}  // namespace cvault::internal

@@ -1,0 +1,302 @@
+// The Customers operations of VaultCore: decide, act, audit.
+#include <fmt/format.h>
+
+#include "domain/customer_codec.h"
+#include "policy/masking.h"
+#include "vault/vault_core.h"
+
+namespace cvault::internal {
+namespace {
+
+namespace action = policy::action;
+
+std::vector<std::string> Names(std::span<const CustomerField> fields) {
+  std::vector<std::string> out;
+  out.reserve(fields.size());
+  for (CustomerField f : fields) out.emplace_back(FieldName(f));
+  return out;
+}
+
+// The fields a create or update writes.
+std::vector<CustomerField> SetFields(const domain::FieldValues& values) {
+  std::vector<CustomerField> out;
+  for (CustomerField f : kAllCustomerFields) {
+    if (values[static_cast<std::size_t>(f)]) out.push_back(f);
+  }
+  return out;
+}
+
+std::vector<CustomerField> FieldsNamedIn(const NewCustomer& c) {
+  std::vector<CustomerField> out = {CustomerField::kFullName, CustomerField::kEmail};
+  if (c.phone) out.push_back(CustomerField::kPhone);
+  if (c.postal_address) out.push_back(CustomerField::kPostalAddress);
+  if (c.country) out.push_back(CustomerField::kCountry);
+  if (c.language) out.push_back(CustomerField::kLanguage);
+  if (c.external_ref) out.push_back(CustomerField::kExternalRef);
+  return out;
+}
+
+std::vector<CustomerField> FieldsNamedIn(const CustomerUpdate& u) {
+  std::vector<CustomerField> out;
+  if (u.full_name) out.push_back(CustomerField::kFullName);
+  if (u.email) out.push_back(CustomerField::kEmail);
+  if (u.phone) out.push_back(CustomerField::kPhone);
+  if (u.postal_address) out.push_back(CustomerField::kPostalAddress);
+  if (u.country) out.push_back(CustomerField::kCountry);
+  if (u.language) out.push_back(CustomerField::kLanguage);
+  if (u.external_ref) out.push_back(CustomerField::kExternalRef);
+  return out;
+}
+
+Timestamp FromMicros(std::int64_t us) { return Timestamp(std::chrono::microseconds(us)); }
+
+}  // namespace
+
+StatusOr<CustomerId> VaultCore::CreateCustomer(const AccessContext& in,
+                                               const NewCustomer& customer) {
+  std::lock_guard lock(mu_);
+  CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kCustomerCreate));
+  std::vector<CustomerField> named = FieldsNamedIn(customer);
+  audit::AuditEvent event{std::string(action::kCustomerCreate), "", Names(named), {},
+                          "allow", "ok"};
+  policy::Decision decision = decider_.Decide(
+      ctx, {action::kCustomerCreate, policy::FieldUse::kWrite, named, policy::SubjectFacts{}});
+  if (!decision.allowed()) return Error(Deny(ctx, event, decision));
+
+  std::optional<CustomerField> bad_field;
+  auto values = domain::ValidateNewCustomer(customer, &bad_field);
+  if (!values) {
+    event.decision = "deny";
+    event.reason_code = "invalid_input";
+    event.fields_requested = bad_field ? Names(std::span(&*bad_field, 1))
+                                       : std::vector<std::string>{};
+    return Error(AuditFailure(ctx, event, values.error()));
+  }
+
+  // Refuse a taken email before minting a data key for nothing.
+  store::CustomerRow row;
+  row.id = CustomerId::Generate().str();
+  CVAULT_ASSIGN_OR_RETURN(auto email_key, domain::LookupKeyForEmail(customer.email));
+  {
+    CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/false));
+    CVAULT_ASSIGN_OR_RETURN(
+        auto taken,
+        tx->FindByEmailIndex(indexer_->Compute(crypto::IndexedField::kEmail, email_key)));
+    if (!taken.empty()) {
+      tx.reset();
+      event.decision = "deny";
+      event.reason_code = "email_taken";
+      return Error(AuditFailure(
+          ctx, event,
+          Status::AlreadyExists("email: another customer already uses this address")));
+    }
+  }
+
+  CVAULT_ASSIGN_OR_RETURN(const SubjectKeys* keys, NewSubjectKeys(row.id));
+  row.created_at_us = row.updated_at_us = NowMicros();
+  CVAULT_RETURN_IF_ERROR(domain::SealFields(keys->cipher, *indexer_, *values, row));
+  event.subject = keys->pseudonym;
+  event.fields_returned = Names(SetFields(*values));
+  CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
+  Status inserted = tx->InsertCustomer(row);
+  if (!inserted.ok()) {
+    tx.reset();  // roll back; the orphaned key is removed at the next open
+    event.decision = "deny";
+    event.reason_code = inserted.code() == StatusCode::kAlreadyExists ? "email_taken"
+                                                                       : "store_error";
+    event.fields_returned.clear();
+    return Error(AuditFailure(ctx, event, inserted));
+  }
+  CVAULT_RETURN_IF_ERROR(CommitWithAudit(*tx, ctx, event));
+  return CustomerId::Parse(row.id);
+}
+
+StatusOr<CustomerRecord> VaultCore::GetCustomer(const AccessContext& in,
+                                                const CustomerId& id,
+                                                std::span<const CustomerField> fields) {
+  std::lock_guard lock(mu_);
+  CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kCustomerRead));
+  std::vector<CustomerField> requested = domain::ExpandRequestedFields(fields);
+  audit::AuditEvent event{std::string(action::kCustomerRead), "", Names(requested), {},
+                          "allow", "ok"};
+  CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
+  CVAULT_ASSIGN_OR_RETURN(auto row, tx->GetCustomer(id.str()));
+  std::optional<policy::SubjectFacts> facts;
+  const SubjectKeys* keys = nullptr;
+  if (row) {
+    CVAULT_ASSIGN_OR_RETURN(keys, KeysFor(row->id));
+    event.subject = keys->pseudonym;
+    facts = policy::SubjectFacts{row->restricted, policy::ConsentState::kNeverGiven};
+  }
+  // Decided before existence is revealed: a denied caller learns nothing.
+  policy::Decision decision = decider_.Decide(
+      ctx, {action::kCustomerRead, policy::FieldUse::kRead, requested,
+            facts.value_or(policy::SubjectFacts{})});
+  if (!decision.allowed()) {
+    tx.reset();
+    return Error(Deny(ctx, event, decision));
+  }
+  if (!row) {
+    tx.reset();
+    event.decision = "deny";
+    event.reason_code = "not_found";
+    return Error(AuditFailure(ctx, event, Status::NotFound("no customer with that id")));
+  }
+
+  CustomerRecord record;
+  record.id = id;
+  record.restricted = row->restricted;
+  record.created_at = FromMicros(row->created_at_us);
+  record.updated_at = FromMicros(row->updated_at_us);
+  record.withheld = decision.withheld;
+  for (const auto& [field, level] : decision.returned) {
+    auto plain = domain::OpenField(keys->cipher, *row, field);
+    if (!plain) {
+      tx.reset();
+      event.decision = "deny";
+      event.reason_code = "integrity_error";
+      return Error(AuditFailure(ctx, event, plain.error()));
+    }
+    if (!*plain) continue;  // the customer has no value for this field
+    std::string_view text = (*plain)->RevealAsText();
+    if (level == policy::Redaction::kMasked) {
+      record.fields.emplace(field, policy::MaskField(field, text));
+      record.masked.push_back(field);
+    } else {
+      record.fields.emplace(field, std::string(text));
+    }
+    event.fields_returned.emplace_back(FieldName(field));
+  }
+  event.decision = std::string(decision.OutcomeName());
+  event.reason_code = decision.reason_code;
+  CVAULT_RETURN_IF_ERROR(CommitWithAudit(*tx, ctx, event));
+  return record;
+}
+
+StatusOr<std::vector<CustomerId>> VaultCore::FindCustomers(const AccessContext& in,
+                                                           CustomerField by,
+                                                           std::string_view value) {
+  std::lock_guard lock(mu_);
+  CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kCustomerFind));
+  const CustomerField searched[] = {by};
+  audit::AuditEvent event{std::string(action::kCustomerFind), "", Names(searched), {},
+                          "allow", "ok"};
+  policy::Decision decision = decider_.Decide(
+      ctx, {action::kCustomerFind, policy::FieldUse::kRead, searched, std::nullopt});
+  if (!decision.allowed()) return Error(Deny(ctx, event, decision));
+
+  bool by_email = by == CustomerField::kEmail;
+  auto key = by_email ? domain::LookupKeyForEmail(value) : domain::LookupKeyForPhone(value);
+  if (!key) {
+    event.decision = "deny";
+    event.reason_code = "invalid_input";
+    return Error(AuditFailure(ctx, event, key.error()));
+  }
+  crypto::Bytes index = indexer_->Compute(
+      by_email ? crypto::IndexedField::kEmail : crypto::IndexedField::kPhone, *key);
+  CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
+  CVAULT_ASSIGN_OR_RETURN(auto ids, by_email ? tx->FindByEmailIndex(index)
+                                             : tx->FindByPhoneIndex(index));
+  std::vector<CustomerId> found;
+  std::vector<std::string> subjects;
+  for (const std::string& raw : ids) {
+    CVAULT_ASSIGN_OR_RETURN(auto row, tx->GetCustomer(raw));
+    if (!row) continue;
+    CVAULT_ASSIGN_OR_RETURN(const SubjectKeys* keys, KeysFor(raw));
+    policy::Decision d = decider_.Decide(
+        ctx, {action::kCustomerFind, policy::FieldUse::kRead, searched,
+              policy::SubjectFacts{row->restricted, policy::ConsentState::kNeverGiven}});
+    if (!d.allowed()) {
+      event.subject = keys->pseudonym;
+      tx.reset();
+      return Error(Deny(ctx, event, d));
+    }
+    subjects.push_back(keys->pseudonym);
+    CVAULT_ASSIGN_OR_RETURN(auto id, CustomerId::Parse(raw));
+    found.push_back(std::move(id));
+  }
+  event.subject = fmt::format("{}", fmt::join(subjects, ","));
+  if (found.empty()) event.reason_code = "not_found";
+  CVAULT_RETURN_IF_ERROR(CommitWithAudit(*tx, ctx, event));
+  if (found.empty()) return Error(Status::NotFound("no customer matches"));
+  return found;
+}
+
+Status VaultCore::UpdateCustomer(const AccessContext& in, const CustomerId& id,
+                                 const CustomerUpdate& update) {
+  std::lock_guard lock(mu_);
+  CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kCustomerUpdate));
+  std::vector<CustomerField> named = FieldsNamedIn(update);
+  audit::AuditEvent event{std::string(action::kCustomerUpdate), "", Names(named), {},
+                          "allow", "ok"};
+  CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
+  CVAULT_ASSIGN_OR_RETURN(auto row, tx->GetCustomer(id.str()));
+  std::optional<policy::SubjectFacts> facts;
+  const SubjectKeys* keys = nullptr;
+  if (row) {
+    CVAULT_ASSIGN_OR_RETURN(keys, KeysFor(row->id));
+    event.subject = keys->pseudonym;
+    facts = policy::SubjectFacts{row->restricted, policy::ConsentState::kNeverGiven};
+  }
+  policy::Decision decision = decider_.Decide(
+      ctx, {action::kCustomerUpdate, policy::FieldUse::kWrite, named,
+            facts.value_or(policy::SubjectFacts{})});
+  if (!decision.allowed()) {
+    tx.reset();
+    return Deny(ctx, event, decision);
+  }
+  auto fail = [&](std::string reason, Status status) {
+    tx.reset();
+    event.decision = "deny";
+    event.reason_code = std::move(reason);
+    return AuditFailure(ctx, event, std::move(status));
+  };
+  if (!row) return fail("not_found", Status::NotFound("no customer with that id"));
+  if (named.empty()) {
+    return fail("invalid_input",
+                Status::InvalidArgument("update: name at least one field to change"));
+  }
+  std::optional<CustomerField> bad_field;
+  auto values = domain::ValidateCustomerUpdate(update, &bad_field);
+  if (!values) {
+    if (bad_field) event.fields_requested = Names(std::span(&*bad_field, 1));
+    return fail("invalid_input", values.error());
+  }
+  CVAULT_RETURN_IF_ERROR(domain::SealFields(keys->cipher, *indexer_, *values, *row));
+  row->updated_at_us = NowMicros();
+  Status updated = tx->UpdateCustomer(*row);
+  if (!updated.ok()) {
+    bool taken = updated.code() == StatusCode::kAlreadyExists;
+    return fail(taken ? "email_taken" : "store_error",
+                taken ? Status::AlreadyExists(
+                            "email: another customer already uses this address")
+                      : updated);
+  }
+  event.fields_returned = Names(SetFields(*values));
+  return CommitWithAudit(*tx, ctx, event);
+}
+
+StatusOr<std::vector<CustomerId>> VaultCore::ListCustomerIds(
+    const AccessContext& in, const std::optional<CustomerId>& after, std::size_t limit) {
+  std::lock_guard lock(mu_);
+  CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kCustomerList));
+  audit::AuditEvent event{std::string(action::kCustomerList), "", {}, {}, "allow", "ok"};
+  policy::Decision decision =
+      decider_.Decide(ctx, {action::kCustomerList, policy::FieldUse::kRead, {}, std::nullopt});
+  if (!decision.allowed()) return Error(Deny(ctx, event, decision));
+  CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
+  CVAULT_ASSIGN_OR_RETURN(
+      auto raw, tx->ListCustomerIds(after ? std::optional<std::string_view>(after->str())
+                                          : std::nullopt,
+                                    std::min<std::size_t>(limit, 10000)));
+  std::vector<CustomerId> ids;
+  ids.reserve(raw.size());
+  for (const std::string& r : raw) {
+    CVAULT_ASSIGN_OR_RETURN(auto id, CustomerId::Parse(r));
+    ids.push_back(std::move(id));
+  }
+  CVAULT_RETURN_IF_ERROR(CommitWithAudit(*tx, ctx, event));
+  return ids;
+}
+
+}  // namespace cvault::internal

@@ -1,1 +1,0 @@
-// Placeholder until the vault layer lands; replaced by real sources.

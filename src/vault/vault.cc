@@ -1,0 +1,71 @@
+// The public facade: forwards to VaultCore.
+#include "cvault/vault.h"
+
+#include "vault/vault_core.h"
+
+namespace cvault {
+
+StatusOr<std::unique_ptr<Vault>> Vault::Create(Options options) {
+  CVAULT_ASSIGN_OR_RETURN(auto core, internal::VaultCore::Create(std::move(options)));
+  return std::unique_ptr<Vault>(new Vault(std::move(core)));
+}
+
+StatusOr<std::unique_ptr<Vault>> Vault::Open(Options options) {
+  CVAULT_ASSIGN_OR_RETURN(auto core, internal::VaultCore::Open(std::move(options)));
+  return std::unique_ptr<Vault>(new Vault(std::move(core)));
+}
+
+Vault::Vault(std::unique_ptr<internal::VaultCore> core)
+    : core_(std::move(core)), customers_(*core_), audit_(*core_) {}
+
+Vault::~Vault() = default;
+
+Status Vault::Close() { return core_->Close(); }
+
+StatusOr<CustomerId> Customers::Create(const AccessContext& ctx,
+                                       const NewCustomer& customer) {
+  return core_.CreateCustomer(ctx, customer);
+}
+
+StatusOr<CustomerRecord> Customers::Get(const AccessContext& ctx, const CustomerId& id,
+                                        std::span<const CustomerField> fields) {
+  return core_.GetCustomer(ctx, id, fields);
+}
+
+StatusOr<CustomerId> Customers::FindByEmail(const AccessContext& ctx,
+                                            std::string_view email) {
+  CVAULT_ASSIGN_OR_RETURN(auto ids, core_.FindCustomers(ctx, CustomerField::kEmail, email));
+  return ids.front();  // emails are unique
+}
+
+StatusOr<std::vector<CustomerId>> Customers::FindByPhone(const AccessContext& ctx,
+                                                         std::string_view phone) {
+  return core_.FindCustomers(ctx, CustomerField::kPhone, phone);
+}
+
+Status Customers::Update(const AccessContext& ctx, const CustomerId& id,
+                         const CustomerUpdate& update) {
+  return core_.UpdateCustomer(ctx, id, update);
+}
+
+StatusOr<std::vector<CustomerId>> Customers::ListIds(const AccessContext& ctx,
+                                                     std::optional<CustomerId> after,
+                                                     std::size_t limit) {
+  return core_.ListCustomerIds(ctx, after, limit);
+}
+
+StatusOr<AuditVerifyReport> AuditLog::Verify(
+    const AccessContext& ctx, const std::optional<AuditCheckpoint>& trusted) {
+  return core_.VerifyAudit(ctx, trusted);
+}
+
+StatusOr<std::vector<AuditEntry>> AuditLog::Tail(const AccessContext& ctx,
+                                                 std::size_t count) {
+  return core_.TailAudit(ctx, count);
+}
+
+StatusOr<AuditCheckpoint> AuditLog::Checkpoint(const AccessContext& ctx) {
+  return core_.Checkpoint(ctx);
+}
+
+}  // namespace cvault

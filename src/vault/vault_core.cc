@@ -1,0 +1,342 @@
+#include "vault/vault_core.h"
+
+#include <spdlog/sinks/null_sink.h>
+#include <spdlog/spdlog.h>
+
+#include <system_error>
+
+#include "crypto/bytes.h"
+#include "crypto/hash.h"
+#include "crypto/kdf.h"
+#include "crypto/random.h"
+#include "crypto/signer.h"
+#include "domain/validation.h"
+#include "keys/data_keys.h"
+#include "store/sqlcipher/sqlcipher_store.h"
+
+namespace cvault::internal {
+namespace {
+
+constexpr char kVaultFile[] = "vault.db";
+constexpr char kKeyStoreFile[] = "keystore.db";
+constexpr std::size_t kSubjectKeyCacheSize = 1024;
+constexpr std::uint32_t kDataKeyId = 1;
+// A data key younger than this with no customer row may belong to a create
+// still in flight in another process; orphan removal leaves it alone.
+constexpr std::int64_t kOrphanGraceMicros = 10LL * 60 * 1000 * 1000;
+constexpr std::size_t kOrphanBatch = 500;
+
+// The context recorded for the vault's own housekeeping entries.
+AccessContext SystemContext(std::string_view request_id) {
+  return AccessContext{"cvault", "operator", "operations", "", std::string(request_id)};
+}
+
+std::string NewRequestId() { return "req_" + crypto::ToHex(crypto::RandomBytes(12)); }
+
+bool IsIdentifier(std::string_view s, std::size_t max, std::string_view extra) {
+  if (s.empty() || s.size() > max) return false;
+  for (char c : s) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (c >= '0' && c <= '9') || extra.find(c) != std::string_view::npos;
+    if (!ok) return false;
+  }
+  return true;
+}
+
+store::SqlcipherSettings SettingsFrom(const Options& o) {
+  store::SqlcipherSettings s;
+  s.cache_kib = o.cache_kib;
+  s.durability = o.durability;
+  return s;
+}
+
+}  // namespace
+
+VaultCore::VaultCore(Options options)
+    : options_(std::move(options)),
+      decider_(policy::Policy::Default()),
+      subject_keys_(kSubjectKeyCacheSize) {
+  if (!options_.clock) options_.clock = SystemClock();
+  if (!options_.logger) {
+    options_.logger = std::make_shared<spdlog::logger>(
+        "cvault", std::make_shared<spdlog::sinks::null_sink_mt>());
+  }
+}
+
+VaultCore::~VaultCore() {
+  std::lock_guard lock(mu_);
+  if (!open_) return;
+  Status s = CloseLocked();
+  if (!s.ok()) options_.logger->error("closing the vault: {}", s.ToString());
+}
+
+StatusOr<std::unique_ptr<VaultCore>> VaultCore::Create(Options options) {
+  std::unique_ptr<VaultCore> core(new VaultCore(std::move(options)));
+  const Options& o = core->options_;
+  std::error_code ec;
+  if (std::filesystem::exists(o.vault_dir / kVaultFile, ec) ||
+      std::filesystem::exists(o.vault_dir / kKeyStoreFile, ec)) {
+    return Error(Status::AlreadyExists("a vault already exists in " +
+                                       o.vault_dir.string()));
+  }
+  std::filesystem::create_directories(o.vault_dir, ec);
+  if (ec) {
+    return Error(Status::Unavailable("cannot create the vault folder " +
+                                     o.vault_dir.string() + ": " + ec.message()));
+  }
+  std::filesystem::permissions(o.vault_dir, std::filesystem::perms::owner_all,
+                               std::filesystem::perm_options::replace, ec);
+  CVAULT_ASSIGN_OR_RETURN(
+      auto keyring, keys::Keyring::Create(o.keys_dir, o.root_key, o.passphrase_cost,
+                                          o.development_keyring, core->NowMicros()));
+  core->keyring_.emplace(std::move(keyring));
+  CVAULT_RETURN_IF_ERROR(core->OpenStores(/*create=*/true));
+  CVAULT_RETURN_IF_ERROR(core->CheckVaultIdentity(/*create=*/true));
+  std::lock_guard lock(core->mu_);
+  core->open_ = true;
+  auto tx = core->vault_store_->Begin(/*write=*/true);
+  if (!tx) return Error(tx.error());
+  AccessContext system = SystemContext(NewRequestId());
+  CVAULT_RETURN_IF_ERROR(core->CommitWithAudit(
+      **tx, system, {"vault.create", "", {}, {}, "allow", "ok"}));
+  core->options_.logger->info("created vault in {}", o.vault_dir.string());
+  return core;
+}
+
+StatusOr<std::unique_ptr<VaultCore>> VaultCore::Open(Options options) {
+  std::unique_ptr<VaultCore> core(new VaultCore(std::move(options)));
+  const Options& o = core->options_;
+  CVAULT_ASSIGN_OR_RETURN(auto keyring, keys::Keyring::Open(o.keys_dir, o.root_key));
+  core->keyring_.emplace(std::move(keyring));
+  if (core->keyring_->development()) {
+    core->options_.logger->warn(
+        "this vault uses a DEVELOPMENT keyring: not for production data");
+  }
+  CVAULT_RETURN_IF_ERROR(core->OpenStores(/*create=*/false));
+  CVAULT_RETURN_IF_ERROR(core->CheckVaultIdentity(/*create=*/false));
+  std::lock_guard lock(core->mu_);
+  core->open_ = true;
+  CVAULT_RETURN_IF_ERROR(core->RemoveOrphans());
+  return core;
+}
+
+Status VaultCore::OpenStores(bool create) {
+  store::SqlcipherSettings settings = SettingsFrom(options_);
+  CVAULT_ASSIGN_OR_RETURN(
+      key_store_, store::OpenSqlcipherKeyStore(options_.vault_dir / kKeyStoreFile,
+                                               keyring_->keystore_db_key(), create,
+                                               settings));
+  CVAULT_ASSIGN_OR_RETURN(
+      vault_store_, store::OpenSqlcipherVaultStore(options_.vault_dir / kVaultFile,
+                                                   keyring_->vault_db_key(), create,
+                                                   settings));
+  CVAULT_ASSIGN_OR_RETURN(auto indexer,
+                          crypto::BlindIndexer::Create(keyring_->blind_index_root()));
+  indexer_.emplace(std::move(indexer));
+  CVAULT_ASSIGN_OR_RETURN(auto signer,
+                          crypto::Signer::FromSeed(keyring_->audit_signing_seed()));
+  audit_.emplace(std::move(signer), options_.checkpoint_every);
+  return audit_->Load(*vault_store_);
+}
+
+Status VaultCore::CheckVaultIdentity(bool create) {
+  std::string id = crypto::ToHex(keyring_->vault_id());
+  CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/create));
+  if (create) {
+    CVAULT_RETURN_IF_ERROR(tx->SetMeta("vault_id", id));
+    return tx->Commit();
+  }
+  CVAULT_ASSIGN_OR_RETURN(auto stored, tx->GetMeta("vault_id"));
+  if (!stored || *stored != id) {
+    return Status::KeyFailure(
+        "the keyring does not belong to this vault (vault ids differ): check "
+        "--keys and --vault");
+  }
+  return Status::Ok();
+}
+
+Status VaultCore::RemoveOrphans() {
+  // A data key whose customer row never committed (a crash between the two
+  // files' commits) is deleted. DESIGN.md: "opening the vault removes
+  // orphans". (Rows whose key is gone only arise from erasure, which does its
+  // own recovery.)
+  std::size_t removed_keys = 0;
+  std::int64_t cutoff = NowMicros() - kOrphanGraceMicros;
+  std::optional<std::string> after;
+  while (true) {
+    CVAULT_ASSIGN_OR_RETURN(auto ktx, key_store_->Begin(/*write=*/false));
+    CVAULT_ASSIGN_OR_RETURN(
+        auto ids, ktx->ListKeyedCustomerIds(
+                      after ? std::optional<std::string_view>(*after) : std::nullopt,
+                      kOrphanBatch));
+    ktx.reset();
+    if (ids.empty()) break;
+    after = ids.back();
+    CVAULT_ASSIGN_OR_RETURN(auto vtx, vault_store_->Begin(/*write=*/false));
+    std::vector<std::string> orphans;
+    for (const std::string& id : ids) {
+      CVAULT_ASSIGN_OR_RETURN(auto row, vtx->GetCustomer(id));
+      if (!row) orphans.push_back(id);
+    }
+    vtx.reset();
+    if (orphans.empty()) continue;
+    CVAULT_ASSIGN_OR_RETURN(auto wtx, key_store_->Begin(/*write=*/true));
+    for (const std::string& id : orphans) {
+      CVAULT_ASSIGN_OR_RETURN(
+          auto key, wtx->GetDataKey(id, static_cast<int>(keys::RetentionClass::kStandard)));
+      if (key && key->created_at_us > cutoff) continue;
+      CVAULT_ASSIGN_OR_RETURN(auto n, wtx->DeleteDataKeys(id));
+      removed_keys += n;
+    }
+    CVAULT_RETURN_IF_ERROR(wtx->Commit());
+    if (ids.size() < kOrphanBatch) break;
+  }
+  if (removed_keys == 0) return Status::Ok();
+  options_.logger->warn("removed {} orphaned data keys left by an interrupted write",
+                        removed_keys);
+  CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
+  return CommitWithAudit(*tx, SystemContext(NewRequestId()),
+                         {"vault.recover", "", {}, {}, "allow", "orphans_removed"});
+}
+
+Status VaultCore::Close() {
+  std::lock_guard lock(mu_);
+  if (!open_) return Status::FailedPrecondition("the vault is already closed");
+  return CloseLocked();
+}
+
+Status VaultCore::CloseLocked() {
+  open_ = false;
+  Status result;
+  if (audit_ && audit_->head_sequence() > 0) {
+    auto tx = vault_store_->Begin(/*write=*/true);
+    if (!tx) return tx.error();
+    auto cp = audit_->WriteCheckpoint(**tx, NowMicros());
+    if (!cp) return cp.error();
+    result = (*tx)->Commit();
+    if (result.ok()) audit_->CheckpointCommitted(std::move(*cp));
+  }
+  subject_keys_.Clear();
+  vault_store_.reset();
+  key_store_.reset();
+  return result;
+}
+
+std::int64_t VaultCore::NowMicros() const {
+  return options_.clock->Now().time_since_epoch().count();
+}
+
+Status VaultCore::RequireOpen() const {
+  if (!open_) return Status::FailedPrecondition("the vault is closed");
+  return Status::Ok();
+}
+
+StatusOr<AccessContext> VaultCore::CheckContext(const AccessContext& ctx,
+                                                std::string_view action) {
+  CVAULT_RETURN_IF_ERROR(RequireOpen());
+  AccessContext checked = ctx;
+  if (checked.request_id.empty()) checked.request_id = NewRequestId();
+  Status problem;
+  if (!IsIdentifier(ctx.principal_id, 64, "._:@-")) {
+    problem = Status::InvalidArgument(
+        "principal id: 1-64 characters of letters, digits and . _ : @ - required");
+    checked.principal_id = "(invalid)";
+  } else if (!IsIdentifier(ctx.role, 64, "_-")) {
+    problem = Status::InvalidArgument("role: 1-64 characters of letters, digits, _ and -");
+    checked.role = "(invalid)";
+  } else if (!IsIdentifier(ctx.purpose, 64, "_-")) {
+    problem = Status::InvalidArgument(
+        "purpose: 1-64 characters of letters, digits, _ and -");
+    checked.purpose = "(invalid)";
+  } else if (!IsIdentifier(checked.request_id, 128, "._:-")) {
+    problem = Status::InvalidArgument(
+        "request id: at most 128 characters of letters, digits and . _ : -");
+    checked.request_id = NewRequestId();
+  } else if (!ctx.reason.empty()) {
+    problem = domain::ValidateText("reason", ctx.reason, 500, true);
+  }
+  if (problem.ok()) return checked;
+  return Error(AuditFailure(checked, {std::string(action), "", {}, {}, "deny",
+                                      "invalid_context"},
+                            problem));
+}
+
+Status VaultCore::CommitWithAudit(store::VaultTransaction& tx, const AccessContext& ctx,
+                                  const audit::AuditEvent& event) {
+  CVAULT_ASSIGN_OR_RETURN(auto head, audit_->Append(tx, ctx, event, NowMicros()));
+  CVAULT_RETURN_IF_ERROR(tx.Commit());
+  audit_->Committed(std::move(head));
+  options_.logger->debug("{} {} ({}) request {}", event.action, event.decision,
+                         event.reason_code, ctx.request_id);
+  if (audit_->CheckpointDue()) {
+    // The data change is already committed; a failed checkpoint is logged
+    // and retried at the next due point rather than failing the call.
+    auto cp_tx = vault_store_->Begin(/*write=*/true);
+    if (cp_tx) {
+      auto cp = audit_->WriteCheckpoint(**cp_tx, NowMicros());
+      Status s = cp ? (*cp_tx)->Commit() : cp.error();
+      if (s.ok()) {
+        audit_->CheckpointCommitted(std::move(*cp));
+      } else {
+        options_.logger->error("writing an audit checkpoint: {}", s.ToString());
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+Status VaultCore::AuditFailure(const AccessContext& ctx, const audit::AuditEvent& event,
+                               Status result) {
+  options_.logger->info("{} {} ({}) request {}", event.action, event.decision,
+                        event.reason_code, ctx.request_id);
+  auto tx = vault_store_->Begin(/*write=*/true);
+  if (!tx) return tx.error().WithContext("recording the audit entry");
+  Status s = CommitWithAudit(**tx, ctx, event);
+  if (!s.ok()) return s.WithContext("recording the audit entry");
+  return result;
+}
+
+Status VaultCore::Deny(const AccessContext& ctx, audit::AuditEvent event,
+                       const policy::Decision& decision) {
+  event.decision = "deny";
+  event.reason_code = decision.reason_code;
+  event.fields_returned.clear();
+  return AuditFailure(ctx, event,
+                      Status::PermissionDenied(decision.reason_code, decision.message));
+}
+
+StatusOr<const SubjectKeys*> VaultCore::KeysFor(std::string_view customer_id) {
+  if (const SubjectKeys* hit = subject_keys_.Find(customer_id)) return hit;
+  CVAULT_ASSIGN_OR_RETURN(auto tx, key_store_->Begin(/*write=*/false));
+  CVAULT_ASSIGN_OR_RETURN(
+      auto row,
+      tx->GetDataKey(customer_id, static_cast<int>(keys::RetentionClass::kStandard)));
+  if (!row) {
+    return Error(Status::Integrity(
+        "the customer's data key is missing from the keystore; the record cannot "
+        "be decrypted"));
+  }
+  CVAULT_ASSIGN_OR_RETURN(auto dek, keys::UnwrapDataKey(*keyring_, *row));
+  CVAULT_ASSIGN_OR_RETURN(auto pseudonym_key, crypto::DeriveSubkey(dek, 1, "cvpseudo"));
+  CVAULT_ASSIGN_OR_RETURN(auto cipher, crypto::FieldCipher::Create(kDataKeyId, std::move(dek)));
+  std::string pseudonym = crypto::ToHex(crypto::KeyedBlake2b256(
+      pseudonym_key, {reinterpret_cast<const std::uint8_t*>(customer_id.data()),
+                      customer_id.size()}));
+  return subject_keys_.Insert(std::string(customer_id),
+                              SubjectKeys{std::move(cipher), std::move(pseudonym)});
+}
+
+StatusOr<const SubjectKeys*> VaultCore::NewSubjectKeys(std::string_view customer_id) {
+  // Committed to the keystore before any row that needs it (DESIGN.md,
+  // Storage): a crash in between leaves an orphan key, never an unreadable row.
+  SecretBytes dek = keys::NewDataKey();
+  CVAULT_ASSIGN_OR_RETURN(
+      auto row, keys::WrapDataKey(*keyring_, customer_id, keys::RetentionClass::kStandard,
+                                  dek, NowMicros()));
+  CVAULT_ASSIGN_OR_RETURN(auto tx, key_store_->Begin(/*write=*/true));
+  CVAULT_RETURN_IF_ERROR(tx->InsertDataKey(row));
+  CVAULT_RETURN_IF_ERROR(tx->Commit());
+  return KeysFor(customer_id);
+}
+
+}  // namespace cvault::internal

@@ -1,0 +1,106 @@
+// VaultCore: everything an open vault holds (keyring, stores, policy, audit
+// writer, data-key cache) and the operations behind the public facade. Every
+// operation is decided by the access policy and audited, allowed or denied.
+//
+// Thread-safe: one mutex serialises the operations (the embedded store has a
+// single writer anyway). Neither copyable nor movable.
+#ifndef CVAULT_VAULT_VAULT_CORE_H_
+#define CVAULT_VAULT_VAULT_CORE_H_
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <spdlog/spdlog.h>
+
+#include "audit/audit_writer.h"
+#include "crypto/blind_index.h"
+#include "cvault/options.h"
+#include "cvault/vault.h"
+#include "keys/keyring.h"
+#include "policy/decision.h"
+#include "store/store.h"
+#include "vault/subject_key_cache.h"
+
+namespace cvault::internal {
+
+class VaultCore {
+ public:
+  [[nodiscard]] static StatusOr<std::unique_ptr<VaultCore>> Create(Options options);
+  [[nodiscard]] static StatusOr<std::unique_ptr<VaultCore>> Open(Options options);
+  ~VaultCore();
+  VaultCore(const VaultCore&) = delete;
+  VaultCore& operator=(const VaultCore&) = delete;
+
+  [[nodiscard]] Status Close();
+
+  // Customers (customer_ops.cc).
+  [[nodiscard]] StatusOr<CustomerId> CreateCustomer(const AccessContext& ctx,
+                                                    const NewCustomer& customer);
+  [[nodiscard]] StatusOr<CustomerRecord> GetCustomer(
+      const AccessContext& ctx, const CustomerId& id,
+      std::span<const CustomerField> fields);
+  [[nodiscard]] StatusOr<std::vector<CustomerId>> FindCustomers(
+      const AccessContext& ctx, CustomerField by, std::string_view value);
+  [[nodiscard]] Status UpdateCustomer(const AccessContext& ctx, const CustomerId& id,
+                                      const CustomerUpdate& update);
+  [[nodiscard]] StatusOr<std::vector<CustomerId>> ListCustomerIds(
+      const AccessContext& ctx, const std::optional<CustomerId>& after,
+      std::size_t limit);
+
+  // Audit log (audit_ops.cc).
+  [[nodiscard]] StatusOr<AuditVerifyReport> VerifyAudit(
+      const AccessContext& ctx, const std::optional<AuditCheckpoint>& trusted);
+  [[nodiscard]] StatusOr<std::vector<AuditEntry>> TailAudit(const AccessContext& ctx,
+                                                            std::size_t count);
+  [[nodiscard]] StatusOr<AuditCheckpoint> Checkpoint(const AccessContext& ctx);
+
+ private:
+  explicit VaultCore(Options options);
+
+  // Opening steps (vault_core.cc).
+  [[nodiscard]] Status OpenStores(bool create);
+  [[nodiscard]] Status CheckVaultIdentity(bool create);
+  [[nodiscard]] Status RemoveOrphans();
+  [[nodiscard]] Status CloseLocked();
+
+  // Shared plumbing (vault_core.cc). All REQUIRE mu_ held.
+  std::int64_t NowMicros() const;
+  // Checks the context's shape and fills a request id when it has none.
+  // On failure the rejection is audited and returned.
+  [[nodiscard]] StatusOr<AccessContext> CheckContext(const AccessContext& ctx,
+                                                     std::string_view action);
+  // Appends `event` in `tx`, commits, and writes a checkpoint when one is due.
+  [[nodiscard]] Status CommitWithAudit(store::VaultTransaction& tx,
+                                       const AccessContext& ctx,
+                                       const audit::AuditEvent& event);
+  // Records a denial or failure in a transaction of its own and returns
+  // `result` (or the audit failure, which takes precedence: fail closed).
+  [[nodiscard]] Status AuditFailure(const AccessContext& ctx,
+                                    const audit::AuditEvent& event, Status result);
+  // Shorthand: audits a policy denial and returns PermissionDenied.
+  [[nodiscard]] Status Deny(const AccessContext& ctx, audit::AuditEvent event,
+                            const policy::Decision& decision);
+  // The customer's data-key cipher and audit pseudonym (cached).
+  [[nodiscard]] StatusOr<const SubjectKeys*> KeysFor(std::string_view customer_id);
+  [[nodiscard]] StatusOr<const SubjectKeys*> NewSubjectKeys(std::string_view customer_id);
+  [[nodiscard]] Status RequireOpen() const;
+
+  Options options_;
+  mutable std::mutex mu_;
+  bool open_ = false;
+  std::optional<keys::Keyring> keyring_;
+  std::unique_ptr<store::VaultStore> vault_store_;
+  std::unique_ptr<store::KeyStore> key_store_;
+  std::optional<crypto::BlindIndexer> indexer_;
+  std::optional<audit::AuditWriter> audit_;
+  policy::AccessDecider decider_;
+  SubjectKeyCache subject_keys_;
+};
+
+}  // namespace cvault::internal
+
+#endif  // CVAULT_VAULT_VAULT_CORE_H_

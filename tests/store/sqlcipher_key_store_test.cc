@@ -1,0 +1,187 @@
+// Behaviour of the SQLCipher keystore: wrapped data keys round-trip, are
+// unique per (customer, retention class), rewrap and shred.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <memory>
+#include <random>
+#include <string>
+
+#include "cvault/secret_bytes.h"
+#include "store/sqlcipher/sqlcipher_store.h"
+#include "store/store.h"
+
+namespace cvault::store {
+namespace {
+
+// A fresh directory under the system temp dir, removed with its contents.
+class TempDir {
+ public:
+  TempDir() {
+    static std::atomic<int> counter{0};
+    std::random_device random;
+    path_ = std::filesystem::temp_directory_path() /
+            ("cvault_key_store_test_" + std::to_string(::getpid()) + "_" +
+             std::to_string(counter++) + "_" + std::to_string(random()));
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+DataKeyRow MakeKey(const std::string& customer, int retention_class,
+                   std::uint32_t kek_version = 1) {
+  DataKeyRow row;
+  row.customer_id = customer;
+  row.retention_class = retention_class;
+  row.kek_version = kek_version;
+  row.wrapped = Bytes(72, static_cast<std::uint8_t>(retention_class + 1));
+  row.created_at_us = 1'700'000'000'000'000 + retention_class;
+  return row;
+}
+
+class SqlcipherKeyStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    file_ = dir_.path() / "keystore.db";
+    auto opened = OpenSqlcipherKeyStore(file_, key_, /*create=*/true);
+    ASSERT_TRUE(opened.has_value()) << opened.error().ToString();
+    store_ = std::move(*opened);
+  }
+
+  std::unique_ptr<KeyTransaction> Begin(bool write) {
+    auto transaction = store_->Begin(write);
+    EXPECT_TRUE(transaction.has_value()) << transaction.error().ToString();
+    return transaction.has_value() ? std::move(*transaction) : nullptr;
+  }
+
+  TempDir dir_;
+  std::filesystem::path file_;
+  SecretBytes key_ = SecretBytes::Random(kSqlcipherKeySize);
+  std::unique_ptr<KeyStore> store_;
+};
+
+TEST_F(SqlcipherKeyStoreTest, DataKeyRoundTripsAcrossReopen) {
+  {
+    auto tx = Begin(true);
+    ASSERT_TRUE(tx->InsertDataKey(MakeKey("cus_a", 0)).ok());
+    ASSERT_TRUE(tx->InsertDataKey(MakeKey("cus_a", 4, 7)).ok());
+    ASSERT_TRUE(tx->Commit().ok());
+  }
+  store_.reset();
+  auto reopened = OpenSqlcipherKeyStore(file_, key_, /*create=*/false);
+  ASSERT_TRUE(reopened.has_value()) << reopened.error().ToString();
+  store_ = std::move(*reopened);
+
+  auto tx = Begin(false);
+  auto got = tx->GetDataKey("cus_a", 4);
+  ASSERT_TRUE(got.has_value() && got->has_value());
+  const DataKeyRow expected = MakeKey("cus_a", 4, 7);
+  EXPECT_EQ((*got)->customer_id, "cus_a");
+  EXPECT_EQ((*got)->retention_class, 4);
+  EXPECT_EQ((*got)->kek_version, 7u);
+  EXPECT_EQ((*got)->wrapped, expected.wrapped);
+  EXPECT_EQ((*got)->created_at_us, expected.created_at_us);
+
+  auto missing = tx->GetDataKey("cus_a", 2);
+  ASSERT_TRUE(missing.has_value());
+  EXPECT_FALSE(missing->has_value());
+}
+
+TEST_F(SqlcipherKeyStoreTest, SecondKeyForSameClassIsAlreadyExists) {
+  auto tx = Begin(true);
+  ASSERT_TRUE(tx->InsertDataKey(MakeKey("cus_a", 1)).ok());
+  EXPECT_EQ(tx->InsertDataKey(MakeKey("cus_a", 1, 2)).code(),
+            StatusCode::kAlreadyExists);
+  EXPECT_TRUE(tx->InsertDataKey(MakeKey("cus_b", 1)).ok());
+}
+
+TEST_F(SqlcipherKeyStoreTest, UpdateRewrapsAndUnknownKeyIsNotFound) {
+  auto tx = Begin(true);
+  ASSERT_TRUE(tx->InsertDataKey(MakeKey("cus_a", 1)).ok());
+  DataKeyRow rewrapped = MakeKey("cus_a", 1, 2);
+  rewrapped.wrapped = Bytes(72, 0xee);
+  ASSERT_TRUE(tx->UpdateDataKey(rewrapped).ok());
+  auto got = tx->GetDataKey("cus_a", 1);
+  ASSERT_TRUE(got.has_value() && got->has_value());
+  EXPECT_EQ((*got)->kek_version, 2u);
+  EXPECT_EQ((*got)->wrapped, rewrapped.wrapped);
+  EXPECT_EQ(tx->UpdateDataKey(MakeKey("cus_nobody", 1)).code(),
+            StatusCode::kNotFound);
+}
+
+TEST_F(SqlcipherKeyStoreTest, DeleteShredsEveryKeyOfTheCustomer) {
+  {
+    auto tx = Begin(true);
+    ASSERT_TRUE(tx->InsertDataKey(MakeKey("cus_a", 0)).ok());
+    ASSERT_TRUE(tx->InsertDataKey(MakeKey("cus_a", 1)).ok());
+    ASSERT_TRUE(tx->InsertDataKey(MakeKey("cus_b", 0)).ok());
+    auto deleted = tx->DeleteDataKeys("cus_a");
+    ASSERT_TRUE(deleted.has_value());
+    EXPECT_EQ(*deleted, 2u);
+    auto none = tx->DeleteDataKeys("cus_a");
+    ASSERT_TRUE(none.has_value());
+    EXPECT_EQ(*none, 0u);
+    ASSERT_TRUE(tx->Commit().ok());
+  }
+  auto tx = Begin(false);
+  auto gone = tx->GetDataKey("cus_a", 0);
+  ASSERT_TRUE(gone.has_value());
+  EXPECT_FALSE(gone->has_value());
+  auto kept = tx->GetDataKey("cus_b", 0);
+  ASSERT_TRUE(kept.has_value());
+  EXPECT_TRUE(kept->has_value());
+}
+
+TEST_F(SqlcipherKeyStoreTest, ListsEachKeyedCustomerOnceWithPaging) {
+  {
+    auto tx = Begin(true);
+    for (const char* id : {"cus_c", "cus_a", "cus_b", "cus_d", "cus_e"}) {
+      ASSERT_TRUE(tx->InsertDataKey(MakeKey(id, 0)).ok());
+      ASSERT_TRUE(tx->InsertDataKey(MakeKey(id, 1)).ok());
+    }
+    ASSERT_TRUE(tx->Commit().ok());
+  }
+  auto tx = Begin(false);
+  auto first = tx->ListKeyedCustomerIds(std::nullopt, 2);
+  ASSERT_TRUE(first.has_value());
+  EXPECT_EQ(*first, (std::vector<std::string>{"cus_a", "cus_b"}));
+  auto second = tx->ListKeyedCustomerIds("cus_b", 10);
+  ASSERT_TRUE(second.has_value());
+  EXPECT_EQ(*second, (std::vector<std::string>{"cus_c", "cus_d", "cus_e"}));
+  // Paging survives the "after" customer being shredded meanwhile.
+  auto after_missing = tx->ListKeyedCustomerIds("cus_bb", 10);
+  ASSERT_TRUE(after_missing.has_value());
+  EXPECT_EQ(*after_missing,
+            (std::vector<std::string>{"cus_c", "cus_d", "cus_e"}));
+}
+
+TEST_F(SqlcipherKeyStoreTest, DestroyingUncommittedTransactionRollsBack) {
+  {
+    auto tx = Begin(true);
+    ASSERT_TRUE(tx->InsertDataKey(MakeKey("cus_a", 0)).ok());
+  }
+  auto tx = Begin(false);
+  auto got = tx->GetDataKey("cus_a", 0);
+  ASSERT_TRUE(got.has_value());
+  EXPECT_FALSE(got->has_value());
+}
+
+TEST_F(SqlcipherKeyStoreTest, WriteInReadTransactionFails) {
+  auto tx = Begin(false);
+  EXPECT_EQ(tx->InsertDataKey(MakeKey("cus_a", 0)).code(),
+            StatusCode::kFailedPrecondition);
+  EXPECT_EQ(tx->DeleteDataKeys("cus_a").error().code(),
+            StatusCode::kFailedPrecondition);
+}
+
+}  // namespace
+}  // namespace cvault::store

@@ -1,0 +1,85 @@
+// Builds vaults for tests: a fresh folder, a key-file root key, a fake clock
+// and a capturing logger, plus the contexts the default policy's roles use.
+#ifndef CVAULT_TESTS_TESTING_VAULT_FIXTURE_H_
+#define CVAULT_TESTS_TESTING_VAULT_FIXTURE_H_
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+
+#include "cvault/vault.h"
+#include "keys/root_key.h"
+#include "tests/testing/capture_sink.h"
+#include "tests/testing/fake_clock.h"
+#include "tests/testing/temp_dir.h"
+
+namespace cvault::testing {
+
+inline AccessContext As(std::string role, std::string purpose,
+                        std::string principal = "test-principal") {
+  return AccessContext{std::move(principal), std::move(role), std::move(purpose),
+                       "test", ""};
+}
+inline AccessContext AccountService() { return As("account-service", "account_management"); }
+inline AccessContext SupportAgent() { return As("support-agent", "support"); }
+inline AccessContext Auditor() { return As("auditor", "audit"); }
+inline AccessContext Dpo() { return As("dpo", "dsr"); }
+
+class VaultTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    key_file_ = dir_ / "root.key";
+    ASSERT_TRUE(keys::WriteNewKeyFile(key_file_).ok());
+    auto vault = Vault::Create(MakeOptions());
+    ASSERT_TRUE(vault.has_value()) << vault.error().ToString();
+    vault_ = std::move(*vault);
+  }
+
+  Options MakeOptions() {
+    Options o;
+    o.vault_dir = dir_ / "vault";
+    o.keys_dir = dir_ / "keys";
+    o.root_key = KeyFile{key_file_};
+    o.clock = clock_;
+    o.logger = CaptureLogger(sink_);
+    o.checkpoint_every = 10;
+    return o;
+  }
+
+  // Closes the vault and opens it again from the same files.
+  void Reopen() {
+    vault_.reset();
+    auto vault = Vault::Open(MakeOptions());
+    ASSERT_TRUE(vault.has_value()) << vault.error().ToString();
+    vault_ = std::move(*vault);
+  }
+
+  NewCustomer Ada() {
+    NewCustomer c;
+    c.full_name = "Ada Lovelace";
+    c.email = "ada.lovelace@example.com";
+    c.phone = "+44 20 7183 8750";
+    c.country = "GB";
+    c.language = "en-GB";
+    c.postal_address = "12 St James's Square\nLondon";
+    c.external_ref = "acct-1815";
+    return c;
+  }
+
+  CustomerId AddAda() {
+    auto id = vault_->customers().Create(AccountService(), Ada());
+    EXPECT_TRUE(id.has_value()) << id.error().ToString();
+    return id.value_or(CustomerId());
+  }
+
+  TempDir dir_;
+  std::filesystem::path key_file_;
+  std::shared_ptr<FakeClock> clock_ = std::make_shared<FakeClock>();
+  std::shared_ptr<CaptureSink> sink_ = std::make_shared<CaptureSink>();
+  std::unique_ptr<Vault> vault_;
+};
+
+}  // namespace cvault::testing
+
+#endif  // CVAULT_TESTS_TESTING_VAULT_FIXTURE_H_
