@@ -76,7 +76,7 @@ Policy Policy::Default() {
             {a::kCustomerRead, a::kCustomerFind})},
       {"marketing",
        Rule(LegalBasis::kConsent, {{kContact, kPlain}, {kMarketingProfile, kPlain}},
-            {a::kCustomerRead, a::kCustomerList})},
+            {a::kCustomerRead})},
       {"analytics",
        Rule(LegalBasis::kConsent, {{kMarketingProfile, kMasked}}, {a::kCustomerRead})},
       {"legal_compliance",

@@ -1,5 +1,7 @@
 // The AuditLog operations of VaultCore. Reading and verifying the log are
 // themselves audited.
+#include <algorithm>
+
 #include "audit/chain.h"
 #include "audit/verifier.h"
 #include "vault/vault_core.h"
@@ -38,6 +40,7 @@ StatusOr<std::vector<AuditEntry>> VaultCore::TailAudit(const AccessContext& in,
   policy::Decision decision =
       decider_.Decide(ctx, {action::kAuditRead, policy::FieldUse::kRead, {}, std::nullopt});
   if (!decision.allowed()) return Error(Deny(ctx, event, decision));
+  count = std::min<std::size_t>(count, 10000);
   CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
   std::uint64_t head = audit_->head_sequence();
   std::uint64_t from = head >= count ? head - count + 1 : 1;

@@ -52,6 +52,25 @@ Timestamp FromMicros(std::int64_t us) { return Timestamp(std::chrono::microsecon
 
 }  // namespace
 
+StatusOr<VaultCore::Subject> VaultCore::LoadSubject(store::VaultTransaction& tx,
+                                                    std::string_view customer_id,
+                                                    const AccessContext& ctx,
+                                                    audit::AuditEvent& event) {
+  Subject subject;
+  CVAULT_ASSIGN_OR_RETURN(subject.row, tx.GetCustomer(customer_id));
+  if (!subject.row) return subject;
+  CVAULT_ASSIGN_OR_RETURN(subject.keys, KeysFor(customer_id));
+  event.subject = subject.keys->pseudonym;
+  subject.facts.restricted = subject.row->restricted;
+  // The one place consent plugs in: a purpose resting on consent needs the
+  // customer's consent state at this instant. No consent records exist yet,
+  // so such purposes see kNeverGiven and are denied.
+  if (decider_.NeedsConsent(ctx.purpose)) {
+    subject.facts.consent = policy::ConsentState::kNeverGiven;
+  }
+  return subject;
+}
+
 StatusOr<CustomerId> VaultCore::CreateCustomer(const AccessContext& in,
                                                const NewCustomer& customer) {
   std::lock_guard lock(mu_);
@@ -120,18 +139,13 @@ StatusOr<CustomerRecord> VaultCore::GetCustomer(const AccessContext& in,
   audit::AuditEvent event{std::string(action::kCustomerRead), "", Names(requested), {},
                           "allow", "ok"};
   CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
-  CVAULT_ASSIGN_OR_RETURN(auto row, tx->GetCustomer(id.str()));
-  std::optional<policy::SubjectFacts> facts;
-  const SubjectKeys* keys = nullptr;
-  if (row) {
-    CVAULT_ASSIGN_OR_RETURN(keys, KeysFor(row->id));
-    event.subject = keys->pseudonym;
-    facts = policy::SubjectFacts{row->restricted, policy::ConsentState::kNeverGiven};
-  }
+  CVAULT_ASSIGN_OR_RETURN(Subject subject, LoadSubject(*tx, id.str(), ctx, event));
+  auto& row = subject.row;
+  const SubjectKeys* keys = subject.keys;
   // Decided before existence is revealed: a denied caller learns nothing.
   policy::Decision decision = decider_.Decide(
       ctx, {action::kCustomerRead, policy::FieldUse::kRead, requested,
-            facts.value_or(policy::SubjectFacts{})});
+            subject.facts});
   if (!decision.allowed()) {
     tx.reset();
     return Error(Deny(ctx, event, decision));
@@ -200,14 +214,12 @@ StatusOr<std::vector<CustomerId>> VaultCore::FindCustomers(const AccessContext& 
   std::vector<CustomerId> found;
   std::vector<std::string> subjects;
   for (const std::string& raw : ids) {
-    CVAULT_ASSIGN_OR_RETURN(auto row, tx->GetCustomer(raw));
-    if (!row) continue;
-    CVAULT_ASSIGN_OR_RETURN(const SubjectKeys* keys, KeysFor(raw));
+    CVAULT_ASSIGN_OR_RETURN(Subject subject, LoadSubject(*tx, raw, ctx, event));
+    if (!subject.row) continue;
+    const SubjectKeys* keys = subject.keys;
     policy::Decision d = decider_.Decide(
-        ctx, {action::kCustomerFind, policy::FieldUse::kRead, searched,
-              policy::SubjectFacts{row->restricted, policy::ConsentState::kNeverGiven}});
+        ctx, {action::kCustomerFind, policy::FieldUse::kRead, searched, subject.facts});
     if (!d.allowed()) {
-      event.subject = keys->pseudonym;
       tx.reset();
       return Error(Deny(ctx, event, d));
     }
@@ -230,17 +242,12 @@ Status VaultCore::UpdateCustomer(const AccessContext& in, const CustomerId& id,
   audit::AuditEvent event{std::string(action::kCustomerUpdate), "", Names(named), {},
                           "allow", "ok"};
   CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
-  CVAULT_ASSIGN_OR_RETURN(auto row, tx->GetCustomer(id.str()));
-  std::optional<policy::SubjectFacts> facts;
-  const SubjectKeys* keys = nullptr;
-  if (row) {
-    CVAULT_ASSIGN_OR_RETURN(keys, KeysFor(row->id));
-    event.subject = keys->pseudonym;
-    facts = policy::SubjectFacts{row->restricted, policy::ConsentState::kNeverGiven};
-  }
+  CVAULT_ASSIGN_OR_RETURN(Subject subject, LoadSubject(*tx, id.str(), ctx, event));
+  auto& row = subject.row;
+  const SubjectKeys* keys = subject.keys;
   policy::Decision decision = decider_.Decide(
       ctx, {action::kCustomerUpdate, policy::FieldUse::kWrite, named,
-            facts.value_or(policy::SubjectFacts{})});
+            subject.facts});
   if (!decision.allowed()) {
     tx.reset();
     return Deny(ctx, event, decision);

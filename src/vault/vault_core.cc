@@ -79,28 +79,46 @@ StatusOr<std::unique_ptr<VaultCore>> VaultCore::Create(Options options) {
     return Error(Status::AlreadyExists("a vault already exists in " +
                                        o.vault_dir.string()));
   }
-  std::filesystem::create_directories(o.vault_dir, ec);
-  if (ec) {
-    return Error(Status::Unavailable("cannot create the vault folder " +
-                                     o.vault_dir.string() + ": " + ec.message()));
+  if (!std::filesystem::exists(o.vault_dir, ec)) {
+    std::filesystem::create_directories(o.vault_dir, ec);
+    if (!ec) {
+      std::filesystem::permissions(o.vault_dir, std::filesystem::perms::owner_all,
+                                   std::filesystem::perm_options::replace, ec);
+    }
+    if (ec) {
+      return Error(Status::Unavailable("cannot create the vault folder " +
+                                       o.vault_dir.string() + ": " + ec.message()));
+    }
   }
-  std::filesystem::permissions(o.vault_dir, std::filesystem::perms::owner_all,
-                               std::filesystem::perm_options::replace, ec);
   CVAULT_ASSIGN_OR_RETURN(
       auto keyring, keys::Keyring::Create(o.keys_dir, o.root_key, o.passphrase_cost,
                                           o.development_keyring, core->NowMicros()));
   core->keyring_.emplace(std::move(keyring));
-  CVAULT_RETURN_IF_ERROR(core->OpenStores(/*create=*/true));
-  CVAULT_RETURN_IF_ERROR(core->CheckVaultIdentity(/*create=*/true));
-  std::lock_guard lock(core->mu_);
-  core->open_ = true;
-  auto tx = core->vault_store_->Begin(/*write=*/true);
-  if (!tx) return Error(tx.error());
-  AccessContext system = SystemContext(NewRequestId());
-  CVAULT_RETURN_IF_ERROR(core->CommitWithAudit(
-      **tx, system, {"vault.create", "", {}, {}, "allow", "ok"}));
+  Status made = core->FinishCreate();
+  if (!made.ok()) {
+    // Everything this call created goes, so `init` can simply be run again.
+    core->vault_store_.reset();
+    core->key_store_.reset();
+    for (const char* file : {kVaultFile, kKeyStoreFile}) {
+      for (const char* suffix : {"", "-wal", "-shm"}) {
+        std::filesystem::remove(o.vault_dir / (std::string(file) + suffix), ec);
+      }
+    }
+    std::filesystem::remove(o.keys_dir / keys::kKeyringFileName, ec);
+    return Error(made);
+  }
   core->options_.logger->info("created vault in {}", o.vault_dir.string());
   return core;
+}
+
+Status VaultCore::FinishCreate() {
+  CVAULT_RETURN_IF_ERROR(OpenStores(/*create=*/true));
+  CVAULT_RETURN_IF_ERROR(CheckVaultIdentity(/*create=*/true));
+  std::lock_guard lock(mu_);
+  open_ = true;
+  CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
+  return CommitWithAudit(*tx, SystemContext(NewRequestId()),
+                         {"vault.create", "", {}, {}, "allow", "ok"});
 }
 
 StatusOr<std::unique_ptr<VaultCore>> VaultCore::Open(Options options) {
@@ -210,16 +228,19 @@ Status VaultCore::CloseLocked() {
   Status result;
   if (audit_ && audit_->head_sequence() > 0) {
     auto tx = vault_store_->Begin(/*write=*/true);
-    if (!tx) return tx.error();
-    auto cp = audit_->WriteCheckpoint(**tx, NowMicros());
-    if (!cp) return cp.error();
-    result = (*tx)->Commit();
-    if (result.ok()) audit_->CheckpointCommitted(std::move(*cp));
+    if (tx) {
+      auto cp = audit_->WriteCheckpoint(**tx, NowMicros());
+      result = cp ? (*tx)->Commit() : cp.error();
+      if (result.ok()) audit_->CheckpointCommitted(std::move(*cp));
+    } else {
+      result = tx.error();
+    }
   }
+  // The stores close whatever happened to the checkpoint.
   subject_keys_.Clear();
   vault_store_.reset();
   key_store_.reset();
-  return result;
+  return result.WithContext("writing the closing audit checkpoint");
 }
 
 std::int64_t VaultCore::NowMicros() const {
@@ -236,23 +257,24 @@ StatusOr<AccessContext> VaultCore::CheckContext(const AccessContext& ctx,
   CVAULT_RETURN_IF_ERROR(RequireOpen());
   AccessContext checked = ctx;
   if (checked.request_id.empty()) checked.request_id = NewRequestId();
+  // Every value that fails its check is replaced before anything is logged or
+  // audited: an unchecked value could carry personal data.
   Status problem;
-  if (!IsIdentifier(ctx.principal_id, 64, "._:@-")) {
-    problem = Status::InvalidArgument(
+  auto check = [&](bool ok, std::string& value, std::string replacement,
+                   const char* message) {
+    if (ok) return;
+    value = std::move(replacement);
+    if (problem.ok()) problem = Status::InvalidArgument(message);
+  };
+  check(IsIdentifier(ctx.principal_id, 64, "._:@-"), checked.principal_id, "(invalid)",
         "principal id: 1-64 characters of letters, digits and . _ : @ - required");
-    checked.principal_id = "(invalid)";
-  } else if (!IsIdentifier(ctx.role, 64, "_-")) {
-    problem = Status::InvalidArgument("role: 1-64 characters of letters, digits, _ and -");
-    checked.role = "(invalid)";
-  } else if (!IsIdentifier(ctx.purpose, 64, "_-")) {
-    problem = Status::InvalidArgument(
-        "purpose: 1-64 characters of letters, digits, _ and -");
-    checked.purpose = "(invalid)";
-  } else if (!IsIdentifier(checked.request_id, 128, "._:-")) {
-    problem = Status::InvalidArgument(
+  check(IsIdentifier(ctx.role, 64, "_-"), checked.role, "(invalid)",
+        "role: 1-64 characters of letters, digits, _ and - required");
+  check(IsIdentifier(ctx.purpose, 64, "_-"), checked.purpose, "(invalid)",
+        "purpose: 1-64 characters of letters, digits, _ and - required");
+  check(IsIdentifier(checked.request_id, 128, "._:-"), checked.request_id, NewRequestId(),
         "request id: at most 128 characters of letters, digits and . _ : -");
-    checked.request_id = NewRequestId();
-  } else if (!ctx.reason.empty()) {
+  if (problem.ok() && !ctx.reason.empty()) {
     problem = domain::ValidateText("reason", ctx.reason, 500, true);
   }
   if (problem.ok()) return checked;

@@ -62,6 +62,7 @@ class VaultCore {
   explicit VaultCore(Options options);
 
   // Opening steps (vault_core.cc).
+  [[nodiscard]] Status FinishCreate();
   [[nodiscard]] Status OpenStores(bool create);
   [[nodiscard]] Status CheckVaultIdentity(bool create);
   [[nodiscard]] Status RemoveOrphans();
@@ -88,6 +89,18 @@ class VaultCore {
   [[nodiscard]] StatusOr<const SubjectKeys*> KeysFor(std::string_view customer_id);
   [[nodiscard]] StatusOr<const SubjectKeys*> NewSubjectKeys(std::string_view customer_id);
   [[nodiscard]] Status RequireOpen() const;
+
+  // A customer's row (if any), keys and the facts the decision needs; sets
+  // the event's subject pseudonym. REQUIRES mu_ held.
+  struct Subject {
+    std::optional<store::CustomerRow> row;
+    const SubjectKeys* keys = nullptr;
+    policy::SubjectFacts facts;
+  };
+  [[nodiscard]] StatusOr<Subject> LoadSubject(store::VaultTransaction& tx,
+                                              std::string_view customer_id,
+                                              const AccessContext& ctx,
+                                              audit::AuditEvent& event);
 
   Options options_;
   mutable std::mutex mu_;
