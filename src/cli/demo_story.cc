@@ -1,0 +1,303 @@
+// The steps of `cvault demo`. Each one prints what happened in plain words
+// and checks that the vault behaved as the story says.
+#include "cli/demo_story.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <utility>
+
+#include "cli/global_options.h"
+#include "cli/output.h"
+#include "cvault/vault.h"
+
+namespace cvault::cli {
+namespace {
+
+// Obviously fictional customers. +44 20 7946 0xxx is Ofcom's range kept for
+// drama, so the rectified number reaches nobody.
+constexpr std::string_view kAdaName = "Ada Lovelace";
+constexpr std::string_view kAdaEmail = "ada@example.com";
+constexpr std::string_view kAdaPhone = "+442071838750";
+constexpr std::string_view kAdaNewPhone = "+442079460321";
+constexpr std::string_view kGraceName = "Grace Hopper";
+constexpr std::string_view kGraceEmail = "grace@example.org";
+constexpr std::string_view kCardTestNumber = "4111 1111 1111 1111";  // a test card
+
+AccessContext Context(std::string principal, std::string role, std::string purpose,
+                      std::string reason) {
+  return AccessContext{std::move(principal), std::move(role), std::move(purpose),
+                       std::move(reason), ""};
+}
+
+class DemoStory {
+ public:
+  explicit DemoStory(const DemoPaths& paths) : paths_(paths) {}
+
+  CliOr<> Run() {
+    fmt::print("cvault demo: a short walk through a customer data vault\n\n");
+    for (auto step :
+         {&DemoStory::CreateVault, &DemoStory::AddCustomers, &DemoStory::SupportReadsAda,
+          &DemoStory::MarketingIsDenied, &DemoStory::CardNumberIsRefused,
+          &DemoStory::BadCountryIsRefused, &DemoStory::RectifyPhone,
+          &DemoStory::AuditorTails, &DemoStory::AuditorVerifies,
+          &DemoStory::CheckpointAndVerify, &DemoStory::EncryptedAtRest}) {
+      ++step_;
+      CliOr<> done = (this->*step)();
+      if (!done) return done;
+    }
+    CVAULT_CLI_RETURN_IF_ERROR(vault_->Close());
+    fmt::print("\naudit log verified: {} entries, {} checkpoints\n",
+               report_.entries_checked, report_.checkpoints_checked);
+    fmt::print("The demo's files stay in {}; delete the folder when done.\n",
+               paths_.root.string());
+    return {};
+  }
+
+ private:
+  // A step whose outcome contradicts the story.
+  std::unexpected<Failure> Broke(std::string_view what) const {
+    return Fail(Status::Internal(fmt::format("demo step {}: {}", step_, what)));
+  }
+  // A library call that should have worked but did not.
+  std::unexpected<Failure> Failed(std::string_view what, const Status& status) const {
+    return Fail(status.WithContext(fmt::format("demo step {} ({})", step_, what)));
+  }
+  void Say(std::string_view line) const { fmt::print("{:>2}. {}\n", step_, line); }
+  void More(std::string_view line) const { fmt::print("    {}\n", line); }
+
+  CliOr<> CreateVault() {
+    Options options;
+    options.vault_dir = paths_.vault_dir;
+    options.keys_dir = paths_.keys_dir;
+    options.root_key = KeyFile{paths_.key_file};
+    options.development_keyring = true;
+    options.logger = MakeStderrLogger();
+    auto vault = Vault::Create(std::move(options));
+    if (!vault) return Failed("creating the vault", vault.error());
+    vault_ = std::move(*vault);
+    Say("Created a vault with a DEVELOPMENT keyring (for trying things out, NOT for");
+    More("production data):");
+    More(fmt::format("vault:   {} (vault.db: encrypted customers and the audit log;",
+                     paths_.vault_dir.string()));
+    More("         keystore.db: the wrapped per-customer data keys)");
+    More(fmt::format("keyring: {}, sealed by the new key file {}",
+                     (paths_.keys_dir / "keyring.cvk").string(),
+                     paths_.key_file.string()));
+    return {};
+  }
+
+  CliOr<> AddCustomers() {
+    NewCustomer ada{std::string(kAdaName),
+                    std::string(kAdaEmail),
+                    std::string(kAdaPhone),
+                    std::nullopt,
+                    "GB",
+                    "en-GB",
+                    std::nullopt};
+    NewCustomer grace{std::string(kGraceName),
+                      std::string(kGraceEmail),
+                      std::nullopt,
+                      std::nullopt,
+                      "US",
+                      "en-US",
+                      std::nullopt};
+    auto ada_id = vault_->customers().Create(account_, ada);
+    if (!ada_id) return Failed("adding Ada", ada_id.error());
+    auto grace_id = vault_->customers().Create(account_, grace);
+    if (!grace_id) return Failed("adding Grace", grace_id.error());
+    ada_ = *ada_id;
+    grace_ = *grace_id;
+    Say("account-service (purpose account_management) added two customers:");
+    More(fmt::format("{} <{}>  -> {}", kAdaName, kAdaEmail, ada_.str()));
+    More(fmt::format("{} <{}>  -> {}", kGraceName, kGraceEmail, grace_.str()));
+    return {};
+  }
+
+  CliOr<> SupportReadsAda() {
+    auto found = vault_->customers().FindByEmail(support_, "  ADA@example.com ");
+    if (!found) return Failed("finding Ada by email", found.error());
+    if (*found != ada_) return Broke("the email lookup found someone other than Ada");
+    auto record = vault_->customers().Get(support_, ada_);
+    if (!record) return Failed("reading Ada's record", record.error());
+    bool email_masked =
+        std::ranges::find(record->masked, CustomerField::kEmail) != record->masked.end();
+    if (!email_masked || record->fields.at(CustomerField::kEmail) == kAdaEmail) {
+      return Broke("support saw Ada's email unmasked");
+    }
+    Say("support-agent (purpose support) found Ada by email and read her record.");
+    More("(It typed \"  ADA@example.com \": emails are trimmed and lower-cased before");
+    More("the blind-index lookup.) Contact fields come back masked for this purpose:");
+    std::istringstream lines(FormatRecord(*record, "  "));
+    for (std::string line; std::getline(lines, line);) More(line);
+    return {};
+  }
+
+  CliOr<> MarketingIsDenied() {
+    auto record = vault_->customers().Get(marketing_, ada_);
+    if (record) return Broke("marketing-service read Ada's record without her consent");
+    const Status& denied = record.error();
+    if (denied.code() != StatusCode::kPermissionDenied ||
+        denied.reason_code() != "no_consent") {
+      return Failed("expecting a no_consent denial", denied);
+    }
+    Say(fmt::format(
+        "marketing-service (purpose marketing) tried to read Ada: DENIED ({})",
+        denied.reason_code()));
+    More(fmt::format("\"{}\"", denied.message()));
+    More(
+        "(Consent records come in a later release; until then consent purposes see "
+        "nothing.)");
+    return {};
+  }
+
+  CliOr<> CardNumberIsRefused() {
+    NewCustomer charles{fmt::format("Charles Babbage {}", kCardTestNumber),
+                        "charles@example.net",
+                        std::nullopt,
+                        std::nullopt,
+                        "GB",
+                        std::nullopt,
+                        std::nullopt};
+    auto created = vault_->customers().Create(account_, charles);
+    if (created) return Broke("a name holding a card number was stored");
+    if (created.error().code() != StatusCode::kInvalidArgument) {
+      return Failed("expecting the card number to be refused", created.error());
+    }
+    if (created.error().message().find("4111") != std::string::npos) {
+      return Broke("the error message repeats the card number");
+    }
+    auto lookup = vault_->customers().FindByEmail(account_, "charles@example.net");
+    if (lookup || lookup.error().code() != StatusCode::kNotFound) {
+      return Broke("the refused customer can be found");
+    }
+    auto ids = vault_->customers().ListIds(account_);
+    if (!ids) return Failed("listing customers", ids.error());
+    if (ids->size() != 2) return Broke("the vault does not hold exactly two customers");
+    Say("account-service tried to add a customer whose name holds a card number: "
+        "REFUSED");
+    More(fmt::format("\"{}\"", created.error().message()));
+    More(
+        "The message names the field, not the value. Nothing was stored: still 2 "
+        "customers.");
+    return {};
+  }
+
+  CliOr<> BadCountryIsRefused() {
+    CustomerUpdate update;
+    update.country = "UK";  // the ISO code is GB; UK is only reserved
+    Status refused = vault_->customers().Update(account_, grace_, update);
+    if (refused.ok()) return Broke("the country code UK was accepted");
+    if (refused.code() != StatusCode::kInvalidArgument) {
+      return Failed("expecting the country code to be refused", refused);
+    }
+    Say("account-service tried to set Grace's country to \"UK\": REFUSED");
+    More(fmt::format("\"{}\"", refused.message()));
+    return {};
+  }
+
+  CliOr<> RectifyPhone() {
+    CustomerUpdate update;
+    update.phone = std::string(kAdaNewPhone);
+    Status updated = vault_->customers().Update(account_, ada_, update);
+    if (!updated.ok()) return Failed("updating Ada's phone", updated);
+    const CustomerField phone[] = {CustomerField::kPhone};
+    auto record = vault_->customers().Get(account_, ada_, phone);
+    if (!record) return Failed("reading Ada's phone", record.error());
+    auto it = record->fields.find(CustomerField::kPhone);
+    if (it == record->fields.end() || it->second != kAdaNewPhone) {
+      return Broke("Ada's phone did not change");
+    }
+    Say(fmt::format(
+        "Rectification: account-service changed Ada's phone; it now reads {}.",
+        it->second));
+    return {};
+  }
+
+  CliOr<> AuditorTails() {
+    auto entries = vault_->audit().Tail(auditor_, 8);
+    if (!entries) return Failed("reading the audit log", entries.error());
+    if (entries->empty()) return Broke("the audit log is empty");
+    Say("auditor (purpose audit) read the last 8 audit entries (no personal data in "
+        "them):");
+    More(fmt::format("{:>4}  {:<18} {:<16} {:<8} {}", "seq", "role", "action", "decision",
+                     "reason"));
+    for (const AuditEntry& e : *entries) {
+      More(fmt::format("{:>4}  {:<18} {:<16} {:<8} {}", e.sequence, e.role, e.action,
+                       e.decision, e.reason_code));
+    }
+    return {};
+  }
+
+  CliOr<> AuditorVerifies() {
+    auto report = vault_->audit().Verify(auditor_);
+    if (!report) return Failed("verifying the audit log", report.error());
+    if (!report->ok)
+      return Broke(fmt::format("the audit log is broken: {}", report->problem));
+    Say(fmt::format("auditor verified the hash chain: ok, {} entries, {} checkpoints.",
+                    report->entries_checked, report->checkpoints_checked));
+    return {};
+  }
+
+  CliOr<> CheckpointAndVerify() {
+    auto checkpoint = vault_->audit().Checkpoint(auditor_);
+    if (!checkpoint) return Failed("signing a checkpoint", checkpoint.error());
+    {
+      std::ofstream out(paths_.checkpoint_file, std::ios::binary | std::ios::trunc);
+      out << CheckpointToJson(*checkpoint) << '\n';
+      if (!out) return Broke("cannot write " + paths_.checkpoint_file.string());
+    }
+    std::ifstream in(paths_.checkpoint_file, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    auto trusted = CheckpointFromJson(text.str());
+    if (!trusted) return Failed("reading the exported checkpoint", trusted.error());
+    auto report = vault_->audit().Verify(auditor_, *trusted);
+    if (!report) return Failed("verifying against the checkpoint", report.error());
+    if (!report->ok)
+      return Broke(fmt::format("verification failed: {}", report->problem));
+    report_ = *report;
+    Say(fmt::format("Exported a signed checkpoint (entry {}) to {}", checkpoint->sequence,
+                    paths_.checkpoint_file.string()));
+    More("and verified the log against it: ok (no truncation, no fork).");
+    return {};
+  }
+
+  CliOr<> EncryptedAtRest() {
+    const std::string_view needles[] = {kAdaName,   kAdaEmail,   kAdaPhone,  kAdaNewPhone,
+                                        kGraceName, kGraceEmail, "Lovelace", "Hopper"};
+    CVAULT_CLI_ASSIGN_OR_RETURN(RawScan scan, ScanRawFiles(paths_.vault_dir, needles));
+    if (scan.files == 0) return Broke("no vault files to scan");
+    if (scan.hits > 0)
+      return Broke("a demo name, email or phone is readable in the raw files");
+    Say(fmt::format("Encryption at rest: searched {} raw files in {} ({} bytes)",
+                    scan.files, paths_.vault_dir.string(), scan.bytes));
+    More("for the demo's names, emails and phone numbers: not found in raw files.");
+    return {};
+  }
+
+  const DemoPaths& paths_;
+  int step_ = 0;
+  std::unique_ptr<Vault> vault_;
+  CustomerId ada_;
+  CustomerId grace_;
+  AuditVerifyReport report_;
+  const AccessContext account_ = Context("signup-svc-1", "account-service",
+                                         "account_management", "demo: onboarding");
+  const AccessContext support_ =
+      Context("agent-118", "support-agent", "support", "demo: ticket follow-up");
+  const AccessContext marketing_ =
+      Context("newsletter-svc", "marketing-service", "marketing", "demo: campaign");
+  const AccessContext auditor_ =
+      Context("auditor-7", "auditor", "audit", "demo: quarterly review");
+};
+
+}  // namespace
+
+CliOr<> RunDemoStory(const DemoPaths& paths) { return DemoStory(paths).Run(); }
+
+}  // namespace cvault::cli

@@ -1,0 +1,112 @@
+#include "cli/global_options.h"
+
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdlib>
+#include <string_view>
+#include <utility>
+
+namespace cvault::cli {
+
+void AddGlobalOptions(CLI::App& app, GlobalOptions& options) {
+  const char* group = "Global options (before or after the subcommand)";
+  options.vault_option =
+      app.add_option("--vault", options.vault_dir, "Vault folder (vault.db, keystore.db)")
+          ->type_name("DIR")
+          ->capture_default_str()
+          ->group(group);
+  app.add_option("--keys", options.keys_dir, "Keys folder (keyring.cvk)")
+      ->type_name("DIR")
+      ->capture_default_str()
+      ->group(group);
+  app.add_option("--key-file", options.key_file,
+                 "Root key file sealing the keyring (else the passphrase in "
+                 "CVAULT_PASSPHRASE)")
+      ->type_name("FILE")
+      ->envname(kKeyFileEnv)
+      ->group(group);
+  app.add_option("--as", options.as,
+                 "Who is acting, as ROLE:ID (e.g. support-agent:agent-118)")
+      ->type_name("ROLE:ID")
+      ->envname(kAsEnv)
+      ->group(group);
+  app.add_option("--purpose", options.purpose,
+                 "Why: a purpose from the policy (e.g. support)")
+      ->type_name("NAME")
+      ->envname(kPurposeEnv)
+      ->group(group);
+  app.add_option("--reason", options.reason,
+                 "Free-text reason (not written to the audit log)")
+      ->type_name("TEXT")
+      ->group(group);
+  app.add_option("--request-id", options.request_id, "Correlation id for the audit log")
+      ->type_name("ID")
+      ->group(group);
+  app.add_flag("--json", options.json,
+               "Machine-readable output (errors as JSON on stderr)")
+      ->group(group);
+}
+
+std::shared_ptr<spdlog::logger> MakeStderrLogger() {
+  auto logger = std::make_shared<spdlog::logger>(
+      "cvault", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+  logger->set_level(spdlog::level::warn);
+  logger->set_pattern("%n: [%l] %v");
+  return logger;
+}
+
+CliOr<Options> BuildVaultOptions(const GlobalOptions& global) {
+  Options options;
+  options.vault_dir = global.vault_dir;
+  options.keys_dir = global.keys_dir;
+  options.logger = MakeStderrLogger();
+  if (!global.key_file.empty()) {
+    options.root_key = KeyFile{global.key_file};
+    return options;
+  }
+  // Copied straight into locked, zeroed-on-free memory; no std::string copy.
+  const char* passphrase = std::getenv(kPassphraseEnv);
+  if (passphrase == nullptr || *passphrase == '\0') {
+    return Usage(
+        "no root key: pass --key-file FILE, or set CVAULT_KEY_FILE or CVAULT_PASSPHRASE");
+  }
+  options.root_key = Passphrase{SecretBytes::CopyFrom(std::string_view(passphrase))};
+  return options;
+}
+
+CliOr<AccessContext> BuildAccessContext(const GlobalOptions& global) {
+  if (global.as.empty()) {
+    return Usage(
+        "this command needs --as ROLE:ID (or CVAULT_AS), e.g. --as "
+        "support-agent:agent-118");
+  }
+  std::size_t colon = global.as.find(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == global.as.size()) {
+    return Usage("--as: expected ROLE:ID, e.g. --as support-agent:agent-118");
+  }
+  if (global.purpose.empty()) {
+    return Usage(
+        "this command needs --purpose NAME (or CVAULT_PURPOSE), e.g. --purpose support");
+  }
+  AccessContext ctx;
+  ctx.role = global.as.substr(0, colon);
+  ctx.principal_id = global.as.substr(colon + 1);
+  ctx.purpose = global.purpose;
+  ctx.reason = global.reason;
+  ctx.request_id = global.request_id;
+  return ctx;
+}
+
+CliOr<std::unique_ptr<Vault>> OpenVault(const GlobalOptions& global) {
+  CVAULT_CLI_ASSIGN_OR_RETURN(Options options, BuildVaultOptions(global));
+  CVAULT_CLI_ASSIGN_OR_RETURN(auto vault, Vault::Open(std::move(options)));
+  return vault;
+}
+
+CliOr<> CloseVault(Vault& vault) {
+  CVAULT_CLI_RETURN_IF_ERROR(vault.Close());
+  return {};
+}
+
+}  // namespace cvault::cli

@@ -1,0 +1,64 @@
+// The options every cvault command accepts, before or after the subcommand,
+// and how they become the library's Options and AccessContext.
+//
+// Values are bound by CLI11 while parsing; the Build* functions run after.
+// Not thread-safe; the tool is single-threaded.
+#ifndef CVAULT_CLI_GLOBAL_OPTIONS_H_
+#define CVAULT_CLI_GLOBAL_OPTIONS_H_
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "cli/exit_codes.h"
+#include "cvault/access.h"
+#include "cvault/options.h"
+#include "cvault/vault.h"
+
+namespace cvault::cli {
+
+inline constexpr char kKeyFileEnv[] = "CVAULT_KEY_FILE";
+inline constexpr char kPassphraseEnv[] = "CVAULT_PASSPHRASE";
+inline constexpr char kAsEnv[] = "CVAULT_AS";
+inline constexpr char kPurposeEnv[] = "CVAULT_PURPOSE";
+
+struct GlobalOptions {
+  std::string vault_dir = "vault";
+  std::string keys_dir = "keys";
+  std::string key_file;  // empty: the passphrase from CVAULT_PASSPHRASE
+  std::string as;        // "ROLE:ID"
+  std::string purpose;
+  std::string reason;
+  std::string request_id;
+  bool json = false;
+  CLI::Option* vault_option = nullptr;  // to tell a given --vault from the default
+};
+
+// The command a subcommand's callback selected, run after parsing.
+using CommandAction = std::function<CliOr<>()>;
+
+// Defines the global options on `app` (subcommands reach them through
+// fallthrough). `options` must outlive `app`.
+void AddGlobalOptions(CLI::App& app, GlobalOptions& options);
+
+// An operational logger on stderr at warn level ("cvault: [warning] ...").
+std::shared_ptr<spdlog::logger> MakeStderrLogger();
+
+// Options for opening or creating the vault: folders, root key (key file, or
+// passphrase from the environment), logger. Usage error when no root key.
+CliOr<Options> BuildVaultOptions(const GlobalOptions& global);
+
+// The caller's AccessContext from --as ROLE:ID, --purpose, --reason and
+// --request-id. Usage error when --as or --purpose is missing or malformed.
+CliOr<AccessContext> BuildAccessContext(const GlobalOptions& global);
+
+// Opens the vault the global options name.
+CliOr<std::unique_ptr<Vault>> OpenVault(const GlobalOptions& global);
+
+// Closes `vault`, reporting a failed closing checkpoint.
+CliOr<> CloseVault(Vault& vault);
+
+}  // namespace cvault::cli
+
+#endif  // CVAULT_CLI_GLOBAL_OPTIONS_H_

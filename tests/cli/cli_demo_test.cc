@@ -1,0 +1,57 @@
+// `cvault demo`: the story runs end to end and checks itself.
+#include <fstream>
+
+#include "cli_fixture.h"
+
+namespace cvault::cli::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+TEST(CliDemoTest, DemoInGivenFolderTellsTheStoryAndVerifies) {
+  CliSandbox sandbox;
+  CliResult r = sandbox.Run({"demo", "--vault", "demo"});
+  ASSERT_EQ(r.exit_code, 0) << ::testing::PrintToString(r);
+  EXPECT_THAT(r.out, HasSubstr("DEVELOPMENT keyring"));
+  EXPECT_THAT(r.out, HasSubstr("DENIED (no_consent)"));
+  EXPECT_THAT(r.out, HasSubstr("not found in raw files"));
+  EXPECT_THAT(r.out, HasSubstr("audit log verified: "));
+  EXPECT_THAT(r.out, Not(HasSubstr("4111")));
+  EXPECT_TRUE(std::filesystem::exists(sandbox.dir() / "demo" / "vault" / "vault.db"));
+  EXPECT_TRUE(std::filesystem::exists(sandbox.dir() / "demo" / "keys" / "dev-root.key"));
+  EXPECT_TRUE(std::filesystem::exists(sandbox.dir() / "demo" / "checkpoint.json"));
+  std::size_t lines = std::count(r.out.begin(), r.out.end(), '\n');
+  EXPECT_GE(lines, 30u);
+  EXPECT_LE(lines, 70u);
+}
+
+TEST(CliDemoTest, DemoVaultOpensWithTheToolAndWarnsItIsForDevelopment) {
+  CliSandbox sandbox;
+  ASSERT_EQ(sandbox.Run({"demo", "--vault", "d"}).exit_code, 0);
+  CliResult r = sandbox.Run({"audit", "verify", "--vault", "d/vault", "--keys", "d/keys",
+                             "--key-file", "d/keys/dev-root.key", "--as", "auditor:a",
+                             "--purpose", "audit"});
+  EXPECT_EQ(r.exit_code, 0) << ::testing::PrintToString(r);
+  EXPECT_THAT(r.err, HasSubstr("DEVELOPMENT keyring"));
+}
+
+TEST(CliDemoTest, DemoWithoutFolderUsesAFreshTempFolder) {
+  CliSandbox sandbox;
+  CliResult r = sandbox.Run({"demo"}, {{"TMPDIR", sandbox.dir().string()}});
+  ASSERT_EQ(r.exit_code, 0) << ::testing::PrintToString(r);
+  EXPECT_THAT(r.out, HasSubstr((sandbox.dir() / "cvault-demo-").string()));
+  EXPECT_THAT(r.out, HasSubstr("verified"));
+}
+
+TEST(CliDemoTest, DemoRefusesANonEmptyFolder) {
+  CliSandbox sandbox;
+  std::filesystem::create_directory(sandbox.dir() / "busy");
+  std::ofstream(sandbox.dir() / "busy" / "precious.txt") << "keep me";
+  CliResult r = sandbox.Run({"demo", "--vault", "busy"});
+  EXPECT_EQ(r.exit_code, 2) << ::testing::PrintToString(r);
+  EXPECT_EQ(ReadWholeFile(sandbox.dir() / "busy" / "precious.txt"), "keep me");
+}
+
+}  // namespace
+}  // namespace cvault::cli::testing
