@@ -1,7 +1,10 @@
 // cvault::SecretBytes: a buffer for keys, passphrases and decrypted fields.
 //
-// The bytes live in sodium_malloc'd memory (guard pages, locked against
-// swapping where the system allows) and are zeroed when freed. The type is
+// Key material lives in sodium_malloc'd memory (guard pages, locked against
+// swapping where the system allows). Short-lived plaintext (a decrypted
+// field, a value being validated) is "transient": ordinary heap memory,
+// still zeroed when freed, because a guarded allocation costs ~20 us and a
+// vault call handles many such values. Both kinds are zeroed when freed. The type is
 // move-only, compares in constant time and never converts to a string by
 // itself: reading the bytes takes an explicit call to Reveal(), so every read
 // of secret material can be found with `grep Reveal`.
@@ -28,6 +31,11 @@ class SecretBytes {
   static SecretBytes CopyFrom(std::string_view text);
   // `size` bytes from the system CSPRNG.
   static SecretBytes Random(std::size_t size);
+  // Transient (unguarded, still wiped) buffers for short-lived plaintext.
+  // Never use these for keys.
+  static SecretBytes Transient(std::size_t size);
+  static SecretBytes TransientCopy(std::span<const std::uint8_t> bytes);
+  static SecretBytes TransientCopy(std::string_view text);
 
   SecretBytes(SecretBytes&& other) noexcept;
   SecretBytes& operator=(SecretBytes&& other) noexcept;
@@ -35,7 +43,8 @@ class SecretBytes {
   SecretBytes& operator=(const SecretBytes&) = delete;
   ~SecretBytes();
 
-  // An explicit deep copy, for the rare place that needs one.
+  // An explicit deep copy (of the same kind), for the rare place that needs
+  // one.
   SecretBytes Clone() const;
 
   std::size_t size() const { return size_; }
@@ -55,9 +64,12 @@ class SecretBytes {
   bool operator==(const SecretBytes& other) const;
 
  private:
+  void Release() noexcept;
+
   std::uint8_t* data_ = nullptr;
   std::size_t size_ = 0;
   std::size_t capacity_ = 0;
+  bool guarded_ = true;  // sodium_malloc'd (else operator new'd)
 };
 
 }  // namespace cvault

@@ -146,7 +146,7 @@ StatusOr<SecretBytes> OpenEnvelope(
     const SecretBytes& key, std::uint32_t expected_key_id,
     std::span<const std::uint8_t> envelope,
     std::span<const std::uint8_t> associated_tail,
-    std::string_view authentication_failure) {
+    std::string_view authentication_failure, bool transient) {
   EnsureSodiumInitialized();
   CVAULT_RETURN_IF_ERROR(CheckKeySize(key));
   CVAULT_ASSIGN_OR_RETURN(const ParsedEnvelope parsed, ParseEnvelope(envelope));
@@ -159,7 +159,12 @@ StatusOr<SecretBytes> OpenEnvelope(
   }
   const Bytes associated_data = HeaderThen(parsed.key_id, associated_tail);
 
-  SecretBytes plaintext(parsed.ciphertext_and_tag.size() - kEnvelopeTagSize);
+  const std::size_t plaintext_capacity =
+      parsed.ciphertext_and_tag.size() - kEnvelopeTagSize;
+  // Field plaintext is short-lived and goes to a transient buffer; unwrapped
+  // key material to a guarded one.
+  SecretBytes plaintext = transient ? SecretBytes::Transient(plaintext_capacity)
+                                    : SecretBytes(plaintext_capacity);
   // libsodium wants somewhere to write even for an empty plaintext.
   std::uint8_t empty_sink = 0;
   std::uint8_t* const out =
@@ -232,7 +237,7 @@ StatusOr<SecretBytes> FieldCipher::Decrypt(
     std::span<const std::uint8_t> envelope, const FieldBinding& binding) const {
   CVAULT_ASSIGN_OR_RETURN(const Bytes associated_tail, EncodeBinding(binding));
   return OpenEnvelope(key_, key_id_, envelope, associated_tail,
-                      kFieldAuthenticationFailure);
+                      kFieldAuthenticationFailure, /*transient=*/true);
 }
 
 StatusOr<std::uint32_t> EnvelopeKeyId(std::span<const std::uint8_t> envelope) {
@@ -253,7 +258,7 @@ StatusOr<SecretBytes> OpenWithKey(
     std::span<const std::uint8_t> envelope,
     std::span<const std::uint8_t> associated_data) {
   return OpenEnvelope(key, key_id, envelope, associated_data,
-                      kSealedAuthenticationFailure);
+                      kSealedAuthenticationFailure, /*transient=*/false);
 }
 
 }  // namespace cvault::crypto

@@ -27,6 +27,29 @@ std::uint8_t* AllocateOrAbort(std::size_t size) {
 SecretBytes::SecretBytes(std::size_t size)
     : data_(AllocateOrAbort(size)), size_(size), capacity_(size) {}
 
+SecretBytes SecretBytes::Transient(std::size_t size) {
+  SecretBytes out;
+  if (size == 0) {
+    out.guarded_ = false;
+    return out;
+  }
+  out.data_ = new std::uint8_t[size]();
+  out.size_ = out.capacity_ = size;
+  out.guarded_ = false;
+  return out;
+}
+
+SecretBytes SecretBytes::TransientCopy(std::span<const std::uint8_t> bytes) {
+  SecretBytes out = Transient(bytes.size());
+  if (!bytes.empty()) std::memcpy(out.data_, bytes.data(), bytes.size());
+  return out;
+}
+
+SecretBytes SecretBytes::TransientCopy(std::string_view text) {
+  return TransientCopy(std::span<const std::uint8_t>(
+      reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
+}
+
 SecretBytes SecretBytes::CopyFrom(std::span<const std::uint8_t> bytes) {
   SecretBytes out(bytes.size());
   if (!bytes.empty()) std::memcpy(out.data_, bytes.data(), bytes.size());
@@ -47,23 +70,36 @@ SecretBytes SecretBytes::Random(std::size_t size) {
 SecretBytes::SecretBytes(SecretBytes&& other) noexcept
     : data_(std::exchange(other.data_, nullptr)),
       size_(std::exchange(other.size_, 0)),
-      capacity_(std::exchange(other.capacity_, 0)) {}
+      capacity_(std::exchange(other.capacity_, 0)),
+      guarded_(std::exchange(other.guarded_, true)) {}
 
 SecretBytes& SecretBytes::operator=(SecretBytes&& other) noexcept {
   if (this != &other) {
-    if (data_ != nullptr) sodium_free(data_);  // sodium_free zeroes first
+    Release();
     data_ = std::exchange(other.data_, nullptr);
     size_ = std::exchange(other.size_, 0);
     capacity_ = std::exchange(other.capacity_, 0);
+    guarded_ = std::exchange(other.guarded_, true);
   }
   return *this;
 }
 
-SecretBytes::~SecretBytes() {
-  if (data_ != nullptr) sodium_free(data_);
+SecretBytes::~SecretBytes() { Release(); }
+
+void SecretBytes::Release() noexcept {
+  if (data_ == nullptr) return;
+  if (guarded_) {
+    sodium_free(data_);  // zeroes first
+  } else {
+    sodium_memzero(data_, capacity_);
+    delete[] data_;
+  }
+  data_ = nullptr;
 }
 
-SecretBytes SecretBytes::Clone() const { return CopyFrom(Reveal()); }
+SecretBytes SecretBytes::Clone() const {
+  return guarded_ ? CopyFrom(Reveal()) : TransientCopy(Reveal());
+}
 
 void SecretBytes::Truncate(std::size_t n) {
   if (n >= size_) return;

@@ -27,31 +27,31 @@ StatusOr<SecretBytes> CheckField(CustomerField field, std::string_view value) {
   switch (field) {
     case CustomerField::kFullName:
       CVAULT_RETURN_IF_ERROR(ValidateText(name, value, kMaxName, false));
-      return SecretBytes::CopyFrom(Trim(value));
+      return SecretBytes::TransientCopy(Trim(value));
     case CustomerField::kEmail: {
       CVAULT_RETURN_IF_ERROR(ValidateText(name, value, 254, false));
       CVAULT_RETURN_IF_ERROR(ValidateEmail(name, value));
-      return SecretBytes::CopyFrom(Trim(value));
+      return SecretBytes::TransientCopy(Trim(value));
     }
     case CustomerField::kPhone: {
       // A phone number is structured (E.164), not free text, and is not
       // screened for card numbers: 13-15 digit numbers pass Luhn one time in
       // ten, and refusing real phone numbers would be wrong.
       CVAULT_RETURN_IF_ERROR(ValidatePhone(name, value));
-      return SecretBytes::CopyFrom(NormalizePhone(value));
+      return SecretBytes::TransientCopy(NormalizePhone(value));
     }
     case CustomerField::kPostalAddress:
       CVAULT_RETURN_IF_ERROR(ValidateText(name, value, kMaxAddress, true));
-      return SecretBytes::CopyFrom(Trim(value));
+      return SecretBytes::TransientCopy(Trim(value));
     case CustomerField::kCountry:
       CVAULT_RETURN_IF_ERROR(ValidateCountry(name, value));
-      return SecretBytes::CopyFrom(value);
+      return SecretBytes::TransientCopy(value);
     case CustomerField::kLanguage:
       CVAULT_RETURN_IF_ERROR(ValidateLanguageTag(name, value));
-      return SecretBytes::CopyFrom(value);
+      return SecretBytes::TransientCopy(value);
     case CustomerField::kExternalRef:
       CVAULT_RETURN_IF_ERROR(ValidateText(name, value, kMaxExternalRef, false));
-      return SecretBytes::CopyFrom(Trim(value));
+      return SecretBytes::TransientCopy(Trim(value));
   }
   return Error(Status::Internal("unknown customer field"));
 }

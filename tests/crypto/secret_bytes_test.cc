@@ -121,3 +121,25 @@ TEST(SecretBytesTest, RandomDrawsDiffer) {
 
 }  // namespace
 }  // namespace cvault
+
+namespace cvault {
+namespace {
+
+TEST(SecretBytesTransientTest, TransientCopyHoldsTheBytesAndMovesLikeGuarded) {
+  SecretBytes a = SecretBytes::TransientCopy(std::string_view("plaintext"));
+  EXPECT_EQ(a.RevealAsText(), "plaintext");
+  SecretBytes b = std::move(a);
+  EXPECT_EQ(b.RevealAsText(), "plaintext");
+  EXPECT_TRUE(a.empty());
+  SecretBytes c = b.Clone();
+  EXPECT_TRUE(c == b);
+  EXPECT_TRUE(c == SecretBytes::CopyFrom(std::string_view("plaintext")))
+      << "equality does not depend on the kind of allocation";
+  c.Truncate(5);
+  EXPECT_EQ(c.RevealAsText(), "plain");
+  a = SecretBytes::Transient(0);
+  EXPECT_TRUE(a.empty());
+}
+
+}  // namespace
+}  // namespace cvault

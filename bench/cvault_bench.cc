@@ -1,0 +1,765 @@
+// cvault_bench: what the vault's audited customer operations cost next to the
+// same row work on raw SQLCipher and on plain SQLite.
+//
+// Four stores, each at synchronous=FULL and at synchronous=NORMAL:
+//   vault      Vault::customers(): validation, per-customer data key, field
+//              encryption, blind index, policy decision, audit entry, commit.
+//   sqlcipher  the customers table shape, plaintext columns, keyed with a raw
+//              32-byte key (x'..'), cipher_page_size 4096, WAL.
+//   sqlite     the same on SQLCipher opened without a key, which is plain
+//              SQLite 3.15.2.
+//   sqlcipher+audit  raw SQLCipher doing the vault's storage work and no
+//              more: the same transactions and commits, an audit_log row per
+//              call, a second file for data keys. No crypto, policy or
+//              validation. Not a target baseline: it shows how much of the
+//              gap the design's commits explain.
+// Operations: create (one customer, committed), get (by id), find+get (by
+// email, then by id). Reads pick seeded-random customers out of a population
+// of CVAULT_BENCH_CUSTOMERS (default 10000) made before timing starts.
+// After the usual table the run prints vault/baseline throughput ratios.
+//
+// Everything lives in a temporary folder removed at exit ($TMPDIR or /tmp).
+// Single-threaded: one connection per database, kept open, as the vault does.
+#include <benchmark/benchmark.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include "cvault/vault.h"
+#include "keys/root_key.h"
+#include "store/sqlcipher/sqlite_api.h"
+#include "tests/testing/temp_dir.h"
+
+namespace cvault::bench {
+namespace {
+
+constexpr std::uint64_t kSeed = 20261126;
+constexpr std::size_t kDefaultPopulation = 10000;
+// The vault's default page cache (Options::cache_kib), given to the
+// baselines too.
+constexpr std::uint32_t kCacheKib = 8192;
+
+enum class Backend { kVault, kSqlcipher, kSqlcipherAudited, kSqlite };
+enum class Operation { kCreate, kGet, kFindGet };
+constexpr Backend kBackends[] = {Backend::kVault, Backend::kSqlcipher,
+                                 Backend::kSqlcipherAudited, Backend::kSqlite};
+constexpr Operation kOperations[] = {Operation::kCreate, Operation::kGet,
+                                     Operation::kFindGet};
+constexpr Durability kDurabilities[] = {Durability::kFull, Durability::kNormal};
+
+std::string_view NameOf(Backend b) {
+  switch (b) {
+    case Backend::kVault: return "vault";
+    case Backend::kSqlcipher: return "sqlcipher";
+    case Backend::kSqlcipherAudited: return "sqlcipher+audit";
+    case Backend::kSqlite: return "sqlite";
+  }
+  return "?";
+}
+std::string_view NameOf(Operation o) {
+  switch (o) {
+    case Operation::kCreate: return "create";
+    case Operation::kGet: return "get";
+    case Operation::kFindGet: return "find+get";
+  }
+  return "?";
+}
+std::string_view NameOf(Durability d) { return d == Durability::kFull ? "FULL" : "NORMAL"; }
+
+std::string BenchmarkName(Operation o, Backend b, Durability d) {
+  return fmt::format("{}/{}/{}", NameOf(o), NameOf(b), NameOf(d));
+}
+
+// The run's temporary folder, once made: Die removes it, since exit()
+// skips the destructor that would.
+std::filesystem::path& FolderToRemoveOnDeath() {
+  static std::filesystem::path folder;
+  return folder;
+}
+
+[[noreturn]] void Die(std::string_view what) {
+  std::cerr << "cvault_bench: " << what << "\n";
+  if (!FolderToRemoveOnDeath().empty()) {
+    std::error_code ignored;
+    std::filesystem::remove_all(FolderToRemoveOnDeath(), ignored);
+  }
+  std::exit(1);
+}
+
+std::size_t PopulationSize() {
+  const char* text = std::getenv("CVAULT_BENCH_CUSTOMERS");
+  if (text == nullptr || *text == '\0') return kDefaultPopulation;
+  char* end = nullptr;
+  const unsigned long long n = std::strtoull(text, &end, 10);
+  if (*end != '\0' || n == 0) Die("CVAULT_BENCH_CUSTOMERS must be a positive integer");
+  return static_cast<std::size_t>(n);
+}
+
+std::int64_t NowMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Customer number `n`, the same fields for every store. Emails are already
+// normalised (lower case), phones already E.164.
+NewCustomer SyntheticCustomer(std::uint64_t n) {
+  NewCustomer c;
+  c.full_name = fmt::format("Customer {} Example", n);
+  c.email = fmt::format("customer{}@example.com", n);
+  c.phone = fmt::format("+4420{:08}", n % 100000000);
+  c.postal_address = "12 St James's Square\nLondon SW1Y 4LB";
+  c.country = "GB";
+  c.language = "en-GB";
+  c.external_ref = fmt::format("acct-{}", n);
+  return c;
+}
+
+const AccessContext& BenchContext() {
+  static const AccessContext ctx{"bench", "account-service", "account_management", "bench",
+                                 ""};
+  return ctx;
+}
+
+// ---------------------------------------------------------------------------
+// Baselines: the vault's tables with plaintext columns. The plain baselines
+// use the customers table only; sqlcipher+audit also writes audit_log rows
+// (in the same transaction) and data_keys rows (in a second file).
+
+struct StatementFinalizer {
+  void operator()(sqlite3_stmt* s) const noexcept { sqlite3_finalize(s); }
+};
+struct DatabaseCloser {
+  void operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }
+};
+using StatementPtr = std::unique_ptr<sqlite3_stmt, StatementFinalizer>;
+
+// What a baseline read copies out of a row, like the vault's CustomerRecord.
+struct CustomerCopy {
+  std::string id;
+  std::int64_t created_at = 0;
+  std::int64_t updated_at = 0;
+  bool restricted = false;
+  std::array<std::optional<std::string>, 7> fields;
+};
+
+class SqlBaseline {
+ public:
+  // Keyed with `key` (raw, 32 bytes) when given; plain SQLite otherwise.
+  static std::unique_ptr<SqlBaseline> Create(const std::filesystem::path& file,
+                                             const SecretBytes* key) {
+    sqlite3* raw = nullptr;
+    const int rc = sqlite3_open_v2(
+        file.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+        nullptr);
+    std::unique_ptr<SqlBaseline> db(new SqlBaseline(raw));
+    if (rc != SQLITE_OK) Die("cannot open " + file.string());
+    if (key != nullptr) {
+      SecretBytes literal = RawKeyLiteral(*key);
+      const auto text = literal.Reveal();
+      if (sqlite3_key(raw, text.data(), static_cast<int>(text.size())) != SQLITE_OK) {
+        Die("sqlite3_key failed");
+      }
+      db->Exec("PRAGMA cipher_page_size = 4096;");
+    }
+    if (db->QueryText("PRAGMA journal_mode = WAL") != "wal") Die("WAL mode refused");
+    // The vault's connection settings (store/sqlcipher/connection.cc).
+    db->Exec(fmt::format(
+        "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;"
+        "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -{};",
+        kCacheKib));
+    db->Exec(
+        "CREATE TABLE customers("
+        "  rowid INTEGER PRIMARY KEY,"
+        "  id TEXT NOT NULL UNIQUE,"
+        "  created_at INTEGER NOT NULL,"
+        "  updated_at INTEGER NOT NULL,"
+        "  restricted INTEGER NOT NULL DEFAULT 0,"
+        "  full_name TEXT, email TEXT, phone TEXT, postal_address TEXT,"
+        "  country TEXT, language TEXT, external_ref TEXT,"
+        "  email_index TEXT UNIQUE,"
+        "  phone_index TEXT);"
+        "CREATE INDEX customers_by_phone_index ON customers(phone_index);"
+        "CREATE TABLE audit_log("
+        "  sequence INTEGER PRIMARY KEY,"
+        "  time_us INTEGER NOT NULL,"
+        "  principal_id TEXT NOT NULL, role TEXT NOT NULL, action TEXT NOT NULL,"
+        "  purpose TEXT NOT NULL, subject TEXT NOT NULL,"
+        "  fields_requested TEXT NOT NULL, fields_returned TEXT NOT NULL,"
+        "  decision TEXT NOT NULL, reason_code TEXT NOT NULL,"
+        "  request_id TEXT NOT NULL,"
+        "  previous_hash BLOB NOT NULL, entry_hash BLOB NOT NULL);"
+        "CREATE TABLE data_keys("
+        "  customer_id TEXT NOT NULL,"
+        "  retention_class INTEGER NOT NULL,"
+        "  kek_version INTEGER NOT NULL,"
+        "  wrapped BLOB NOT NULL,"
+        "  created_at INTEGER NOT NULL,"
+        "  PRIMARY KEY(customer_id, retention_class));");
+    db->begin_ = db->Prepare("BEGIN IMMEDIATE");
+    db->rollback_ = db->Prepare("ROLLBACK");
+    db->commit_ = db->Prepare("COMMIT");
+    db->insert_ = db->Prepare(
+        "INSERT INTO customers(id, created_at, updated_at, restricted, full_name, email, "
+        "phone, postal_address, country, language, external_ref, email_index, phone_index) "
+        "VALUES(?1, ?2, ?3, 0, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+    db->get_ = db->Prepare(
+        "SELECT id, created_at, updated_at, restricted, full_name, email, phone, "
+        "postal_address, country, language, external_ref FROM customers WHERE id = ?1");
+    db->find_ = db->Prepare("SELECT id FROM customers WHERE email_index = ?1");
+    db->audit_ = db->Prepare(
+        "INSERT INTO audit_log(sequence, time_us, principal_id, role, action, purpose, "
+        "subject, fields_requested, fields_returned, decision, reason_code, request_id, "
+        "previous_hash, entry_hash) VALUES(?1, ?2, 'bench', 'account-service', ?3, "
+        "'account_management', ?4, ?5, ?5, 'allow', 'ok', ?6, ?7, ?7)");
+    db->data_key_ = db->Prepare(
+        "INSERT INTO data_keys(customer_id, retention_class, kek_version, wrapped, "
+        "created_at) VALUES(?1, 1, 1, ?2, ?3)");
+    return db;
+  }
+
+  // Switches to the measured synchronous setting and empties the WAL, as
+  // the vault's close and reopen after its own population does.
+  void FinishPopulation(Durability d) {
+    Exec(d == Durability::kFull ? "PRAGMA synchronous = FULL;" : "PRAGMA synchronous = NORMAL;");
+    Exec("PRAGMA wal_checkpoint(TRUNCATE);");
+  }
+
+  // One customer in a transaction of its own: BEGIN IMMEDIATE, INSERT,
+  // COMMIT (the vault's create also takes the write lock up front).
+  bool InsertCommitted(std::string_view id, const NewCustomer& c) {
+    return InTransaction([&] { return Insert(id, c); });
+  }
+
+  // Population only, in one transaction: customers 0..ids.size()-1, each
+  // with an audit entry (sequence i + 1) when `audited`.
+  void InsertMany(const std::vector<std::string>& ids, bool audited) {
+    const bool ok = InTransaction([&] {
+      for (std::size_t i = 0; i < ids.size(); ++i) {
+        if (!Insert(ids[i], SyntheticCustomer(i))) return false;
+        if (audited && !Audit(i + 1, "customer.create")) return false;
+      }
+      return true;
+    });
+    if (!ok) Die(error());
+  }
+  void InsertDataKeysMany(const std::vector<std::string>& ids) {
+    const bool ok = InTransaction([&] {
+      return std::all_of(ids.begin(), ids.end(),
+                         [this](const std::string& id) { return InsertDataKey(id); });
+    });
+    if (!ok) Die(error());
+  }
+
+  bool Get(std::string_view id, CustomerCopy& out) {
+    sqlite3_stmt* s = get_.get();
+    sqlite3_bind_text(s, 1, id.data(), static_cast<int>(id.size()), SQLITE_STATIC);
+    const int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+      out.id = Text(s, 0).value_or("");
+      out.created_at = sqlite3_column_int64(s, 1);
+      out.updated_at = sqlite3_column_int64(s, 2);
+      out.restricted = sqlite3_column_int64(s, 3) != 0;
+      for (int i = 0; i < 7; ++i) out.fields[static_cast<std::size_t>(i)] = Text(s, 4 + i);
+    }
+    sqlite3_reset(s);
+    return rc == SQLITE_ROW;
+  }
+
+  std::optional<std::string> FindIdByEmail(std::string_view email) {
+    sqlite3_stmt* s = find_.get();
+    sqlite3_bind_text(s, 1, email.data(), static_cast<int>(email.size()), SQLITE_STATIC);
+    std::optional<std::string> id;
+    if (sqlite3_step(s) == SQLITE_ROW) id = Text(s, 0);
+    sqlite3_reset(s);
+    return id;
+  }
+
+  // The vault's storage pattern, without crypto, policy or validation. The
+  // caller keeps the audit sequence; 80 bytes stand in for a wrapped key.
+  bool InsertDataKeyCommitted(std::string_view customer_id) {
+    return InTransaction([&] { return InsertDataKey(customer_id); });
+  }
+  bool InsertAuditedCommitted(std::string_view id, const NewCustomer& c,
+                              std::uint64_t sequence) {
+    return InTransaction([&] { return Insert(id, c) && Audit(sequence, "customer.create"); });
+  }
+  bool GetAudited(std::string_view id, CustomerCopy& out, std::uint64_t sequence) {
+    return InTransaction([&] { return Get(id, out) && Audit(sequence, "customer.read"); });
+  }
+  // The vault's find also reads the matching row (for its restriction flag).
+  std::optional<std::string> FindAudited(std::string_view email, CustomerCopy& scratch,
+                                         std::uint64_t sequence) {
+    std::optional<std::string> id;
+    const bool ok = InTransaction([&] {
+      id = FindIdByEmail(email);
+      return id && Get(*id, scratch) && Audit(sequence, "customer.find");
+    });
+    return ok ? id : std::nullopt;
+  }
+
+  std::string error() const { return sqlite3_errmsg(db_.get()); }
+
+ private:
+  explicit SqlBaseline(sqlite3* db) : db_(db) {}
+
+  // SQLCipher's raw-key form x'<64 hex digits>', kept in SecretBytes.
+  static SecretBytes RawKeyLiteral(const SecretBytes& key) {
+    constexpr char kHex[] = "0123456789abcdef";
+    const auto in = key.Reveal();
+    SecretBytes literal(3 + 2 * in.size());
+    auto out = literal.RevealMutable();
+    out[0] = 'x';
+    out[1] = '\'';
+    for (std::size_t i = 0; i < in.size(); ++i) {
+      out[2 + 2 * i] = static_cast<std::uint8_t>(kHex[in[i] >> 4]);
+      out[3 + 2 * i] = static_cast<std::uint8_t>(kHex[in[i] & 0x0f]);
+    }
+    out[out.size() - 1] = '\'';
+    return literal;
+  }
+
+  static std::optional<std::string> Text(sqlite3_stmt* s, int column) {
+    if (sqlite3_column_type(s, column) == SQLITE_NULL) return std::nullopt;
+    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(s, column));
+    return std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(s, column)));
+  }
+
+  void Exec(const std::string& sql) {
+    char* message = nullptr;
+    if (sqlite3_exec(db_.get(), sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+      std::string text = message != nullptr ? message : "unknown error";
+      sqlite3_free(message);
+      Die(text);
+    }
+  }
+
+  std::string QueryText(const std::string& sql) {
+    StatementPtr s = Prepare(sql);
+    std::string out;
+    if (sqlite3_step(s.get()) == SQLITE_ROW) out = Text(s.get(), 0).value_or("");
+    return out;
+  }
+
+  StatementPtr Prepare(const std::string& sql) {
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_prepare_v2(db_.get(), sql.c_str(), -1, &s, nullptr) != SQLITE_OK) {
+      Die("prepare failed: " + error());
+    }
+    return StatementPtr(s);
+  }
+
+  // Runs a statement without result rows to completion and rewinds it.
+  static bool Step(sqlite3_stmt* s) {
+    const int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE;
+  }
+
+  bool Insert(std::string_view id, const NewCustomer& c) {
+    sqlite3_stmt* s = insert_.get();
+    const std::int64_t now = NowMicros();
+    // SQLITE_STATIC: every value outlives the step.
+    auto bind = [s](int index, std::string_view v) {
+      sqlite3_bind_text(s, index, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+    };
+    auto bind_optional = [s, &bind](int index, const std::optional<std::string>& v) {
+      if (v) {
+        bind(index, *v);
+      } else {
+        sqlite3_bind_null(s, index);
+      }
+    };
+    bind(1, id);
+    sqlite3_bind_int64(s, 2, now);
+    sqlite3_bind_int64(s, 3, now);
+    bind(4, c.full_name);
+    bind(5, c.email);
+    bind_optional(6, c.phone);
+    bind_optional(7, c.postal_address);
+    bind_optional(8, c.country);
+    bind_optional(9, c.language);
+    bind_optional(10, c.external_ref);
+    bind(11, c.email);  // the synthetic emails are already normalised
+    bind_optional(12, c.phone);
+    const bool ok = Step(s);
+    sqlite3_clear_bindings(s);
+    return ok;
+  }
+
+  // BEGIN IMMEDIATE, `body`, COMMIT; rolled back when `body` fails.
+  template <class Body>
+  bool InTransaction(Body body) {
+    if (!Step(begin_.get())) return false;
+    if (body() && Step(commit_.get())) return true;
+    Step(rollback_.get());
+    return false;
+  }
+
+  bool InsertDataKey(std::string_view customer_id) {
+    static constexpr std::array<std::uint8_t, 80> kWrapped{};
+    sqlite3_stmt* s = data_key_.get();
+    sqlite3_bind_text(s, 1, customer_id.data(), static_cast<int>(customer_id.size()),
+                      SQLITE_STATIC);
+    sqlite3_bind_blob(s, 2, kWrapped.data(), static_cast<int>(kWrapped.size()), SQLITE_STATIC);
+    sqlite3_bind_int64(s, 3, NowMicros());
+    return Step(s);
+  }
+
+  // One audit entry of the vault's shape: a 64-hex-digit subject pseudonym,
+  // all seven field names, a request id, two 32-byte hashes.
+  bool Audit(std::uint64_t sequence, std::string_view action) {
+    static constexpr std::string_view kSubject =
+        "5d41402abc4b2a76b9719d911017c5925d41402abc4b2a76b9719d911017c592";
+    static constexpr std::string_view kFields =
+        "full_name,email,phone,postal_address,country,language,external_ref";
+    static constexpr std::string_view kRequestId = "req_0123456789abcdef01234567";
+    static constexpr std::array<std::uint8_t, 32> kHash{};
+    sqlite3_stmt* s = audit_.get();
+    auto bind = [s](int index, std::string_view v) {
+      sqlite3_bind_text(s, index, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+    };
+    sqlite3_bind_int64(s, 1, static_cast<std::int64_t>(sequence));
+    sqlite3_bind_int64(s, 2, NowMicros());
+    bind(3, action);
+    bind(4, kSubject);
+    bind(5, kFields);
+    bind(6, kRequestId);
+    sqlite3_bind_blob(s, 7, kHash.data(), static_cast<int>(kHash.size()), SQLITE_STATIC);
+    return Step(s);
+  }
+
+  std::unique_ptr<sqlite3, DatabaseCloser> db_;
+  StatementPtr begin_, commit_, rollback_, insert_, get_, find_, audit_, data_key_;
+};
+
+// ---------------------------------------------------------------------------
+// The stores under test, built on first use (so a --benchmark_filter only
+// pays for what it runs) and kept open until the run ends.
+
+struct VaultUnderTest {
+  std::unique_ptr<Vault> vault;
+  std::vector<CustomerId> ids;  // ids[i] is SyntheticCustomer(i)
+  std::uint64_t next_number = 0;
+};
+
+struct BaselineUnderTest {
+  std::unique_ptr<SqlBaseline> db;
+  std::unique_ptr<SqlBaseline> keystore;  // sqlcipher+audit only
+  std::vector<std::string> ids;           // ids[i] is SyntheticCustomer(i)
+  std::uint64_t next_number = 0;
+  std::uint64_t last_audit_sequence = 0;  // sqlcipher+audit only
+};
+
+class Workbench {
+ public:
+  explicit Workbench(std::size_t population) : population_(population) {
+    FolderToRemoveOnDeath() = dir_.path();
+    if (!keys::WriteNewKeyFile(dir_ / "root.key").ok()) Die("cannot write the root key file");
+    emails_.reserve(population_);
+    for (std::size_t i = 0; i < population_; ++i) {
+      emails_.push_back(SyntheticCustomer(i).email);
+    }
+  }
+  ~Workbench() {
+    // Close before the folder goes.
+    vaults_.clear();
+    baselines_.clear();
+  }
+
+  std::size_t population() const { return population_; }
+  const std::string& email(std::size_t i) const { return emails_[i]; }
+
+  VaultUnderTest& VaultFor(Durability d) {
+    auto& slot = vaults_[d];
+    if (!slot) slot = BuildVault(d);
+    return *slot;
+  }
+
+  BaselineUnderTest& BaselineFor(Backend b, Durability d) {
+    auto& slot = baselines_[{b, d}];
+    if (!slot) slot = BuildBaseline(b, d);
+    return *slot;
+  }
+
+ private:
+  // The files of the vault benchmarked at `slot`, opened at `d`.
+  Options VaultOptions(Durability slot, Durability d) const {
+    const std::string name = fmt::format("vault-{}", NameOf(slot));
+    Options o;
+    o.vault_dir = dir_ / name / "data";
+    o.keys_dir = dir_ / name / "keys";
+    o.root_key = KeyFile{dir_ / "root.key"};
+    o.checkpoint_every = 1000;  // the default, stated
+    o.durability = d;
+    return o;
+  }
+
+  // Populated at NORMAL (only to save time; population is not measured),
+  // then closed and opened again at `d`.
+  std::unique_ptr<VaultUnderTest> BuildVault(Durability d) {
+    std::cerr << "cvault_bench: populating the " << NameOf(d) << " vault with "
+              << population_ << " customers...\n";
+    auto result = std::make_unique<VaultUnderTest>();
+    {
+      auto created = Vault::Create(VaultOptions(d, Durability::kNormal));
+      if (!created) Die("Vault::Create: " + created.error().ToString());
+      result->ids.reserve(population_);
+      for (std::size_t i = 0; i < population_; ++i) {
+        auto id = (*created)->customers().Create(BenchContext(), SyntheticCustomer(i));
+        if (!id) Die("populating the vault: " + id.error().ToString());
+        result->ids.push_back(std::move(*id));
+      }
+      if (Status closed = (*created)->Close(); !closed.ok()) Die(closed.ToString());
+    }
+    auto opened = Vault::Open(VaultOptions(d, d));
+    if (!opened) Die("Vault::Open: " + opened.error().ToString());
+    result->vault = std::move(*opened);
+    result->next_number = population_;
+    return result;
+  }
+
+  std::unique_ptr<BaselineUnderTest> BuildBaseline(Backend b, Durability d) {
+    const std::string stem = fmt::format("{}-{}", NameOf(b), NameOf(d));
+    const bool keyed = b != Backend::kSqlite;
+    const bool audited = b == Backend::kSqlcipherAudited;
+    auto result = std::make_unique<BaselineUnderTest>();
+    const SecretBytes key = SecretBytes::Random(32);
+    result->db = SqlBaseline::Create(dir_ / (stem + ".db"), keyed ? &key : nullptr);
+    result->ids.reserve(population_);
+    for (std::size_t i = 0; i < population_; ++i) {
+      result->ids.push_back(CustomerId::Generate().str());
+    }
+    result->db->InsertMany(result->ids, audited);
+    result->db->FinishPopulation(d);
+    CheckEncryption(dir_ / (stem + ".db"), keyed);
+    if (audited) {
+      const SecretBytes keystore_key = SecretBytes::Random(32);
+      result->keystore = SqlBaseline::Create(dir_ / (stem + "-keys.db"), &keystore_key);
+      result->keystore->InsertDataKeysMany(result->ids);
+      result->keystore->FinishPopulation(d);
+      result->last_audit_sequence = population_;
+    }
+    result->next_number = population_;
+    return result;
+  }
+
+  // A keyed file must not carry the plain SQLite header, a plain one must:
+  // the baselines are what their names say.
+  static void CheckEncryption(const std::filesystem::path& file, bool encrypted) {
+    std::array<char, 16> header{};
+    std::ifstream in(file, std::ios::binary);
+    in.read(header.data(), header.size());
+    const bool plain = std::string_view(header.data(), 15) == "SQLite format 3";
+    if (plain == encrypted) Die(file.string() + ": encryption is not as intended");
+  }
+
+  testing::TempDir dir_;
+  std::size_t population_;
+  std::vector<std::string> emails_;  // emails_[i] is SyntheticCustomer(i).email
+  std::map<Durability, std::unique_ptr<VaultUnderTest>> vaults_;
+  std::map<std::pair<Backend, Durability>, std::unique_ptr<BaselineUnderTest>> baselines_;
+};
+
+// ---------------------------------------------------------------------------
+// The benchmarks. One item is one operation (a find+get pair counts once).
+
+void Fail(benchmark::State& state, const Status& status) {
+  state.SkipWithError(status.ToString().c_str());
+}
+
+void RunVault(benchmark::State& state, Workbench& bench, Operation op, Durability d) {
+  VaultUnderTest& v = bench.VaultFor(d);
+  Customers& customers = v.vault->customers();
+  std::mt19937_64 rng(kSeed);
+  std::uniform_int_distribution<std::size_t> pick(0, bench.population() - 1);
+  for (auto _ : state) {
+    if (op == Operation::kCreate) {
+      auto id = customers.Create(BenchContext(), SyntheticCustomer(v.next_number++));
+      if (!id) return Fail(state, id.error());
+    } else {
+      const std::size_t i = pick(rng);
+      CustomerId id = v.ids[i];
+      if (op == Operation::kFindGet) {
+        auto found = customers.FindByEmail(BenchContext(), bench.email(i));
+        if (!found) return Fail(state, found.error());
+        id = std::move(*found);
+      }
+      auto record = customers.Get(BenchContext(), id);
+      if (!record) return Fail(state, record.error());
+      benchmark::DoNotOptimize(record->fields.size());
+    }
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+
+void RunBaseline(benchmark::State& state, Workbench& bench, Backend b, Operation op,
+                 Durability d) {
+  BaselineUnderTest& base = bench.BaselineFor(b, d);
+  std::mt19937_64 rng(kSeed);
+  std::uniform_int_distribution<std::size_t> pick(0, bench.population() - 1);
+  const bool audited = b == Backend::kSqlcipherAudited;
+  SqlBaseline& db = *base.db;
+  CustomerCopy copy;
+  for (auto _ : state) {
+    if (op == Operation::kCreate) {
+      const std::string id = CustomerId::Generate().str();
+      const NewCustomer c = SyntheticCustomer(base.next_number++);
+      const bool ok = audited ? base.keystore->InsertDataKeyCommitted(id) &&
+                                    db.InsertAuditedCommitted(id, c, ++base.last_audit_sequence)
+                              : db.InsertCommitted(id, c);
+      if (!ok) return state.SkipWithError(db.error().c_str());
+    } else {
+      const std::size_t i = pick(rng);
+      std::string id = base.ids[i];
+      if (op == Operation::kFindGet) {
+        auto found = audited ? db.FindAudited(bench.email(i), copy, ++base.last_audit_sequence)
+                             : db.FindIdByEmail(bench.email(i));
+        if (!found) return state.SkipWithError("find by email failed");
+        id = std::move(*found);
+      }
+      const bool ok = audited ? db.GetAudited(id, copy, ++base.last_audit_sequence)
+                              : db.Get(id, copy);
+      if (!ok) return state.SkipWithError("get by id failed");
+      benchmark::DoNotOptimize(copy.fields.data());
+    }
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+
+void RegisterAll(Workbench& bench) {
+  for (Durability d : kDurabilities) {
+    for (Operation op : kOperations) {
+      for (Backend b : kBackends) {
+        const std::string name = BenchmarkName(op, b, d);
+        benchmark::RegisterBenchmark(name.c_str(),
+                                     [&bench, b, op, d](benchmark::State& state) {
+                                       if (b == Backend::kVault) {
+                                         RunVault(state, bench, op, d);
+                                       } else {
+                                         RunBaseline(state, bench, b, op, d);
+                                       }
+                                     })
+            ->UseRealTime()  // fsync waits are the point; CPU time hides them
+            ->Unit(benchmark::kMicrosecond);
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
+// The ratio table: the console table as usual, then vault ops/s divided by
+// each baseline's ops/s. With --benchmark_repetitions the medians are used.
+
+class RatioReporter : public benchmark::ConsoleReporter {
+ public:
+  using benchmark::ConsoleReporter::ConsoleReporter;
+
+  void ReportRuns(const std::vector<Run>& runs) override {
+    benchmark::ConsoleReporter::ReportRuns(runs);
+    for (const Run& run : runs) {
+      if (run.error_occurred) continue;
+      auto rate = run.counters.find("items_per_second");
+      if (rate == run.counters.end()) continue;
+      Samples& s = samples_[run.run_name.function_name];
+      if (run.run_type == Run::RT_Aggregate) {
+        if (run.aggregate_name == "median") s.median = rate->second.value;
+      } else {
+        s.runs.push_back(rate->second.value);
+      }
+    }
+  }
+
+  void PrintRatios(std::ostream& out) const {
+    out << "\nvault / baseline throughput (ops/s of the vault divided by ops/s of the "
+           "baseline; 1.000 = as fast)\n";
+    constexpr std::string_view kRow =
+        "{:<7} {:<9} {:>9} {:>11} {:>11} {:>15} {:>16} {:>13} {:>16}  {}\n";
+    out << fmt::format(kRow, "sync", "operation", "vault/s", "sqlcipher/s", "sqlite/s",
+                       "sqlcipher+aud/s", "vault/SQLCipher", "vault/SQLite",
+                       "vault/SQLC+audit", "target (vault/SQLCipher)");
+    for (Durability d : kDurabilities) {
+      for (Operation op : kOperations) {
+        auto vault = OpsPerSecond(BenchmarkName(op, Backend::kVault, d));
+        auto cipher = OpsPerSecond(BenchmarkName(op, Backend::kSqlcipher, d));
+        auto audited = OpsPerSecond(BenchmarkName(op, Backend::kSqlcipherAudited, d));
+        auto plain = OpsPerSecond(BenchmarkName(op, Backend::kSqlite, d));
+        if (!vault && !cipher && !audited && !plain) continue;
+        out << fmt::format(kRow, NameOf(d), NameOf(op), Rate(vault), Rate(cipher), Rate(plain),
+                           Rate(audited), Ratio(vault, cipher), Ratio(vault, plain),
+                           Ratio(vault, audited), Target(op, vault, cipher));
+      }
+    }
+  }
+
+ private:
+  struct Samples {
+    std::vector<double> runs;
+    std::optional<double> median;
+  };
+
+  std::optional<double> OpsPerSecond(const std::string& name) const {
+    auto it = samples_.find(name);
+    if (it == samples_.end()) return std::nullopt;
+    if (it->second.median) return it->second.median;
+    std::vector<double> v = it->second.runs;
+    if (v.empty()) return std::nullopt;
+    std::sort(v.begin(), v.end());
+    return v.size() % 2 == 1 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+  }
+
+  static std::string Rate(std::optional<double> v) {
+    return v ? fmt::format("{:.0f}", *v) : "-";
+  }
+  static std::string Ratio(std::optional<double> a, std::optional<double> b) {
+    return a && b && *b > 0 ? fmt::format("{:.3f}", *a / *b) : "-";
+  }
+  // The targets, against raw SQLCipher: get >= 0.6x, create >= 0.5x.
+  static std::string Target(Operation op, std::optional<double> vault,
+                            std::optional<double> cipher) {
+    const double goal = op == Operation::kCreate ? 0.5 : op == Operation::kGet ? 0.6 : 0.0;
+    if (goal == 0.0) return "";
+    const std::string verdict =
+        vault && cipher && *cipher > 0 ? (*vault / *cipher >= goal ? "met" : "MISSED") : "-";
+    return fmt::format(">= {:.1f}x: {}", goal, verdict);
+  }
+
+  std::map<std::string, Samples> samples_;
+};
+
+}  // namespace
+}  // namespace cvault::bench
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  int status = 0;
+  {
+    cvault::bench::Workbench bench(cvault::bench::PopulationSize());
+    cvault::bench::RegisterAll(bench);
+    cvault::bench::RatioReporter reporter(
+        isatty(STDOUT_FILENO) ? benchmark::ConsoleReporter::OO_ColorTabular
+                              : benchmark::ConsoleReporter::OO_Tabular);
+    if (benchmark::RunSpecifiedBenchmarks(&reporter) == 0) status = 1;
+    reporter.PrintRatios(std::cout);
+  }  // stores closed, temporary folder removed
+  benchmark::Shutdown();
+  return status;
+}
