@@ -8,6 +8,9 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <string_view>
+
+#include "cvault/status.h"
 
 namespace cvault {
 
@@ -24,6 +27,11 @@ std::shared_ptr<Clock> SystemClock();
 
 // "2026-11-26T10:15:00.000000Z".
 std::string FormatTimestamp(Timestamp t);
+
+// Parses UTC times: "2026-11-26T10:15:00Z", with optional fractional
+// seconds (up to 6 digits), or a date "2026-11-26" (midnight UTC).
+// InvalidArgument naming `field` otherwise.
+StatusOr<Timestamp> ParseTimestamp(std::string_view text, std::string_view field = "time");
 
 }  // namespace cvault
 

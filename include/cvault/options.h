@@ -66,6 +66,10 @@ struct Options {
   // the vault closes.
   std::uint64_t checkpoint_every = 1000;
   Durability durability = Durability::kFull;
+  // The access policy (TOML, docs/policy.md). The built-in default policy
+  // when unset. A file that does not load fails Open/Create; there is no
+  // silent fallback.
+  std::optional<std::filesystem::path> policy_file;
   // Database page cache per connection, in KiB.
   std::uint32_t cache_kib = 8192;
 };

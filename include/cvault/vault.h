@@ -26,6 +26,7 @@
 
 #include "cvault/access.h"
 #include "cvault/audit.h"
+#include "cvault/consent.h"
 #include "cvault/customer.h"
 #include "cvault/options.h"
 #include "cvault/status.h"
@@ -101,6 +102,71 @@ class AuditLog {
   internal::VaultCore& core_;
 };
 
+// Consent records and their audit. Thread-safe.
+class Consents {
+ public:
+  // Records that the customer gave consent. Refused when the purpose does
+  // not rest on consent or the notice version is not registered.
+  [[nodiscard]] StatusOr<ConsentEvent> Grant(const AccessContext& ctx,
+                                             const CustomerId& id,
+                                             const ConsentGrant& grant);
+  // Withdrawal takes one call, like giving. FailedPrecondition when there is
+  // no active consent for the purpose.
+  [[nodiscard]] StatusOr<ConsentEvent> Withdraw(const AccessContext& ctx,
+                                                const CustomerId& id,
+                                                std::string_view purpose,
+                                                std::string_view actor = "customer");
+  // Re-affirms active or lapsed consent, optionally with a new expiry.
+  [[nodiscard]] StatusOr<ConsentEvent> Renew(
+      const AccessContext& ctx, const CustomerId& id, std::string_view purpose,
+      std::optional<Timestamp> expires_at, std::string_view actor = "customer");
+  // Records the lapse of consent whose expiry has passed (housekeeping;
+  // access already stopped at the expiry).
+  [[nodiscard]] StatusOr<ConsentEvent> RecordExpiry(const AccessContext& ctx,
+                                                    const CustomerId& id,
+                                                    std::string_view purpose);
+  // Every event of the customer, oldest first.
+  [[nodiscard]] StatusOr<std::vector<ConsentEvent>> History(const AccessContext& ctx,
+                                                            const CustomerId& id);
+  // The customer's state for every consent-based purpose, now or as of a
+  // past instant.
+  [[nodiscard]] StatusOr<std::vector<ConsentState>> Status(
+      const AccessContext& ctx, const CustomerId& id,
+      std::optional<Timestamp> as_of = std::nullopt);
+  // Counts per status for one purpose; decrypts nothing.
+  [[nodiscard]] StatusOr<ConsentReport> Report(const AccessContext& ctx,
+                                               std::string_view purpose,
+                                               std::optional<Timestamp> as_of = std::nullopt);
+  // Registers a notice version; its SHA-256 goes into every receipt that
+  // cites it. AlreadyExists for a registered (id, version).
+  [[nodiscard]] StatusOr<Notice> RegisterNotice(const AccessContext& ctx,
+                                                std::string_view notice_id,
+                                                std::string_view version,
+                                                std::string_view text);
+
+ private:
+  friend class Vault;
+  explicit Consents(internal::VaultCore& core) : core_(core) {}
+  internal::VaultCore& core_;
+};
+
+// Data-subject rights. Thread-safe.
+class Rights {
+ public:
+  // GDPR Art. 18: the data is kept but every purpose other than
+  // legal_compliance and dsr is denied (reason "restricted").
+  [[nodiscard]] Status Restrict(const AccessContext& ctx, const CustomerId& id);
+  // Lifting requires that the customer was told beforehand (Art. 18(3));
+  // that is recorded in the audit entry.
+  [[nodiscard]] Status LiftRestriction(const AccessContext& ctx, const CustomerId& id,
+                                       bool customer_informed);
+
+ private:
+  friend class Vault;
+  explicit Rights(internal::VaultCore& core) : core_(core) {}
+  internal::VaultCore& core_;
+};
+
 class Vault {
  public:
   // Creates a new vault: the keyring (sealed by options.root_key), both
@@ -117,6 +183,8 @@ class Vault {
   ~Vault();
 
   Customers& customers() { return customers_; }
+  Consents& consents() { return consents_; }
+  Rights& rights() { return rights_; }
   AuditLog& audit() { return audit_; }
 
   // Writes the closing checkpoint and closes; later calls fail.
@@ -126,6 +194,8 @@ class Vault {
   explicit Vault(std::unique_ptr<internal::VaultCore> core);
   std::unique_ptr<internal::VaultCore> core_;
   Customers customers_;
+  Consents consents_;
+  Rights rights_;
   AuditLog audit_;
 };
 

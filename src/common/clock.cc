@@ -28,3 +28,64 @@ std::string FormatTimestamp(Timestamp t) {
 }
 
 }  // namespace cvault
+
+namespace cvault {
+namespace {
+
+// Reads exactly `n` digits at `pos`; -1 if they are not all digits.
+int ReadDigits(std::string_view s, std::size_t pos, std::size_t n) {
+  if (pos + n > s.size()) return -1;
+  int value = 0;
+  for (std::size_t i = pos; i < pos + n; ++i) {
+    if (s[i] < '0' || s[i] > '9') return -1;
+    value = value * 10 + (s[i] - '0');
+  }
+  return value;
+}
+
+}  // namespace
+
+StatusOr<Timestamp> ParseTimestamp(std::string_view text, std::string_view field) {
+  auto bad = [&] {
+    return Error(Status::InvalidArgument(
+        std::string(field) +
+        ": expected a UTC time like 2026-11-26T10:15:00Z or a date like 2026-11-26"));
+  };
+  int year = ReadDigits(text, 0, 4);
+  int month = ReadDigits(text, 5, 2);
+  int day = ReadDigits(text, 8, 2);
+  if (year < 0 || month < 0 || day < 0 || text.size() < 10 || text[4] != '-' ||
+      text[7] != '-') {
+    return bad();
+  }
+  std::chrono::year_month_day ymd{std::chrono::year(year),
+                                  std::chrono::month(static_cast<unsigned>(month)),
+                                  std::chrono::day(static_cast<unsigned>(day))};
+  if (!ymd.ok()) return bad();
+  Timestamp t = std::chrono::time_point_cast<std::chrono::microseconds>(
+      std::chrono::sys_days(ymd));
+  if (text.size() == 10) return t;
+  int hour = ReadDigits(text, 11, 2);
+  int minute = ReadDigits(text, 14, 2);
+  int second = ReadDigits(text, 17, 2);
+  if (text[10] != 'T' || hour < 0 || hour > 23 || minute < 0 || minute > 59 ||
+      second < 0 || second > 59 || text.size() < 20 || text[13] != ':' ||
+      text[16] != ':') {
+    return bad();
+  }
+  std::size_t pos = 19;
+  std::int64_t micros = 0;
+  if (text[pos] == '.') {
+    std::size_t start = ++pos;
+    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') ++pos;
+    std::size_t digits = pos - start;
+    if (digits == 0 || digits > 6) return bad();
+    micros = ReadDigits(text, start, digits);
+    for (std::size_t i = digits; i < 6; ++i) micros *= 10;
+  }
+  if (pos + 1 != text.size() || text[pos] != 'Z') return bad();
+  return t + std::chrono::hours(hour) + std::chrono::minutes(minute) +
+         std::chrono::seconds(second) + std::chrono::microseconds(micros);
+}
+
+}  // namespace cvault

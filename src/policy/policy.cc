@@ -7,10 +7,12 @@
 namespace cvault::policy {
 namespace {
 
-PurposeRule Rule(LegalBasis basis, std::map<FieldGroup, Redaction> groups,
+PurposeRule Rule(LegalBasis basis, std::string category,
+                 std::map<FieldGroup, Redaction> groups,
                  std::initializer_list<std::string_view> actions) {
   PurposeRule rule;
   rule.legal_basis = basis;
+  rule.category = std::move(category);
   rule.field_groups = std::move(groups);
   for (std::string_view a : actions) rule.actions.emplace(a);
   return rule;
@@ -56,44 +58,60 @@ Policy Policy::Default() {
       {kSupportEvidence, kPlain}, {kFinancial, kPlain}};
   p.purposes = {
       {"account_management",
-       Rule(LegalBasis::kContract, {{kIdentity, kPlain}, {kContact, kPlain}},
+       Rule(LegalBasis::kContract, "Core Function", {{kIdentity, kPlain}, {kContact, kPlain}},
             {a::kCustomerCreate, a::kCustomerRead, a::kCustomerFind,
-             a::kCustomerUpdate, a::kCustomerList})},
+             a::kCustomerUpdate, a::kCustomerList, a::kConsentRecord})},
       {"self_service",
-       Rule(LegalBasis::kContract,
+       Rule(LegalBasis::kContract, "Core Function",
             {{kIdentity, kPlain}, {kContact, kPlain}, {kMarketingProfile, kPlain}},
             {a::kCustomerRead, a::kCustomerUpdate})},
       {"support",
-       Rule(LegalBasis::kContract,
+       Rule(LegalBasis::kContract, "Customer Support",
             {{kIdentity, kPlain}, {kContact, kMasked}, {kSupportEvidence, kPlain}},
             {a::kCustomerRead, a::kCustomerFind})},
       {"support_diagnostics",
-       Rule(LegalBasis::kConsent, {{kIdentity, kMasked}, {kSupportEvidence, kPlain}},
+       Rule(LegalBasis::kConsent, "Improve Performance", {{kIdentity, kMasked}, {kSupportEvidence, kPlain}},
             {a::kCustomerRead})},
       {"refund_processing",
-       Rule(LegalBasis::kContract,
+       Rule(LegalBasis::kContract, "Core Function",
             {{kIdentity, kPlain}, {kContact, kPlain}, {kFinancial, kPlain}},
             {a::kCustomerRead, a::kCustomerFind})},
       {"marketing",
-       Rule(LegalBasis::kConsent, {{kContact, kPlain}, {kMarketingProfile, kPlain}},
+       Rule(LegalBasis::kConsent, "Marketing", {{kContact, kPlain}, {kMarketingProfile, kPlain}},
             {a::kCustomerRead})},
       {"analytics",
-       Rule(LegalBasis::kConsent, {{kMarketingProfile, kMasked}}, {a::kCustomerRead})},
+       Rule(LegalBasis::kConsent, "Analytics",
+            {{kIdentity, kMasked}, {kMarketingProfile, kMasked}}, {a::kCustomerRead})},
       {"legal_compliance",
-       Rule(LegalBasis::kLegalObligation, all_plain,
-            {a::kCustomerRead, a::kCustomerFind, a::kCustomerList, a::kAuditRead})},
+       Rule(LegalBasis::kLegalObligation, "Legal Compliance", all_plain,
+            {a::kCustomerRead, a::kCustomerFind, a::kCustomerList, a::kAuditRead,
+             a::kNoticeRegister})},
       {"audit",
-       Rule(LegalBasis::kLegalObligation, {},
-            {a::kAuditRead, a::kAuditVerify, a::kAuditCheckpoint})},
+       Rule(LegalBasis::kLegalObligation, "Legal Compliance", {},
+            {a::kAuditRead, a::kAuditVerify, a::kAuditCheckpoint, a::kConsentRead,
+             a::kConsentReport})},
       {"dsr",
-       Rule(LegalBasis::kLegalObligation, all_plain,
+       Rule(LegalBasis::kLegalObligation, "Legal Compliance", all_plain,
             {a::kCustomerRead, a::kCustomerFind, a::kCustomerList,
-             a::kCustomerUpdate, a::kAuditRead})},
+             a::kCustomerUpdate, a::kAuditRead, a::kConsentRecord, a::kConsentRead,
+             a::kConsentReport, a::kRestrict})},
       {"operations",
-       Rule(LegalBasis::kLegitimateInterest, {},
+       Rule(LegalBasis::kLegitimateInterest, "Security", {},
             {a::kAuditVerify, a::kAuditCheckpoint})},
   };
   return p;
+}
+
+bool IsKnownAction(std::string_view action) {
+  namespace a = action;
+  for (std::string_view known :
+       {a::kCustomerCreate, a::kCustomerRead, a::kCustomerFind, a::kCustomerUpdate,
+        a::kCustomerList, a::kAuditRead, a::kAuditVerify, a::kAuditCheckpoint,
+        a::kConsentRecord, a::kConsentRead, a::kConsentReport, a::kNoticeRegister,
+        a::kRestrict}) {
+    if (known == action) return true;
+  }
+  return false;
 }
 
 const PurposeRule* Policy::FindPurpose(std::string_view purpose) const {

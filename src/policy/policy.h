@@ -34,16 +34,34 @@ inline constexpr std::string_view kCustomerList = "customer.list";
 inline constexpr std::string_view kAuditRead = "audit.read";
 inline constexpr std::string_view kAuditVerify = "audit.verify";
 inline constexpr std::string_view kAuditCheckpoint = "audit.checkpoint";
+inline constexpr std::string_view kConsentRecord = "consent.record";  // grant, withdraw, renew, expire
+inline constexpr std::string_view kConsentRead = "consent.read";      // history, status
+inline constexpr std::string_view kConsentReport = "consent.report";  // counts per purpose
+inline constexpr std::string_view kNoticeRegister = "notice.register";
+inline constexpr std::string_view kRestrict = "customer.restrict";  // Art. 18 set / lift
 }  // namespace action
+
+// Every action the vault knows; a policy file may name only these.
+bool IsKnownAction(std::string_view action);
 
 struct PurposeRule {
   LegalBasis legal_basis = LegalBasis::kContract;
+  // The consent receipt's purpose category (Kantara CR v1.1), e.g.
+  // "Marketing" or "Core Function".
+  std::string category;
   // Field groups this purpose may see, and how. Absent means kNone.
   std::map<FieldGroup, Redaction> field_groups;
   std::set<std::string, std::less<>> actions;
 };
 
+// Who the controller is, for consent receipts.
+struct Controller {
+  std::string name = "XPereozz";
+  std::string jurisdiction = "EU";
+};
+
 struct Policy {
+  Controller controller;
   std::map<std::string, std::set<std::string, std::less<>>, std::less<>> role_purposes;
   std::map<std::string, PurposeRule, std::less<>> purposes;
 

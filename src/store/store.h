@@ -63,6 +63,29 @@ struct CheckpointRow {
   Bytes public_key;
 };
 
+// One consent event. Only what state derivation and reports need is in the
+// clear (customer id, purpose, type, times, chain link); the receipt itself
+// (controller, notice, method, channel, actor, ...) is ciphertext.
+struct ConsentEventRow {
+  std::string event_id;
+  std::string consent_id;
+  std::string customer_id;
+  std::string purpose;
+  std::string event_type;  // "given", "withdrawn", "renewed", "expired"
+  std::int64_t time_us = 0;
+  std::optional<std::int64_t> expires_at_us;
+  std::string previous_event_id;  // empty for the first event of a chain
+  Bytes receipt;                  // ciphertext
+};
+
+struct NoticeRow {
+  std::string notice_id;
+  std::string version;
+  Bytes text_sha256;
+  std::string text;  // notices are public documents, not personal data
+  std::int64_t registered_at_us = 0;
+};
+
 class VaultTransaction {
  public:
   virtual ~VaultTransaction() = default;
@@ -90,6 +113,30 @@ class VaultTransaction {
       std::uint64_t from, std::size_t limit) = 0;
   [[nodiscard]] virtual Status InsertCheckpoint(const CheckpointRow& row) = 0;
   [[nodiscard]] virtual StatusOr<std::vector<CheckpointRow>> ListCheckpoints() = 0;
+
+  // Consent events are append-only: there is no update or delete.
+  // AlreadyExists if the event id is taken.
+  [[nodiscard]] virtual Status AppendConsentEvent(const ConsentEventRow& row) = 0;
+  // Every event of the customer, oldest first (time, then insertion order).
+  [[nodiscard]] virtual StatusOr<std::vector<ConsentEventRow>> ListConsentEvents(
+      std::string_view customer_id) = 0;
+  // The customer's events for one purpose at or before `as_of_us`, oldest
+  // first.
+  [[nodiscard]] virtual StatusOr<std::vector<ConsentEventRow>> ListConsentEventsFor(
+      std::string_view customer_id, std::string_view purpose,
+      std::int64_t as_of_us) = 0;
+  // For each customer with an event for `purpose` at or before `as_of_us`,
+  // that customer's latest such event (receipt left empty): the input of
+  // consent reports, computed without decrypting anything.
+  [[nodiscard]] virtual StatusOr<std::vector<ConsentEventRow>> LatestConsentEvents(
+      std::string_view purpose, std::int64_t as_of_us) = 0;
+  // Customers created at or before `as_of_us`.
+  [[nodiscard]] virtual StatusOr<std::uint64_t> CountCustomers(std::int64_t as_of_us) = 0;
+
+  // AlreadyExists if (notice_id, version) is registered.
+  [[nodiscard]] virtual Status InsertNotice(const NoticeRow& row) = 0;
+  [[nodiscard]] virtual StatusOr<std::optional<NoticeRow>> GetNotice(
+      std::string_view notice_id, std::string_view version) = 0;
 
   // Small key/value settings (schema facts, vault id).
   [[nodiscard]] virtual StatusOr<std::optional<std::string>> GetMeta(

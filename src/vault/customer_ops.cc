@@ -1,6 +1,7 @@
 // The Customers operations of VaultCore: decide, act, audit.
 #include <fmt/format.h>
 
+#include "domain/consent_state.h"
 #include "domain/customer_codec.h"
 #include "policy/masking.h"
 #include "vault/vault_core.h"
@@ -63,10 +64,17 @@ StatusOr<VaultCore::Subject> VaultCore::LoadSubject(store::VaultTransaction& tx,
   event.subject = subject.keys->pseudonym;
   subject.facts.restricted = subject.row->restricted;
   // The one place consent plugs in: a purpose resting on consent needs the
-  // customer's consent state at this instant. No consent records exist yet,
-  // so such purposes see kNeverGiven and are denied.
+  // customer's consent for it to be active at this instant.
   if (decider_.NeedsConsent(ctx.purpose)) {
-    subject.facts.consent = policy::ConsentState::kNeverGiven;
+    std::int64_t now = NowMicros();
+    CVAULT_ASSIGN_OR_RETURN(auto events,
+                            tx.ListConsentEventsFor(customer_id, ctx.purpose, now));
+    switch (domain::DeriveConsentState(events, now).status) {
+      case ConsentStatus::kActive: subject.facts.consent = policy::ConsentState::kActive; break;
+      case ConsentStatus::kNeverGiven: subject.facts.consent = policy::ConsentState::kNeverGiven; break;
+      case ConsentStatus::kWithdrawn: subject.facts.consent = policy::ConsentState::kWithdrawn; break;
+      case ConsentStatus::kExpired: subject.facts.consent = policy::ConsentState::kExpired; break;
+    }
   }
   return subject;
 }

@@ -16,7 +16,11 @@ StatusOr<std::unique_ptr<Vault>> Vault::Open(Options options) {
 }
 
 Vault::Vault(std::unique_ptr<internal::VaultCore> core)
-    : core_(std::move(core)), customers_(*core_), audit_(*core_) {}
+    : core_(std::move(core)),
+      customers_(*core_),
+      consents_(*core_),
+      rights_(*core_),
+      audit_(*core_) {}
 
 Vault::~Vault() = default;
 
@@ -52,6 +56,64 @@ StatusOr<std::vector<CustomerId>> Customers::ListIds(const AccessContext& ctx,
                                                      std::optional<CustomerId> after,
                                                      std::size_t limit) {
   return core_.ListCustomerIds(ctx, after, limit);
+}
+
+StatusOr<ConsentEvent> Consents::Grant(const AccessContext& ctx, const CustomerId& id,
+                                       const ConsentGrant& grant) {
+  return core_.GrantConsent(ctx, id, grant);
+}
+
+StatusOr<ConsentEvent> Consents::Withdraw(const AccessContext& ctx, const CustomerId& id,
+                                          std::string_view purpose,
+                                          std::string_view actor) {
+  return core_.ChangeConsent(ctx, id, purpose, ConsentEventType::kWithdrawn, std::nullopt,
+                             actor);
+}
+
+StatusOr<ConsentEvent> Consents::Renew(const AccessContext& ctx, const CustomerId& id,
+                                       std::string_view purpose,
+                                       std::optional<Timestamp> expires_at,
+                                       std::string_view actor) {
+  return core_.ChangeConsent(ctx, id, purpose, ConsentEventType::kRenewed, expires_at,
+                             actor);
+}
+
+StatusOr<ConsentEvent> Consents::RecordExpiry(const AccessContext& ctx,
+                                              const CustomerId& id,
+                                              std::string_view purpose) {
+  return core_.ChangeConsent(ctx, id, purpose, ConsentEventType::kExpired, std::nullopt,
+                             "cvault");
+}
+
+StatusOr<std::vector<ConsentEvent>> Consents::History(const AccessContext& ctx,
+                                                      const CustomerId& id) {
+  return core_.ConsentHistory(ctx, id);
+}
+
+StatusOr<std::vector<ConsentState>> Consents::Status(const AccessContext& ctx,
+                                                     const CustomerId& id,
+                                                     std::optional<Timestamp> as_of) {
+  return core_.ConsentStatuses(ctx, id, as_of);
+}
+
+StatusOr<ConsentReport> Consents::Report(const AccessContext& ctx, std::string_view purpose,
+                                         std::optional<Timestamp> as_of) {
+  return core_.ConsentReportFor(ctx, purpose, as_of);
+}
+
+StatusOr<Notice> Consents::RegisterNotice(const AccessContext& ctx,
+                                          std::string_view notice_id,
+                                          std::string_view version, std::string_view text) {
+  return core_.RegisterNotice(ctx, notice_id, version, text);
+}
+
+Status Rights::Restrict(const AccessContext& ctx, const CustomerId& id) {
+  return core_.SetRestriction(ctx, id, /*restricted=*/true, /*customer_informed=*/false);
+}
+
+Status Rights::LiftRestriction(const AccessContext& ctx, const CustomerId& id,
+                               bool customer_informed) {
+  return core_.SetRestriction(ctx, id, /*restricted=*/false, customer_informed);
 }
 
 StatusOr<AuditVerifyReport> AuditLog::Verify(

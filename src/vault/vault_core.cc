@@ -12,6 +12,7 @@
 #include "crypto/signer.h"
 #include "domain/validation.h"
 #include "keys/data_keys.h"
+#include "policy/policy_file.h"
 #include "store/sqlcipher/sqlcipher_store.h"
 
 namespace cvault::internal {
@@ -19,7 +20,9 @@ namespace {
 
 constexpr char kVaultFile[] = "vault.db";
 constexpr char kKeyStoreFile[] = "keystore.db";
-constexpr std::size_t kSubjectKeyCacheSize = 1024;
+// Each cached key is a guarded allocation (a few memory mappings), so the
+// cache stays well under the kernel's default map count.
+constexpr std::size_t kSubjectKeyCacheSize = 4096;
 constexpr std::uint32_t kDataKeyId = 1;
 // A data key younger than this with no customer row may belong to a create
 // still in flight in another process; orphan removal leaves it alone.
@@ -73,6 +76,7 @@ VaultCore::~VaultCore() {
 StatusOr<std::unique_ptr<VaultCore>> VaultCore::Create(Options options) {
   std::unique_ptr<VaultCore> core(new VaultCore(std::move(options)));
   const Options& o = core->options_;
+  CVAULT_RETURN_IF_ERROR(core->LoadPolicy());
   std::error_code ec;
   if (std::filesystem::exists(o.vault_dir / kVaultFile, ec) ||
       std::filesystem::exists(o.vault_dir / kKeyStoreFile, ec)) {
@@ -124,6 +128,7 @@ Status VaultCore::FinishCreate() {
 StatusOr<std::unique_ptr<VaultCore>> VaultCore::Open(Options options) {
   std::unique_ptr<VaultCore> core(new VaultCore(std::move(options)));
   const Options& o = core->options_;
+  CVAULT_RETURN_IF_ERROR(core->LoadPolicy());
   CVAULT_ASSIGN_OR_RETURN(auto keyring, keys::Keyring::Open(o.keys_dir, o.root_key));
   core->keyring_.emplace(std::move(keyring));
   if (core->keyring_->development()) {
@@ -136,6 +141,14 @@ StatusOr<std::unique_ptr<VaultCore>> VaultCore::Open(Options options) {
   core->open_ = true;
   CVAULT_RETURN_IF_ERROR(core->RemoveOrphans());
   return core;
+}
+
+Status VaultCore::LoadPolicy() {
+  if (!options_.policy_file) return Status::Ok();
+  CVAULT_ASSIGN_OR_RETURN(auto policy, policy::LoadPolicyFile(*options_.policy_file));
+  decider_ = policy::AccessDecider(std::move(policy));
+  options_.logger->info("access policy loaded from {}", options_.policy_file->string());
+  return Status::Ok();
 }
 
 Status VaultCore::OpenStores(bool create) {
@@ -327,6 +340,36 @@ Status VaultCore::Deny(const AccessContext& ctx, audit::AuditEvent event,
                       Status::PermissionDenied(decision.reason_code, decision.message));
 }
 
+StatusOr<VaultCore::Decided> VaultCore::BeginForSubject(const AccessContext& ctx,
+                                                       const CustomerId& id,
+                                                       policy::AccessRequest request,
+                                                       audit::AuditEvent& event,
+                                                       bool ignore_restriction) {
+  Decided d;
+  CVAULT_ASSIGN_OR_RETURN(d.tx, vault_store_->Begin(/*write=*/true));
+  CVAULT_ASSIGN_OR_RETURN(d.subject, LoadSubject(*d.tx, id.str(), ctx, event));
+  request.subject = d.subject.facts;
+  if (ignore_restriction) request.subject->restricted = false;
+  d.decision = decider_.Decide(ctx, request);
+  if (!d.decision.allowed()) {
+    d.tx.reset();
+    return Error(Deny(ctx, event, d.decision));
+  }
+  if (!d.subject.row) {
+    d.tx.reset();
+    return Error(Fail(ctx, event, "not_found", Status::NotFound("no customer with that id")));
+  }
+  return d;
+}
+
+Status VaultCore::Fail(const AccessContext& ctx, audit::AuditEvent event,
+                       std::string reason, Status status) {
+  event.decision = "deny";
+  event.reason_code = std::move(reason);
+  event.fields_returned.clear();
+  return AuditFailure(ctx, event, std::move(status));
+}
+
 StatusOr<const SubjectKeys*> VaultCore::KeysFor(std::string_view customer_id) {
   if (const SubjectKeys* hit = subject_keys_.Find(customer_id)) return hit;
   CVAULT_ASSIGN_OR_RETURN(auto tx, key_store_->Begin(/*write=*/false));
@@ -339,11 +382,16 @@ StatusOr<const SubjectKeys*> VaultCore::KeysFor(std::string_view customer_id) {
         "be decrypted"));
   }
   CVAULT_ASSIGN_OR_RETURN(auto dek, keys::UnwrapDataKey(*keyring_, *row));
+  return CacheSubjectKeys(customer_id, std::move(dek));
+}
+
+StatusOr<const SubjectKeys*> VaultCore::CacheSubjectKeys(std::string_view customer_id,
+                                                         SecretBytes dek) {
   CVAULT_ASSIGN_OR_RETURN(auto pseudonym_key, crypto::DeriveSubkey(dek, 1, "cvpseudo"));
-  CVAULT_ASSIGN_OR_RETURN(auto cipher, crypto::FieldCipher::Create(kDataKeyId, std::move(dek)));
-  std::string pseudonym = crypto::ToHex(crypto::KeyedBlake2b256(
-      pseudonym_key, {reinterpret_cast<const std::uint8_t*>(customer_id.data()),
-                      customer_id.size()}));
+  CVAULT_ASSIGN_OR_RETURN(auto cipher,
+                          crypto::FieldCipher::Create(kDataKeyId, std::move(dek)));
+  std::string pseudonym = crypto::ToHex(
+      crypto::KeyedBlake2b256(pseudonym_key, crypto::AsBytes(customer_id)));
   return subject_keys_.Insert(std::string(customer_id),
                               SubjectKeys{std::move(cipher), std::move(pseudonym)});
 }
@@ -358,7 +406,7 @@ StatusOr<const SubjectKeys*> VaultCore::NewSubjectKeys(std::string_view customer
   CVAULT_ASSIGN_OR_RETURN(auto tx, key_store_->Begin(/*write=*/true));
   CVAULT_RETURN_IF_ERROR(tx->InsertDataKey(row));
   CVAULT_RETURN_IF_ERROR(tx->Commit());
-  return KeysFor(customer_id);
+  return CacheSubjectKeys(customer_id, std::move(dek));
 }
 
 }  // namespace cvault::internal

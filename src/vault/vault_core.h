@@ -51,6 +51,33 @@ class VaultCore {
       const AccessContext& ctx, const std::optional<CustomerId>& after,
       std::size_t limit);
 
+  // Consents and notices (consent_ops.cc).
+  [[nodiscard]] StatusOr<ConsentEvent> GrantConsent(const AccessContext& ctx,
+                                                    const CustomerId& id,
+                                                    const ConsentGrant& grant);
+  // Withdraw, renew or record expiry: a follow-up event in an existing chain.
+  [[nodiscard]] StatusOr<ConsentEvent> ChangeConsent(const AccessContext& ctx,
+                                                     const CustomerId& id,
+                                                     std::string_view purpose,
+                                                     ConsentEventType type,
+                                                     std::optional<Timestamp> expires_at,
+                                                     std::string_view actor);
+  [[nodiscard]] StatusOr<std::vector<ConsentEvent>> ConsentHistory(
+      const AccessContext& ctx, const CustomerId& id);
+  [[nodiscard]] StatusOr<std::vector<ConsentState>> ConsentStatuses(
+      const AccessContext& ctx, const CustomerId& id, std::optional<Timestamp> as_of);
+  [[nodiscard]] StatusOr<ConsentReport> ConsentReportFor(const AccessContext& ctx,
+                                                         std::string_view purpose,
+                                                         std::optional<Timestamp> as_of);
+  [[nodiscard]] StatusOr<Notice> RegisterNotice(const AccessContext& ctx,
+                                                std::string_view notice_id,
+                                                std::string_view version,
+                                                std::string_view text);
+
+  // Rights (rights_ops.cc).
+  [[nodiscard]] Status SetRestriction(const AccessContext& ctx, const CustomerId& id,
+                                      bool restricted, bool customer_informed);
+
   // Audit log (audit_ops.cc).
   [[nodiscard]] StatusOr<AuditVerifyReport> VerifyAudit(
       const AccessContext& ctx, const std::optional<AuditCheckpoint>& trusted);
@@ -62,6 +89,7 @@ class VaultCore {
   explicit VaultCore(Options options);
 
   // Opening steps (vault_core.cc).
+  [[nodiscard]] Status LoadPolicy();
   [[nodiscard]] Status FinishCreate();
   [[nodiscard]] Status OpenStores(bool create);
   [[nodiscard]] Status CheckVaultIdentity(bool create);
@@ -88,6 +116,8 @@ class VaultCore {
   // The customer's data-key cipher and audit pseudonym (cached).
   [[nodiscard]] StatusOr<const SubjectKeys*> KeysFor(std::string_view customer_id);
   [[nodiscard]] StatusOr<const SubjectKeys*> NewSubjectKeys(std::string_view customer_id);
+  [[nodiscard]] StatusOr<const SubjectKeys*> CacheSubjectKeys(std::string_view customer_id,
+                                                              SecretBytes dek);
   [[nodiscard]] Status RequireOpen() const;
 
   // A customer's row (if any), keys and the facts the decision needs; sets
@@ -102,6 +132,24 @@ class VaultCore {
                                               const AccessContext& ctx,
                                               audit::AuditEvent& event);
 
+  // Begins a write transaction, loads the customer and decides `request`
+  // with the customer's facts. A denial or an unknown customer is audited
+  // and returned as the error. REQUIRES mu_ held.
+  struct Decided {
+    std::unique_ptr<store::VaultTransaction> tx;
+    Subject subject;
+    policy::Decision decision;
+  };
+  [[nodiscard]] StatusOr<Decided> BeginForSubject(const AccessContext& ctx,
+                                                  const CustomerId& id,
+                                                  policy::AccessRequest request,
+                                                  audit::AuditEvent& event,
+                                                  bool ignore_restriction = false);
+  // Audits a failed call (decision "deny" with `reason`) and returns
+  // `status`. REQUIRES mu_ held and no open transaction.
+  [[nodiscard]] Status Fail(const AccessContext& ctx, audit::AuditEvent event,
+                            std::string reason, Status status);
+
   Options options_;
   mutable std::mutex mu_;
   bool open_ = false;
@@ -110,7 +158,7 @@ class VaultCore {
   std::unique_ptr<store::KeyStore> key_store_;
   std::optional<crypto::BlindIndexer> indexer_;
   std::optional<audit::AuditWriter> audit_;
-  policy::AccessDecider decider_;
+  policy::AccessDecider decider_;  // replaced by the policy file at open
   SubjectKeyCache subject_keys_;
 };
 

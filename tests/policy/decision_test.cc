@@ -73,9 +73,10 @@ TEST_F(DecisionTest, PurposeSeeingNoRequestedFieldIsDeniedAndMixedIsPartial) {
   EXPECT_FALSE(none.allowed());
   EXPECT_EQ(none.reason_code, "fields_not_permitted");
   SubjectFacts consent{false, ConsentState::kActive};
+  const std::array contact = {CustomerField::kEmail, CustomerField::kPhone};
   Decision analytics = decider_.Decide(
       Ctx("marketing-service", "analytics"),
-      {action::kCustomerRead, FieldUse::kRead, kAllFields, consent});
+      {action::kCustomerRead, FieldUse::kRead, contact, consent});
   EXPECT_EQ(analytics.outcome, Decision::Outcome::kDeny);
   EXPECT_EQ(analytics.reason_code, "fields_not_permitted");
   Decision marketing = decider_.Decide(

@@ -9,7 +9,7 @@ namespace {
 
 // Each schema's migration 1 records the store kind under kStoreKindMetaKey,
 // so a keystore file passed as the vault (or back) is refused at open.
-constexpr std::array<Migration, 1> kVaultMigrations = {{
+constexpr std::array<Migration, 2> kVaultMigrations = {{
     {1,
      "CREATE TABLE customers("
      "  rowid INTEGER PRIMARY KEY,"
@@ -38,6 +38,51 @@ constexpr std::array<Migration, 1> kVaultMigrations = {{
      "  public_key BLOB NOT NULL);"
      "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
      "INSERT INTO meta(key, value) VALUES('cvault.store_kind', 'vault');"},
+    // Consent events and notices. seq is the insertion order and breaks ties
+    // between events with the same time_us. The event_type CHECK matches
+    // kConsentEventTypes in consent_tables.cc.
+    //
+    // consent_events is append-only; the triggers refuse UPDATE and DELETE
+    // even to SQL that bypasses the store (defence in depth). The INSERT
+    // trigger closes INSERT OR REPLACE, whose implicit delete fires no DELETE
+    // trigger (recursive_triggers is off): a new row may not reuse an
+    // event_id or seq (NEW.seq is -1 when SQLite assigns it). Erasure (not
+    // built yet) must delete a customer's events: it will lift the DELETE
+    // guard in a controlled way, either by dropping and recreating
+    // consent_events_no_delete around its own DELETE in the same transaction
+    // or through a later migration, never by editing this one.
+    {2,
+     "CREATE TABLE consent_events("
+     "  seq INTEGER PRIMARY KEY,"
+     "  event_id TEXT NOT NULL UNIQUE,"
+     "  consent_id TEXT NOT NULL,"
+     "  customer_id TEXT NOT NULL,"
+     "  purpose TEXT NOT NULL,"
+     "  event_type TEXT NOT NULL"
+     "    CHECK(event_type IN ('given', 'withdrawn', 'renewed', 'expired')),"
+     "  time_us INTEGER NOT NULL,"
+     "  expires_at_us INTEGER,"
+     "  previous_event_id TEXT NOT NULL DEFAULT '',"
+     "  receipt BLOB NOT NULL);"
+     "CREATE INDEX consent_events_by_customer"
+     "  ON consent_events(customer_id, purpose, time_us, seq);"
+     "CREATE INDEX consent_events_by_purpose"
+     "  ON consent_events(purpose, time_us);"
+     "CREATE TRIGGER consent_events_no_replace BEFORE INSERT ON consent_events "
+     "WHEN EXISTS(SELECT 1 FROM consent_events "
+     "  WHERE event_id = NEW.event_id OR seq = NEW.seq) "
+     "BEGIN SELECT RAISE(ABORT, 'consent events are append-only'); END;"
+     "CREATE TRIGGER consent_events_no_update BEFORE UPDATE ON consent_events "
+     "BEGIN SELECT RAISE(ABORT, 'consent events are append-only'); END;"
+     "CREATE TRIGGER consent_events_no_delete BEFORE DELETE ON consent_events "
+     "BEGIN SELECT RAISE(ABORT, 'consent events are append-only'); END;"
+     "CREATE TABLE notices("
+     "  notice_id TEXT NOT NULL,"
+     "  version TEXT NOT NULL,"
+     "  text_sha256 BLOB NOT NULL,"
+     "  text TEXT NOT NULL,"
+     "  registered_at_us INTEGER NOT NULL,"
+     "  PRIMARY KEY(notice_id, version));"},
 }};
 static_assert(kVaultMigrations.back().version == kVaultSchemaVersion);
 

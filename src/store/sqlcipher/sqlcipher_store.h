@@ -1,6 +1,7 @@
 // Factories for the SQLCipher (embedded) implementation of the store: the
-// vault database (customers, audit log, checkpoints) and the keystore
-// database (wrapped per-subject data keys), each its own encrypted file.
+// vault database (customers, audit log, checkpoints, consent events,
+// notices) and the keystore database (wrapped per-subject data keys), each
+// its own encrypted file.
 //
 // Each file is keyed with a raw 256-bit key (no PBKDF2 on open) and opened
 // with settings pinned explicitly, in WAL mode. Schema changes are numbered
@@ -27,7 +28,7 @@ namespace cvault::store {
 inline constexpr std::size_t kSqlcipherKeySize = 32;
 
 // The newest schema versions this code knows.
-inline constexpr int kVaultSchemaVersion = 1;
+inline constexpr int kVaultSchemaVersion = 2;
 inline constexpr int kKeyStoreSchemaVersion = 1;
 
 // How a connection is tuned. A plain struct; copyable.

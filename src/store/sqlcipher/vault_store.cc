@@ -1,10 +1,12 @@
 // The vault database: customers (ciphertext and blind indexes), the
-// hash-chained audit log, signed checkpoints and a small meta table.
+// hash-chained audit log, signed checkpoints and a small meta table. Consent
+// events and notices are delegated to consent_tables.cc.
 #include <limits>
 #include <string>
 #include <utility>
 
 #include "store/sqlcipher/connection.h"
+#include "store/sqlcipher/consent_tables.h"
 #include "store/sqlcipher/migrations.h"
 #include "store/sqlcipher/schemas.h"
 #include "store/sqlcipher/sqlcipher_store.h"
@@ -298,6 +300,54 @@ class SqlcipherVaultTransaction final : public VaultTransaction {
       row.public_key = query->ColumnBlob(4);
       rows.push_back(std::move(row));
     }
+  }
+
+  Status AppendConsentEvent(const ConsentEventRow& row) override {
+    CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/true));
+    return sqlcipher::AppendConsentEvent(connection_, row);
+  }
+
+  StatusOr<std::vector<ConsentEventRow>> ListConsentEvents(
+      std::string_view customer_id) override {
+    CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/false));
+    return sqlcipher::ListConsentEvents(connection_, customer_id);
+  }
+
+  StatusOr<std::vector<ConsentEventRow>> ListConsentEventsFor(
+      std::string_view customer_id, std::string_view purpose,
+      std::int64_t as_of_us) override {
+    CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/false));
+    return sqlcipher::ListConsentEventsFor(connection_, customer_id, purpose,
+                                           as_of_us);
+  }
+
+  StatusOr<std::vector<ConsentEventRow>> LatestConsentEvents(
+      std::string_view purpose, std::int64_t as_of_us) override {
+    CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/false));
+    return sqlcipher::LatestConsentEvents(connection_, purpose, as_of_us);
+  }
+
+  StatusOr<std::uint64_t> CountCustomers(std::int64_t as_of_us) override {
+    CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/false));
+    CVAULT_ASSIGN_OR_RETURN(
+        auto query, connection_.Prepare("SELECT count(*) FROM customers "
+                                        "WHERE created_at <= ?1"));
+    query->BindInt64(1, as_of_us);
+    CVAULT_ASSIGN_OR_RETURN(const bool has_row,
+                            query->Step("count customers"));
+    if (!has_row) return std::uint64_t{0};
+    return static_cast<std::uint64_t>(query->ColumnInt64(0));
+  }
+
+  Status InsertNotice(const NoticeRow& row) override {
+    CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/true));
+    return sqlcipher::InsertNotice(connection_, row);
+  }
+
+  StatusOr<std::optional<NoticeRow>> GetNotice(
+      std::string_view notice_id, std::string_view version) override {
+    CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/false));
+    return sqlcipher::GetNotice(connection_, notice_id, version);
   }
 
   StatusOr<std::optional<std::string>> GetMeta(std::string_view key) override {

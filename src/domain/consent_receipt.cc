@@ -1,0 +1,156 @@
+#include "domain/consent_receipt.h"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <array>
+#include <nlohmann/json.hpp>
+
+#include "crypto/random.h"
+#include "domain/validation.h"
+
+namespace cvault::domain {
+namespace {
+
+constexpr std::string_view kTable = "consent_events";
+constexpr std::string_view kColumn = "receipt";
+constexpr std::array<std::string_view, 8> kMethods = {
+    "web_form", "checkbox", "double_opt_in", "email_link",
+    "verbal",   "paper",    "api",           "import"};
+constexpr std::array<std::string_view, 7> kChannels = {
+    "web", "mobile_app", "email", "phone", "in_person", "chat", "api"};
+
+bool IsIdentifier(std::string_view s, std::size_t max, std::string_view extra) {
+  if (s.empty() || s.size() > max) return false;
+  return std::all_of(s.begin(), s.end(), [&](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           extra.find(c) != std::string_view::npos;
+  });
+}
+
+template <std::size_t N>
+bool OneOf(const std::array<std::string_view, N>& options, std::string_view value) {
+  return std::find(options.begin(), options.end(), value) != options.end();
+}
+
+std::string NewId(std::string_view prefix) {
+  constexpr std::string_view kAlphabet = "abcdefghijklmnopqrstuvwxyz234567";
+  std::array<std::uint8_t, 26> random{};
+  crypto::FillRandom(random);
+  std::string id(prefix);
+  for (std::uint8_t b : random) id += kAlphabet[b & 31];
+  return id;
+}
+
+crypto::FieldBinding Binding(const store::ConsentEventRow& row) {
+  return {kTable, kColumn, row.event_id, row.customer_id};
+}
+
+}  // namespace
+
+Status ValidateActor(std::string_view actor) {
+  if (!IsIdentifier(actor, 64, "._:@-")) {
+    return Status::InvalidArgument(
+        "actor: \"customer\" or an agent id of 1-64 letters, digits and . _ : @ -");
+  }
+  return Status::Ok();
+}
+
+Status ValidateNoticeRef(std::string_view field, std::string_view value) {
+  if (!IsIdentifier(value, 64, "._-")) {
+    return Status::InvalidArgument(std::string(field) +
+                                   ": 1-64 letters, digits and . _ - required");
+  }
+  return Status::Ok();
+}
+
+Status ValidateConsentGrant(const ConsentGrant& g) {
+  CVAULT_RETURN_IF_ERROR(ValidateNoticeRef("notice id", g.notice_id));
+  CVAULT_RETURN_IF_ERROR(ValidateNoticeRef("notice version", g.notice_version));
+  if (!OneOf(kMethods, g.collection_method)) {
+    return Status::InvalidArgument(
+        "collection method: expected web_form, checkbox, double_opt_in, email_link, "
+        "verbal, paper, api or import");
+  }
+  if (!OneOf(kChannels, g.channel)) {
+    return Status::InvalidArgument(
+        "channel: expected web, mobile_app, email, phone, in_person, chat or api");
+  }
+  CVAULT_RETURN_IF_ERROR(ValidateLanguageTag("language", g.language));
+  for (const std::string& category : g.pii_categories) {
+    if (!ParseFieldGroupName(category)) {
+      return Status::InvalidArgument(
+          "pii categories: each must be a field group (identity, contact, "
+          "marketing_profile, support_evidence, financial)");
+    }
+  }
+  if (g.third_parties.size() > 20) {
+    return Status::InvalidArgument("third parties: at most 20");
+  }
+  for (const std::string& party : g.third_parties) {
+    CVAULT_RETURN_IF_ERROR(ValidateText("third parties", party, 100, false));
+  }
+  return ValidateActor(g.actor);
+}
+
+std::string NewConsentEventId() { return NewId("cev_"); }
+std::string NewConsentId() { return NewId("con_"); }
+
+StatusOr<store::Bytes> SealReceipt(const crypto::FieldCipher& cipher,
+                                   const store::ConsentEventRow& row,
+                                   const ReceiptFields& f) {
+  nlohmann::json j = {
+      {"controller", f.controller},         {"jurisdiction", f.jurisdiction},
+      {"purpose_category", f.purpose_category}, {"legal_basis", f.legal_basis},
+      {"consent_type", f.consent_type},     {"pii_categories", f.pii_categories},
+      {"third_parties", f.third_parties},   {"notice_id", f.notice_id},
+      {"notice_version", f.notice_version}, {"notice_sha256", f.notice_sha256},
+      {"language", f.language},             {"collection_method", f.collection_method},
+      {"channel", f.channel},               {"actor", f.actor}};
+  std::string plain = j.dump();
+  auto sealed = cipher.Encrypt(
+      {reinterpret_cast<const std::uint8_t*>(plain.data()), plain.size()}, Binding(row));
+  sodium_memzero(plain.data(), plain.size());
+  return sealed;
+}
+
+StatusOr<ReceiptFields> OpenReceipt(const crypto::FieldCipher& cipher,
+                                    const store::ConsentEventRow& row) {
+  auto plain = cipher.Decrypt(row.receipt, Binding(row));
+  if (!plain) return Error(plain.error().WithContext("consent receipt"));
+  auto j = nlohmann::json::parse(plain->RevealAsText(), nullptr, false);
+  auto text = [&](const char* key) -> std::string {
+    auto it = j.find(key);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  auto list = [&](const char* key) -> std::vector<std::string> {
+    std::vector<std::string> out;
+    auto it = j.find(key);
+    if (it == j.end() || !it->is_array()) return out;
+    for (const auto& v : *it) {
+      if (v.is_string()) out.push_back(v.get<std::string>());
+    }
+    return out;
+  };
+  if (j.is_discarded() || !j.is_object()) {
+    return Error(Status::Integrity("consent receipt: decrypted but not well-formed"));
+  }
+  ReceiptFields f;
+  f.controller = text("controller");
+  f.jurisdiction = text("jurisdiction");
+  f.purpose_category = text("purpose_category");
+  f.legal_basis = text("legal_basis");
+  f.consent_type = text("consent_type");
+  f.pii_categories = list("pii_categories");
+  f.third_parties = list("third_parties");
+  f.notice_id = text("notice_id");
+  f.notice_version = text("notice_version");
+  f.notice_sha256 = text("notice_sha256");
+  f.language = text("language");
+  f.collection_method = text("collection_method");
+  f.channel = text("channel");
+  f.actor = text("actor");
+  return f;
+}
+
+}  // namespace cvault::domain

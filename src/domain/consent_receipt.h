@@ -1,0 +1,56 @@
+// Consent receipts: checking what a caller supplies for a grant, and sealing
+// the receipt fields into the event row's ciphertext (bound to the event and
+// customer) and back. Stateless: thread-safe.
+#ifndef CVAULT_DOMAIN_CONSENT_RECEIPT_H_
+#define CVAULT_DOMAIN_CONSENT_RECEIPT_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "crypto/aead.h"
+#include "cvault/consent.h"
+#include "store/store.h"
+
+namespace cvault::domain {
+
+// The encrypted part of a consent event.
+struct ReceiptFields {
+  std::string controller;
+  std::string jurisdiction;
+  std::string purpose_category;
+  std::string legal_basis;
+  std::string consent_type;
+  std::vector<std::string> pii_categories;
+  std::vector<std::string> third_parties;
+  std::string notice_id;
+  std::string notice_version;
+  std::string notice_sha256;
+  std::string language;
+  std::string collection_method;
+  std::string channel;
+  std::string actor;
+};
+
+// Checks the caller-supplied parts of a grant; errors name the field.
+// (Purpose, notice registration and expiry are checked by the caller, who
+// knows the policy, the notices and the time.)
+[[nodiscard]] Status ValidateConsentGrant(const ConsentGrant& grant);
+// "customer" or an agent id (1-64 of letters, digits, . _ : @ -).
+[[nodiscard]] Status ValidateActor(std::string_view actor);
+// Notice ids and versions: 1-64 of letters, digits, . _ -.
+[[nodiscard]] Status ValidateNoticeRef(std::string_view field, std::string_view value);
+
+// "cev_..." / "con_..." random ids.
+std::string NewConsentEventId();
+std::string NewConsentId();
+
+[[nodiscard]] StatusOr<store::Bytes> SealReceipt(const crypto::FieldCipher& cipher,
+                                                 const store::ConsentEventRow& row,
+                                                 const ReceiptFields& fields);
+[[nodiscard]] StatusOr<ReceiptFields> OpenReceipt(const crypto::FieldCipher& cipher,
+                                                  const store::ConsentEventRow& row);
+
+}  // namespace cvault::domain
+
+#endif  // CVAULT_DOMAIN_CONSENT_RECEIPT_H_

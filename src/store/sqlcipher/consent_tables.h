@@ -1,0 +1,43 @@
+// The consent tables of the vault database (schema migration 2): the
+// append-only consent_events log and the registered privacy notices. Free
+// functions over a Connection, called by the vault transaction once it has
+// checked that the transaction is usable; each runs cached statements.
+//
+// Contracts are those of the same-named VaultTransaction methods in
+// store/store.h. REQUIRES: a transaction is open on `connection` (a write one
+// for AppendConsentEvent and InsertNotice). Not thread-safe, like the
+// Connection.
+#ifndef CVAULT_STORE_SQLCIPHER_CONSENT_TABLES_H_
+#define CVAULT_STORE_SQLCIPHER_CONSENT_TABLES_H_
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "cvault/status.h"
+#include "store/sqlcipher/connection.h"
+#include "store/store.h"
+
+namespace cvault::store::sqlcipher {
+
+// InvalidArgument for an event type the schema does not know.
+[[nodiscard]] Status AppendConsentEvent(Connection& connection,
+                                        const ConsentEventRow& row);
+[[nodiscard]] StatusOr<std::vector<ConsentEventRow>> ListConsentEvents(
+    Connection& connection, std::string_view customer_id);
+[[nodiscard]] StatusOr<std::vector<ConsentEventRow>> ListConsentEventsFor(
+    Connection& connection, std::string_view customer_id, std::string_view purpose,
+    std::int64_t as_of_us);
+// Rows are ordered by customer id, so reports built from them are stable.
+[[nodiscard]] StatusOr<std::vector<ConsentEventRow>> LatestConsentEvents(
+    Connection& connection, std::string_view purpose, std::int64_t as_of_us);
+
+[[nodiscard]] Status InsertNotice(Connection& connection, const NoticeRow& row);
+[[nodiscard]] StatusOr<std::optional<NoticeRow>> GetNotice(Connection& connection,
+                                                           std::string_view notice_id,
+                                                           std::string_view version);
+
+}  // namespace cvault::store::sqlcipher
+
+#endif  // CVAULT_STORE_SQLCIPHER_CONSENT_TABLES_H_

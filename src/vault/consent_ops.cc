@@ -1,0 +1,333 @@
+// The Consents operations of VaultCore: consent events, their state and
+// reports, and the notices they cite.
+#include <fmt/format.h>
+
+#include <map>
+
+#include "crypto/bytes.h"
+#include "crypto/hash.h"
+#include "domain/consent_receipt.h"
+#include "domain/consent_state.h"
+#include "domain/validation.h"
+#include "vault/vault_core.h"
+
+namespace cvault::internal {
+namespace {
+
+namespace action = policy::action;
+
+Timestamp FromMicros(std::int64_t us) { return Timestamp(std::chrono::microseconds(us)); }
+std::int64_t ToMicros(Timestamp t) { return t.time_since_epoch().count(); }
+
+std::string ActionFor(ConsentEventType type) {
+  switch (type) {
+    case ConsentEventType::kGiven: return "consent.grant";
+    case ConsentEventType::kWithdrawn: return "consent.withdraw";
+    case ConsentEventType::kRenewed: return "consent.renew";
+    case ConsentEventType::kExpired: return "consent.expire";
+  }
+  return "consent.grant";
+}
+
+ConsentEvent ToConsentEvent(const store::ConsentEventRow& row,
+                            const domain::ReceiptFields& f, const CustomerId& id) {
+  ConsentEvent e;
+  e.event_id = row.event_id;
+  e.consent_id = row.consent_id;
+  e.customer = id;
+  e.type = domain::ParseConsentEventType(row.event_type).value_or(ConsentEventType::kGiven);
+  e.time = FromMicros(row.time_us);
+  if (row.expires_at_us) e.expires_at = FromMicros(*row.expires_at_us);
+  e.previous_event_id = row.previous_event_id;
+  e.controller = f.controller;
+  e.jurisdiction = f.jurisdiction;
+  e.purpose = row.purpose;
+  e.purpose_category = f.purpose_category;
+  e.legal_basis = f.legal_basis;
+  e.consent_type = ParseConsentType(f.consent_type).value_or(ConsentType::kExplicit);
+  e.pii_categories = f.pii_categories;
+  e.third_parties = f.third_parties;
+  e.notice_id = f.notice_id;
+  e.notice_version = f.notice_version;
+  e.notice_sha256 = f.notice_sha256;
+  e.language = f.language;
+  e.collection_method = f.collection_method;
+  e.channel = f.channel;
+  e.actor = f.actor;
+  return e;
+}
+
+}  // namespace
+
+StatusOr<ConsentEvent> VaultCore::GrantConsent(const AccessContext& in,
+                                               const CustomerId& id,
+                                               const ConsentGrant& grant) {
+  std::lock_guard lock(mu_);
+  CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kConsentRecord));
+  audit::AuditEvent event{"consent.grant", "", {"consent:" + grant.purpose}, {}, "allow",
+                          "ok"};
+  CVAULT_ASSIGN_OR_RETURN(
+      Decided d, BeginForSubject(ctx, id, {action::kConsentRecord, policy::FieldUse::kWrite,
+                                           {}, std::nullopt},
+                                 event));
+  auto fail = [&](std::string reason, Status status) {
+    d.tx.reset();
+    return Fail(ctx, event, std::move(reason), std::move(status));
+  };
+  const policy::PurposeRule* rule = decider_.policy().FindPurpose(grant.purpose);
+  if (rule == nullptr) {
+    return Error(fail("invalid_input", Status::InvalidArgument(
+                                           "purpose: not in the purpose catalogue")));
+  }
+  if (rule->legal_basis != policy::LegalBasis::kConsent) {
+    return Error(fail("invalid_input",
+                      Status::InvalidArgument(fmt::format(
+                          "purpose: '{}' rests on {}, not consent; consent cannot be "
+                          "recorded for it",
+                          grant.purpose, policy::LegalBasisName(rule->legal_basis)))));
+  }
+  Status valid = domain::ValidateConsentGrant(grant);
+  if (!valid.ok()) return Error(fail("invalid_input", valid));
+  std::int64_t now = NowMicros();
+  if (grant.expires_at && ToMicros(*grant.expires_at) <= now) {
+    return Error(fail("invalid_input",
+                      Status::InvalidArgument("expires at: must be in the future")));
+  }
+  CVAULT_ASSIGN_OR_RETURN(auto notice, d.tx->GetNotice(grant.notice_id, grant.notice_version));
+  if (!notice) {
+    return Error(fail("unknown_notice",
+                      Status::InvalidArgument(fmt::format(
+                          "notice: {}@{} is not registered; register the notice text "
+                          "first (cvault notice add)",
+                          grant.notice_id, grant.notice_version))));
+  }
+  CVAULT_ASSIGN_OR_RETURN(auto earlier,
+                          d.tx->ListConsentEventsFor(id.str(), grant.purpose, now));
+
+  domain::ReceiptFields f;
+  f.controller = decider_.policy().controller.name;
+  f.jurisdiction = decider_.policy().controller.jurisdiction;
+  f.purpose_category = rule->category;
+  f.legal_basis = "consent";
+  f.consent_type = std::string(ConsentTypeName(grant.type));
+  f.pii_categories = grant.pii_categories;
+  if (f.pii_categories.empty()) {
+    for (const auto& [group, level] : rule->field_groups) {
+      if (level != policy::Redaction::kNone) {
+        f.pii_categories.emplace_back(FieldGroupName(group));
+      }
+    }
+  }
+  f.third_parties = grant.third_parties;
+  f.notice_id = grant.notice_id;
+  f.notice_version = grant.notice_version;
+  f.notice_sha256 = crypto::ToHex(notice->text_sha256);
+  f.language = grant.language;
+  f.collection_method = grant.collection_method;
+  f.channel = grant.channel;
+  f.actor = grant.actor;
+
+  store::ConsentEventRow row;
+  row.event_id = domain::NewConsentEventId();
+  row.consent_id = domain::NewConsentId();
+  row.customer_id = id.str();
+  row.purpose = grant.purpose;
+  row.event_type = "given";
+  row.time_us = now;
+  if (grant.expires_at) row.expires_at_us = ToMicros(*grant.expires_at);
+  if (!earlier.empty()) row.previous_event_id = earlier.back().event_id;
+  CVAULT_ASSIGN_OR_RETURN(row.receipt, domain::SealReceipt(d.subject.keys->cipher, row, f));
+  CVAULT_RETURN_IF_ERROR(d.tx->AppendConsentEvent(row));
+  CVAULT_RETURN_IF_ERROR(CommitWithAudit(*d.tx, ctx, event));
+  return ToConsentEvent(row, f, id);
+}
+
+StatusOr<ConsentEvent> VaultCore::ChangeConsent(const AccessContext& in,
+                                                const CustomerId& id,
+                                                std::string_view purpose,
+                                                ConsentEventType type,
+                                                std::optional<Timestamp> expires_at,
+                                                std::string_view actor) {
+  std::lock_guard lock(mu_);
+  CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kConsentRecord));
+  audit::AuditEvent event{ActionFor(type), "", {"consent:" + std::string(purpose)}, {},
+                          "allow", "ok"};
+  // Withdrawal lowers processing, so a restricted customer can still withdraw.
+  CVAULT_ASSIGN_OR_RETURN(
+      Decided d,
+      BeginForSubject(ctx, id,
+                      {action::kConsentRecord, policy::FieldUse::kWrite, {}, std::nullopt},
+                      event, /*ignore_restriction=*/type == ConsentEventType::kWithdrawn));
+  auto fail = [&](std::string reason, Status status) {
+    d.tx.reset();
+    return Fail(ctx, event, std::move(reason), std::move(status));
+  };
+  Status valid = domain::ValidateActor(actor);
+  if (!valid.ok()) return Error(fail("invalid_input", valid));
+  std::int64_t now = NowMicros();
+  if (expires_at && ToMicros(*expires_at) <= now) {
+    return Error(fail("invalid_input",
+                      Status::InvalidArgument("expires at: must be in the future")));
+  }
+  CVAULT_ASSIGN_OR_RETURN(auto earlier, d.tx->ListConsentEventsFor(id.str(), purpose, now));
+  ConsentState state = domain::DeriveConsentState(earlier, now);
+  bool allowed = type == ConsentEventType::kWithdrawn ? state.status == ConsentStatus::kActive
+                 : type == ConsentEventType::kRenewed
+                     ? state.status == ConsentStatus::kActive ||
+                           state.status == ConsentStatus::kExpired
+                     : state.status == ConsentStatus::kExpired &&
+                           earlier.back().event_type != "expired";
+  if (!allowed) {
+    return Error(fail("no_consent_to_change",
+                      Status::FailedPrecondition(fmt::format(
+                          "cannot record '{}' for purpose '{}': consent is {}",
+                          ConsentEventTypeName(type), purpose,
+                          ConsentStatusName(state.status)))));
+  }
+  const store::ConsentEventRow& last = earlier.back();
+  CVAULT_ASSIGN_OR_RETURN(auto f, domain::OpenReceipt(d.subject.keys->cipher, last));
+  f.actor = std::string(actor);
+
+  store::ConsentEventRow row;
+  row.event_id = domain::NewConsentEventId();
+  row.consent_id = last.consent_id;
+  row.customer_id = id.str();
+  row.purpose = std::string(purpose);
+  row.event_type = std::string(ConsentEventTypeName(type));
+  row.time_us = now;
+  if (type == ConsentEventType::kRenewed && expires_at) {
+    row.expires_at_us = ToMicros(*expires_at);
+  } else if (type == ConsentEventType::kExpired) {
+    row.expires_at_us = last.expires_at_us;
+  }
+  row.previous_event_id = last.event_id;
+  CVAULT_ASSIGN_OR_RETURN(row.receipt, domain::SealReceipt(d.subject.keys->cipher, row, f));
+  CVAULT_RETURN_IF_ERROR(d.tx->AppendConsentEvent(row));
+  CVAULT_RETURN_IF_ERROR(CommitWithAudit(*d.tx, ctx, event));
+  return ToConsentEvent(row, f, id);
+}
+
+StatusOr<std::vector<ConsentEvent>> VaultCore::ConsentHistory(const AccessContext& in,
+                                                              const CustomerId& id) {
+  std::lock_guard lock(mu_);
+  CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kConsentRead));
+  audit::AuditEvent event{"consent.history", "", {}, {}, "allow", "ok"};
+  // Auditing consent records is compliance work, so it goes on while the
+  // customer is restricted (Art. 18 keeps the data; it does not hide it
+  // from the controller's own accountability).
+  CVAULT_ASSIGN_OR_RETURN(
+      Decided d, BeginForSubject(ctx, id, {action::kConsentRead, policy::FieldUse::kRead,
+                                           {}, std::nullopt},
+                                 event, /*ignore_restriction=*/true));
+  CVAULT_ASSIGN_OR_RETURN(auto rows, d.tx->ListConsentEvents(id.str()));
+  std::vector<ConsentEvent> events;
+  events.reserve(rows.size());
+  for (const store::ConsentEventRow& row : rows) {
+    auto f = domain::OpenReceipt(d.subject.keys->cipher, row);
+    if (!f) {
+      d.tx.reset();
+      return Error(Fail(ctx, event, "integrity_error", f.error()));
+    }
+    events.push_back(ToConsentEvent(row, *f, id));
+  }
+  CVAULT_RETURN_IF_ERROR(CommitWithAudit(*d.tx, ctx, event));
+  return events;
+}
+
+StatusOr<std::vector<ConsentState>> VaultCore::ConsentStatuses(
+    const AccessContext& in, const CustomerId& id, std::optional<Timestamp> as_of) {
+  std::lock_guard lock(mu_);
+  CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kConsentRead));
+  audit::AuditEvent event{"consent.status", "", {}, {}, "allow", "ok"};
+  CVAULT_ASSIGN_OR_RETURN(
+      Decided d, BeginForSubject(ctx, id, {action::kConsentRead, policy::FieldUse::kRead,
+                                           {}, std::nullopt},
+                                 event, /*ignore_restriction=*/true));
+  std::int64_t at = as_of ? ToMicros(*as_of) : NowMicros();
+  std::vector<ConsentState> states;
+  for (const auto& [purpose, rule] : decider_.policy().purposes) {
+    if (rule.legal_basis != policy::LegalBasis::kConsent) continue;
+    CVAULT_ASSIGN_OR_RETURN(auto rows, d.tx->ListConsentEventsFor(id.str(), purpose, at));
+    ConsentState state = domain::DeriveConsentState(rows, at);
+    state.purpose = purpose;
+    states.push_back(std::move(state));
+  }
+  CVAULT_RETURN_IF_ERROR(CommitWithAudit(*d.tx, ctx, event));
+  return states;
+}
+
+StatusOr<ConsentReport> VaultCore::ConsentReportFor(const AccessContext& in,
+                                                    std::string_view purpose,
+                                                    std::optional<Timestamp> as_of) {
+  std::lock_guard lock(mu_);
+  CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kConsentReport));
+  audit::AuditEvent event{"consent.report", "", {"consent:" + std::string(purpose)}, {},
+                          "allow", "ok"};
+  policy::Decision decision = decider_.Decide(
+      ctx, {action::kConsentReport, policy::FieldUse::kRead, {}, std::nullopt});
+  if (!decision.allowed()) return Error(Deny(ctx, event, decision));
+  const policy::PurposeRule* rule = decider_.policy().FindPurpose(purpose);
+  if (rule == nullptr || rule->legal_basis != policy::LegalBasis::kConsent) {
+    return Error(Fail(ctx, event, "invalid_input",
+                      Status::InvalidArgument(
+                          "purpose: a purpose whose legal basis is consent is required")));
+  }
+  std::int64_t at = as_of ? ToMicros(*as_of) : NowMicros();
+  CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
+  CVAULT_ASSIGN_OR_RETURN(auto latest, tx->LatestConsentEvents(purpose, at));
+  CVAULT_ASSIGN_OR_RETURN(std::uint64_t customers, tx->CountCustomers(at));
+  ConsentReport report;
+  report.purpose = std::string(purpose);
+  report.as_of = FromMicros(at);
+  for (const store::ConsentEventRow& row : latest) {
+    switch (domain::StatusAfter(row, at)) {
+      case ConsentStatus::kActive: ++report.active; break;
+      case ConsentStatus::kWithdrawn: ++report.withdrawn; break;
+      case ConsentStatus::kExpired: ++report.expired; break;
+      case ConsentStatus::kNeverGiven: break;
+    }
+  }
+  std::uint64_t with_events = report.active + report.withdrawn + report.expired;
+  report.never_given = customers > with_events ? customers - with_events : 0;
+  CVAULT_RETURN_IF_ERROR(CommitWithAudit(*tx, ctx, event));
+  return report;
+}
+
+StatusOr<Notice> VaultCore::RegisterNotice(const AccessContext& in,
+                                           std::string_view notice_id,
+                                           std::string_view version,
+                                           std::string_view text) {
+  std::lock_guard lock(mu_);
+  CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kNoticeRegister));
+  audit::AuditEvent event{"notice.register", "", {}, {}, "allow", "ok"};
+  policy::Decision decision = decider_.Decide(
+      ctx, {action::kNoticeRegister, policy::FieldUse::kWrite, {}, std::nullopt});
+  if (!decision.allowed()) return Error(Deny(ctx, event, decision));
+  Status valid = domain::ValidateNoticeRef("notice id", notice_id);
+  if (valid.ok()) valid = domain::ValidateNoticeRef("notice version", version);
+  if (valid.ok()) valid = domain::ValidateText("notice text", text, 1 << 20, true);
+  if (!valid.ok()) return Error(Fail(ctx, event, "invalid_input", valid));
+  event.fields_requested = {"notice:" + std::string(notice_id) + "@" + std::string(version)};
+  store::NoticeRow row;
+  row.notice_id = std::string(notice_id);
+  row.version = std::string(version);
+  row.text = std::string(text);
+  row.text_sha256 = crypto::Sha256(crypto::AsBytes(text));
+  row.registered_at_us = NowMicros();
+  CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
+  Status inserted = tx->InsertNotice(row);
+  if (!inserted.ok()) {
+    tx.reset();
+    bool taken = inserted.code() == StatusCode::kAlreadyExists;
+    return Error(Fail(ctx, event, taken ? "notice_exists" : "store_error",
+                      taken ? Status::AlreadyExists(
+                                  "notice: this id and version are already registered; "
+                                  "register a new version instead")
+                            : inserted));
+  }
+  CVAULT_RETURN_IF_ERROR(CommitWithAudit(*tx, ctx, event));
+  return Notice{row.notice_id, row.version, crypto::ToHex(row.text_sha256),
+                FromMicros(row.registered_at_us)};
+}
+
+}  // namespace cvault::internal

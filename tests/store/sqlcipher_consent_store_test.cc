@@ -1,0 +1,423 @@
+// Behaviour of the consent tables of the SQLCipher vault store (schema
+// version 2): consent events round-trip and list in time order, as-of
+// filtering, the latest event per customer, the append-only triggers,
+// notices, customer counts, and the upgrade of a version 1 vault.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "cvault/secret_bytes.h"
+#include "store/sqlcipher/connection.h"
+#include "store/sqlcipher/migrations.h"
+#include "store/sqlcipher/schemas.h"
+#include "store/sqlcipher/sqlcipher_store.h"
+#include "store/store.h"
+#include "tests/testing/temp_dir.h"
+
+namespace cvault::store {
+namespace {
+
+using sqlcipher::Connection;
+
+constexpr std::string_view kRole = "vault database";
+
+Bytes B(std::string_view text) { return Bytes(text.begin(), text.end()); }
+
+ConsentEventRow MakeEvent(const std::string& event_id, const std::string& customer_id,
+                          const std::string& purpose, const std::string& event_type,
+                          std::int64_t time_us) {
+  ConsentEventRow row;
+  row.event_id = event_id;
+  row.consent_id = "con_" + customer_id + "_" + purpose;
+  row.customer_id = customer_id;
+  row.purpose = purpose;
+  row.event_type = event_type;
+  row.time_us = time_us;
+  row.receipt = B("receipt-ciphertext-" + event_id);
+  return row;
+}
+
+std::vector<std::string> EventIds(const std::vector<ConsentEventRow>& rows) {
+  std::vector<std::string> ids;
+  for (const ConsentEventRow& row : rows) ids.push_back(row.event_id);
+  return ids;
+}
+
+void ExpectSameEvent(const ConsentEventRow& got, const ConsentEventRow& expected) {
+  EXPECT_EQ(got.event_id, expected.event_id);
+  EXPECT_EQ(got.consent_id, expected.consent_id);
+  EXPECT_EQ(got.customer_id, expected.customer_id);
+  EXPECT_EQ(got.purpose, expected.purpose);
+  EXPECT_EQ(got.event_type, expected.event_type);
+  EXPECT_EQ(got.time_us, expected.time_us);
+  EXPECT_EQ(got.expires_at_us, expected.expires_at_us);
+  EXPECT_EQ(got.previous_event_id, expected.previous_event_id);
+  EXPECT_EQ(got.receipt, expected.receipt);
+}
+
+// The first column of the first row of `sql`, or -1.
+std::int64_t QueryInt(Connection& connection, std::string_view sql) {
+  auto query = connection.Prepare(sql);
+  if (!query.has_value()) return -1;
+  auto has_row = (*query)->Step("test query");
+  if (!has_row.has_value() || !*has_row) return -1;
+  return (*query)->ColumnInt64(0);
+}
+
+class SqlcipherConsentStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto opened = OpenSqlcipherVaultStore(file_, key_, /*create=*/true);
+    ASSERT_TRUE(opened.has_value()) << opened.error().ToString();
+    store_ = std::move(*opened);
+  }
+
+  std::unique_ptr<VaultTransaction> Begin(bool write) {
+    auto transaction = store_->Begin(write);
+    EXPECT_TRUE(transaction.has_value()) << transaction.error().ToString();
+    return transaction.has_value() ? std::move(*transaction) : nullptr;
+  }
+
+  void Reopen() {
+    store_.reset();
+    auto opened = OpenSqlcipherVaultStore(file_, key_, /*create=*/false);
+    ASSERT_TRUE(opened.has_value()) << opened.error().ToString();
+    store_ = std::move(*opened);
+  }
+
+  void AppendAll(const std::vector<ConsentEventRow>& rows) {
+    auto tx = Begin(true);
+    ASSERT_NE(tx, nullptr);
+    for (const ConsentEventRow& row : rows) {
+      Status appended = tx->AppendConsentEvent(row);
+      ASSERT_TRUE(appended.ok()) << row.event_id << ": " << appended.ToString();
+    }
+    ASSERT_TRUE(tx->Commit().ok());
+  }
+
+  // The vault file through a second, raw connection (the store stays open).
+  std::unique_ptr<Connection> RawConnection() {
+    auto connection = Connection::Open(file_, key_, false, {}, kRole);
+    EXPECT_TRUE(connection.has_value()) << connection.error().ToString();
+    return connection.has_value() ? std::move(*connection) : nullptr;
+  }
+
+  testing::TempDir dir_;
+  std::filesystem::path file_ = dir_.path() / "vault.db";
+  SecretBytes key_ = SecretBytes::Random(kSqlcipherKeySize);
+  std::unique_ptr<VaultStore> store_;
+};
+
+TEST_F(SqlcipherConsentStoreTest, ConsentEventsRoundTripAcrossReopen) {
+  ConsentEventRow given = MakeEvent("evt_1", "cus_a", "marketing_email", "given", 100);
+  given.expires_at_us = 1'000'000;
+  ConsentEventRow withdrawn =
+      MakeEvent("evt_2", "cus_a", "marketing_email", "withdrawn", 200);
+  withdrawn.previous_event_id = "evt_1";
+  withdrawn.receipt = Bytes();  // empty stays empty
+  AppendAll({given, withdrawn});
+  Reopen();
+
+  auto tx = Begin(false);
+  auto events = tx->ListConsentEvents("cus_a");
+  ASSERT_TRUE(events.has_value()) << events.error().ToString();
+  ASSERT_EQ(events->size(), 2u);
+  ExpectSameEvent((*events)[0], given);
+  ExpectSameEvent((*events)[1], withdrawn);
+  EXPECT_FALSE((*events)[1].expires_at_us.has_value());
+
+  auto none = tx->ListConsentEvents("cus_nobody");
+  ASSERT_TRUE(none.has_value());
+  EXPECT_TRUE(none->empty());
+}
+
+TEST_F(SqlcipherConsentStoreTest, DuplicateEventIdIsAlreadyExists) {
+  auto tx = Begin(true);
+  ASSERT_TRUE(
+      tx->AppendConsentEvent(MakeEvent("evt_dup", "cus_a", "p", "given", 1)).ok());
+  Status again = tx->AppendConsentEvent(MakeEvent("evt_dup", "cus_b", "q", "given", 2));
+  EXPECT_EQ(again.code(), StatusCode::kAlreadyExists);
+  EXPECT_NE(again.message().find("consent event"), std::string::npos);
+  EXPECT_EQ(again.message().find("evt_dup"), std::string::npos);
+  // A refused append does not spoil the transaction.
+  ASSERT_TRUE(
+      tx->AppendConsentEvent(MakeEvent("evt_next", "cus_a", "p", "renewed", 3)).ok());
+  ASSERT_TRUE(tx->Commit().ok());
+  auto read = Begin(false);
+  auto events = read->ListConsentEvents("cus_a");
+  ASSERT_TRUE(events.has_value());
+  EXPECT_EQ(EventIds(*events), (std::vector<std::string>{"evt_dup", "evt_next"}));
+  auto other = read->ListConsentEvents("cus_b");
+  ASSERT_TRUE(other.has_value());
+  EXPECT_TRUE(other->empty());
+}
+
+TEST_F(SqlcipherConsentStoreTest, UnknownEventTypeIsInvalidArgument) {
+  auto tx = Begin(true);
+  Status appended =
+      tx->AppendConsentEvent(MakeEvent("evt_1", "cus_a", "p", "revoked", 1));
+  EXPECT_EQ(appended.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(appended.message().find("revoked"), std::string::npos);
+  for (const char* type : {"given", "withdrawn", "renewed", "expired"}) {
+    EXPECT_TRUE(tx->AppendConsentEvent(
+                      MakeEvent(std::string("evt_") + type, "cus_a", "p", type, 1))
+                    .ok())
+        << type;
+  }
+}
+
+TEST_F(SqlcipherConsentStoreTest, WritesInReadTransactionFail) {
+  auto tx = Begin(false);
+  EXPECT_EQ(tx->AppendConsentEvent(MakeEvent("evt_1", "cus_a", "p", "given", 1)).code(),
+            StatusCode::kFailedPrecondition);
+  NoticeRow notice{"privacy", "v1", Bytes(32, 7), "text", 5};
+  EXPECT_EQ(tx->InsertNotice(notice).code(), StatusCode::kFailedPrecondition);
+}
+
+TEST_F(SqlcipherConsentStoreTest, EventsListByTimeThenInsertionOrder) {
+  // Appended out of time order; evt_b, evt_c and evt_d share a timestamp.
+  AppendAll({
+      MakeEvent("evt_e", "cus_a", "analytics", "renewed", 300),
+      MakeEvent("evt_b", "cus_a", "marketing", "given", 200),
+      MakeEvent("evt_c", "cus_a", "analytics", "given", 200),
+      MakeEvent("evt_a", "cus_a", "marketing", "given", 100),
+      MakeEvent("evt_x", "cus_other", "marketing", "given", 150),
+  });
+  AppendAll({MakeEvent("evt_d", "cus_a", "marketing", "withdrawn", 200)});
+
+  auto tx = Begin(false);
+  auto events = tx->ListConsentEvents("cus_a");
+  ASSERT_TRUE(events.has_value()) << events.error().ToString();
+  EXPECT_EQ(EventIds(*events),
+            (std::vector<std::string>{"evt_a", "evt_b", "evt_c", "evt_d", "evt_e"}));
+
+  auto marketing = tx->ListConsentEventsFor("cus_a", "marketing", 1'000);
+  ASSERT_TRUE(marketing.has_value()) << marketing.error().ToString();
+  EXPECT_EQ(EventIds(*marketing), (std::vector<std::string>{"evt_a", "evt_b", "evt_d"}));
+}
+
+TEST_F(SqlcipherConsentStoreTest, ListForPurposeStopsAtAsOfInclusive) {
+  AppendAll({
+      MakeEvent("evt_1", "cus_a", "marketing", "given", 100),
+      MakeEvent("evt_2", "cus_a", "marketing", "withdrawn", 200),
+      MakeEvent("evt_3", "cus_a", "marketing", "given", 300),
+      MakeEvent("evt_4", "cus_a", "analytics", "given", 150),
+      MakeEvent("evt_5", "cus_b", "marketing", "given", 50),
+  });
+  auto tx = Begin(false);
+  const auto ids_as_of = [&](std::int64_t as_of_us) {
+    auto events = tx->ListConsentEventsFor("cus_a", "marketing", as_of_us);
+    EXPECT_TRUE(events.has_value()) << events.error().ToString();
+    return events.has_value() ? EventIds(*events) : std::vector<std::string>{};
+  };
+  EXPECT_TRUE(ids_as_of(99).empty());
+  EXPECT_EQ(ids_as_of(100), std::vector<std::string>{"evt_1"});
+  EXPECT_EQ(ids_as_of(299), (std::vector<std::string>{"evt_1", "evt_2"}));
+  EXPECT_EQ(ids_as_of(300), (std::vector<std::string>{"evt_1", "evt_2", "evt_3"}));
+  auto events = tx->ListConsentEventsFor("cus_a", "marketing", 300);
+  ASSERT_TRUE(events.has_value());
+  ASSERT_EQ(events->size(), 3u);
+  EXPECT_EQ((*events)[2].receipt, B("receipt-ciphertext-evt_3"));
+}
+
+TEST_F(SqlcipherConsentStoreTest, LatestEventsPickEachCustomersLastAsOf) {
+  ConsentEventRow expiring = MakeEvent("a2", "cus_a", "marketing", "given", 200);
+  expiring.expires_at_us = 9'000;
+  expiring.previous_event_id = "a1";
+  AppendAll({
+      MakeEvent("c1", "cus_c", "marketing", "given", 100),
+      MakeEvent("a1", "cus_a", "marketing", "given", 100),
+      expiring,
+      MakeEvent("a3", "cus_a", "marketing", "withdrawn", 400),
+      MakeEvent("a_other", "cus_a", "analytics", "withdrawn", 250),
+      // cus_b has two events at the same time: the later append wins.
+      MakeEvent("b1", "cus_b", "marketing", "given", 200),
+      MakeEvent("b2", "cus_b", "marketing", "withdrawn", 200),
+      // cus_d's only marketing event is in the future of every as_of below.
+      MakeEvent("d1", "cus_d", "marketing", "given", 5'000),
+      MakeEvent("e1", "cus_e", "analytics", "given", 100),
+  });
+  auto tx = Begin(false);
+
+  auto at_300 = tx->LatestConsentEvents("marketing", 300);
+  ASSERT_TRUE(at_300.has_value()) << at_300.error().ToString();
+  EXPECT_EQ(EventIds(*at_300), (std::vector<std::string>{"a2", "b2", "c1"}));
+  ASSERT_EQ(at_300->size(), 3u);
+  ConsentEventRow expected_a2 = expiring;
+  expected_a2.receipt.clear();  // reports never read receipts
+  ExpectSameEvent((*at_300)[0], expected_a2);
+  for (const ConsentEventRow& row : *at_300) {
+    EXPECT_TRUE(row.receipt.empty()) << row.event_id;
+  }
+
+  auto at_400 = tx->LatestConsentEvents("marketing", 400);
+  ASSERT_TRUE(at_400.has_value());
+  EXPECT_EQ(EventIds(*at_400), (std::vector<std::string>{"a3", "b2", "c1"}));
+
+  auto at_150 = tx->LatestConsentEvents("marketing", 150);
+  ASSERT_TRUE(at_150.has_value());
+  EXPECT_EQ(EventIds(*at_150), (std::vector<std::string>{"a1", "c1"}));
+
+  auto before_all = tx->LatestConsentEvents("marketing", 99);
+  ASSERT_TRUE(before_all.has_value());
+  EXPECT_TRUE(before_all->empty());
+
+  auto analytics = tx->LatestConsentEvents("analytics", 10'000);
+  ASSERT_TRUE(analytics.has_value());
+  EXPECT_EQ(EventIds(*analytics), (std::vector<std::string>{"a_other", "e1"}));
+
+  auto unknown = tx->LatestConsentEvents("no_such_purpose", 10'000);
+  ASSERT_TRUE(unknown.has_value());
+  EXPECT_TRUE(unknown->empty());
+}
+
+TEST_F(SqlcipherConsentStoreTest, TriggersRefuseUpdateDeleteAndReplace) {
+  const ConsentEventRow original = MakeEvent("evt_1", "cus_a", "marketing", "given", 100);
+  AppendAll({original});
+  {
+    auto raw = RawConnection();
+    ASSERT_NE(raw, nullptr);
+    EXPECT_FALSE(raw->Execute("UPDATE consent_events SET event_type = 'withdrawn'",
+                              "update a consent event")
+                     .ok());
+    EXPECT_FALSE(raw->Execute("UPDATE consent_events SET receipt = x'00' "
+                              "WHERE event_id = 'evt_1'",
+                              "update a consent event")
+                     .ok());
+    EXPECT_FALSE(
+        raw->Execute("DELETE FROM consent_events", "delete consent events").ok());
+    // REPLACE deletes without firing DELETE triggers; the INSERT guard
+    // catches it.
+    EXPECT_FALSE(raw->Execute("INSERT OR REPLACE INTO consent_events(event_id, "
+                              "consent_id, customer_id, purpose, event_type, "
+                              "time_us, receipt) VALUES('evt_1', 'c', "
+                              "'cus_a', 'marketing', 'withdrawn', 1, x'')",
+                              "replace a consent event")
+                     .ok());
+    EXPECT_FALSE(raw->Execute("INSERT OR REPLACE INTO consent_events(seq, "
+                              "event_id, consent_id, customer_id, purpose, "
+                              "event_type, time_us, receipt) VALUES(1, "
+                              "'evt_new', 'c', 'cus_a', 'marketing', "
+                              "'withdrawn', 1, x'')",
+                              "replace a consent event")
+                     .ok());
+    EXPECT_EQ(QueryInt(*raw, "SELECT count(*) FROM consent_events"), 1);
+  }
+  auto tx = Begin(false);
+  auto events = tx->ListConsentEvents("cus_a");
+  ASSERT_TRUE(events.has_value());
+  ASSERT_EQ(events->size(), 1u);
+  ExpectSameEvent((*events)[0], original);
+}
+
+TEST_F(SqlcipherConsentStoreTest, NoticesRoundTripAndDuplicatesAreRefused) {
+  const NoticeRow v1{"privacy-policy", "2024-01", Bytes(32, 0xab),
+                     "We keep your data safe.", 1'700'000'000'000'000};
+  const NoticeRow v2{"privacy-policy", "2024-06", Bytes(32, 0xcd),
+                     "We keep your data safer.", 1'710'000'000'000'000};
+  {
+    auto tx = Begin(true);
+    ASSERT_TRUE(tx->InsertNotice(v1).ok());
+    ASSERT_TRUE(tx->InsertNotice(v2).ok()) << "a new version is a new notice";
+    NoticeRow changed = v1;
+    changed.text = "Different text under the same version.";
+    Status again = tx->InsertNotice(changed);
+    EXPECT_EQ(again.code(), StatusCode::kAlreadyExists);
+    EXPECT_EQ(again.message().find("privacy-policy"), std::string::npos);
+    EXPECT_EQ(again.message().find("2024-01"), std::string::npos);
+    ASSERT_TRUE(tx->Commit().ok());
+  }
+  Reopen();
+  auto tx = Begin(false);
+  auto got = tx->GetNotice("privacy-policy", "2024-01");
+  ASSERT_TRUE(got.has_value()) << got.error().ToString();
+  ASSERT_TRUE(got->has_value());
+  EXPECT_EQ((*got)->notice_id, v1.notice_id);
+  EXPECT_EQ((*got)->version, v1.version);
+  EXPECT_EQ((*got)->text_sha256, v1.text_sha256);
+  EXPECT_EQ((*got)->text, v1.text) << "the first registration stands";
+  EXPECT_EQ((*got)->registered_at_us, v1.registered_at_us);
+
+  auto missing = tx->GetNotice("privacy-policy", "2099-01");
+  ASSERT_TRUE(missing.has_value());
+  EXPECT_FALSE(missing->has_value());
+}
+
+TEST_F(SqlcipherConsentStoreTest, CountCustomersCountsThoseCreatedByAsOf) {
+  auto tx = Begin(true);
+  auto empty = tx->CountCustomers(1'000);
+  ASSERT_TRUE(empty.has_value()) << empty.error().ToString();
+  EXPECT_EQ(*empty, 0u);
+  int n = 0;
+  for (std::int64_t created : {100, 200, 200, 300}) {
+    CustomerRow row;
+    row.id = "cus_" + std::to_string(n++);
+    row.created_at_us = created;
+    row.updated_at_us = created;
+    ASSERT_TRUE(tx->InsertCustomer(row).ok());
+  }
+  for (const auto& [as_of, expected] :
+       std::vector<std::pair<std::int64_t, std::uint64_t>>{
+           {99, 0}, {100, 1}, {199, 1}, {200, 3}, {300, 4}, {1'000, 4}}) {
+    auto count = tx->CountCustomers(as_of);
+    ASSERT_TRUE(count.has_value()) << count.error().ToString();
+    EXPECT_EQ(*count, expected) << "as of " << as_of;
+  }
+}
+
+TEST_F(SqlcipherConsentStoreTest, VersionOneVaultUpgradesOnOpen) {
+  // A vault as the version 1 code left it: only migration 1, and a customer.
+  store_.reset();
+  sqlcipher::RemoveDatabaseFiles(file_);
+  {
+    auto raw = Connection::Open(file_, key_, /*create=*/true, {}, kRole);
+    ASSERT_TRUE(raw.has_value()) << raw.error().ToString();
+    ASSERT_TRUE(
+        sqlcipher::ApplyMigrations(**raw, sqlcipher::VaultMigrations().first(1)).ok());
+    ASSERT_TRUE((*raw)
+                    ->Execute("INSERT INTO customers(id, created_at, "
+                              "updated_at) VALUES('cus_old', 10, 10)",
+                              "insert a version 1 customer")
+                    .ok());
+    auto version = sqlcipher::ReadSchemaVersion(**raw);
+    ASSERT_TRUE(version.has_value());
+    ASSERT_EQ(*version, 1);
+    ASSERT_EQ(QueryInt(**raw,
+                       "SELECT count(*) FROM sqlite_master "
+                       "WHERE name IN ('consent_events', 'notices')"),
+              0);
+  }
+
+  Reopen();
+  {
+    auto tx = Begin(true);
+    ASSERT_NE(tx, nullptr);
+    auto old = tx->GetCustomer("cus_old");
+    ASSERT_TRUE(old.has_value() && old->has_value());
+    auto count = tx->CountCustomers(10);
+    ASSERT_TRUE(count.has_value());
+    EXPECT_EQ(*count, 1u);
+    ASSERT_TRUE(
+        tx->AppendConsentEvent(MakeEvent("evt_1", "cus_old", "p", "given", 20)).ok());
+    ASSERT_TRUE(tx->InsertNotice({"privacy", "v1", Bytes(32, 1), "text", 20}).ok());
+    ASSERT_TRUE(tx->Commit().ok());
+  }
+  store_.reset();
+  auto raw = RawConnection();
+  ASSERT_NE(raw, nullptr);
+  auto version = sqlcipher::ReadSchemaVersion(*raw);
+  ASSERT_TRUE(version.has_value());
+  EXPECT_EQ(*version, kVaultSchemaVersion);
+  EXPECT_EQ(kVaultSchemaVersion, 2);
+  EXPECT_EQ(QueryInt(*raw, "SELECT count(*) FROM schema_migrations"), 2);
+  // The upgraded vault carries the append-only guard too.
+  EXPECT_FALSE(raw->Execute("DELETE FROM consent_events", "delete consent events").ok());
+}
+
+}  // namespace
+}  // namespace cvault::store
