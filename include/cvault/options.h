@@ -10,6 +10,7 @@
 #include <variant>
 
 #include "cvault/clock.h"
+#include "cvault/refund.h"
 #include "cvault/secret_bytes.h"
 
 namespace spdlog {
@@ -70,6 +71,8 @@ struct Options {
   // when unset. A file that does not load fails Open/Create; there is no
   // silent fallback.
   std::optional<std::filesystem::path> policy_file;
+  // The refund policy's timeframes and business-day service levels.
+  RefundPolicyOptions refund_policy;
   // Database page cache per connection, in KiB.
   std::uint32_t cache_kib = 8192;
 };

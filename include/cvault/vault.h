@@ -29,6 +29,7 @@
 #include "cvault/consent.h"
 #include "cvault/customer.h"
 #include "cvault/options.h"
+#include "cvault/refund.h"
 #include "cvault/status.h"
 
 namespace cvault {
@@ -150,6 +151,66 @@ class Consents {
   internal::VaultCore& core_;
 };
 
+// Support tickets: the evidence refund eligibility rests on. Used by the
+// support module (role support-agent, purpose support). Thread-safe.
+class Support {
+ public:
+  // Returns the new ticket id ("tkt_...").
+  [[nodiscard]] StatusOr<std::string> OpenTicket(const AccessContext& ctx,
+                                                 const NewTicket& ticket);
+  // A fix attempt on an open ticket, at `at` (now when absent).
+  [[nodiscard]] Status RecordAttempt(const AccessContext& ctx, std::string_view ticket_id,
+                                     FixOutcome outcome, std::string_view note = "",
+                                     std::optional<Timestamp> at = std::nullopt);
+  // Closes an open ticket as fixed, or as "support cannot fix" (unfixable).
+  [[nodiscard]] Status Resolve(const AccessContext& ctx, std::string_view ticket_id,
+                               TicketState outcome);
+  [[nodiscard]] StatusOr<Ticket> GetTicket(const AccessContext& ctx,
+                                           std::string_view ticket_id);
+
+ private:
+  friend class Vault;
+  explicit Support(internal::VaultCore& core) : core_(core) {}
+  internal::VaultCore& core_;
+};
+
+// Refund cases under the company's refund policy. Used by the refund module
+// (role refund-service, purpose refund_processing). Thread-safe.
+class Refunds {
+ public:
+  // Returns the new case id ("rfd_..."). Linked tickets must belong to the
+  // same customer.
+  [[nodiscard]] StatusOr<std::string> Open(const AccessContext& ctx,
+                                           const NewRefundCase& refund);
+  [[nodiscard]] Status LinkTicket(const AccessContext& ctx, std::string_view case_id,
+                                  std::string_view ticket_id);
+  // Decides eligibility under the policy from the linked tickets, at `at`
+  // (now when absent); the decision and its evidence are kept on the case.
+  [[nodiscard]] StatusOr<EligibilityDecision> Assess(
+      const AccessContext& ctx, std::string_view case_id,
+      std::optional<Timestamp> at = std::nullopt);
+  // Moves the case along its lifecycle; an invalid move changes nothing.
+  // Approval needs the latest assessment to be eligible.
+  [[nodiscard]] Status Transition(const AccessContext& ctx, std::string_view case_id,
+                                  RefundStatus to, std::string_view note = "");
+  [[nodiscard]] Status AttachPayment(const AccessContext& ctx, std::string_view case_id,
+                                     const PaymentReference& payment);
+  // Records an update sent to the customer; restarts the update clock.
+  [[nodiscard]] Status Notify(const AccessContext& ctx, std::string_view case_id,
+                              std::string_view channel, std::string_view template_id);
+  [[nodiscard]] StatusOr<RefundCase> Get(const AccessContext& ctx,
+                                         std::string_view case_id);
+  // Open cases past their processing promise or owing the customer an
+  // update, as of `at` (now when absent). Decrypts nothing.
+  [[nodiscard]] StatusOr<std::vector<OverdueCase>> Overdue(
+      const AccessContext& ctx, std::optional<Timestamp> at = std::nullopt);
+
+ private:
+  friend class Vault;
+  explicit Refunds(internal::VaultCore& core) : core_(core) {}
+  internal::VaultCore& core_;
+};
+
 // Data-subject rights. Thread-safe.
 class Rights {
  public:
@@ -184,6 +245,8 @@ class Vault {
 
   Customers& customers() { return customers_; }
   Consents& consents() { return consents_; }
+  Support& support() { return support_; }
+  Refunds& refunds() { return refunds_; }
   Rights& rights() { return rights_; }
   AuditLog& audit() { return audit_; }
 
@@ -195,6 +258,8 @@ class Vault {
   std::unique_ptr<internal::VaultCore> core_;
   Customers customers_;
   Consents consents_;
+  Support support_;
+  Refunds refunds_;
   Rights rights_;
   AuditLog audit_;
 };

@@ -99,14 +99,20 @@ std::string NewConsentId() { return NewId("con_"); }
 StatusOr<store::Bytes> SealReceipt(const crypto::FieldCipher& cipher,
                                    const store::ConsentEventRow& row,
                                    const ReceiptFields& f) {
-  nlohmann::json j = {
-      {"controller", f.controller},         {"jurisdiction", f.jurisdiction},
-      {"purpose_category", f.purpose_category}, {"legal_basis", f.legal_basis},
-      {"consent_type", f.consent_type},     {"pii_categories", f.pii_categories},
-      {"third_parties", f.third_parties},   {"notice_id", f.notice_id},
-      {"notice_version", f.notice_version}, {"notice_sha256", f.notice_sha256},
-      {"language", f.language},             {"collection_method", f.collection_method},
-      {"channel", f.channel},               {"actor", f.actor}};
+  nlohmann::json j = {{"controller", f.controller},
+                      {"jurisdiction", f.jurisdiction},
+                      {"purpose_category", f.purpose_category},
+                      {"legal_basis", f.legal_basis},
+                      {"consent_type", f.consent_type},
+                      {"pii_categories", f.pii_categories},
+                      {"third_parties", f.third_parties},
+                      {"notice_id", f.notice_id},
+                      {"notice_version", f.notice_version},
+                      {"notice_sha256", f.notice_sha256},
+                      {"language", f.language},
+                      {"collection_method", f.collection_method},
+                      {"channel", f.channel},
+                      {"actor", f.actor}};
   std::string plain = j.dump();
   auto sealed = cipher.Encrypt(
       {reinterpret_cast<const std::uint8_t*>(plain.data()), plain.size()}, Binding(row));

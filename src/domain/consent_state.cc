@@ -19,8 +19,10 @@ ConsentStatus StatusAfter(const store::ConsentEventRow& latest, std::int64_t at_
   auto type = ParseConsentEventType(latest.event_type);
   if (!type) return ConsentStatus::kNeverGiven;  // unknown types grant nothing
   switch (*type) {
-    case ConsentEventType::kWithdrawn: return ConsentStatus::kWithdrawn;
-    case ConsentEventType::kExpired: return ConsentStatus::kExpired;
+    case ConsentEventType::kWithdrawn:
+      return ConsentStatus::kWithdrawn;
+    case ConsentEventType::kExpired:
+      return ConsentStatus::kExpired;
     case ConsentEventType::kGiven:
     case ConsentEventType::kRenewed:
       if (latest.expires_at_us && *latest.expires_at_us <= at_us) {

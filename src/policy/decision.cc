@@ -17,10 +17,14 @@ Decision Deny(std::string reason_code, std::string message) {
 
 const char* ConsentReason(ConsentState state) {
   switch (state) {
-    case ConsentState::kActive: return "ok";
-    case ConsentState::kNeverGiven: return "no_consent";
-    case ConsentState::kWithdrawn: return "consent_withdrawn";
-    case ConsentState::kExpired: return "consent_expired";
+    case ConsentState::kActive:
+      return "ok";
+    case ConsentState::kNeverGiven:
+      return "no_consent";
+    case ConsentState::kWithdrawn:
+      return "consent_withdrawn";
+    case ConsentState::kExpired:
+      return "consent_expired";
   }
   return "no_consent";
 }
@@ -29,9 +33,12 @@ const char* ConsentReason(ConsentState state) {
 
 std::string_view Decision::OutcomeName() const {
   switch (outcome) {
-    case Outcome::kAllow: return "allow";
-    case Outcome::kPartial: return "partial";
-    case Outcome::kDeny: return "deny";
+    case Outcome::kAllow:
+      return "allow";
+    case Outcome::kPartial:
+      return "partial";
+    case Outcome::kDeny:
+      return "deny";
   }
   return "deny";
 }
@@ -55,14 +62,13 @@ Decision AccessDecider::Decide(const AccessContext& ctx,
     return Deny("unknown_purpose", "the purpose is not in the purpose catalogue");
   }
   if (!policy_.RoleMayUse(ctx.role, ctx.purpose)) {
-    return Deny("role_not_permitted",
-                fmt::format("role '{}' may not act for purpose '{}'", ctx.role,
-                            ctx.purpose));
+    return Deny(
+        "role_not_permitted",
+        fmt::format("role '{}' may not act for purpose '{}'", ctx.role, ctx.purpose));
   }
   if (!rule->actions.contains(request.action)) {
-    return Deny("action_not_permitted",
-                fmt::format("purpose '{}' does not permit '{}'", ctx.purpose,
-                            request.action));
+    return Deny("action_not_permitted", fmt::format("purpose '{}' does not permit '{}'",
+                                                    ctx.purpose, request.action));
   }
   if (request.subject) {
     if (request.subject->restricted && !AllowedWhileRestricted(ctx.purpose)) {
@@ -76,6 +82,19 @@ Decision AccessDecider::Decide(const AccessContext& ctx,
                   fmt::format("purpose '{}' rests on consent and the customer's "
                               "consent is not active",
                               ctx.purpose));
+    }
+  }
+
+  if (request.record_group) {
+    auto it = rule->field_groups.find(*request.record_group);
+    Redaction level = it == rule->field_groups.end() ? Redaction::kNone : it->second;
+    bool ok = request.use == FieldUse::kRead ? level != Redaction::kNone
+                                             : level == Redaction::kPlain;
+    if (!ok) {
+      return Deny("fields_not_permitted",
+                  fmt::format("purpose '{}' may not {} {} records", ctx.purpose,
+                              request.use == FieldUse::kRead ? "read" : "write",
+                              FieldGroupName(*request.record_group)));
     }
   }
 
@@ -97,12 +116,12 @@ Decision AccessDecider::Decide(const AccessContext& ctx,
                             FieldName(d.withheld.front())));
   }
   if (!request.fields.empty() && d.returned.empty()) {
-    return Deny("fields_not_permitted",
-                fmt::format("purpose '{}' may see none of the requested fields",
-                            ctx.purpose));
+    return Deny(
+        "fields_not_permitted",
+        fmt::format("purpose '{}' may see none of the requested fields", ctx.purpose));
   }
-  d.outcome = d.withheld.empty() ? Decision::Outcome::kAllow
-                                 : Decision::Outcome::kPartial;
+  d.outcome =
+      d.withheld.empty() ? Decision::Outcome::kAllow : Decision::Outcome::kPartial;
   d.reason_code = d.withheld.empty() ? "ok" : "fields_withheld";
   return d;
 }

@@ -35,11 +35,25 @@ struct SubjectFacts {
 enum class FieldUse { kRead, kWrite };
 
 struct AccessRequest {
+  AccessRequest(std::string_view action_in, FieldUse use_in,
+                std::span<const CustomerField> fields_in = {},
+                std::optional<SubjectFacts> subject_in = std::nullopt,
+                std::optional<FieldGroup> record_group_in = std::nullopt)
+      : action(action_in),
+        use(use_in),
+        fields(fields_in),
+        subject(subject_in),
+        record_group(record_group_in) {}
+
   std::string_view action;
   FieldUse use = FieldUse::kRead;
   std::span<const CustomerField> fields;  // empty for actions without fields
   // Absent for actions not about one customer (audit, list).
   std::optional<SubjectFacts> subject;
+  // For actions on records of one field group (support tickets are
+  // support_evidence, refund cases financial): the purpose must see that
+  // group (plain for writes).
+  std::optional<FieldGroup> record_group;
 };
 
 struct Decision {

@@ -22,19 +22,26 @@ PurposeRule Rule(LegalBasis basis, std::string category,
 
 std::string_view RedactionName(Redaction redaction) {
   switch (redaction) {
-    case Redaction::kNone: return "none";
-    case Redaction::kMasked: return "masked";
-    case Redaction::kPlain: return "plain";
+    case Redaction::kNone:
+      return "none";
+    case Redaction::kMasked:
+      return "masked";
+    case Redaction::kPlain:
+      return "plain";
   }
   return "none";
 }
 
 std::string_view LegalBasisName(LegalBasis basis) {
   switch (basis) {
-    case LegalBasis::kConsent: return "consent";
-    case LegalBasis::kContract: return "contract";
-    case LegalBasis::kLegalObligation: return "legal_obligation";
-    case LegalBasis::kLegitimateInterest: return "legitimate_interest";
+    case LegalBasis::kConsent:
+      return "consent";
+    case LegalBasis::kContract:
+      return "contract";
+    case LegalBasis::kLegalObligation:
+      return "legal_obligation";
+    case LegalBasis::kLegitimateInterest:
+      return "legitimate_interest";
   }
   return "contract";
 }
@@ -53,14 +60,17 @@ Policy Policy::Default() {
       {"dpo", {"dsr", "legal_compliance", "audit"}},
       {"operator", {"operations"}},
   };
-  const std::map<FieldGroup, Redaction> all_plain = {
-      {kIdentity, kPlain}, {kContact, kPlain}, {kMarketingProfile, kPlain},
-      {kSupportEvidence, kPlain}, {kFinancial, kPlain}};
+  const std::map<FieldGroup, Redaction> all_plain = {{kIdentity, kPlain},
+                                                     {kContact, kPlain},
+                                                     {kMarketingProfile, kPlain},
+                                                     {kSupportEvidence, kPlain},
+                                                     {kFinancial, kPlain}};
   p.purposes = {
       {"account_management",
-       Rule(LegalBasis::kContract, "Core Function", {{kIdentity, kPlain}, {kContact, kPlain}},
-            {a::kCustomerCreate, a::kCustomerRead, a::kCustomerFind,
-             a::kCustomerUpdate, a::kCustomerList, a::kConsentRecord})},
+       Rule(LegalBasis::kContract, "Core Function",
+            {{kIdentity, kPlain}, {kContact, kPlain}},
+            {a::kCustomerCreate, a::kCustomerRead, a::kCustomerFind, a::kCustomerUpdate,
+             a::kCustomerList, a::kConsentRecord})},
       {"self_service",
        Rule(LegalBasis::kContract, "Core Function",
             {{kIdentity, kPlain}, {kContact, kPlain}, {kMarketingProfile, kPlain}},
@@ -68,36 +78,33 @@ Policy Policy::Default() {
       {"support",
        Rule(LegalBasis::kContract, "Customer Support",
             {{kIdentity, kPlain}, {kContact, kMasked}, {kSupportEvidence, kPlain}},
-            {a::kCustomerRead, a::kCustomerFind})},
+            {a::kCustomerRead, a::kCustomerFind, a::kSupportWrite, a::kSupportRead})},
       {"support_diagnostics",
-       Rule(LegalBasis::kConsent, "Improve Performance", {{kIdentity, kMasked}, {kSupportEvidence, kPlain}},
-            {a::kCustomerRead})},
+       Rule(LegalBasis::kConsent, "Improve Performance",
+            {{kIdentity, kMasked}, {kSupportEvidence, kPlain}}, {a::kCustomerRead})},
       {"refund_processing",
        Rule(LegalBasis::kContract, "Core Function",
             {{kIdentity, kPlain}, {kContact, kPlain}, {kFinancial, kPlain}},
-            {a::kCustomerRead, a::kCustomerFind})},
+            {a::kCustomerRead, a::kCustomerFind, a::kRefundWrite, a::kRefundRead})},
       {"marketing",
-       Rule(LegalBasis::kConsent, "Marketing", {{kContact, kPlain}, {kMarketingProfile, kPlain}},
-            {a::kCustomerRead})},
+       Rule(LegalBasis::kConsent, "Marketing",
+            {{kContact, kPlain}, {kMarketingProfile, kPlain}}, {a::kCustomerRead})},
       {"analytics",
        Rule(LegalBasis::kConsent, "Analytics",
             {{kIdentity, kMasked}, {kMarketingProfile, kMasked}}, {a::kCustomerRead})},
       {"legal_compliance",
        Rule(LegalBasis::kLegalObligation, "Legal Compliance", all_plain,
             {a::kCustomerRead, a::kCustomerFind, a::kCustomerList, a::kAuditRead,
-             a::kNoticeRegister})},
-      {"audit",
-       Rule(LegalBasis::kLegalObligation, "Legal Compliance", {},
-            {a::kAuditRead, a::kAuditVerify, a::kAuditCheckpoint, a::kConsentRead,
-             a::kConsentReport})},
-      {"dsr",
-       Rule(LegalBasis::kLegalObligation, "Legal Compliance", all_plain,
-            {a::kCustomerRead, a::kCustomerFind, a::kCustomerList,
-             a::kCustomerUpdate, a::kAuditRead, a::kConsentRecord, a::kConsentRead,
-             a::kConsentReport, a::kRestrict})},
-      {"operations",
-       Rule(LegalBasis::kLegitimateInterest, "Security", {},
-            {a::kAuditVerify, a::kAuditCheckpoint})},
+             a::kNoticeRegister, a::kSupportRead, a::kRefundRead})},
+      {"audit", Rule(LegalBasis::kLegalObligation, "Legal Compliance", {},
+                     {a::kAuditRead, a::kAuditVerify, a::kAuditCheckpoint,
+                      a::kConsentRead, a::kConsentReport})},
+      {"dsr", Rule(LegalBasis::kLegalObligation, "Legal Compliance", all_plain,
+                   {a::kCustomerRead, a::kCustomerFind, a::kCustomerList,
+                    a::kCustomerUpdate, a::kAuditRead, a::kConsentRecord, a::kConsentRead,
+                    a::kConsentReport, a::kRestrict, a::kSupportRead, a::kRefundRead})},
+      {"operations", Rule(LegalBasis::kLegitimateInterest, "Security", {},
+                          {a::kAuditVerify, a::kAuditCheckpoint})},
   };
   return p;
 }
@@ -108,7 +115,8 @@ bool IsKnownAction(std::string_view action) {
        {a::kCustomerCreate, a::kCustomerRead, a::kCustomerFind, a::kCustomerUpdate,
         a::kCustomerList, a::kAuditRead, a::kAuditVerify, a::kAuditCheckpoint,
         a::kConsentRecord, a::kConsentRead, a::kConsentReport, a::kNoticeRegister,
-        a::kRestrict}) {
+        a::kRestrict, a::kSupportWrite, a::kSupportRead, a::kRefundWrite,
+        a::kRefundRead}) {
     if (known == action) return true;
   }
   return false;

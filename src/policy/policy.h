@@ -39,6 +39,10 @@ inline constexpr std::string_view kConsentRead = "consent.read";      // history
 inline constexpr std::string_view kConsentReport = "consent.report";  // counts per purpose
 inline constexpr std::string_view kNoticeRegister = "notice.register";
 inline constexpr std::string_view kRestrict = "customer.restrict";  // Art. 18 set / lift
+inline constexpr std::string_view kSupportWrite = "support.write";  // open, attempt, resolve
+inline constexpr std::string_view kSupportRead = "support.read";
+inline constexpr std::string_view kRefundWrite = "refund.write";  // open, link, assess, move, pay, notify
+inline constexpr std::string_view kRefundRead = "refund.read";    // a case, and the overdue list
 }  // namespace action
 
 // Every action the vault knows; a policy file may name only these.

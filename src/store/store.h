@@ -86,6 +86,21 @@ struct NoticeRow {
   std::int64_t registered_at_us = 0;
 };
 
+// A support ticket or refund case: the columns queries need in the clear
+// (ids, status, times) and everything else as one encrypted document.
+struct CaseRow {
+  std::string case_id;      // "tkt_..." or "rfd_..."
+  std::string kind;         // "ticket" or "refund"
+  std::string customer_id;
+  std::string status;       // ticket state or refund status
+  std::int64_t opened_at_us = 0;
+  std::int64_t updated_at_us = 0;
+  std::optional<std::int64_t> processing_due_at_us;  // refunds, once approved
+  std::optional<std::int64_t> update_due_at_us;      // refunds still open
+  int retention_class = 0;  // which of the customer's data keys sealed it
+  Bytes document;           // ciphertext
+};
+
 class VaultTransaction {
  public:
   virtual ~VaultTransaction() = default;
@@ -137,6 +152,21 @@ class VaultTransaction {
   [[nodiscard]] virtual Status InsertNotice(const NoticeRow& row) = 0;
   [[nodiscard]] virtual StatusOr<std::optional<NoticeRow>> GetNotice(
       std::string_view notice_id, std::string_view version) = 0;
+
+  // AlreadyExists if the id is taken.
+  [[nodiscard]] virtual Status InsertCase(const CaseRow& row) = 0;
+  // Replaces every column but case_id, kind, customer_id and opened_at.
+  // NotFound if absent.
+  [[nodiscard]] virtual Status UpdateCase(const CaseRow& row) = 0;
+  [[nodiscard]] virtual StatusOr<std::optional<CaseRow>> GetCase(
+      std::string_view case_id) = 0;
+  // The customer's cases of one kind, oldest first.
+  [[nodiscard]] virtual StatusOr<std::vector<CaseRow>> ListCases(
+      std::string_view customer_id, std::string_view kind) = 0;
+  // Refund cases whose processing_due_at or update_due_at is at or before
+  // `at_us`, oldest first (documents left empty).
+  [[nodiscard]] virtual StatusOr<std::vector<CaseRow>> ListDueRefunds(
+      std::int64_t at_us) = 0;
 
   // Small key/value settings (schema facts, vault id).
   [[nodiscard]] virtual StatusOr<std::optional<std::string>> GetMeta(

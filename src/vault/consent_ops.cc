@@ -21,10 +21,14 @@ std::int64_t ToMicros(Timestamp t) { return t.time_since_epoch().count(); }
 
 std::string ActionFor(ConsentEventType type) {
   switch (type) {
-    case ConsentEventType::kGiven: return "consent.grant";
-    case ConsentEventType::kWithdrawn: return "consent.withdraw";
-    case ConsentEventType::kRenewed: return "consent.renew";
-    case ConsentEventType::kExpired: return "consent.expire";
+    case ConsentEventType::kGiven:
+      return "consent.grant";
+    case ConsentEventType::kWithdrawn:
+      return "consent.withdraw";
+    case ConsentEventType::kRenewed:
+      return "consent.renew";
+    case ConsentEventType::kExpired:
+      return "consent.expire";
   }
   return "consent.grant";
 }
@@ -35,7 +39,8 @@ ConsentEvent ToConsentEvent(const store::ConsentEventRow& row,
   e.event_id = row.event_id;
   e.consent_id = row.consent_id;
   e.customer = id;
-  e.type = domain::ParseConsentEventType(row.event_type).value_or(ConsentEventType::kGiven);
+  e.type =
+      domain::ParseConsentEventType(row.event_type).value_or(ConsentEventType::kGiven);
   e.time = FromMicros(row.time_us);
   if (row.expires_at_us) e.expires_at = FromMicros(*row.expires_at_us);
   e.previous_event_id = row.previous_event_id;
@@ -64,20 +69,21 @@ StatusOr<ConsentEvent> VaultCore::GrantConsent(const AccessContext& in,
                                                const ConsentGrant& grant) {
   std::lock_guard lock(mu_);
   CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kConsentRecord));
-  audit::AuditEvent event{"consent.grant", "", {"consent:" + grant.purpose}, {}, "allow",
-                          "ok"};
+  audit::AuditEvent event{"consent.grant", "",  {"consent:" + grant.purpose}, {},
+                          "allow",         "ok"};
   CVAULT_ASSIGN_OR_RETURN(
-      Decided d, BeginForSubject(ctx, id, {action::kConsentRecord, policy::FieldUse::kWrite,
-                                           {}, std::nullopt},
-                                 event));
+      Decided d,
+      BeginForSubject(
+          ctx, id, {action::kConsentRecord, policy::FieldUse::kWrite, {}, std::nullopt},
+          event));
   auto fail = [&](std::string reason, Status status) {
     d.tx.reset();
     return Fail(ctx, event, std::move(reason), std::move(status));
   };
   const policy::PurposeRule* rule = decider_.policy().FindPurpose(grant.purpose);
   if (rule == nullptr) {
-    return Error(fail("invalid_input", Status::InvalidArgument(
-                                           "purpose: not in the purpose catalogue")));
+    return Error(fail("invalid_input",
+                      Status::InvalidArgument("purpose: not in the purpose catalogue")));
   }
   if (rule->legal_basis != policy::LegalBasis::kConsent) {
     return Error(fail("invalid_input",
@@ -93,7 +99,8 @@ StatusOr<ConsentEvent> VaultCore::GrantConsent(const AccessContext& in,
     return Error(fail("invalid_input",
                       Status::InvalidArgument("expires at: must be in the future")));
   }
-  CVAULT_ASSIGN_OR_RETURN(auto notice, d.tx->GetNotice(grant.notice_id, grant.notice_version));
+  CVAULT_ASSIGN_OR_RETURN(auto notice,
+                          d.tx->GetNotice(grant.notice_id, grant.notice_version));
   if (!notice) {
     return Error(fail("unknown_notice",
                       Status::InvalidArgument(fmt::format(
@@ -136,28 +143,26 @@ StatusOr<ConsentEvent> VaultCore::GrantConsent(const AccessContext& in,
   row.time_us = now;
   if (grant.expires_at) row.expires_at_us = ToMicros(*grant.expires_at);
   if (!earlier.empty()) row.previous_event_id = earlier.back().event_id;
-  CVAULT_ASSIGN_OR_RETURN(row.receipt, domain::SealReceipt(d.subject.keys->cipher, row, f));
+  CVAULT_ASSIGN_OR_RETURN(row.receipt,
+                          domain::SealReceipt(d.subject.keys->cipher, row, f));
   CVAULT_RETURN_IF_ERROR(d.tx->AppendConsentEvent(row));
   CVAULT_RETURN_IF_ERROR(CommitWithAudit(*d.tx, ctx, event));
   return ToConsentEvent(row, f, id);
 }
 
-StatusOr<ConsentEvent> VaultCore::ChangeConsent(const AccessContext& in,
-                                                const CustomerId& id,
-                                                std::string_view purpose,
-                                                ConsentEventType type,
-                                                std::optional<Timestamp> expires_at,
-                                                std::string_view actor) {
+StatusOr<ConsentEvent> VaultCore::ChangeConsent(
+    const AccessContext& in, const CustomerId& id, std::string_view purpose,
+    ConsentEventType type, std::optional<Timestamp> expires_at, std::string_view actor) {
   std::lock_guard lock(mu_);
   CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kConsentRecord));
-  audit::AuditEvent event{ActionFor(type), "", {"consent:" + std::string(purpose)}, {},
-                          "allow", "ok"};
+  audit::AuditEvent event{ActionFor(type), "",  {"consent:" + std::string(purpose)}, {},
+                          "allow",         "ok"};
   // Withdrawal lowers processing, so a restricted customer can still withdraw.
   CVAULT_ASSIGN_OR_RETURN(
       Decided d,
-      BeginForSubject(ctx, id,
-                      {action::kConsentRecord, policy::FieldUse::kWrite, {}, std::nullopt},
-                      event, /*ignore_restriction=*/type == ConsentEventType::kWithdrawn));
+      BeginForSubject(
+          ctx, id, {action::kConsentRecord, policy::FieldUse::kWrite, {}, std::nullopt},
+          event, /*ignore_restriction=*/type == ConsentEventType::kWithdrawn));
   auto fail = [&](std::string reason, Status status) {
     d.tx.reset();
     return Fail(ctx, event, std::move(reason), std::move(status));
@@ -169,20 +174,21 @@ StatusOr<ConsentEvent> VaultCore::ChangeConsent(const AccessContext& in,
     return Error(fail("invalid_input",
                       Status::InvalidArgument("expires at: must be in the future")));
   }
-  CVAULT_ASSIGN_OR_RETURN(auto earlier, d.tx->ListConsentEventsFor(id.str(), purpose, now));
+  CVAULT_ASSIGN_OR_RETURN(auto earlier,
+                          d.tx->ListConsentEventsFor(id.str(), purpose, now));
   ConsentState state = domain::DeriveConsentState(earlier, now);
-  bool allowed = type == ConsentEventType::kWithdrawn ? state.status == ConsentStatus::kActive
-                 : type == ConsentEventType::kRenewed
-                     ? state.status == ConsentStatus::kActive ||
-                           state.status == ConsentStatus::kExpired
-                     : state.status == ConsentStatus::kExpired &&
-                           earlier.back().event_type != "expired";
+  bool allowed =
+      type == ConsentEventType::kWithdrawn ? state.status == ConsentStatus::kActive
+      : type == ConsentEventType::kRenewed ? state.status == ConsentStatus::kActive ||
+                                                 state.status == ConsentStatus::kExpired
+                                           : state.status == ConsentStatus::kExpired &&
+                                                 earlier.back().event_type != "expired";
   if (!allowed) {
-    return Error(fail("no_consent_to_change",
-                      Status::FailedPrecondition(fmt::format(
-                          "cannot record '{}' for purpose '{}': consent is {}",
-                          ConsentEventTypeName(type), purpose,
-                          ConsentStatusName(state.status)))));
+    return Error(
+        fail("no_consent_to_change",
+             Status::FailedPrecondition(fmt::format(
+                 "cannot record '{}' for purpose '{}': consent is {}",
+                 ConsentEventTypeName(type), purpose, ConsentStatusName(state.status)))));
   }
   const store::ConsentEventRow& last = earlier.back();
   CVAULT_ASSIGN_OR_RETURN(auto f, domain::OpenReceipt(d.subject.keys->cipher, last));
@@ -201,7 +207,8 @@ StatusOr<ConsentEvent> VaultCore::ChangeConsent(const AccessContext& in,
     row.expires_at_us = last.expires_at_us;
   }
   row.previous_event_id = last.event_id;
-  CVAULT_ASSIGN_OR_RETURN(row.receipt, domain::SealReceipt(d.subject.keys->cipher, row, f));
+  CVAULT_ASSIGN_OR_RETURN(row.receipt,
+                          domain::SealReceipt(d.subject.keys->cipher, row, f));
   CVAULT_RETURN_IF_ERROR(d.tx->AppendConsentEvent(row));
   CVAULT_RETURN_IF_ERROR(CommitWithAudit(*d.tx, ctx, event));
   return ToConsentEvent(row, f, id);
@@ -216,9 +223,10 @@ StatusOr<std::vector<ConsentEvent>> VaultCore::ConsentHistory(const AccessContex
   // customer is restricted (Art. 18 keeps the data; it does not hide it
   // from the controller's own accountability).
   CVAULT_ASSIGN_OR_RETURN(
-      Decided d, BeginForSubject(ctx, id, {action::kConsentRead, policy::FieldUse::kRead,
-                                           {}, std::nullopt},
-                                 event, /*ignore_restriction=*/true));
+      Decided d,
+      BeginForSubject(ctx, id,
+                      {action::kConsentRead, policy::FieldUse::kRead, {}, std::nullopt},
+                      event, /*ignore_restriction=*/true));
   CVAULT_ASSIGN_OR_RETURN(auto rows, d.tx->ListConsentEvents(id.str()));
   std::vector<ConsentEvent> events;
   events.reserve(rows.size());
@@ -240,9 +248,10 @@ StatusOr<std::vector<ConsentState>> VaultCore::ConsentStatuses(
   CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kConsentRead));
   audit::AuditEvent event{"consent.status", "", {}, {}, "allow", "ok"};
   CVAULT_ASSIGN_OR_RETURN(
-      Decided d, BeginForSubject(ctx, id, {action::kConsentRead, policy::FieldUse::kRead,
-                                           {}, std::nullopt},
-                                 event, /*ignore_restriction=*/true));
+      Decided d,
+      BeginForSubject(ctx, id,
+                      {action::kConsentRead, policy::FieldUse::kRead, {}, std::nullopt},
+                      event, /*ignore_restriction=*/true));
   std::int64_t at = as_of ? ToMicros(*as_of) : NowMicros();
   std::vector<ConsentState> states;
   for (const auto& [purpose, rule] : decider_.policy().purposes) {
@@ -261,16 +270,17 @@ StatusOr<ConsentReport> VaultCore::ConsentReportFor(const AccessContext& in,
                                                     std::optional<Timestamp> as_of) {
   std::lock_guard lock(mu_);
   CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kConsentReport));
-  audit::AuditEvent event{"consent.report", "", {"consent:" + std::string(purpose)}, {},
-                          "allow", "ok"};
+  audit::AuditEvent event{"consent.report", "",  {"consent:" + std::string(purpose)}, {},
+                          "allow",          "ok"};
   policy::Decision decision = decider_.Decide(
       ctx, {action::kConsentReport, policy::FieldUse::kRead, {}, std::nullopt});
   if (!decision.allowed()) return Error(Deny(ctx, event, decision));
   const policy::PurposeRule* rule = decider_.policy().FindPurpose(purpose);
   if (rule == nullptr || rule->legal_basis != policy::LegalBasis::kConsent) {
-    return Error(Fail(ctx, event, "invalid_input",
-                      Status::InvalidArgument(
-                          "purpose: a purpose whose legal basis is consent is required")));
+    return Error(
+        Fail(ctx, event, "invalid_input",
+             Status::InvalidArgument(
+                 "purpose: a purpose whose legal basis is consent is required")));
   }
   std::int64_t at = as_of ? ToMicros(*as_of) : NowMicros();
   CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
@@ -281,10 +291,17 @@ StatusOr<ConsentReport> VaultCore::ConsentReportFor(const AccessContext& in,
   report.as_of = FromMicros(at);
   for (const store::ConsentEventRow& row : latest) {
     switch (domain::StatusAfter(row, at)) {
-      case ConsentStatus::kActive: ++report.active; break;
-      case ConsentStatus::kWithdrawn: ++report.withdrawn; break;
-      case ConsentStatus::kExpired: ++report.expired; break;
-      case ConsentStatus::kNeverGiven: break;
+      case ConsentStatus::kActive:
+        ++report.active;
+        break;
+      case ConsentStatus::kWithdrawn:
+        ++report.withdrawn;
+        break;
+      case ConsentStatus::kExpired:
+        ++report.expired;
+        break;
+      case ConsentStatus::kNeverGiven:
+        break;
     }
   }
   std::uint64_t with_events = report.active + report.withdrawn + report.expired;
@@ -307,7 +324,8 @@ StatusOr<Notice> VaultCore::RegisterNotice(const AccessContext& in,
   if (valid.ok()) valid = domain::ValidateNoticeRef("notice version", version);
   if (valid.ok()) valid = domain::ValidateText("notice text", text, 1 << 20, true);
   if (!valid.ok()) return Error(Fail(ctx, event, "invalid_input", valid));
-  event.fields_requested = {"notice:" + std::string(notice_id) + "@" + std::string(version)};
+  event.fields_requested = {"notice:" + std::string(notice_id) + "@" +
+                            std::string(version)};
   store::NoticeRow row;
   row.notice_id = std::string(notice_id);
   row.version = std::string(version);

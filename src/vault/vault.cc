@@ -19,6 +19,8 @@ Vault::Vault(std::unique_ptr<internal::VaultCore> core)
     : core_(std::move(core)),
       customers_(*core_),
       consents_(*core_),
+      support_(*core_),
+      refunds_(*core_),
       rights_(*core_),
       audit_(*core_) {}
 
@@ -105,6 +107,65 @@ StatusOr<Notice> Consents::RegisterNotice(const AccessContext& ctx,
                                           std::string_view notice_id,
                                           std::string_view version, std::string_view text) {
   return core_.RegisterNotice(ctx, notice_id, version, text);
+}
+
+StatusOr<std::string> Support::OpenTicket(const AccessContext& ctx,
+                                          const NewTicket& ticket) {
+  return core_.OpenTicket(ctx, ticket);
+}
+
+Status Support::RecordAttempt(const AccessContext& ctx, std::string_view ticket_id,
+                              FixOutcome outcome, std::string_view note,
+                              std::optional<Timestamp> at) {
+  return core_.RecordAttempt(ctx, ticket_id, outcome, note, at);
+}
+
+Status Support::Resolve(const AccessContext& ctx, std::string_view ticket_id,
+                        TicketState outcome) {
+  return core_.ResolveTicket(ctx, ticket_id, outcome);
+}
+
+StatusOr<Ticket> Support::GetTicket(const AccessContext& ctx, std::string_view ticket_id) {
+  return core_.GetTicket(ctx, ticket_id);
+}
+
+StatusOr<std::string> Refunds::Open(const AccessContext& ctx, const NewRefundCase& refund) {
+  return core_.OpenRefund(ctx, refund);
+}
+
+Status Refunds::LinkTicket(const AccessContext& ctx, std::string_view case_id,
+                           std::string_view ticket_id) {
+  return core_.LinkTicket(ctx, case_id, ticket_id);
+}
+
+StatusOr<EligibilityDecision> Refunds::Assess(const AccessContext& ctx,
+                                              std::string_view case_id,
+                                              std::optional<Timestamp> at) {
+  return core_.AssessRefund(ctx, case_id, at);
+}
+
+Status Refunds::Transition(const AccessContext& ctx, std::string_view case_id,
+                           RefundStatus to, std::string_view note) {
+  return core_.TransitionRefund(ctx, case_id, to, note);
+}
+
+Status Refunds::AttachPayment(const AccessContext& ctx, std::string_view case_id,
+                              const PaymentReference& payment) {
+  return core_.AttachPayment(ctx, case_id, payment);
+}
+
+Status Refunds::Notify(const AccessContext& ctx, std::string_view case_id,
+                       std::string_view channel, std::string_view template_id) {
+  return core_.NotifyCustomer(ctx, case_id, channel, template_id);
+}
+
+StatusOr<RefundCase> Refunds::Get(const AccessContext& ctx, std::string_view case_id) {
+  return core_.GetRefund(ctx, case_id);
+}
+
+StatusOr<std::vector<OverdueCase>> Refunds::Overdue(const AccessContext& ctx,
+                                                    std::optional<Timestamp> at) {
+  return core_.OverdueRefunds(ctx, at);
 }
 
 Status Rights::Restrict(const AccessContext& ctx, const CustomerId& id) {

@@ -23,6 +23,8 @@ constexpr char kKeyStoreFile[] = "keystore.db";
 // Each cached key is a guarded allocation (a few memory mappings), so the
 // cache stays well under the kernel's default map count.
 constexpr std::size_t kSubjectKeyCacheSize = 4096;
+constexpr std::size_t kFinancialKeyCacheSize = 1024;
+constexpr std::uint32_t kFinancialKeyId = 2;
 constexpr std::uint32_t kDataKeyId = 1;
 // A data key younger than this with no customer row may belong to a create
 // still in flight in another process; orphan removal leaves it alone.
@@ -58,7 +60,8 @@ store::SqlcipherSettings SettingsFrom(const Options& o) {
 VaultCore::VaultCore(Options options)
     : options_(std::move(options)),
       decider_(policy::Policy::Default()),
-      subject_keys_(kSubjectKeyCacheSize) {
+      subject_keys_(kSubjectKeyCacheSize),
+      financial_keys_(kFinancialKeyCacheSize) {
   if (!options_.clock) options_.clock = SystemClock();
   if (!options_.logger) {
     options_.logger = std::make_shared<spdlog::logger>(
@@ -251,6 +254,7 @@ Status VaultCore::CloseLocked() {
   }
   // The stores close whatever happened to the checkpoint.
   subject_keys_.Clear();
+  financial_keys_.Clear();
   vault_store_.reset();
   key_store_.reset();
   return result.WithContext("writing the closing audit checkpoint");
@@ -362,6 +366,41 @@ StatusOr<VaultCore::Decided> VaultCore::BeginForSubject(const AccessContext& ctx
   return d;
 }
 
+StatusOr<VaultCore::DecidedCase> VaultCore::BeginForCase(const AccessContext& ctx,
+                                                         std::string_view case_id,
+                                                         std::string_view kind,
+                                                         policy::AccessRequest request,
+                                                         audit::AuditEvent& event) {
+  // Role, purpose, action and record group first: a denied caller learns
+  // nothing about whether the case exists.
+  policy::Decision early = decider_.Decide(ctx, request);
+  if (!early.allowed()) return Error(Deny(ctx, event, early));
+  DecidedCase out;
+  CVAULT_ASSIGN_OR_RETURN(out.decided.tx, vault_store_->Begin(/*write=*/true));
+  CVAULT_ASSIGN_OR_RETURN(auto row, out.decided.tx->GetCase(case_id));
+  if (!row || row->kind != kind) {
+    out.decided.tx.reset();
+    return Error(Fail(ctx, event, "not_found",
+                      Status::NotFound(std::string("no ") + std::string(kind) +
+                                       " with that id")));
+  }
+  out.row = std::move(*row);
+  CVAULT_ASSIGN_OR_RETURN(out.decided.subject,
+                          LoadSubject(*out.decided.tx, out.row.customer_id, ctx, event));
+  if (!out.decided.subject.row) {
+    out.decided.tx.reset();
+    return Error(Fail(ctx, event, "not_found",
+                      Status::NotFound("the case's customer no longer exists")));
+  }
+  request.subject = out.decided.subject.facts;
+  out.decided.decision = decider_.Decide(ctx, request);
+  if (!out.decided.decision.allowed()) {
+    out.decided.tx.reset();
+    return Error(Deny(ctx, event, out.decided.decision));
+  }
+  return out;
+}
+
 Status VaultCore::Fail(const AccessContext& ctx, audit::AuditEvent event,
                        std::string reason, Status status) {
   event.decision = "deny";
@@ -394,6 +433,36 @@ StatusOr<const SubjectKeys*> VaultCore::CacheSubjectKeys(std::string_view custom
       crypto::KeyedBlake2b256(pseudonym_key, crypto::AsBytes(customer_id)));
   return subject_keys_.Insert(std::string(customer_id),
                               SubjectKeys{std::move(cipher), std::move(pseudonym)});
+}
+
+StatusOr<const crypto::FieldCipher*> VaultCore::FinancialCipherFor(
+    std::string_view customer_id) {
+  if (const SubjectKeys* hit = financial_keys_.Find(customer_id)) return &hit->cipher;
+  constexpr int kFinancial = static_cast<int>(keys::RetentionClass::kFinancial);
+  SecretBytes dek;
+  {
+    CVAULT_ASSIGN_OR_RETURN(auto tx, key_store_->Begin(/*write=*/false));
+    CVAULT_ASSIGN_OR_RETURN(auto row, tx->GetDataKey(customer_id, kFinancial));
+    if (row) {
+      CVAULT_ASSIGN_OR_RETURN(dek, keys::UnwrapDataKey(*keyring_, *row));
+    }
+  }
+  if (dek.empty()) {
+    // First financial record of this customer: the key is committed before
+    // the row that needs it, as for the standard key.
+    dek = keys::NewDataKey();
+    CVAULT_ASSIGN_OR_RETURN(
+        auto row, keys::WrapDataKey(*keyring_, customer_id, keys::RetentionClass::kFinancial,
+                                    dek, NowMicros()));
+    CVAULT_ASSIGN_OR_RETURN(auto tx, key_store_->Begin(/*write=*/true));
+    CVAULT_RETURN_IF_ERROR(tx->InsertDataKey(row));
+    CVAULT_RETURN_IF_ERROR(tx->Commit());
+  }
+  CVAULT_ASSIGN_OR_RETURN(auto cipher,
+                          crypto::FieldCipher::Create(kFinancialKeyId, std::move(dek)));
+  const SubjectKeys* cached =
+      financial_keys_.Insert(std::string(customer_id), SubjectKeys{std::move(cipher), ""});
+  return &cached->cipher;
 }
 
 StatusOr<const SubjectKeys*> VaultCore::NewSubjectKeys(std::string_view customer_id) {

@@ -74,6 +74,37 @@ class VaultCore {
                                                 std::string_view version,
                                                 std::string_view text);
 
+  // Support tickets (support_ops.cc).
+  [[nodiscard]] StatusOr<std::string> OpenTicket(const AccessContext& ctx,
+                                                 const NewTicket& ticket);
+  [[nodiscard]] Status RecordAttempt(const AccessContext& ctx, std::string_view ticket_id,
+                                     FixOutcome outcome, std::string_view note,
+                                     std::optional<Timestamp> at);
+  [[nodiscard]] Status ResolveTicket(const AccessContext& ctx, std::string_view ticket_id,
+                                     TicketState outcome);
+  [[nodiscard]] StatusOr<Ticket> GetTicket(const AccessContext& ctx,
+                                           std::string_view ticket_id);
+
+  // Refund cases (refund_ops.cc).
+  [[nodiscard]] StatusOr<std::string> OpenRefund(const AccessContext& ctx,
+                                                 const NewRefundCase& refund);
+  [[nodiscard]] Status LinkTicket(const AccessContext& ctx, std::string_view case_id,
+                                  std::string_view ticket_id);
+  [[nodiscard]] StatusOr<EligibilityDecision> AssessRefund(const AccessContext& ctx,
+                                                           std::string_view case_id,
+                                                           std::optional<Timestamp> at);
+  [[nodiscard]] Status TransitionRefund(const AccessContext& ctx, std::string_view case_id,
+                                        RefundStatus to, std::string_view note);
+  [[nodiscard]] Status AttachPayment(const AccessContext& ctx, std::string_view case_id,
+                                     const PaymentReference& payment);
+  [[nodiscard]] Status NotifyCustomer(const AccessContext& ctx, std::string_view case_id,
+                                      std::string_view channel,
+                                      std::string_view template_id);
+  [[nodiscard]] StatusOr<RefundCase> GetRefund(const AccessContext& ctx,
+                                               std::string_view case_id);
+  [[nodiscard]] StatusOr<std::vector<OverdueCase>> OverdueRefunds(
+      const AccessContext& ctx, std::optional<Timestamp> at);
+
   // Rights (rights_ops.cc).
   [[nodiscard]] Status SetRestriction(const AccessContext& ctx, const CustomerId& id,
                                       bool restricted, bool customer_informed);
@@ -115,6 +146,10 @@ class VaultCore {
                             const policy::Decision& decision);
   // The customer's data-key cipher and audit pseudonym (cached).
   [[nodiscard]] StatusOr<const SubjectKeys*> KeysFor(std::string_view customer_id);
+  // The cipher for the customer's financial-class data key (refund records,
+  // kept under a retention hold after erasure); created on first use.
+  [[nodiscard]] StatusOr<const crypto::FieldCipher*> FinancialCipherFor(
+      std::string_view customer_id);
   [[nodiscard]] StatusOr<const SubjectKeys*> NewSubjectKeys(std::string_view customer_id);
   [[nodiscard]] StatusOr<const SubjectKeys*> CacheSubjectKeys(std::string_view customer_id,
                                                               SecretBytes dek);
@@ -145,6 +180,28 @@ class VaultCore {
                                                   policy::AccessRequest request,
                                                   audit::AuditEvent& event,
                                                   bool ignore_restriction = false);
+  // Like BeginForSubject, for an action on one ticket or refund case: loads
+  // the case (of `kind`), then its customer, then decides. An unknown case
+  // or one of another kind is audited as not_found.
+  struct DecidedCase {
+    Decided decided;
+    store::CaseRow row;
+  };
+  [[nodiscard]] StatusOr<DecidedCase> BeginForCase(const AccessContext& ctx,
+                                                   std::string_view case_id,
+                                                   std::string_view kind,
+                                                   policy::AccessRequest request,
+                                                   audit::AuditEvent& event);
+  // BeginForCase for a refund case, plus its decrypted document.
+  struct OpenedRefund {
+    DecidedCase c;
+    const crypto::FieldCipher* cipher = nullptr;
+    RefundCase refund;
+  };
+  [[nodiscard]] StatusOr<OpenedRefund> BeginForRefund(const AccessContext& ctx,
+                                                      std::string_view case_id,
+                                                      policy::FieldUse use,
+                                                      audit::AuditEvent& event);
   // Audits a failed call (decision "deny" with `reason`) and returns
   // `status`. REQUIRES mu_ held and no open transaction.
   [[nodiscard]] Status Fail(const AccessContext& ctx, audit::AuditEvent event,
@@ -160,6 +217,7 @@ class VaultCore {
   std::optional<audit::AuditWriter> audit_;
   policy::AccessDecider decider_;  // replaced by the policy file at open
   SubjectKeyCache subject_keys_;
+  SubjectKeyCache financial_keys_;  // ciphers only; pseudonyms stay in subject_keys_
 };
 
 }  // namespace cvault::internal

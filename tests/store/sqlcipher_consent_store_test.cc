@@ -413,8 +413,8 @@ TEST_F(SqlcipherConsentStoreTest, VersionOneVaultUpgradesOnOpen) {
   auto version = sqlcipher::ReadSchemaVersion(*raw);
   ASSERT_TRUE(version.has_value());
   EXPECT_EQ(*version, kVaultSchemaVersion);
-  EXPECT_EQ(kVaultSchemaVersion, 2);
-  EXPECT_EQ(QueryInt(*raw, "SELECT count(*) FROM schema_migrations"), 2);
+  EXPECT_EQ(QueryInt(*raw, "SELECT count(*) FROM schema_migrations"),
+            kVaultSchemaVersion);
   // The upgraded vault carries the append-only guard too.
   EXPECT_FALSE(raw->Execute("DELETE FROM consent_events", "delete consent events").ok());
 }

@@ -90,7 +90,8 @@ TEST_P(ConsentPropertyTest, ReadsAndStatusFollowTheModel) {
       case 2: {  // renew
         auto expiry = random_expiry();
         auto r = vault_->consents().Renew(AccountService(), ada, "marketing", expiry);
-        bool ok = expected == ConsentStatus::kActive || expected == ConsentStatus::kExpired;
+        bool ok =
+            expected == ConsentStatus::kActive || expected == ConsentStatus::kExpired;
         ASSERT_EQ(r.has_value(), ok);
         if (r) model.push_back({now(), ConsentEventType::kRenewed, to_us(expiry)});
         break;
@@ -100,7 +101,8 @@ TEST_P(ConsentPropertyTest, ReadsAndStatusFollowTheModel) {
         bool ok = expected == ConsentStatus::kExpired &&
                   model.back().type != ConsentEventType::kExpired;
         ASSERT_EQ(r.has_value(), ok);
-        if (r) model.push_back({now(), ConsentEventType::kExpired, model.back().expires_us});
+        if (r)
+          model.push_back({now(), ConsentEventType::kExpired, model.back().expires_us});
 
         break;
       }
@@ -133,8 +135,8 @@ TEST_P(ConsentPropertyTest, ReadsAndStatusFollowTheModel) {
     probes.push_back((model[i].time_us + model[i + 1].time_us) / 2);
   }
   for (std::int64_t at : probes) {
-    auto states = vault_->consents().Status(
-        Auditor(), ada, Timestamp(std::chrono::microseconds(at)));
+    auto states = vault_->consents().Status(Auditor(), ada,
+                                            Timestamp(std::chrono::microseconds(at)));
     ASSERT_TRUE(states.has_value());
     for (const ConsentState& s : *states) {
       if (s.purpose != "marketing") continue;

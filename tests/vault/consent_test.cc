@@ -21,9 +21,8 @@ class ConsentTest : public testing::VaultTest {
  protected:
   void SetUp() override {
     VaultTest::SetUp();
-    auto notice = vault_->consents().RegisterNotice(As("dpo", "legal_compliance"),
-                                                    "privacy", "3",
-                                                    "We email offers if you agree.");
+    auto notice = vault_->consents().RegisterNotice(
+        As("dpo", "legal_compliance"), "privacy", "3", "We email offers if you agree.");
     ASSERT_TRUE(notice.has_value()) << notice.error().ToString();
     ada_ = AddAda();
   }
@@ -71,7 +70,8 @@ TEST_F(ConsentTest, MarketingReadIsAllowedOnlyWhileConsentIsActive) {
   EXPECT_EQ(allowed->fields.at(CustomerField::kEmail), "ada.lovelace@example.com");
   EXPECT_FALSE(allowed->fields.contains(CustomerField::kFullName));
 
-  ASSERT_TRUE(vault_->consents().Withdraw(AccountService(), ada_, "marketing").has_value());
+  ASSERT_TRUE(
+      vault_->consents().Withdraw(AccountService(), ada_, "marketing").has_value());
   auto after = ReadAs(Marketing());
   ASSERT_FALSE(after.has_value());
   EXPECT_EQ(after.error().reason_code(), "consent_withdrawn");
@@ -93,7 +93,8 @@ TEST_F(ConsentTest, RenewalRestoresLapsedConsent) {
   ASSERT_TRUE(Grant("marketing", Now() + 1h).has_value());
   clock_->Advance(2h);
   ASSERT_FALSE(ReadAs(Marketing()).has_value());
-  auto renewed = vault_->consents().Renew(AccountService(), ada_, "marketing", Now() + 48h);
+  auto renewed =
+      vault_->consents().Renew(AccountService(), ada_, "marketing", Now() + 48h);
   ASSERT_TRUE(renewed.has_value()) << renewed.error().ToString();
   EXPECT_EQ(renewed->type, ConsentEventType::kRenewed);
   EXPECT_TRUE(ReadAs(Marketing()).has_value());
@@ -135,7 +136,8 @@ TEST_F(ConsentTest, EveryPurposeFollowsConsentAndRestriction) {
       EXPECT_TRUE(granted_reason == "ok" || granted_reason == "fields_withheld")
           << granted_reason;
 
-      ASSERT_TRUE(vault_->consents().Withdraw(AccountService(), ada_, c.purpose).has_value());
+      ASSERT_TRUE(
+          vault_->consents().Withdraw(AccountService(), ada_, c.purpose).has_value());
       auto withdrawn = ReadAs(ctx);
       ASSERT_FALSE(withdrawn.has_value());
       EXPECT_EQ(withdrawn.error().reason_code(), "consent_withdrawn");
@@ -155,8 +157,8 @@ TEST_F(ConsentTest, EveryPurposeFollowsConsentAndRestriction) {
 
     ASSERT_TRUE(vault_->rights().Restrict(Dpo(), ada_).ok());
     auto restricted = ReadAs(ctx);
-    bool exempt = std::string(c.purpose) == "legal_compliance" ||
-                  std::string(c.purpose) == "dsr";
+    bool exempt =
+        std::string(c.purpose) == "legal_compliance" || std::string(c.purpose) == "dsr";
     if (exempt) {
       EXPECT_TRUE(restricted.has_value());
     } else {
@@ -194,7 +196,8 @@ TEST_F(ConsentTest, WithdrawWithoutActiveConsentIsRefused) {
 TEST_F(ConsentTest, HistoryHoldsEveryEventAsAReceipt) {
   ASSERT_TRUE(Grant("marketing").has_value());
   clock_->Advance(1h);
-  ASSERT_TRUE(vault_->consents().Withdraw(AccountService(), ada_, "marketing").has_value());
+  ASSERT_TRUE(
+      vault_->consents().Withdraw(AccountService(), ada_, "marketing").has_value());
   auto history = vault_->consents().History(Auditor(), ada_);
   ASSERT_TRUE(history.has_value()) << history.error().ToString();
   ASSERT_EQ(history->size(), 2u);
@@ -207,7 +210,8 @@ TEST_F(ConsentTest, HistoryHoldsEveryEventAsAReceipt) {
   EXPECT_EQ(given.notice_sha256.size(), 64u);
   EXPECT_EQ(given.collection_method, "checkbox");
   EXPECT_EQ(given.actor, "customer");
-  EXPECT_EQ(given.pii_categories, (std::vector<std::string>{"contact", "marketing_profile"}));
+  EXPECT_EQ(given.pii_categories,
+            (std::vector<std::string>{"contact", "marketing_profile"}));
   EXPECT_TRUE(given.previous_event_id.empty());
   EXPECT_EQ(withdrawn.type, ConsentEventType::kWithdrawn);
   EXPECT_EQ(withdrawn.previous_event_id, given.event_id);
@@ -220,7 +224,8 @@ TEST_F(ConsentTest, StatusAsOfAPastInstantUsesOnlyEarlierEvents) {
   ASSERT_TRUE(Grant("marketing").has_value());
   Timestamp granted = Now();
   clock_->Advance(1h);
-  ASSERT_TRUE(vault_->consents().Withdraw(AccountService(), ada_, "marketing").has_value());
+  ASSERT_TRUE(
+      vault_->consents().Withdraw(AccountService(), ada_, "marketing").has_value());
   auto status_of = [&](std::optional<Timestamp> at) {
     auto states = vault_->consents().Status(Auditor(), ada_, at);
     EXPECT_TRUE(states.has_value());
@@ -251,7 +256,8 @@ TEST_F(ConsentTest, ReportCountsEveryStatusWithoutDecrypting) {
   };
   grant(ids[0], std::nullopt);
   grant(ids[1], std::nullopt);
-  ASSERT_TRUE(vault_->consents().Withdraw(AccountService(), ids[1], "marketing").has_value());
+  ASSERT_TRUE(
+      vault_->consents().Withdraw(AccountService(), ids[1], "marketing").has_value());
   grant(ids[2], Now() + 1h);
   clock_->Advance(2h);
   auto report = vault_->consents().Report(Auditor(), "marketing");
@@ -275,15 +281,16 @@ TEST_F(ConsentTest, OnlyThePolicysRolesRecordAndReadConsent) {
   auto history_by_marketing = vault_->consents().History(Marketing(), ada_);
   ASSERT_FALSE(history_by_marketing.has_value());
   EXPECT_EQ(history_by_marketing.error().code(), StatusCode::kPermissionDenied);
-  auto notice_by_account = vault_->consents().RegisterNotice(AccountService(), "terms", "1",
-                                                             "Terms.");
+  auto notice_by_account =
+      vault_->consents().RegisterNotice(AccountService(), "terms", "1", "Terms.");
   ASSERT_FALSE(notice_by_account.has_value());
 }
 
 TEST_F(ConsentTest, RestrictedCustomerCanStillWithdraw) {
   ASSERT_TRUE(Grant("marketing").has_value());
   ASSERT_TRUE(vault_->rights().Restrict(Dpo(), ada_).ok());
-  EXPECT_TRUE(vault_->consents().Withdraw(AccountService(), ada_, "marketing").has_value());
+  EXPECT_TRUE(
+      vault_->consents().Withdraw(AccountService(), ada_, "marketing").has_value());
   auto grant = Grant("marketing");
   ASSERT_FALSE(grant.has_value());
   EXPECT_EQ(grant.error().reason_code(), "restricted");

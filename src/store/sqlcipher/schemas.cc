@@ -9,7 +9,7 @@ namespace {
 
 // Each schema's migration 1 records the store kind under kStoreKindMetaKey,
 // so a keystore file passed as the vault (or back) is refused at open.
-constexpr std::array<Migration, 2> kVaultMigrations = {{
+constexpr std::array<Migration, 3> kVaultMigrations = {{
     {1,
      "CREATE TABLE customers("
      "  rowid INTEGER PRIMARY KEY,"
@@ -83,6 +83,27 @@ constexpr std::array<Migration, 2> kVaultMigrations = {{
      "  text TEXT NOT NULL,"
      "  registered_at_us INTEGER NOT NULL,"
      "  PRIMARY KEY(notice_id, version));"},
+    // Support tickets and refund cases. seq is the insertion order that
+    // listings follow. The kind CHECK matches kCaseKinds in case_tables.cc.
+    // The two due indexes serve ListDueRefunds, one per side of its OR; a
+    // NULL due time (not yet approved, or no longer open) is never due.
+    {3,
+     "CREATE TABLE cases("
+     "  seq INTEGER PRIMARY KEY,"
+     "  case_id TEXT NOT NULL UNIQUE,"
+     "  kind TEXT NOT NULL CHECK(kind IN ('ticket', 'refund')),"
+     "  customer_id TEXT NOT NULL,"
+     "  status TEXT NOT NULL,"
+     "  opened_at_us INTEGER NOT NULL,"
+     "  updated_at_us INTEGER NOT NULL,"
+     "  processing_due_at_us INTEGER,"
+     "  update_due_at_us INTEGER,"
+     "  retention_class INTEGER NOT NULL,"
+     "  document BLOB NOT NULL);"
+     "CREATE INDEX cases_by_customer ON cases(customer_id, kind, seq);"
+     "CREATE INDEX cases_by_processing_due"
+     "  ON cases(kind, processing_due_at_us);"
+     "CREATE INDEX cases_by_update_due ON cases(kind, update_due_at_us);"},
 }};
 static_assert(kVaultMigrations.back().version == kVaultSchemaVersion);
 

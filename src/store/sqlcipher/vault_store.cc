@@ -1,10 +1,12 @@
 // The vault database: customers (ciphertext and blind indexes), the
 // hash-chained audit log, signed checkpoints and a small meta table. Consent
-// events and notices are delegated to consent_tables.cc.
+// events and notices are delegated to consent_tables.cc, support tickets and
+// refund cases to case_tables.cc.
 #include <limits>
 #include <string>
 #include <utility>
 
+#include "store/sqlcipher/case_tables.h"
 #include "store/sqlcipher/connection.h"
 #include "store/sqlcipher/consent_tables.h"
 #include "store/sqlcipher/migrations.h"
@@ -348,6 +350,32 @@ class SqlcipherVaultTransaction final : public VaultTransaction {
       std::string_view notice_id, std::string_view version) override {
     CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/false));
     return sqlcipher::GetNotice(connection_, notice_id, version);
+  }
+
+  Status InsertCase(const CaseRow& row) override {
+    CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/true));
+    return sqlcipher::InsertCase(connection_, row);
+  }
+
+  Status UpdateCase(const CaseRow& row) override {
+    CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/true));
+    return sqlcipher::UpdateCase(connection_, row);
+  }
+
+  StatusOr<std::optional<CaseRow>> GetCase(std::string_view case_id) override {
+    CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/false));
+    return sqlcipher::GetCase(connection_, case_id);
+  }
+
+  StatusOr<std::vector<CaseRow>> ListCases(std::string_view customer_id,
+                                           std::string_view kind) override {
+    CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/false));
+    return sqlcipher::ListCases(connection_, customer_id, kind);
+  }
+
+  StatusOr<std::vector<CaseRow>> ListDueRefunds(std::int64_t at_us) override {
+    CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/false));
+    return sqlcipher::ListDueRefunds(connection_, at_us);
   }
 
   StatusOr<std::optional<std::string>> GetMeta(std::string_view key) override {

@@ -1,0 +1,207 @@
+// Refund cases and support tickets: the value types the Support and Refunds
+// APIs take and return, and the refund-policy settings. Plain value types:
+// copyable and movable, no shared state.
+//
+// The company's policy (docs/refund-process.md): digital products are not
+// refundable by default; a refund becomes possible when a substantial
+// functional issue could not be fixed by support within a reasonable time,
+// or support declared it unfixable. Refunds are processed within a number of
+// business days, with regular updates to the customer.
+#ifndef CVAULT_REFUND_H_
+#define CVAULT_REFUND_H_
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cvault/clock.h"
+#include "cvault/customer.h"
+
+namespace cvault {
+
+enum class ProductKind { kSoftware, kTheme, kPlugin, kEmailAccess };
+struct Product {
+  ProductKind kind = ProductKind::kSoftware;
+  std::string sku;  // 1-64 of letters, digits, . _ - /
+};
+
+// --- Support tickets (the evidence a refund rests on) ---------------------
+
+enum class FixOutcome { kFixed, kNotFixed, kWorkaround, kNeedsCustomer };
+enum class TicketState { kOpen, kFixed, kUnfixable };
+
+struct NewTicket {
+  CustomerId customer;
+  Product product;
+  std::string summary;       // free text, encrypted, card-number screened
+  bool substantial = false;  // a substantial functional issue
+  // When the customer first reported it (tickets imported from a help
+  // desk); now when absent. Not in the future.
+  std::optional<Timestamp> opened_at;
+};
+
+struct FixAttempt {
+  Timestamp at{};
+  FixOutcome outcome = FixOutcome::kNotFixed;
+  std::string note;  // free text, encrypted, card-number screened
+};
+
+struct Ticket {
+  std::string ticket_id;  // "tkt_..."
+  CustomerId customer;
+  Product product;
+  std::string summary;
+  bool substantial = false;
+  Timestamp opened_at{};
+  TicketState state = TicketState::kOpen;
+  std::optional<Timestamp> resolved_at;
+  std::vector<FixAttempt> attempts;
+};
+
+// --- Refund cases -----------------------------------------------------------
+
+enum class RefundReason {
+  kChangeOfMind,
+  kPreference,
+  kCompatibilityNotDisclosed,
+  kFunctionalDefect,
+  kPostUpdateIncompatibility,
+  kDuplicatePurchase,
+  kOther,
+};
+
+// requested -> under_review -> approved -> processing -> completed | failed;
+// under_review -> denied; requested | under_review -> withdrawn.
+enum class RefundStatus {
+  kRequested,
+  kUnderReview,
+  kApproved,
+  kProcessing,
+  kCompleted,
+  kFailed,
+  kDenied,
+  kWithdrawn,
+};
+
+enum class Processor { kStripe, kPaypal, kOther };
+
+// A payment processor's references for the charge and its refund. Never a
+// card number: every id is format-checked per processor and screened.
+struct PaymentReference {
+  Processor processor = Processor::kStripe;
+  std::optional<std::string> charge_id;          // Stripe "ch_..."
+  std::optional<std::string> payment_intent_id;  // Stripe "pi_..."
+  std::optional<std::string> refund_id;          // Stripe "re_..."; PayPal refund id
+  std::optional<std::string> capture_id;         // PayPal capture id
+  std::int64_t amount_minor = 0;                 // in the currency's minor unit
+  std::string currency;                          // ISO 4217, e.g. "EUR"
+};
+
+struct NewRefundCase {
+  CustomerId customer;
+  std::string order_ref;  // the shop's order reference
+  Product product;
+  RefundReason reason = RefundReason::kOther;
+  std::vector<std::string> ticket_ids;  // linked support tickets
+};
+
+struct StatusChange {
+  RefundStatus from = RefundStatus::kRequested;
+  RefundStatus to = RefundStatus::kRequested;
+  Timestamp at{};
+  std::string actor;  // principal id
+  std::string note;   // free text, encrypted, card-number screened
+};
+
+// An update sent to the customer (DESIGN.md: regular updates).
+struct CustomerNotice {
+  std::string channel;      // email, sms, in_app, phone, letter
+  std::string template_id;  // the message template used
+  Timestamp at{};
+};
+
+enum class Eligibility { kEligible, kNotEligible, kNotYet };
+
+struct EligibilityEvidence {
+  std::vector<std::string> ticket_ids;  // linked tickets considered
+  std::vector<std::string> substantial_ticket_ids;
+  int fix_attempts = 0;  // across substantial tickets
+  bool support_declared_unfixable = false;
+  std::optional<Timestamp> first_ticket_opened_at;
+  std::int64_t days_since_first_ticket = 0;  // whole days at assessment
+  int reasonable_timeframe_days = 0;
+};
+
+struct EligibilityDecision {
+  Eligibility decision = Eligibility::kNotYet;
+  // Machine-readable, e.g. "change_of_mind_not_grounds",
+  // "unresolved_after_timeframe", "contact_support_first".
+  std::vector<std::string> reasons;
+  EligibilityEvidence evidence;
+  Timestamp assessed_at{};
+};
+
+struct RefundCase {
+  std::string case_id;  // "rfd_..."
+  CustomerId customer;
+  std::string order_ref;
+  Product product;
+  RefundReason reason = RefundReason::kOther;
+  std::vector<std::string> ticket_ids;
+  RefundStatus status = RefundStatus::kRequested;
+  Timestamp opened_at{};
+  std::vector<StatusChange> history;
+  std::vector<PaymentReference> payments;
+  std::vector<CustomerNotice> notices;
+  std::optional<EligibilityDecision> last_assessment;
+  // Service levels, from the business-day calendar.
+  std::optional<Timestamp> processing_due_at;  // once approved
+  std::optional<Timestamp> next_update_due_at;
+};
+
+// Why a case shows up in Refunds::Overdue.
+struct OverdueCase {
+  std::string case_id;
+  RefundStatus status = RefundStatus::kRequested;
+  bool processing_overdue = false;  // past the processing promise
+  bool update_owed = false;         // the customer is owed an update
+  std::optional<Timestamp> processing_due_at;
+  std::optional<Timestamp> next_update_due_at;
+};
+
+// Refund-policy settings (Options::refund_policy).
+struct RefundPolicyOptions {
+  // Days from the first linked substantial ticket after which an unresolved
+  // functional issue makes the customer eligible.
+  int reasonable_timeframe_days = 14;
+  // The processing promise once a refund is approved, in business days.
+  int processing_min_business_days = 5;
+  int processing_max_business_days = 10;
+  // The longest gap between updates to the customer on an open case.
+  int max_update_gap_business_days = 3;
+  // Days that are not business days besides Saturday and Sunday (UTC dates).
+  std::vector<std::chrono::year_month_day> holidays;
+};
+
+std::string_view ProductKindName(
+    ProductKind kind);  // "software", "theme", "plugin", "email_access"
+std::optional<ProductKind> ParseProductKind(std::string_view name);
+std::string_view FixOutcomeName(
+    FixOutcome outcome);  // "fixed", "not_fixed", "workaround", "needs_customer"
+std::optional<FixOutcome> ParseFixOutcome(std::string_view name);
+std::string_view TicketStateName(TicketState state);     // "open", "fixed", "unfixable"
+std::string_view RefundReasonName(RefundReason reason);  // "change_of_mind", ...
+std::optional<RefundReason> ParseRefundReason(std::string_view name);
+std::string_view RefundStatusName(
+    RefundStatus status);  // "requested", "under_review", ...
+std::optional<RefundStatus> ParseRefundStatus(std::string_view name);
+std::string_view ProcessorName(Processor processor);  // "stripe", "paypal", "other"
+std::optional<Processor> ParseProcessor(std::string_view name);
+std::string_view EligibilityName(Eligibility e);  // "eligible", "not_eligible", "not_yet"
+
+}  // namespace cvault
+
+#endif  // CVAULT_REFUND_H_

@@ -1,0 +1,255 @@
+#include "domain/case_documents.h"
+
+#include <sodium.h>
+
+#include <array>
+#include <nlohmann/json.hpp>
+
+#include "crypto/random.h"
+#include "domain/validation.h"
+
+namespace cvault::domain {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view kTable = "cases";
+constexpr std::string_view kColumn = "document";
+
+std::string NewId(std::string_view prefix) {
+  constexpr std::string_view kAlphabet = "abcdefghijklmnopqrstuvwxyz234567";
+  std::array<std::uint8_t, 26> random{};
+  crypto::FillRandom(random);
+  std::string id(prefix);
+  for (std::uint8_t b : random) id += kAlphabet[b & 31];
+  return id;
+}
+
+std::int64_t Us(Timestamp t) { return t.time_since_epoch().count(); }
+Timestamp At(std::int64_t us) { return Timestamp(std::chrono::microseconds(us)); }
+
+json OptionalTime(const std::optional<Timestamp>& t) {
+  return t ? json(Us(*t)) : json(nullptr);
+}
+std::optional<Timestamp> ReadOptionalTime(const json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end() || !it->is_number_integer()) return std::nullopt;
+  return At(it->get<std::int64_t>());
+}
+json OptionalText(const std::optional<std::string>& s) {
+  return s ? json(*s) : json(nullptr);
+}
+std::optional<std::string> ReadOptionalText(const json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end() || !it->is_string()) return std::nullopt;
+  return it->get<std::string>();
+}
+
+json ProductJson(const Product& p) {
+  return {{"kind", ProductKindName(p.kind)}, {"sku", p.sku}};
+}
+Product ReadProduct(const json& j) {
+  Product p;
+  p.kind = ParseProductKind(j.value("kind", "")).value_or(ProductKind::kSoftware);
+  p.sku = j.value("sku", "");
+  return p;
+}
+
+crypto::FieldBinding Binding(const store::CaseRow& row) {
+  return {kTable, kColumn, row.case_id, row.customer_id};
+}
+
+StatusOr<store::Bytes> Seal(const crypto::FieldCipher& cipher, const store::CaseRow& row,
+                            const json& doc) {
+  std::string plain = doc.dump();
+  auto sealed = cipher.Encrypt(crypto::AsBytes(plain), Binding(row));
+  sodium_memzero(plain.data(), plain.size());
+  return sealed;
+}
+
+StatusOr<json> Open(const crypto::FieldCipher& cipher, const store::CaseRow& row) {
+  auto plain = cipher.Decrypt(row.document, Binding(row));
+  if (!plain) return Error(plain.error().WithContext("case document"));
+  json doc = json::parse(plain->RevealAsText(), nullptr, false);
+  if (doc.is_discarded() || !doc.is_object()) {
+    return Error(Status::Integrity("case document: decrypted but not well-formed"));
+  }
+  return doc;
+}
+
+json DecisionJson(const EligibilityDecision& d) {
+  const EligibilityEvidence& e = d.evidence;
+  return {{"decision", EligibilityName(d.decision)},
+          {"reasons", d.reasons},
+          {"assessed_at_us", Us(d.assessed_at)},
+          {"evidence",
+           {{"ticket_ids", e.ticket_ids},
+            {"substantial_ticket_ids", e.substantial_ticket_ids},
+            {"fix_attempts", e.fix_attempts},
+            {"support_declared_unfixable", e.support_declared_unfixable},
+            {"first_ticket_opened_at_us", OptionalTime(e.first_ticket_opened_at)},
+            {"days_since_first_ticket", e.days_since_first_ticket},
+            {"reasonable_timeframe_days", e.reasonable_timeframe_days}}}};
+}
+
+EligibilityDecision ReadDecision(const json& j) {
+  EligibilityDecision d;
+  std::string name = j.value("decision", "");
+  d.decision = name == "eligible"       ? Eligibility::kEligible
+               : name == "not_eligible" ? Eligibility::kNotEligible
+                                        : Eligibility::kNotYet;
+  d.reasons = j.value("reasons", std::vector<std::string>{});
+  d.assessed_at = At(j.value("assessed_at_us", std::int64_t{0}));
+  const json& e = j.contains("evidence") ? j.at("evidence") : json::object();
+  d.evidence.ticket_ids = e.value("ticket_ids", std::vector<std::string>{});
+  d.evidence.substantial_ticket_ids =
+      e.value("substantial_ticket_ids", std::vector<std::string>{});
+  d.evidence.fix_attempts = e.value("fix_attempts", 0);
+  d.evidence.support_declared_unfixable = e.value("support_declared_unfixable", false);
+  d.evidence.first_ticket_opened_at = ReadOptionalTime(e, "first_ticket_opened_at_us");
+  d.evidence.days_since_first_ticket =
+      e.value("days_since_first_ticket", std::int64_t{0});
+  d.evidence.reasonable_timeframe_days = e.value("reasonable_timeframe_days", 0);
+  return d;
+}
+
+}  // namespace
+
+Status ValidateSku(std::string_view sku) {
+  bool ok = !sku.empty() && sku.size() <= 64;
+  for (char c : sku) {
+    ok = ok && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-' || c == '/');
+  }
+  if (!ok)
+    return Status::InvalidArgument("sku: 1-64 letters, digits and . _ - / required");
+  return ScreenForCardNumber("sku", sku);
+}
+
+std::string NewTicketId() { return NewId("tkt_"); }
+std::string NewRefundCaseId() { return NewId("rfd_"); }
+
+StatusOr<store::Bytes> SealTicket(const crypto::FieldCipher& cipher,
+                                  const store::CaseRow& row, const Ticket& t) {
+  json attempts = json::array();
+  for (const FixAttempt& a : t.attempts) {
+    attempts.push_back(
+        {{"at_us", Us(a.at)}, {"outcome", FixOutcomeName(a.outcome)}, {"note", a.note}});
+  }
+  json doc = {{"product", ProductJson(t.product)},
+              {"summary", t.summary},
+              {"substantial", t.substantial},
+              {"resolved_at_us", OptionalTime(t.resolved_at)},
+              {"attempts", attempts}};
+  return Seal(cipher, row, doc);
+}
+
+StatusOr<Ticket> OpenTicket(const crypto::FieldCipher& cipher,
+                            const store::CaseRow& row) {
+  CVAULT_ASSIGN_OR_RETURN(json doc, Open(cipher, row));
+  Ticket t;
+  t.ticket_id = row.case_id;
+  CVAULT_ASSIGN_OR_RETURN(t.customer, CustomerId::Parse(row.customer_id));
+  t.product = ReadProduct(doc.value("product", json::object()));
+  t.summary = doc.value("summary", "");
+  t.substantial = doc.value("substantial", false);
+  t.opened_at = At(row.opened_at_us);
+  t.state = row.status == "fixed"       ? TicketState::kFixed
+            : row.status == "unfixable" ? TicketState::kUnfixable
+                                        : TicketState::kOpen;
+  t.resolved_at = ReadOptionalTime(doc, "resolved_at_us");
+  for (const json& a : doc.value("attempts", json::array())) {
+    FixAttempt attempt;
+    attempt.at = At(a.value("at_us", std::int64_t{0}));
+    attempt.outcome =
+        ParseFixOutcome(a.value("outcome", "")).value_or(FixOutcome::kNotFixed);
+    attempt.note = a.value("note", "");
+    t.attempts.push_back(std::move(attempt));
+  }
+  return t;
+}
+
+StatusOr<store::Bytes> SealRefundCase(const crypto::FieldCipher& cipher,
+                                      const store::CaseRow& row, const RefundCase& c) {
+  json history = json::array();
+  for (const StatusChange& h : c.history) {
+    history.push_back({{"from", RefundStatusName(h.from)},
+                       {"to", RefundStatusName(h.to)},
+                       {"at_us", Us(h.at)},
+                       {"actor", h.actor},
+                       {"note", h.note}});
+  }
+  json payments = json::array();
+  for (const PaymentReference& p : c.payments) {
+    payments.push_back({{"processor", ProcessorName(p.processor)},
+                        {"charge_id", OptionalText(p.charge_id)},
+                        {"payment_intent_id", OptionalText(p.payment_intent_id)},
+                        {"refund_id", OptionalText(p.refund_id)},
+                        {"capture_id", OptionalText(p.capture_id)},
+                        {"amount_minor", p.amount_minor},
+                        {"currency", p.currency}});
+  }
+  json notices = json::array();
+  for (const CustomerNotice& n : c.notices) {
+    notices.push_back(
+        {{"channel", n.channel}, {"template_id", n.template_id}, {"at_us", Us(n.at)}});
+  }
+  json doc = {{"order_ref", c.order_ref},
+              {"product", ProductJson(c.product)},
+              {"reason", RefundReasonName(c.reason)},
+              {"ticket_ids", c.ticket_ids},
+              {"history", history},
+              {"payments", payments},
+              {"notices", notices},
+              {"assessment",
+               c.last_assessment ? DecisionJson(*c.last_assessment) : json(nullptr)}};
+  return Seal(cipher, row, doc);
+}
+
+StatusOr<RefundCase> OpenRefundCase(const crypto::FieldCipher& cipher,
+                                    const store::CaseRow& row) {
+  CVAULT_ASSIGN_OR_RETURN(json doc, Open(cipher, row));
+  RefundCase c;
+  c.case_id = row.case_id;
+  CVAULT_ASSIGN_OR_RETURN(c.customer, CustomerId::Parse(row.customer_id));
+  c.order_ref = doc.value("order_ref", "");
+  c.product = ReadProduct(doc.value("product", json::object()));
+  c.reason = ParseRefundReason(doc.value("reason", "")).value_or(RefundReason::kOther);
+  c.ticket_ids = doc.value("ticket_ids", std::vector<std::string>{});
+  c.status = ParseRefundStatus(row.status).value_or(RefundStatus::kRequested);
+  c.opened_at = At(row.opened_at_us);
+  for (const json& h : doc.value("history", json::array())) {
+    StatusChange change;
+    change.from =
+        ParseRefundStatus(h.value("from", "")).value_or(RefundStatus::kRequested);
+    change.to = ParseRefundStatus(h.value("to", "")).value_or(RefundStatus::kRequested);
+    change.at = At(h.value("at_us", std::int64_t{0}));
+    change.actor = h.value("actor", "");
+    change.note = h.value("note", "");
+    c.history.push_back(std::move(change));
+  }
+  for (const json& p : doc.value("payments", json::array())) {
+    PaymentReference ref;
+    ref.processor = ParseProcessor(p.value("processor", "")).value_or(Processor::kOther);
+    ref.charge_id = ReadOptionalText(p, "charge_id");
+    ref.payment_intent_id = ReadOptionalText(p, "payment_intent_id");
+    ref.refund_id = ReadOptionalText(p, "refund_id");
+    ref.capture_id = ReadOptionalText(p, "capture_id");
+    ref.amount_minor = p.value("amount_minor", std::int64_t{0});
+    ref.currency = p.value("currency", "");
+    c.payments.push_back(std::move(ref));
+  }
+  for (const json& n : doc.value("notices", json::array())) {
+    c.notices.push_back({n.value("channel", ""), n.value("template_id", ""),
+                         At(n.value("at_us", std::int64_t{0}))});
+  }
+  auto assessment = doc.find("assessment");
+  if (assessment != doc.end() && assessment->is_object()) {
+    c.last_assessment = ReadDecision(*assessment);
+  }
+  if (row.processing_due_at_us) c.processing_due_at = At(*row.processing_due_at_us);
+  if (row.update_due_at_us) c.next_update_due_at = At(*row.update_due_at_us);
+  return c;
+}
+
+}  // namespace cvault::domain

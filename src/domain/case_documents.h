@@ -1,0 +1,40 @@
+// Support tickets and refund cases as store rows: the clear columns queries
+// need, and the rest sealed as one JSON document under one of the
+// customer's data keys (bound to the case id and customer). Stateless:
+// thread-safe.
+#ifndef CVAULT_DOMAIN_CASE_DOCUMENTS_H_
+#define CVAULT_DOMAIN_CASE_DOCUMENTS_H_
+
+#include <string>
+
+#include "crypto/aead.h"
+#include "cvault/refund.h"
+#include "store/store.h"
+
+namespace cvault::domain {
+
+inline constexpr char kTicketKind[] = "ticket";
+inline constexpr char kRefundKind[] = "refund";
+
+// Product SKUs: 1-64 letters, digits and . _ - /, screened for card numbers.
+[[nodiscard]] Status ValidateSku(std::string_view sku);
+
+std::string NewTicketId();      // "tkt_" + 26 base32
+std::string NewRefundCaseId();  // "rfd_" + 26 base32
+
+// Seals everything but the row's clear columns (id, customer, status/state,
+// opened_at, due times), which the caller sets on `row` first.
+[[nodiscard]] StatusOr<store::Bytes> SealTicket(const crypto::FieldCipher& cipher,
+                                                const store::CaseRow& row,
+                                                const Ticket& ticket);
+[[nodiscard]] StatusOr<Ticket> OpenTicket(const crypto::FieldCipher& cipher,
+                                          const store::CaseRow& row);
+[[nodiscard]] StatusOr<store::Bytes> SealRefundCase(const crypto::FieldCipher& cipher,
+                                                    const store::CaseRow& row,
+                                                    const RefundCase& refund);
+[[nodiscard]] StatusOr<RefundCase> OpenRefundCase(const crypto::FieldCipher& cipher,
+                                                  const store::CaseRow& row);
+
+}  // namespace cvault::domain
+
+#endif  // CVAULT_DOMAIN_CASE_DOCUMENTS_H_

@@ -1,0 +1,149 @@
+#include "store/sqlcipher/case_tables.h"
+
+#include <algorithm>
+#include <array>
+#include <string>
+
+#include "store/sqlcipher/statement.h"
+
+namespace cvault::store::sqlcipher {
+namespace {
+
+// Must match the CHECK on cases.kind in migration 3; checked here first so a
+// bad kind is InvalidArgument rather than a constraint error.
+constexpr std::array<std::string_view, 2> kCaseKinds = {"ticket", "refund"};
+
+// Columns shared by the case reads, in ReadCase's order; the document, when
+// read, comes right after them.
+#define CVAULT_CASE_COLUMNS                                           \
+  "case_id, kind, customer_id, status, opened_at_us, updated_at_us, " \
+  "processing_due_at_us, update_due_at_us, retention_class"
+constexpr int kDocumentColumn = 9;
+
+CaseRow ReadCase(const Statement& s, bool with_document) {
+  CaseRow row;
+  row.case_id = s.ColumnText(0);
+  row.kind = s.ColumnText(1);
+  row.customer_id = s.ColumnText(2);
+  row.status = s.ColumnText(3);
+  row.opened_at_us = s.ColumnInt64(4);
+  row.updated_at_us = s.ColumnInt64(5);
+  if (!s.ColumnIsNull(6)) row.processing_due_at_us = s.ColumnInt64(6);
+  if (!s.ColumnIsNull(7)) row.update_due_at_us = s.ColumnInt64(7);
+  row.retention_class = static_cast<int>(s.ColumnInt64(8));
+  if (with_document) row.document = s.ColumnBlob(kDocumentColumn);
+  return row;
+}
+
+void BindOptionalInt64(Statement& s, int index, std::optional<std::int64_t> value) {
+  if (value.has_value()) {
+    s.BindInt64(index, *value);
+  } else {
+    s.BindNull(index);
+  }
+}
+
+// Binds the columns UpdateCase replaces, from parameter `first` on: status,
+// updated_at_us, processing_due_at_us, update_due_at_us, retention_class,
+// document.
+void BindMutableCaseValues(Statement& s, const CaseRow& row, int first) {
+  s.BindText(first, row.status);
+  s.BindInt64(first + 1, row.updated_at_us);
+  BindOptionalInt64(s, first + 2, row.processing_due_at_us);
+  BindOptionalInt64(s, first + 3, row.update_due_at_us);
+  s.BindInt64(first + 4, row.retention_class);
+  s.BindBlob(first + 5, row.document);
+}
+
+StatusOr<std::vector<CaseRow>> CollectCases(Statement& query, bool with_document,
+                                            std::string_view action) {
+  std::vector<CaseRow> rows;
+  while (true) {
+    CVAULT_ASSIGN_OR_RETURN(const bool has_row, query.Step(action));
+    if (!has_row) return rows;
+    rows.push_back(ReadCase(query, with_document));
+  }
+}
+
+}  // namespace
+
+Status InsertCase(Connection& connection, const CaseRow& row) {
+  if (std::find(kCaseKinds.begin(), kCaseKinds.end(), row.kind) == kCaseKinds.end()) {
+    return Status::InvalidArgument("case kind must be ticket or refund");
+  }
+  CVAULT_ASSIGN_OR_RETURN(
+      auto insert, connection.Prepare("INSERT INTO cases(status, updated_at_us, "
+                                      "processing_due_at_us, update_due_at_us, "
+                                      "retention_class, document, case_id, kind, "
+                                      "customer_id, opened_at_us) "
+                                      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"));
+  BindMutableCaseValues(*insert, row, 1);
+  insert->BindText(7, row.case_id);
+  insert->BindText(8, row.kind);
+  insert->BindText(9, row.customer_id);
+  insert->BindInt64(10, row.opened_at_us);
+  Status inserted = insert->Run("insert a case");
+  // seq is assigned by SQLite, so only case_id can clash.
+  if (inserted.code() == StatusCode::kAlreadyExists) {
+    return Status::AlreadyExists("a case with this id already exists");
+  }
+  return inserted;
+}
+
+Status UpdateCase(Connection& connection, const CaseRow& row) {
+  CVAULT_ASSIGN_OR_RETURN(
+      auto update, connection.Prepare("UPDATE cases SET status = ?1, updated_at_us = ?2, "
+                                      "processing_due_at_us = ?3, update_due_at_us = ?4, "
+                                      "retention_class = ?5, document = ?6 "
+                                      "WHERE case_id = ?7"));
+  BindMutableCaseValues(*update, row, 1);
+  update->BindText(7, row.case_id);
+  CVAULT_RETURN_IF_ERROR(update->Run("update a case"));
+  if (connection.changes() == 0) {
+    return Status::NotFound("no case with the given id to update");
+  }
+  return Status::Ok();
+}
+
+StatusOr<std::optional<CaseRow>> GetCase(Connection& connection,
+                                         std::string_view case_id) {
+  CVAULT_ASSIGN_OR_RETURN(auto query,
+                          connection.Prepare("SELECT " CVAULT_CASE_COLUMNS
+                                             ", document FROM cases WHERE case_id = ?1"));
+  query->BindText(1, case_id);
+  CVAULT_ASSIGN_OR_RETURN(const bool has_row, query->Step("read a case"));
+  if (!has_row) return std::optional<CaseRow>();
+  return std::optional<CaseRow>(ReadCase(*query, /*with_document=*/true));
+}
+
+StatusOr<std::vector<CaseRow>> ListCases(Connection& connection,
+                                         std::string_view customer_id,
+                                         std::string_view kind) {
+  // A walk of cases_by_customer; no sort step.
+  CVAULT_ASSIGN_OR_RETURN(
+      auto query, connection.Prepare("SELECT " CVAULT_CASE_COLUMNS
+                                     ", document FROM cases WHERE customer_id = ?1 "
+                                     "AND kind = ?2 ORDER BY seq"));
+  query->BindText(1, customer_id);
+  query->BindText(2, kind);
+  return CollectCases(*query, /*with_document=*/true, "list a customer's cases");
+}
+
+StatusOr<std::vector<CaseRow>> ListDueRefunds(Connection& connection,
+                                              std::int64_t at_us) {
+  // Each side of the OR is a range search of its own (kind, due) index;
+  // SQLite's multi-index OR unions the rowids (a refund due on both counts
+  // comes once) and sorts them by seq. NULL due columns never compare true.
+  CVAULT_ASSIGN_OR_RETURN(
+      auto query,
+      connection.Prepare("SELECT " CVAULT_CASE_COLUMNS " FROM cases WHERE "
+                         "(kind = 'refund' AND processing_due_at_us <= ?1) OR "
+                         "(kind = 'refund' AND update_due_at_us <= ?1) "
+                         "ORDER BY seq"));
+  query->BindInt64(1, at_us);
+  return CollectCases(*query, /*with_document=*/false, "list due refunds");
+}
+
+#undef CVAULT_CASE_COLUMNS
+
+}  // namespace cvault::store::sqlcipher

@@ -1,0 +1,344 @@
+// The Refunds operations of VaultCore: cases under the refund policy,
+// sealed under the customer's financial data key (kept under a retention
+// hold when the customer is erased).
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "domain/business_calendar.h"
+#include "domain/case_documents.h"
+#include "domain/payment_reference.h"
+#include "domain/refund_rules.h"
+#include "domain/validation.h"
+#include "vault/vault_core.h"
+
+namespace cvault::internal {
+namespace {
+
+namespace action = policy::action;
+constexpr std::size_t kMaxNote = 2000;
+constexpr int kFinancialClass = 2;  // keys::RetentionClass::kFinancial
+constexpr std::string_view kChannels[] = {"email", "sms", "in_app", "phone", "letter"};
+
+std::int64_t Us(Timestamp t) { return t.time_since_epoch().count(); }
+Timestamp At(std::int64_t us) { return Timestamp(std::chrono::microseconds(us)); }
+
+policy::AccessRequest RefundRequest(std::string_view act, policy::FieldUse use) {
+  policy::AccessRequest r{act, use, {}, std::nullopt};
+  r.record_group = FieldGroup::kFinancial;
+  return r;
+}
+
+bool IsTemplateId(std::string_view id) {
+  return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '.' || c == '_' || c == '-';
+  });
+}
+
+// Reseals the case document and writes the row (the caller audits and
+// commits).
+Status UpdateRefundRow(store::VaultTransaction& tx, const crypto::FieldCipher& cipher,
+                       store::CaseRow& row, const RefundCase& refund, std::int64_t now) {
+  row.status = std::string(RefundStatusName(refund.status));
+  row.updated_at_us = now;
+  row.processing_due_at_us.reset();
+  row.update_due_at_us.reset();
+  if (refund.processing_due_at) row.processing_due_at_us = Us(*refund.processing_due_at);
+  if (refund.next_update_due_at) row.update_due_at_us = Us(*refund.next_update_due_at);
+  CVAULT_ASSIGN_OR_RETURN(row.document, domain::SealRefundCase(cipher, row, refund));
+  return tx.UpdateCase(row);
+}
+
+}  // namespace
+
+StatusOr<std::string> VaultCore::OpenRefund(const AccessContext& in,
+                                            const NewRefundCase& r) {
+  std::lock_guard lock(mu_);
+  CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kRefundWrite));
+  audit::AuditEvent event{"refund.open", "", {"refund_case"}, {}, "allow", "ok"};
+  CVAULT_ASSIGN_OR_RETURN(
+      Decided d,
+      BeginForSubject(ctx, r.customer,
+                      RefundRequest(action::kRefundWrite, policy::FieldUse::kWrite),
+                      event));
+  auto fail = [&](std::string reason, Status status) {
+    d.tx.reset();
+    return Fail(ctx, event, std::move(reason), std::move(status));
+  };
+  Status valid = domain::ValidateText("order reference", r.order_ref, 64, false);
+  if (valid.ok()) valid = domain::ValidateSku(r.product.sku);
+  if (!valid.ok()) return Error(fail("invalid_input", valid));
+  std::vector<std::string> tickets;
+  for (const std::string& ticket_id : r.ticket_ids) {
+    CVAULT_ASSIGN_OR_RETURN(auto ticket, d.tx->GetCase(ticket_id));
+    if (!ticket || ticket->kind != domain::kTicketKind ||
+        ticket->customer_id != r.customer.str()) {
+      return Error(fail("invalid_input",
+                        Status::InvalidArgument(
+                            "ticket: no ticket with that id belongs to this customer")));
+    }
+    if (std::find(tickets.begin(), tickets.end(), ticket_id) == tickets.end()) {
+      tickets.push_back(ticket_id);
+    }
+  }
+  d.tx.reset();  // the financial key is committed to the keystore first
+  CVAULT_ASSIGN_OR_RETURN(const crypto::FieldCipher* cipher,
+                          FinancialCipherFor(r.customer.str()));
+  CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
+  std::int64_t now = NowMicros();
+  domain::BusinessCalendar calendar(options_.refund_policy.holidays);
+  RefundCase refund;
+  refund.case_id = domain::NewRefundCaseId();
+  refund.customer = r.customer;
+  refund.order_ref = r.order_ref;
+  refund.product = r.product;
+  refund.reason = r.reason;
+  refund.ticket_ids = tickets;
+  refund.opened_at = At(now);
+  store::CaseRow row;
+  row.case_id = refund.case_id;
+  row.kind = domain::kRefundKind;
+  row.customer_id = r.customer.str();
+  row.status = std::string(RefundStatusName(RefundStatus::kRequested));
+  row.opened_at_us = row.updated_at_us = now;
+  row.update_due_at_us = Us(calendar.AddBusinessDays(
+      At(now), options_.refund_policy.max_update_gap_business_days));
+  row.retention_class = kFinancialClass;
+  CVAULT_ASSIGN_OR_RETURN(row.document, domain::SealRefundCase(*cipher, row, refund));
+  CVAULT_RETURN_IF_ERROR(tx->InsertCase(row));
+  CVAULT_RETURN_IF_ERROR(CommitWithAudit(*tx, ctx, event));
+  return refund.case_id;
+}
+
+StatusOr<VaultCore::OpenedRefund> VaultCore::BeginForRefund(const AccessContext& ctx,
+                                                            std::string_view case_id,
+                                                            policy::FieldUse use,
+                                                            audit::AuditEvent& event) {
+  std::string_view act =
+      use == policy::FieldUse::kRead ? action::kRefundRead : action::kRefundWrite;
+  OpenedRefund out;
+  CVAULT_ASSIGN_OR_RETURN(out.c, BeginForCase(ctx, case_id, domain::kRefundKind,
+                                              RefundRequest(act, use), event));
+  CVAULT_ASSIGN_OR_RETURN(out.cipher, FinancialCipherFor(out.c.row.customer_id));
+  auto refund = domain::OpenRefundCase(*out.cipher, out.c.row);
+  if (!refund) {
+    out.c.decided.tx.reset();
+    return Error(Fail(ctx, event, "integrity_error", refund.error()));
+  }
+  out.refund = std::move(*refund);
+  return out;
+}
+
+Status VaultCore::LinkTicket(const AccessContext& in, std::string_view case_id,
+                             std::string_view ticket_id) {
+  std::lock_guard lock(mu_);
+  CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kRefundWrite));
+  audit::AuditEvent event{"refund.link_ticket", "", {"refund_case"}, {}, "allow", "ok"};
+  CVAULT_ASSIGN_OR_RETURN(OpenedRefund o,
+                          BeginForRefund(ctx, case_id, policy::FieldUse::kWrite, event));
+  auto fail = [&](std::string reason, Status status) {
+    o.c.decided.tx.reset();
+    return Fail(ctx, event, std::move(reason), std::move(status));
+  };
+  RefundCase& refund = o.refund;
+  std::int64_t now = NowMicros();
+  if (domain::IsTerminal(refund.status)) {
+    return fail("case_closed", Status::FailedPrecondition("the refund case is closed"));
+  }
+  CVAULT_ASSIGN_OR_RETURN(auto ticket, o.c.decided.tx->GetCase(ticket_id));
+  if (!ticket || ticket->kind != domain::kTicketKind ||
+      ticket->customer_id != o.c.row.customer_id) {
+    return fail("invalid_input",
+                Status::InvalidArgument(
+                    "ticket: no ticket with that id belongs to this case's customer"));
+  }
+  if (std::find(refund.ticket_ids.begin(), refund.ticket_ids.end(), ticket_id) !=
+      refund.ticket_ids.end()) {
+    return fail("already_linked",
+                Status::AlreadyExists("ticket: already linked to this case"));
+  }
+  refund.ticket_ids.emplace_back(ticket_id);
+  CVAULT_RETURN_IF_ERROR(
+      UpdateRefundRow(*o.c.decided.tx, *o.cipher, o.c.row, refund, now));
+  return CommitWithAudit(*o.c.decided.tx, ctx, event);
+}
+
+StatusOr<EligibilityDecision> VaultCore::AssessRefund(const AccessContext& in,
+                                                      std::string_view case_id,
+                                                      std::optional<Timestamp> at) {
+  std::lock_guard lock(mu_);
+  CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kRefundWrite));
+  audit::AuditEvent event{"refund.assess", "", {"refund_case"}, {}, "allow", "ok"};
+  CVAULT_ASSIGN_OR_RETURN(OpenedRefund o,
+                          BeginForRefund(ctx, case_id, policy::FieldUse::kWrite, event));
+  auto fail = [&](std::string reason, Status status) {
+    o.c.decided.tx.reset();
+    return Fail(ctx, event, std::move(reason), std::move(status));
+  };
+  RefundCase& refund = o.refund;
+  std::int64_t now = NowMicros();
+  // The linked tickets are support evidence, sealed under the customer's
+  // standard key; only the facts the rules need leave this function.
+  std::vector<domain::TicketFacts> facts;
+  for (const std::string& ticket_id : refund.ticket_ids) {
+    CVAULT_ASSIGN_OR_RETURN(auto row, o.c.decided.tx->GetCase(ticket_id));
+    if (!row) continue;  // erased with the customer's support evidence
+    auto ticket = domain::OpenTicket(o.c.decided.subject.keys->cipher, *row);
+    if (!ticket) return Error(fail("integrity_error", ticket.error()));
+    facts.push_back({ticket->ticket_id, ticket->substantial, ticket->state,
+                     ticket->opened_at, ticket->resolved_at,
+                     static_cast<int>(ticket->attempts.size())});
+  }
+  EligibilityDecision decision = domain::AssessEligibility(
+      refund.reason, facts, at.value_or(At(now)), options_.refund_policy);
+  refund.last_assessment = decision;
+  CVAULT_RETURN_IF_ERROR(
+      UpdateRefundRow(*o.c.decided.tx, *o.cipher, o.c.row, refund, now));
+  event.reason_code = std::string(EligibilityName(decision.decision));
+  CVAULT_RETURN_IF_ERROR(CommitWithAudit(*o.c.decided.tx, ctx, event));
+  return decision;
+}
+
+Status VaultCore::TransitionRefund(const AccessContext& in, std::string_view case_id,
+                                   RefundStatus to, std::string_view note) {
+  std::lock_guard lock(mu_);
+  CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kRefundWrite));
+  audit::AuditEvent event{"refund.transition", "", {"refund_case"}, {}, "allow", "ok"};
+  CVAULT_ASSIGN_OR_RETURN(OpenedRefund o,
+                          BeginForRefund(ctx, case_id, policy::FieldUse::kWrite, event));
+  auto fail = [&](std::string reason, Status status) {
+    o.c.decided.tx.reset();
+    return Fail(ctx, event, std::move(reason), std::move(status));
+  };
+  RefundCase& refund = o.refund;
+  std::int64_t now = NowMicros();
+  Status allowed = domain::CheckTransition(refund.status, to);
+  if (!allowed.ok()) return fail("invalid_transition", allowed);
+  if (!note.empty()) {
+    Status valid = domain::ValidateText("note", note, kMaxNote, true);
+    if (!valid.ok()) return fail("invalid_input", valid);
+  }
+  if (to == RefundStatus::kApproved &&
+      (!refund.last_assessment ||
+       refund.last_assessment->decision != Eligibility::kEligible)) {
+    return fail("not_assessed_eligible",
+                Status::FailedPrecondition(
+                    "approval needs an eligible assessment under the refund policy: "
+                    "assess the case first"));
+  }
+  refund.history.push_back(
+      {refund.status, to, At(now), ctx.principal_id, std::string(note)});
+  refund.status = to;
+  domain::BusinessCalendar calendar(options_.refund_policy.holidays);
+  if (to == RefundStatus::kApproved) {
+    refund.processing_due_at = calendar.AddBusinessDays(
+        At(now), options_.refund_policy.processing_max_business_days);
+  }
+  if (domain::IsTerminal(to)) {
+    refund.processing_due_at.reset();
+    refund.next_update_due_at.reset();
+  }
+  CVAULT_RETURN_IF_ERROR(
+      UpdateRefundRow(*o.c.decided.tx, *o.cipher, o.c.row, refund, now));
+  event.reason_code = std::string(RefundStatusName(to));
+  return CommitWithAudit(*o.c.decided.tx, ctx, event);
+}
+
+Status VaultCore::AttachPayment(const AccessContext& in, std::string_view case_id,
+                                const PaymentReference& payment) {
+  std::lock_guard lock(mu_);
+  CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kRefundWrite));
+  audit::AuditEvent event{
+      "refund.attach_payment", "", {"refund_case"}, {}, "allow", "ok"};
+  CVAULT_ASSIGN_OR_RETURN(OpenedRefund o,
+                          BeginForRefund(ctx, case_id, policy::FieldUse::kWrite, event));
+  auto fail = [&](std::string reason, Status status) {
+    o.c.decided.tx.reset();
+    return Fail(ctx, event, std::move(reason), std::move(status));
+  };
+  RefundCase& refund = o.refund;
+  std::int64_t now = NowMicros();
+  Status valid = domain::ValidatePaymentReference(payment);
+  if (!valid.ok()) return fail("invalid_input", valid);
+  refund.payments.push_back(payment);
+  CVAULT_RETURN_IF_ERROR(
+      UpdateRefundRow(*o.c.decided.tx, *o.cipher, o.c.row, refund, now));
+  event.reason_code = std::string(ProcessorName(payment.processor));
+  return CommitWithAudit(*o.c.decided.tx, ctx, event);
+}
+
+Status VaultCore::NotifyCustomer(const AccessContext& in, std::string_view case_id,
+                                 std::string_view channel, std::string_view template_id) {
+  std::lock_guard lock(mu_);
+  CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kRefundWrite));
+  audit::AuditEvent event{"refund.notify", "", {"refund_case"}, {}, "allow", "ok"};
+  CVAULT_ASSIGN_OR_RETURN(OpenedRefund o,
+                          BeginForRefund(ctx, case_id, policy::FieldUse::kWrite, event));
+  auto fail = [&](std::string reason, Status status) {
+    o.c.decided.tx.reset();
+    return Fail(ctx, event, std::move(reason), std::move(status));
+  };
+  RefundCase& refund = o.refund;
+  std::int64_t now = NowMicros();
+  if (std::find(std::begin(kChannels), std::end(kChannels), channel) ==
+      std::end(kChannels)) {
+    return fail(
+        "invalid_input",
+        Status::InvalidArgument("channel: expected email, sms, in_app, phone or letter"));
+  }
+  if (!IsTemplateId(template_id)) {
+    return fail(
+        "invalid_input",
+        Status::InvalidArgument("template: 1-64 letters, digits and . _ - required"));
+  }
+  refund.notices.push_back({std::string(channel), std::string(template_id), At(now)});
+  if (!domain::IsTerminal(refund.status)) {
+    domain::BusinessCalendar calendar(options_.refund_policy.holidays);
+    refund.next_update_due_at = calendar.AddBusinessDays(
+        At(now), options_.refund_policy.max_update_gap_business_days);
+  }
+  CVAULT_RETURN_IF_ERROR(
+      UpdateRefundRow(*o.c.decided.tx, *o.cipher, o.c.row, refund, now));
+  return CommitWithAudit(*o.c.decided.tx, ctx, event);
+}
+
+StatusOr<RefundCase> VaultCore::GetRefund(const AccessContext& in,
+                                          std::string_view case_id) {
+  std::lock_guard lock(mu_);
+  CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kRefundRead));
+  audit::AuditEvent event{"refund.read", "", {"refund_case"}, {}, "allow", "ok"};
+  CVAULT_ASSIGN_OR_RETURN(OpenedRefund o,
+                          BeginForRefund(ctx, case_id, policy::FieldUse::kRead, event));
+  event.fields_returned = {"refund_case"};
+  CVAULT_RETURN_IF_ERROR(CommitWithAudit(*o.c.decided.tx, ctx, event));
+  return std::move(o.refund);
+}
+
+StatusOr<std::vector<OverdueCase>> VaultCore::OverdueRefunds(
+    const AccessContext& in, std::optional<Timestamp> at) {
+  std::lock_guard lock(mu_);
+  CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kRefundRead));
+  audit::AuditEvent event{"refund.overdue", "", {}, {}, "allow", "ok"};
+  policy::Decision decision =
+      decider_.Decide(ctx, RefundRequest(action::kRefundRead, policy::FieldUse::kRead));
+  if (!decision.allowed()) return Error(Deny(ctx, event, decision));
+  std::int64_t when = at ? Us(*at) : NowMicros();
+  CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
+  CVAULT_ASSIGN_OR_RETURN(auto rows, tx->ListDueRefunds(when));
+  std::vector<OverdueCase> overdue;
+  for (const store::CaseRow& row : rows) {
+    OverdueCase o;
+    o.case_id = row.case_id;
+    o.status = ParseRefundStatus(row.status).value_or(RefundStatus::kRequested);
+    if (row.processing_due_at_us) o.processing_due_at = At(*row.processing_due_at_us);
+    if (row.update_due_at_us) o.next_update_due_at = At(*row.update_due_at_us);
+    o.processing_overdue = row.processing_due_at_us && *row.processing_due_at_us <= when;
+    o.update_owed = row.update_due_at_us && *row.update_due_at_us <= when;
+    overdue.push_back(std::move(o));
+  }
+  CVAULT_RETURN_IF_ERROR(CommitWithAudit(*tx, ctx, event));
+  return overdue;
+}
+
+}  // namespace cvault::internal

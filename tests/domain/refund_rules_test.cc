@@ -1,0 +1,377 @@
+#include "domain/refund_rules.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <array>
+#include <chrono>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "cvault/refund.h"
+#include "cvault/status.h"
+
+namespace cvault::domain {
+namespace {
+
+using namespace std::chrono_literals;
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+constexpr std::array kAllStatuses = {RefundStatus::kRequested, RefundStatus::kUnderReview,
+                                     RefundStatus::kApproved,  RefundStatus::kProcessing,
+                                     RefundStatus::kCompleted, RefundStatus::kFailed,
+                                     RefundStatus::kDenied,    RefundStatus::kWithdrawn};
+
+constexpr std::array kAllReasons = {RefundReason::kChangeOfMind,
+                                    RefundReason::kPreference,
+                                    RefundReason::kCompatibilityNotDisclosed,
+                                    RefundReason::kFunctionalDefect,
+                                    RefundReason::kPostUpdateIncompatibility,
+                                    RefundReason::kDuplicatePurchase,
+                                    RefundReason::kOther};
+
+// --- Transitions ------------------------------------------------------------
+
+TEST(RefundTransitionsTest, AllowedPairsAreExactlyThePolicy) {
+  using S = RefundStatus;
+  const std::set<std::pair<S, S>> expected = {
+      {S::kRequested, S::kUnderReview}, {S::kRequested, S::kWithdrawn},
+      {S::kUnderReview, S::kApproved},  {S::kUnderReview, S::kDenied},
+      {S::kUnderReview, S::kWithdrawn}, {S::kApproved, S::kProcessing},
+      {S::kProcessing, S::kCompleted},  {S::kProcessing, S::kFailed},
+  };
+  int allowed = 0;
+  for (S from : kAllStatuses) {
+    for (S to : kAllStatuses) {
+      const bool want = expected.contains({from, to});
+      EXPECT_EQ(IsAllowedTransition(from, to), want)
+          << RefundStatusName(from) << " -> " << RefundStatusName(to);
+      const Status status = CheckTransition(from, to);
+      EXPECT_EQ(status.ok(), want)
+          << RefundStatusName(from) << " -> " << RefundStatusName(to);
+      if (want) {
+        ++allowed;
+      } else {
+        EXPECT_EQ(status.code(), StatusCode::kFailedPrecondition);
+      }
+    }
+  }
+  EXPECT_EQ(allowed, 8);
+}
+
+TEST(RefundTransitionsTest, TerminalStatusesAreTheOnesNothingLeaves) {
+  for (RefundStatus status : kAllStatuses) {
+    const bool terminal =
+        status == RefundStatus::kCompleted || status == RefundStatus::kFailed ||
+        status == RefundStatus::kDenied || status == RefundStatus::kWithdrawn;
+    EXPECT_EQ(IsTerminal(status), terminal) << RefundStatusName(status);
+    EXPECT_EQ(AllowedTransitionsFrom(status).empty(), terminal);
+  }
+}
+
+TEST(RefundTransitionsTest, RefusalSaysWhatIsAllowed) {
+  const Status status =
+      CheckTransition(RefundStatus::kRequested, RefundStatus::kCompleted);
+  EXPECT_EQ(status.message(),
+            "refund status: cannot move from requested to completed (allowed from "
+            "requested: under_review, withdrawn)");
+  const Status review =
+      CheckTransition(RefundStatus::kUnderReview, RefundStatus::kProcessing);
+  EXPECT_EQ(review.message(),
+            "refund status: cannot move from under_review to processing (allowed from "
+            "under_review: approved, denied, withdrawn)");
+}
+
+TEST(RefundTransitionsTest, RefusalFromATerminalStatusSaysItIsFinal) {
+  const Status status = CheckTransition(RefundStatus::kDenied, RefundStatus::kApproved);
+  EXPECT_EQ(status.code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(status.message(),
+            "refund status: cannot move from denied to approved (allowed from denied: "
+            "none, it is final)");
+}
+
+TEST(RefundTransitionsTest, StayingInTheSameStatusIsRefused) {
+  for (RefundStatus status : kAllStatuses) {
+    EXPECT_FALSE(IsAllowedTransition(status, status)) << RefundStatusName(status);
+  }
+}
+
+// --- Names (src/common/refund_names.cc) -------------------------------------
+
+TEST(RefundNamesTest, StatusNamesRoundTrip) {
+  std::set<std::string_view> names;
+  for (RefundStatus status : kAllStatuses) {
+    names.insert(RefundStatusName(status));
+    EXPECT_EQ(ParseRefundStatus(RefundStatusName(status)), status);
+  }
+  EXPECT_EQ(names.size(), kAllStatuses.size());
+  EXPECT_EQ(RefundStatusName(RefundStatus::kUnderReview), "under_review");
+  EXPECT_FALSE(ParseRefundStatus("Requested").has_value());
+  EXPECT_FALSE(ParseRefundStatus("").has_value());
+}
+
+TEST(RefundNamesTest, ReasonNamesRoundTrip) {
+  std::set<std::string_view> names;
+  for (RefundReason reason : kAllReasons) {
+    names.insert(RefundReasonName(reason));
+    EXPECT_EQ(ParseRefundReason(RefundReasonName(reason)), reason);
+  }
+  EXPECT_EQ(names.size(), kAllReasons.size());
+  EXPECT_EQ(RefundReasonName(RefundReason::kPostUpdateIncompatibility),
+            "post_update_incompatibility");
+  EXPECT_FALSE(ParseRefundReason("refund_please").has_value());
+}
+
+TEST(RefundNamesTest, OtherNamesRoundTrip) {
+  for (ProductKind kind : {ProductKind::kSoftware, ProductKind::kTheme,
+                           ProductKind::kPlugin, ProductKind::kEmailAccess}) {
+    EXPECT_EQ(ParseProductKind(ProductKindName(kind)), kind);
+  }
+  EXPECT_EQ(ProductKindName(ProductKind::kEmailAccess), "email_access");
+  for (FixOutcome outcome : {FixOutcome::kFixed, FixOutcome::kNotFixed,
+                             FixOutcome::kWorkaround, FixOutcome::kNeedsCustomer}) {
+    EXPECT_EQ(ParseFixOutcome(FixOutcomeName(outcome)), outcome);
+  }
+  EXPECT_EQ(FixOutcomeName(FixOutcome::kNeedsCustomer), "needs_customer");
+  for (Processor processor :
+       {Processor::kStripe, Processor::kPaypal, Processor::kOther}) {
+    EXPECT_EQ(ParseProcessor(ProcessorName(processor)), processor);
+  }
+  EXPECT_FALSE(ParseProcessor("visa").has_value());
+  EXPECT_EQ(TicketStateName(TicketState::kUnfixable), "unfixable");
+  EXPECT_EQ(EligibilityName(Eligibility::kNotEligible), "not_eligible");
+  EXPECT_EQ(EligibilityName(Eligibility::kNotYet), "not_yet");
+  EXPECT_EQ(EligibilityName(Eligibility::kEligible), "eligible");
+}
+
+// --- Eligibility --------------------------------------------------------------
+
+// Monday 2026-01-05T09:00Z.
+const Timestamp kOpened =
+    std::chrono::sys_days{std::chrono::year{2026} / 1 / 5} + std::chrono::hours(9);
+const Timestamp kAssessed = kOpened + std::chrono::days(20);
+
+TicketFacts Ticket(std::string id, bool substantial, TicketState state,
+                   Timestamp opened_at = kOpened, int attempts = 1) {
+  TicketFacts ticket;
+  ticket.ticket_id = std::move(id);
+  ticket.substantial = substantial;
+  ticket.state = state;
+  ticket.opened_at = opened_at;
+  if (state != TicketState::kOpen) ticket.resolved_at = opened_at + std::chrono::days(2);
+  ticket.attempts = attempts;
+  return ticket;
+}
+
+EligibilityDecision Assess(RefundReason reason, const std::vector<TicketFacts>& tickets,
+                           Timestamp at = kAssessed, RefundPolicyOptions options = {}) {
+  return AssessEligibility(reason, tickets, at, options);
+}
+
+TEST(RefundEligibilityTest, ChangeOfMindIsNotGrounds) {
+  const auto decision = Assess(RefundReason::kChangeOfMind, {});
+  EXPECT_EQ(decision.decision, Eligibility::kNotEligible);
+  EXPECT_THAT(decision.reasons, ElementsAre("change_of_mind_not_grounds"));
+}
+
+TEST(RefundEligibilityTest, PreferenceIsNotGrounds) {
+  const auto decision = Assess(RefundReason::kPreference, {});
+  EXPECT_EQ(decision.decision, Eligibility::kNotEligible);
+  EXPECT_THAT(decision.reasons, ElementsAre("preference_not_grounds"));
+}
+
+TEST(RefundEligibilityTest, UndisclosedCompatibilityIsNotGrounds) {
+  const auto decision = Assess(RefundReason::kCompatibilityNotDisclosed, {});
+  EXPECT_EQ(decision.decision, Eligibility::kNotEligible);
+  EXPECT_THAT(decision.reasons, ElementsAre("undisclosed_compatibility_not_grounds"));
+}
+
+TEST(RefundEligibilityTest, DuplicatePurchaseAndOtherAreNotPolicyGrounds) {
+  for (RefundReason reason : {RefundReason::kDuplicatePurchase, RefundReason::kOther}) {
+    const auto decision = Assess(reason, {});
+    EXPECT_EQ(decision.decision, Eligibility::kNotEligible) << RefundReasonName(reason);
+    EXPECT_THAT(decision.reasons, ElementsAre("not_a_policy_ground"));
+  }
+}
+
+TEST(RefundEligibilityTest, NonGroundsStayNotEligibleEvenWithAnUnfixableTicket) {
+  const std::vector<TicketFacts> tickets = {
+      Ticket("tkt_1", true, TicketState::kUnfixable)};
+  for (RefundReason reason : {RefundReason::kChangeOfMind, RefundReason::kPreference,
+                              RefundReason::kCompatibilityNotDisclosed,
+                              RefundReason::kDuplicatePurchase, RefundReason::kOther}) {
+    const auto decision = Assess(reason, tickets);
+    EXPECT_EQ(decision.decision, Eligibility::kNotEligible) << RefundReasonName(reason);
+    // The evidence is still gathered.
+    EXPECT_TRUE(decision.evidence.support_declared_unfixable);
+    EXPECT_THAT(decision.evidence.ticket_ids, ElementsAre("tkt_1"));
+  }
+}
+
+TEST(RefundEligibilityTest, FunctionalDefectWithoutTicketsMustContactSupportFirst) {
+  const auto decision = Assess(RefundReason::kFunctionalDefect, {});
+  EXPECT_EQ(decision.decision, Eligibility::kNotYet);
+  EXPECT_THAT(decision.reasons, ElementsAre("contact_support_first"));
+  EXPECT_THAT(decision.evidence.ticket_ids, IsEmpty());
+  EXPECT_FALSE(decision.evidence.first_ticket_opened_at.has_value());
+}
+
+TEST(RefundEligibilityTest, PostUpdateIssueWithoutTicketsGoesThroughSupport) {
+  const auto decision = Assess(RefundReason::kPostUpdateIncompatibility, {});
+  EXPECT_EQ(decision.decision, Eligibility::kNotYet);
+  EXPECT_THAT(decision.reasons, ElementsAre("contact_support_first",
+                                            "post_update_issues_go_through_support"));
+}
+
+class FunctionalReasonTest : public ::testing::TestWithParam<RefundReason> {};
+
+TEST_P(FunctionalReasonTest, NoSubstantialTicketIsNotEligible) {
+  const auto decision =
+      Assess(GetParam(), {Ticket("tkt_1", false, TicketState::kOpen),
+                          Ticket("tkt_2", false, TicketState::kUnfixable)});
+  EXPECT_EQ(decision.decision, Eligibility::kNotEligible);
+  EXPECT_THAT(decision.reasons, ElementsAre("issue_not_substantial"));
+  EXPECT_THAT(decision.evidence.ticket_ids, ElementsAre("tkt_1", "tkt_2"));
+  EXPECT_THAT(decision.evidence.substantial_ticket_ids, IsEmpty());
+  // Only substantial tickets count as support declaring the issue unfixable.
+  EXPECT_FALSE(decision.evidence.support_declared_unfixable);
+}
+
+TEST_P(FunctionalReasonTest, UnfixableSubstantialTicketIsEligible) {
+  // Declared unfixable on day 2, long before the timeframe.
+  const auto decision = Assess(GetParam(),
+                               {Ticket("tkt_1", true, TicketState::kFixed),
+                                Ticket("tkt_2", true, TicketState::kUnfixable)},
+                               kOpened + std::chrono::days(2));
+  EXPECT_EQ(decision.decision, Eligibility::kEligible);
+  EXPECT_THAT(decision.reasons, ElementsAre("support_declared_unfixable"));
+  EXPECT_TRUE(decision.evidence.support_declared_unfixable);
+}
+
+TEST_P(FunctionalReasonTest, AllSubstantialTicketsFixedIsNotEligible) {
+  const auto decision = Assess(GetParam(), {Ticket("tkt_1", true, TicketState::kFixed),
+                                            Ticket("tkt_2", false, TicketState::kOpen),
+                                            Ticket("tkt_3", true, TicketState::kFixed)});
+  EXPECT_EQ(decision.decision, Eligibility::kNotEligible);
+  EXPECT_THAT(decision.reasons, ElementsAre("issue_fixed_by_support"));
+}
+
+TEST_P(FunctionalReasonTest, OpenAfterTheTimeframeIsEligible) {
+  const auto decision = Assess(GetParam(), {Ticket("tkt_1", true, TicketState::kOpen)},
+                               kOpened + std::chrono::days(30));
+  EXPECT_EQ(decision.decision, Eligibility::kEligible);
+  EXPECT_THAT(decision.reasons, ElementsAre("unresolved_after_timeframe"));
+}
+
+TEST_P(FunctionalReasonTest, OpenWithinTheTimeframeIsNotYet) {
+  const auto decision = Assess(GetParam(), {Ticket("tkt_1", true, TicketState::kOpen)},
+                               kOpened + std::chrono::days(3));
+  EXPECT_EQ(decision.decision, Eligibility::kNotYet);
+  EXPECT_THAT(decision.reasons, ElementsAre("support_timeframe_not_elapsed"));
+}
+
+INSTANTIATE_TEST_SUITE_P(Reasons, FunctionalReasonTest,
+                         ::testing::Values(RefundReason::kFunctionalDefect,
+                                           RefundReason::kPostUpdateIncompatibility),
+                         [](const ::testing::TestParamInfo<RefundReason>& info) {
+                           return std::string(RefundReasonName(info.param));
+                         });
+
+TEST(RefundEligibilityTest, TimeframeBoundaryIsWholeDays) {
+  const std::vector<TicketFacts> tickets = {Ticket("tkt_1", true, TicketState::kOpen)};
+  const auto almost = Assess(RefundReason::kFunctionalDefect, tickets,
+                             kOpened + std::chrono::days(13) + 23h);
+  EXPECT_EQ(almost.decision, Eligibility::kNotYet);
+  EXPECT_EQ(almost.evidence.days_since_first_ticket, 13);
+  const auto last_microsecond = Assess(RefundReason::kFunctionalDefect, tickets,
+                                       kOpened + std::chrono::days(14) - 1us);
+  EXPECT_EQ(last_microsecond.decision, Eligibility::kNotYet);
+  const auto exactly =
+      Assess(RefundReason::kFunctionalDefect, tickets, kOpened + std::chrono::days(14));
+  EXPECT_EQ(exactly.decision, Eligibility::kEligible);
+  EXPECT_THAT(exactly.reasons, ElementsAre("unresolved_after_timeframe"));
+  EXPECT_EQ(exactly.evidence.days_since_first_ticket, 14);
+  EXPECT_EQ(exactly.evidence.reasonable_timeframe_days, 14);
+}
+
+TEST(RefundEligibilityTest, CustomTimeframeIsUsed) {
+  RefundPolicyOptions options;
+  options.reasonable_timeframe_days = 7;
+  const std::vector<TicketFacts> tickets = {Ticket("tkt_1", true, TicketState::kOpen)};
+  const auto day6 = Assess(RefundReason::kFunctionalDefect, tickets,
+                           kOpened + std::chrono::days(6) + 23h, options);
+  EXPECT_EQ(day6.decision, Eligibility::kNotYet);
+  EXPECT_EQ(day6.evidence.reasonable_timeframe_days, 7);
+  const auto day7 = Assess(RefundReason::kFunctionalDefect, tickets,
+                           kOpened + std::chrono::days(7), options);
+  EXPECT_EQ(day7.decision, Eligibility::kEligible);
+  EXPECT_EQ(day7.evidence.reasonable_timeframe_days, 7);
+
+  options.reasonable_timeframe_days = 30;
+  const auto day20 = Assess(RefundReason::kFunctionalDefect, tickets, kAssessed, options);
+  EXPECT_EQ(day20.decision, Eligibility::kNotYet);
+  EXPECT_THAT(day20.reasons, ElementsAre("support_timeframe_not_elapsed"));
+}
+
+TEST(RefundEligibilityTest, MixedTicketsCountFromTheFirstSubstantialTicket) {
+  // A substantial ticket fixed early, then another substantial ticket still
+  // open; a minor ticket opened before both does not start the clock.
+  const std::vector<TicketFacts> tickets = {
+      Ticket("tkt_minor", false, TicketState::kOpen, kOpened - std::chrono::days(30), 4),
+      Ticket("tkt_fixed", true, TicketState::kFixed, kOpened, 2),
+      Ticket("tkt_open", true, TicketState::kOpen, kOpened + std::chrono::days(10), 3)};
+
+  const auto day13 =
+      Assess(RefundReason::kFunctionalDefect, tickets, kOpened + std::chrono::days(13));
+  EXPECT_EQ(day13.decision, Eligibility::kNotYet);
+  EXPECT_THAT(day13.reasons, ElementsAre("support_timeframe_not_elapsed"));
+
+  const auto day14 =
+      Assess(RefundReason::kFunctionalDefect, tickets, kOpened + std::chrono::days(14));
+  EXPECT_EQ(day14.decision, Eligibility::kEligible);
+  EXPECT_THAT(day14.reasons, ElementsAre("unresolved_after_timeframe"));
+
+  const EligibilityEvidence& evidence = day14.evidence;
+  EXPECT_THAT(evidence.ticket_ids, ElementsAre("tkt_minor", "tkt_fixed", "tkt_open"));
+  EXPECT_THAT(evidence.substantial_ticket_ids, ElementsAre("tkt_fixed", "tkt_open"));
+  EXPECT_EQ(evidence.fix_attempts, 5);  // the minor ticket's attempts do not count
+  EXPECT_FALSE(evidence.support_declared_unfixable);
+  EXPECT_EQ(evidence.first_ticket_opened_at, kOpened);
+  EXPECT_EQ(evidence.days_since_first_ticket, 14);
+  EXPECT_EQ(evidence.reasonable_timeframe_days, 14);
+  EXPECT_EQ(day14.assessed_at, kOpened + std::chrono::days(14));
+}
+
+TEST(RefundEligibilityTest, FirstSubstantialTicketIsTheEarliestWhateverTheOrder) {
+  const std::vector<TicketFacts> tickets = {
+      Ticket("tkt_late", true, TicketState::kOpen, kOpened + std::chrono::days(5)),
+      Ticket("tkt_early", true, TicketState::kOpen, kOpened)};
+  const auto decision = Assess(RefundReason::kFunctionalDefect, tickets);
+  EXPECT_EQ(decision.evidence.first_ticket_opened_at, kOpened);
+  EXPECT_EQ(decision.evidence.days_since_first_ticket, 20);
+}
+
+TEST(RefundEligibilityTest, TicketOpenedAfterTheAssessmentCountsZeroDays) {
+  const std::vector<TicketFacts> tickets = {
+      Ticket("tkt_1", true, TicketState::kOpen, kAssessed + 5h)};
+  const auto decision = Assess(RefundReason::kFunctionalDefect, tickets);
+  EXPECT_EQ(decision.evidence.days_since_first_ticket, 0);
+  EXPECT_EQ(decision.decision, Eligibility::kNotYet);
+}
+
+TEST(RefundEligibilityTest, AssessedAtIsTheAssessmentTime) {
+  for (RefundReason reason : kAllReasons) {
+    const auto decision = Assess(reason, {}, kAssessed);
+    EXPECT_EQ(decision.assessed_at, kAssessed) << RefundReasonName(reason);
+    EXPECT_EQ(decision.evidence.reasonable_timeframe_days, 14);
+    EXPECT_EQ(decision.reasons.empty(), false);
+  }
+}
+
+}  // namespace
+}  // namespace cvault::domain

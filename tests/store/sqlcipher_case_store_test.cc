@@ -1,0 +1,405 @@
+// Behaviour of the case table of the SQLCipher vault store (schema version
+// 3): tickets and refunds round-trip, updates replace only what may change,
+// listings by customer and kind, due refunds at their boundaries, read-only
+// transactions, and the upgrade of a version 2 vault.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "cvault/secret_bytes.h"
+#include "store/sqlcipher/connection.h"
+#include "store/sqlcipher/migrations.h"
+#include "store/sqlcipher/schemas.h"
+#include "store/sqlcipher/sqlcipher_store.h"
+#include "store/store.h"
+#include "tests/testing/temp_dir.h"
+
+namespace cvault::store {
+namespace {
+
+using sqlcipher::Connection;
+
+constexpr std::string_view kRole = "vault database";
+
+Bytes B(std::string_view text) { return Bytes(text.begin(), text.end()); }
+
+CaseRow MakeTicket(const std::string& case_id, const std::string& customer_id,
+                   std::int64_t opened_at_us) {
+  CaseRow row;
+  row.case_id = case_id;
+  row.kind = "ticket";
+  row.customer_id = customer_id;
+  row.status = "open";
+  row.opened_at_us = opened_at_us;
+  row.updated_at_us = opened_at_us;
+  row.retention_class = 1;
+  row.document = B("ticket-ciphertext-" + case_id);
+  return row;
+}
+
+CaseRow MakeRefund(const std::string& case_id, const std::string& customer_id,
+                   std::int64_t opened_at_us,
+                   std::optional<std::int64_t> processing_due_at_us,
+                   std::optional<std::int64_t> update_due_at_us) {
+  CaseRow row;
+  row.case_id = case_id;
+  row.kind = "refund";
+  row.customer_id = customer_id;
+  row.status = "requested";
+  row.opened_at_us = opened_at_us;
+  row.updated_at_us = opened_at_us;
+  row.processing_due_at_us = processing_due_at_us;
+  row.update_due_at_us = update_due_at_us;
+  row.retention_class = 2;
+  row.document = B("refund-ciphertext-" + case_id);
+  return row;
+}
+
+std::vector<std::string> CaseIds(const std::vector<CaseRow>& rows) {
+  std::vector<std::string> ids;
+  for (const CaseRow& row : rows) ids.push_back(row.case_id);
+  return ids;
+}
+
+void ExpectSameCase(const CaseRow& got, const CaseRow& expected) {
+  EXPECT_EQ(got.case_id, expected.case_id);
+  EXPECT_EQ(got.kind, expected.kind);
+  EXPECT_EQ(got.customer_id, expected.customer_id);
+  EXPECT_EQ(got.status, expected.status);
+  EXPECT_EQ(got.opened_at_us, expected.opened_at_us);
+  EXPECT_EQ(got.updated_at_us, expected.updated_at_us);
+  EXPECT_EQ(got.processing_due_at_us, expected.processing_due_at_us);
+  EXPECT_EQ(got.update_due_at_us, expected.update_due_at_us);
+  EXPECT_EQ(got.retention_class, expected.retention_class);
+  EXPECT_EQ(got.document, expected.document);
+}
+
+// The first column of the first row of `sql`, or -1.
+std::int64_t QueryInt(Connection& connection, std::string_view sql) {
+  auto query = connection.Prepare(sql);
+  if (!query.has_value()) return -1;
+  auto has_row = (*query)->Step("test query");
+  if (!has_row.has_value() || !*has_row) return -1;
+  return (*query)->ColumnInt64(0);
+}
+
+class SqlcipherCaseStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto opened = OpenSqlcipherVaultStore(file_, key_, /*create=*/true);
+    ASSERT_TRUE(opened.has_value()) << opened.error().ToString();
+    store_ = std::move(*opened);
+  }
+
+  std::unique_ptr<VaultTransaction> Begin(bool write) {
+    auto transaction = store_->Begin(write);
+    EXPECT_TRUE(transaction.has_value()) << transaction.error().ToString();
+    return transaction.has_value() ? std::move(*transaction) : nullptr;
+  }
+
+  void Reopen() {
+    store_.reset();
+    auto opened = OpenSqlcipherVaultStore(file_, key_, /*create=*/false);
+    ASSERT_TRUE(opened.has_value()) << opened.error().ToString();
+    store_ = std::move(*opened);
+  }
+
+  void InsertAll(const std::vector<CaseRow>& rows) {
+    auto tx = Begin(true);
+    ASSERT_NE(tx, nullptr);
+    for (const CaseRow& row : rows) {
+      Status inserted = tx->InsertCase(row);
+      ASSERT_TRUE(inserted.ok()) << row.case_id << ": " << inserted.ToString();
+    }
+    ASSERT_TRUE(tx->Commit().ok());
+  }
+
+  std::vector<std::string> DueRefundIds(std::int64_t at_us) {
+    auto tx = Begin(false);
+    if (tx == nullptr) return {};
+    auto due = tx->ListDueRefunds(at_us);
+    EXPECT_TRUE(due.has_value()) << due.error().ToString();
+    return due.has_value() ? CaseIds(*due) : std::vector<std::string>{};
+  }
+
+  testing::TempDir dir_;
+  std::filesystem::path file_ = dir_.path() / "vault.db";
+  SecretBytes key_ = SecretBytes::Random(kSqlcipherKeySize);
+  std::unique_ptr<VaultStore> store_;
+};
+
+TEST_F(SqlcipherCaseStoreTest, TicketAndRefundRoundTripAcrossReopen) {
+  CaseRow ticket = MakeTicket("tkt_1", "cus_a", 100);
+  ticket.updated_at_us = 150;
+  ticket.document = Bytes();  // empty stays empty
+  const CaseRow refund = MakeRefund("rfd_1", "cus_a", 200, 5'000, 6'000);
+  const CaseRow open_refund = MakeRefund("rfd_2", "cus_a", 300, std::nullopt,
+                                         std::numeric_limits<std::int64_t>::max());
+  InsertAll({ticket, refund, open_refund});
+  Reopen();
+
+  auto tx = Begin(false);
+  ASSERT_NE(tx, nullptr);
+  for (const CaseRow& expected : {ticket, refund, open_refund}) {
+    auto got = tx->GetCase(expected.case_id);
+    ASSERT_TRUE(got.has_value()) << got.error().ToString();
+    ASSERT_TRUE(got->has_value()) << expected.case_id;
+    ExpectSameCase(**got, expected);
+  }
+  auto missing = tx->GetCase("rfd_missing");
+  ASSERT_TRUE(missing.has_value()) << missing.error().ToString();
+  EXPECT_FALSE(missing->has_value());
+}
+
+TEST_F(SqlcipherCaseStoreTest, DuplicateCaseIdIsAlreadyExists) {
+  auto tx = Begin(true);
+  ASSERT_NE(tx, nullptr);
+  ASSERT_TRUE(tx->InsertCase(MakeTicket("tkt_dup", "cus_a", 1)).ok());
+  Status again = tx->InsertCase(MakeRefund("tkt_dup", "cus_b", 2, 10, 20));
+  EXPECT_EQ(again.code(), StatusCode::kAlreadyExists);
+  EXPECT_NE(again.message().find("case"), std::string::npos);
+  EXPECT_EQ(again.message().find("tkt_dup"), std::string::npos);
+  EXPECT_EQ(again.message().find("cus_b"), std::string::npos);
+  // A refused insert does not spoil the transaction.
+  ASSERT_TRUE(tx->InsertCase(MakeTicket("tkt_next", "cus_a", 3)).ok());
+  ASSERT_TRUE(tx->Commit().ok());
+
+  auto read = Begin(false);
+  ASSERT_NE(read, nullptr);
+  auto got = read->GetCase("tkt_dup");
+  ASSERT_TRUE(got.has_value() && got->has_value());
+  EXPECT_EQ((*got)->kind, "ticket") << "the first insert stands";
+  EXPECT_EQ((*got)->customer_id, "cus_a");
+  auto other = read->ListCases("cus_b", "refund");
+  ASSERT_TRUE(other.has_value());
+  EXPECT_TRUE(other->empty());
+}
+
+TEST_F(SqlcipherCaseStoreTest, UnknownKindIsInvalidArgument) {
+  auto tx = Begin(true);
+  ASSERT_NE(tx, nullptr);
+  CaseRow row = MakeTicket("chg_1", "cus_a", 1);
+  row.kind = "chargeback";
+  Status inserted = tx->InsertCase(row);
+  EXPECT_EQ(inserted.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(inserted.message().find("chargeback"), std::string::npos);
+  auto got = tx->GetCase("chg_1");
+  ASSERT_TRUE(got.has_value());
+  EXPECT_FALSE(got->has_value());
+}
+
+TEST_F(SqlcipherCaseStoreTest, UpdateReplacesOnlyWhatMayChange) {
+  const CaseRow original = MakeRefund("rfd_1", "cus_a", 100, std::nullopt, 900);
+  InsertAll({original});
+
+  CaseRow approved = original;
+  approved.status = "approved";
+  approved.updated_at_us = 400;
+  approved.processing_due_at_us = 2'000;
+  approved.update_due_at_us = std::nullopt;  // cleared back to NULL
+  approved.retention_class = 3;
+  approved.document = B("refund-ciphertext-approved");
+  // Columns that never change: the update must ignore these.
+  CaseRow attempt = approved;
+  attempt.kind = "ticket";
+  attempt.customer_id = "cus_other";
+  attempt.opened_at_us = 999;
+  {
+    auto tx = Begin(true);
+    ASSERT_NE(tx, nullptr);
+    Status updated = tx->UpdateCase(attempt);
+    ASSERT_TRUE(updated.ok()) << updated.ToString();
+    ASSERT_TRUE(tx->Commit().ok());
+  }
+  Reopen();
+
+  auto tx = Begin(false);
+  ASSERT_NE(tx, nullptr);
+  auto got = tx->GetCase("rfd_1");
+  ASSERT_TRUE(got.has_value()) << got.error().ToString();
+  ASSERT_TRUE(got->has_value());
+  ExpectSameCase(**got, approved);
+  auto refunds = tx->ListCases("cus_a", "refund");
+  ASSERT_TRUE(refunds.has_value());
+  EXPECT_EQ(CaseIds(*refunds), std::vector<std::string>{"rfd_1"});
+}
+
+TEST_F(SqlcipherCaseStoreTest, UpdateOfMissingCaseIsNotFound) {
+  InsertAll({MakeTicket("tkt_1", "cus_a", 100)});
+  auto tx = Begin(true);
+  ASSERT_NE(tx, nullptr);
+  Status updated = tx->UpdateCase(MakeTicket("tkt_missing", "cus_a", 100));
+  EXPECT_EQ(updated.code(), StatusCode::kNotFound);
+  EXPECT_EQ(updated.message().find("tkt_missing"), std::string::npos);
+  auto missing = tx->GetCase("tkt_missing");
+  ASSERT_TRUE(missing.has_value());
+  EXPECT_FALSE(missing->has_value()) << "an update never inserts";
+}
+
+TEST_F(SqlcipherCaseStoreTest, ListCasesOldestFirstFilteredByCustomerAndKind) {
+  InsertAll({
+      MakeTicket("tkt_a1", "cus_a", 100),
+      MakeRefund("rfd_a1", "cus_a", 110, std::nullopt, 500),
+      MakeTicket("tkt_b1", "cus_b", 120),
+      MakeTicket("tkt_a2", "cus_a", 130),
+  });
+  InsertAll({
+      MakeRefund("rfd_a2", "cus_a", 140, 600, std::nullopt),
+      MakeTicket("tkt_a3", "cus_a", 150),
+  });
+  {
+    // Updating the oldest ticket does not move it to the end.
+    CaseRow touched = MakeTicket("tkt_a1", "cus_a", 100);
+    touched.status = "waiting_on_customer";
+    touched.updated_at_us = 1'000;
+    auto tx = Begin(true);
+    ASSERT_NE(tx, nullptr);
+    ASSERT_TRUE(tx->UpdateCase(touched).ok());
+    ASSERT_TRUE(tx->Commit().ok());
+  }
+
+  auto tx = Begin(false);
+  ASSERT_NE(tx, nullptr);
+  auto tickets = tx->ListCases("cus_a", "ticket");
+  ASSERT_TRUE(tickets.has_value()) << tickets.error().ToString();
+  EXPECT_EQ(CaseIds(*tickets), (std::vector<std::string>{"tkt_a1", "tkt_a2", "tkt_a3"}));
+  ASSERT_EQ(tickets->size(), 3u);
+  EXPECT_EQ((*tickets)[0].status, "waiting_on_customer");
+  EXPECT_EQ((*tickets)[1].document, B("ticket-ciphertext-tkt_a2"));
+
+  auto refunds = tx->ListCases("cus_a", "refund");
+  ASSERT_TRUE(refunds.has_value());
+  EXPECT_EQ(CaseIds(*refunds), (std::vector<std::string>{"rfd_a1", "rfd_a2"}));
+
+  auto other = tx->ListCases("cus_b", "ticket");
+  ASSERT_TRUE(other.has_value());
+  EXPECT_EQ(CaseIds(*other), std::vector<std::string>{"tkt_b1"});
+  auto none = tx->ListCases("cus_b", "refund");
+  ASSERT_TRUE(none.has_value());
+  EXPECT_TRUE(none->empty());
+  auto nobody = tx->ListCases("cus_nobody", "ticket");
+  ASSERT_TRUE(nobody.has_value());
+  EXPECT_TRUE(nobody->empty());
+}
+
+TEST_F(SqlcipherCaseStoreTest, DueRefundsIncludeTheDueInstantAndSkipNulls) {
+  CaseRow ticket = MakeTicket("tkt_due", "cus_a", 1);
+  ticket.processing_due_at_us = 100;  // tickets are never due refunds
+  ticket.update_due_at_us = 100;
+  InsertAll({
+      MakeRefund("rfd_processing", "cus_a", 2, 200, std::nullopt),
+      ticket,
+      MakeRefund("rfd_update", "cus_b", 3, std::nullopt, 300),
+      MakeRefund("rfd_never", "cus_a", 4, std::nullopt, std::nullopt),
+      // Due on both counts: listed once.
+      MakeRefund("rfd_both", "cus_c", 5, 250, 150),
+      MakeRefund("rfd_late_update", "cus_a", 6, 400, 1'000),
+  });
+
+  EXPECT_TRUE(DueRefundIds(149).empty());
+  EXPECT_EQ(DueRefundIds(150), std::vector<std::string>{"rfd_both"});
+  EXPECT_EQ(DueRefundIds(199), std::vector<std::string>{"rfd_both"});
+  EXPECT_EQ(DueRefundIds(200), (std::vector<std::string>{"rfd_processing", "rfd_both"}));
+  EXPECT_EQ(DueRefundIds(300),
+            (std::vector<std::string>{"rfd_processing", "rfd_update", "rfd_both"}));
+  EXPECT_EQ(DueRefundIds(400), (std::vector<std::string>{"rfd_processing", "rfd_update",
+                                                         "rfd_both", "rfd_late_update"}));
+  EXPECT_EQ(DueRefundIds(std::numeric_limits<std::int64_t>::max()),
+            (std::vector<std::string>{"rfd_processing", "rfd_update", "rfd_both",
+                                      "rfd_late_update"}));
+
+  auto tx = Begin(false);
+  ASSERT_NE(tx, nullptr);
+  auto due = tx->ListDueRefunds(300);
+  ASSERT_TRUE(due.has_value()) << due.error().ToString();
+  ASSERT_EQ(due->size(), 3u);
+  CaseRow expected_update = MakeRefund("rfd_update", "cus_b", 3, std::nullopt, 300);
+  expected_update.document.clear();  // the scheduler never reads documents
+  ExpectSameCase((*due)[1], expected_update);
+  for (const CaseRow& row : *due) {
+    EXPECT_TRUE(row.document.empty()) << row.case_id;
+  }
+}
+
+TEST_F(SqlcipherCaseStoreTest, WritesInReadTransactionFail) {
+  InsertAll({MakeTicket("tkt_1", "cus_a", 1)});
+  auto tx = Begin(false);
+  ASSERT_NE(tx, nullptr);
+  EXPECT_EQ(tx->InsertCase(MakeTicket("tkt_2", "cus_a", 2)).code(),
+            StatusCode::kFailedPrecondition);
+  CaseRow closed = MakeTicket("tkt_1", "cus_a", 1);
+  closed.status = "closed";
+  EXPECT_EQ(tx->UpdateCase(closed).code(), StatusCode::kFailedPrecondition);
+  auto got = tx->GetCase("tkt_1");
+  ASSERT_TRUE(got.has_value() && got->has_value());
+  EXPECT_EQ((*got)->status, "open");
+  auto absent = tx->GetCase("tkt_2");
+  ASSERT_TRUE(absent.has_value());
+  EXPECT_FALSE(absent->has_value());
+}
+
+TEST_F(SqlcipherCaseStoreTest, VersionTwoVaultUpgradesOnOpen) {
+  // A vault as the version 2 code left it: migrations 1 and 2, a customer and
+  // a consent event.
+  store_.reset();
+  sqlcipher::RemoveDatabaseFiles(file_);
+  {
+    auto raw = Connection::Open(file_, key_, /*create=*/true, {}, kRole);
+    ASSERT_TRUE(raw.has_value()) << raw.error().ToString();
+    ASSERT_TRUE(
+        sqlcipher::ApplyMigrations(**raw, sqlcipher::VaultMigrations().first(2)).ok());
+    ASSERT_TRUE((*raw)
+                    ->Execute("INSERT INTO customers(id, created_at, "
+                              "updated_at) VALUES('cus_old', 10, 10);"
+                              "INSERT INTO consent_events(event_id, consent_id, "
+                              "customer_id, purpose, event_type, time_us, "
+                              "receipt) VALUES('evt_old', 'con_old', 'cus_old', "
+                              "'marketing', 'given', 10, x'01')",
+                              "insert version 2 rows")
+                    .ok());
+    auto version = sqlcipher::ReadSchemaVersion(**raw);
+    ASSERT_TRUE(version.has_value());
+    ASSERT_EQ(*version, 2);
+    ASSERT_EQ(QueryInt(**raw, "SELECT count(*) FROM sqlite_master WHERE name = 'cases'"),
+              0);
+  }
+
+  Reopen();
+  {
+    auto tx = Begin(true);
+    ASSERT_NE(tx, nullptr);
+    auto old = tx->GetCustomer("cus_old");
+    ASSERT_TRUE(old.has_value() && old->has_value());
+    auto events = tx->ListConsentEvents("cus_old");
+    ASSERT_TRUE(events.has_value());
+    EXPECT_EQ(events->size(), 1u);
+    ASSERT_TRUE(
+        tx->InsertCase(MakeRefund("rfd_1", "cus_old", 20, 30, std::nullopt)).ok());
+    ASSERT_TRUE(tx->Commit().ok());
+  }
+  EXPECT_EQ(DueRefundIds(30), std::vector<std::string>{"rfd_1"});
+  store_.reset();
+
+  auto raw = Connection::Open(file_, key_, /*create=*/false, {}, kRole);
+  ASSERT_TRUE(raw.has_value()) << raw.error().ToString();
+  auto version = sqlcipher::ReadSchemaVersion(**raw);
+  ASSERT_TRUE(version.has_value());
+  EXPECT_EQ(*version, 3);
+  EXPECT_EQ(*version, kVaultSchemaVersion);
+  EXPECT_EQ(QueryInt(**raw, "SELECT count(*) FROM schema_migrations"), 3);
+  EXPECT_EQ(QueryInt(**raw,
+                     "SELECT count(*) FROM sqlite_master WHERE type = 'index' "
+                     "AND name IN ('cases_by_customer', "
+                     "'cases_by_processing_due', 'cases_by_update_due')"),
+            3);
+}
+
+}  // namespace
+}  // namespace cvault::store
