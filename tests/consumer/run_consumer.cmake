@@ -1,5 +1,6 @@
-# Stages an install of the build tree, then configures, builds and runs the
-# consumer project against it. Any failing step fails the test.
+# Stages an install of the build tree, then configures and builds a consumer
+# project against it and runs each of its PROGRAMS (comma-separated). Any
+# failing step fails the test.
 function(run)
   execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc)
   if(NOT rc EQUAL 0)
@@ -17,4 +18,7 @@ run(${CMAKE_COMMAND} -S ${CONSUMER_SOURCE_DIR} -B ${CONSUMER_BUILD_DIR}
     -DCMAKE_PREFIX_PATH=${STAGE_DIR} -DCMAKE_CXX_COMPILER=${CXX_COMPILER}
     "-DCMAKE_CXX_FLAGS=${flags}" "-DCMAKE_EXE_LINKER_FLAGS=${flags}")
 run(${CMAKE_COMMAND} --build ${CONSUMER_BUILD_DIR})
-run(${CONSUMER_BUILD_DIR}/consumer ${CONSUMER_BUILD_DIR}/scratch)
+string(REPLACE "," ";" programs "${PROGRAMS}")
+foreach(program IN LISTS programs)
+  run(${CONSUMER_BUILD_DIR}/${program} ${CONSUMER_BUILD_DIR}/scratch-${program})
+endforeach()
