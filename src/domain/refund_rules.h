@@ -85,7 +85,7 @@ struct TicketFacts {
 // duplicate_purchase and other are not grounds under the digital-products
 // policy, so the automatic rule says not_eligible; staff may still approve a
 // refund outside it (a duplicate charge is usually refunded as a billing
-// error), which the status transitions allow.
+// error): the vault accepts that approval only with a justification note.
 //
 // The evidence is filled for every reason: all linked ticket ids, the
 // substantial ones, the fix attempts summed over substantial tickets, whether

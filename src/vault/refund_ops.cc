@@ -164,6 +164,23 @@ Status VaultCore::LinkTicket(const AccessContext& in, std::string_view case_id,
   return CommitWithAudit(*o.c.decided.tx, ctx, event);
 }
 
+StatusOr<EligibilityDecision> VaultCore::AssessLinkedTickets(OpenedRefund& o,
+                                                             Timestamp at) {
+  // The linked tickets are support evidence, sealed under the customer's
+  // standard key; only the facts the rules need leave this function.
+  std::vector<domain::TicketFacts> facts;
+  for (const std::string& ticket_id : o.refund.ticket_ids) {
+    CVAULT_ASSIGN_OR_RETURN(auto row, o.c.decided.tx->GetCase(ticket_id));
+    if (!row) continue;  // erased with the customer's support evidence
+    CVAULT_ASSIGN_OR_RETURN(Ticket ticket,
+                            domain::OpenTicket(o.c.decided.subject.keys->cipher, *row));
+    facts.push_back({ticket.ticket_id, ticket.substantial, ticket.state,
+                     ticket.opened_at, ticket.resolved_at,
+                     static_cast<int>(ticket.attempts.size())});
+  }
+  return domain::AssessEligibility(o.refund.reason, facts, at, options_.refund_policy);
+}
+
 StatusOr<EligibilityDecision> VaultCore::AssessRefund(const AccessContext& in,
                                                       std::string_view case_id,
                                                       std::optional<Timestamp> at) {
@@ -176,28 +193,21 @@ StatusOr<EligibilityDecision> VaultCore::AssessRefund(const AccessContext& in,
     o.c.decided.tx.reset();
     return Fail(ctx, event, std::move(reason), std::move(status));
   };
-  RefundCase& refund = o.refund;
   std::int64_t now = NowMicros();
-  // The linked tickets are support evidence, sealed under the customer's
-  // standard key; only the facts the rules need leave this function.
-  std::vector<domain::TicketFacts> facts;
-  for (const std::string& ticket_id : refund.ticket_ids) {
-    CVAULT_ASSIGN_OR_RETURN(auto row, o.c.decided.tx->GetCase(ticket_id));
-    if (!row) continue;  // erased with the customer's support evidence
-    auto ticket = domain::OpenTicket(o.c.decided.subject.keys->cipher, *row);
-    if (!ticket) return Error(fail("integrity_error", ticket.error()));
-    facts.push_back({ticket->ticket_id, ticket->substantial, ticket->state,
-                     ticket->opened_at, ticket->resolved_at,
-                     static_cast<int>(ticket->attempts.size())});
+  // An assessment may look back (what was the answer on a past day) but not
+  // ahead: a future instant would let a timeframe be skipped.
+  if (at && Us(*at) > now) {
+    return Error(fail("invalid_input",
+                      Status::InvalidArgument("at: an assessment cannot be in the future")));
   }
-  EligibilityDecision decision = domain::AssessEligibility(
-      refund.reason, facts, at.value_or(At(now)), options_.refund_policy);
-  refund.last_assessment = decision;
+  auto decision = AssessLinkedTickets(o, at.value_or(At(now)));
+  if (!decision) return Error(fail("integrity_error", decision.error()));
+  o.refund.last_assessment = *decision;
   CVAULT_RETURN_IF_ERROR(
-      UpdateRefundRow(*o.c.decided.tx, *o.cipher, o.c.row, refund, now));
-  event.reason_code = std::string(EligibilityName(decision.decision));
+      UpdateRefundRow(*o.c.decided.tx, *o.cipher, o.c.row, o.refund, now));
+  event.reason_code = std::string(EligibilityName(decision->decision));
   CVAULT_RETURN_IF_ERROR(CommitWithAudit(*o.c.decided.tx, ctx, event));
-  return decision;
+  return *decision;
 }
 
 Status VaultCore::TransitionRefund(const AccessContext& in, std::string_view case_id,
@@ -219,13 +229,31 @@ Status VaultCore::TransitionRefund(const AccessContext& in, std::string_view cas
     Status valid = domain::ValidateText("note", note, kMaxNote, true);
     if (!valid.ok()) return fail("invalid_input", valid);
   }
-  if (to == RefundStatus::kApproved &&
-      (!refund.last_assessment ||
-       refund.last_assessment->decision != Eligibility::kEligible)) {
-    return fail("not_assessed_eligible",
-                Status::FailedPrecondition(
-                    "approval needs an eligible assessment under the refund policy: "
-                    "assess the case first"));
+  if (to == RefundStatus::kApproved) {
+    // Approval re-assesses now, so a stale "eligible" (a ticket fixed since,
+    // a new ticket linked) cannot carry a refund through.
+    bool manual_ground = refund.reason == RefundReason::kDuplicatePurchase ||
+                         refund.reason == RefundReason::kOther;
+    auto decision = AssessLinkedTickets(o, At(now));
+    if (!decision) return fail("integrity_error", decision.error());
+    refund.last_assessment = *decision;
+    if (manual_ground) {
+      // Outside the policy's automatic rule: staff may approve, with a
+      // recorded justification.
+      if (note.empty()) {
+        return fail("justification_required",
+                    Status::FailedPrecondition(
+                        "approving a duplicate purchase or an 'other' reason is a manual "
+                        "decision: give a note saying why"));
+      }
+      event.fields_requested.push_back("manual_approval");
+    } else if (decision->decision != Eligibility::kEligible) {
+      return fail("not_assessed_eligible",
+                  Status::FailedPrecondition(
+                      "the case is not eligible under the refund policy right now (" +
+                      std::string(EligibilityName(decision->decision)) +
+                      "): it cannot be approved"));
+    }
   }
   refund.history.push_back(
       {refund.status, to, At(now), ctx.principal_id, std::string(note)});
@@ -259,6 +287,11 @@ Status VaultCore::AttachPayment(const AccessContext& in, std::string_view case_i
   };
   RefundCase& refund = o.refund;
   std::int64_t now = NowMicros();
+  if (refund.status == RefundStatus::kDenied || refund.status == RefundStatus::kWithdrawn) {
+    return fail("case_closed", Status::FailedPrecondition(
+                                   "the refund case was denied or withdrawn; no payment "
+                                   "references belong on it"));
+  }
   Status valid = domain::ValidatePaymentReference(payment);
   if (!valid.ok()) return fail("invalid_input", valid);
   refund.payments.push_back(payment);

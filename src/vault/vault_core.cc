@@ -147,6 +147,14 @@ StatusOr<std::unique_ptr<VaultCore>> VaultCore::Open(Options options) {
 }
 
 Status VaultCore::LoadPolicy() {
+  const RefundPolicyOptions& r = options_.refund_policy;
+  if (r.reasonable_timeframe_days < 1 || r.processing_min_business_days < 1 ||
+      r.processing_max_business_days < r.processing_min_business_days ||
+      r.max_update_gap_business_days < 1) {
+    return Status::InvalidArgument(
+        "refund policy options: the timeframe, the update gap and the processing days "
+        "must be at least 1, and the processing maximum at least the minimum");
+  }
   if (!options_.policy_file) return Status::Ok();
   CVAULT_ASSIGN_OR_RETURN(auto policy, policy::LoadPolicyFile(*options_.policy_file));
   decider_ = policy::AccessDecider(std::move(policy));

@@ -202,6 +202,9 @@ class VaultCore {
                                                       std::string_view case_id,
                                                       policy::FieldUse use,
                                                       audit::AuditEvent& event);
+  // The eligibility of an opened case at `at` from its linked tickets.
+  [[nodiscard]] StatusOr<EligibilityDecision> AssessLinkedTickets(OpenedRefund& o,
+                                                                  Timestamp at);
   // Audits a failed call (decision "deny" with `reason`) and returns
   // `status`. REQUIRES mu_ held and no open transaction.
   [[nodiscard]] Status Fail(const AccessContext& ctx, audit::AuditEvent event,

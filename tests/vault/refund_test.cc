@@ -299,5 +299,65 @@ TEST_F(RefundTest, TicketSummaryAndAttemptsRoundTripForSupport) {
             StatusCode::kFailedPrecondition);
 }
 
+TEST_F(RefundTest, AssessmentCannotLookIntoTheFuture) {
+  std::string ticket = OpenTicket(true);
+  std::string case_id = OpenCase(RefundReason::kFunctionalDefect, {ticket});
+  auto future = vault_->refunds().Assess(RefundSvc(), case_id, clock_->Now() + 15 * 24h);
+  ASSERT_FALSE(future.has_value());
+  EXPECT_EQ(future.error().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(RefundTest, ApprovalReassessesSoAStaleEligibleDoesNotCount) {
+  std::string ticket = OpenTicket(true);
+  std::string case_id = OpenCase(RefundReason::kFunctionalDefect, {ticket});
+  clock_->Advance(15 * 24h);
+  ASSERT_EQ(Assess(case_id), Eligibility::kEligible);
+  ASSERT_TRUE(vault_->refunds().Transition(RefundSvc(), case_id,
+                                           RefundStatus::kUnderReview).ok());
+  ASSERT_TRUE(vault_->support().Resolve(Agent(), ticket, TicketState::kFixed).ok());
+  Status approve = vault_->refunds().Transition(RefundSvc(), case_id, RefundStatus::kApproved);
+  EXPECT_EQ(approve.code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(LastReason(), "not_assessed_eligible");
+  auto refund = vault_->refunds().Get(RefundSvc(), case_id);
+  ASSERT_TRUE(refund.has_value());
+  EXPECT_EQ(refund->status, RefundStatus::kUnderReview);
+}
+
+TEST_F(RefundTest, DuplicatePurchaseIsApprovedOnlyWithAJustification) {
+  std::string case_id = OpenCase(RefundReason::kDuplicatePurchase);
+  ASSERT_TRUE(vault_->refunds().Transition(RefundSvc(), case_id,
+                                           RefundStatus::kUnderReview).ok());
+  EXPECT_EQ(vault_->refunds().Transition(RefundSvc(), case_id, RefundStatus::kApproved).code(),
+            StatusCode::kFailedPrecondition);
+  EXPECT_EQ(LastReason(), "justification_required");
+  EXPECT_TRUE(vault_->refunds()
+                  .Transition(RefundSvc(), case_id, RefundStatus::kApproved,
+                              "charged twice for the same order")
+                  .ok());
+}
+
+TEST_F(RefundTest, DeniedCaseTakesNoPaymentReferences) {
+  std::string case_id = OpenCase(RefundReason::kChangeOfMind);
+  ASSERT_TRUE(vault_->refunds().Transition(RefundSvc(), case_id,
+                                           RefundStatus::kUnderReview).ok());
+  ASSERT_TRUE(vault_->refunds().Transition(RefundSvc(), case_id, RefundStatus::kDenied).ok());
+  PaymentReference stripe;
+  stripe.processor = Processor::kStripe;
+  stripe.charge_id = "ch_3N8f2kLkdIwHu7ix0Zq1aB2c";
+  stripe.amount_minor = 4900;
+  stripe.currency = "EUR";
+  EXPECT_EQ(vault_->refunds().AttachPayment(RefundSvc(), case_id, stripe).code(),
+            StatusCode::kFailedPrecondition);
+}
+
+TEST_F(RefundTest, NonsensicalRefundSettingsAreRefusedAtOpen) {
+  vault_.reset();
+  Options o = MakeOptions();
+  o.refund_policy.processing_max_business_days = 2;  // below the minimum of 5
+  auto vault = Vault::Open(std::move(o));
+  ASSERT_FALSE(vault.has_value());
+  EXPECT_EQ(vault.error().code(), StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace cvault
