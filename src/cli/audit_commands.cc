@@ -98,15 +98,6 @@ CliOr<> RunCheckpoint(const GlobalOptions& global, const AuditArgs& args) {
   return {};
 }
 
-using Runner = CliOr<> (*)(const GlobalOptions&, const AuditArgs&);
-
-void OnSelected(CLI::App* command, const GlobalOptions& global, CommandAction& action,
-                std::shared_ptr<AuditArgs> args, Runner run) {
-  command->callback([&global, &action, args, run] {
-    action = [&global, args, run] { return run(global, *args); };
-  });
-}
-
 }  // namespace
 
 void AddAuditCommands(CLI::App& app, const GlobalOptions& global, CommandAction& action) {

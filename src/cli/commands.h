@@ -6,6 +6,7 @@
 #define CVAULT_CLI_COMMANDS_H_
 
 #include <CLI/CLI.hpp>
+#include <memory>
 
 #include "cli/global_options.h"
 
@@ -18,8 +19,26 @@ void AddCustomerCommands(CLI::App& app, const GlobalOptions& global,
                          CommandAction& action);
 // cvault audit verify|tail|checkpoint
 void AddAuditCommands(CLI::App& app, const GlobalOptions& global, CommandAction& action);
+// cvault consent grant|withdraw|renew|expire|history|status|report
+void AddConsentCommands(CLI::App& app, const GlobalOptions& global,
+                        CommandAction& action);
+// cvault notice add
+void AddNoticeCommands(CLI::App& app, const GlobalOptions& global, CommandAction& action);
+// cvault dsr restrict|lift-restriction
+void AddRightsCommands(CLI::App& app, const GlobalOptions& global, CommandAction& action);
 // cvault demo [--vault DIR]
 void AddDemoCommand(CLI::App& app, const GlobalOptions& global, CommandAction& action);
+
+// When `command` is chosen, makes `action` run `run(global, *args)`. `args`
+// holds the values CLI11 binds to the command's own options.
+template <class Args>
+void OnSelected(CLI::App* command, const GlobalOptions& global, CommandAction& action,
+                std::shared_ptr<Args> args,
+                CliOr<> (*run)(const GlobalOptions&, const Args&)) {
+  command->callback([&global, &action, args, run] {
+    action = [&global, args, run] { return run(global, *args); };
+  });
+}
 
 }  // namespace cvault::cli
 

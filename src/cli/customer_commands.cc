@@ -63,18 +63,6 @@ struct CustomerArgs {
   std::size_t limit = 1000;  // list --limit
 };
 
-// Opens the vault with the caller's context, both from the global options.
-struct Session {
-  AccessContext ctx;
-  std::unique_ptr<Vault> vault;
-};
-
-CliOr<Session> StartSession(const GlobalOptions& global) {
-  CVAULT_CLI_ASSIGN_OR_RETURN(AccessContext ctx, BuildAccessContext(global));
-  CVAULT_CLI_ASSIGN_OR_RETURN(auto vault, OpenVault(global));
-  return Session{std::move(ctx), std::move(vault)};
-}
-
 CliOr<> RunAdd(const GlobalOptions& global, const CustomerArgs& args) {
   CVAULT_CLI_ASSIGN_OR_RETURN(Session s, StartSession(global));
   NewCustomer customer;
@@ -189,15 +177,6 @@ CliOr<> RunList(const GlobalOptions& global, const CustomerArgs& args) {
     for (const CustomerId& id : ids) fmt::print("{}\n", id.str());
   }
   return {};
-}
-
-using Runner = CliOr<> (*)(const GlobalOptions&, const CustomerArgs&);
-
-void OnSelected(CLI::App* command, const GlobalOptions& global, CommandAction& action,
-                std::shared_ptr<CustomerArgs> args, Runner run) {
-  command->callback([&global, &action, args, run] {
-    action = [&global, args, run] { return run(global, *args); };
-  });
 }
 
 }  // namespace

@@ -1,16 +1,22 @@
 // The steps of `cvault demo`. Each one prints what happened in plain words
-// and checks that the vault behaved as the story says.
+// and checks that the vault behaved as the story says; the consent steps are
+// in demo_consent.cc.
 #include "cli/demo_story.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <fstream>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <utility>
+#include <vector>
 
+#include "cli/demo_consent.h"
+#include "cli/demo_narrator.h"
 #include "cli/global_options.h"
 #include "cli/output.h"
 #include "cvault/vault.h"
@@ -28,26 +34,38 @@ constexpr std::string_view kGraceName = "Grace Hopper";
 constexpr std::string_view kGraceEmail = "grace@example.org";
 constexpr std::string_view kCardTestNumber = "4111 1111 1111 1111";  // a test card
 
-AccessContext Context(std::string principal, std::string role, std::string purpose,
-                      std::string reason) {
-  return AccessContext{std::move(principal), std::move(role), std::move(purpose),
-                       std::move(reason), ""};
-}
-
 class DemoStory {
  public:
   explicit DemoStory(const DemoPaths& paths) : paths_(paths) {}
 
   CliOr<> Run() {
     fmt::print("cvault demo: a short walk through a customer data vault\n\n");
-    for (auto step :
-         {&DemoStory::CreateVault, &DemoStory::AddCustomers, &DemoStory::SupportReadsAda,
-          &DemoStory::MarketingIsDenied, &DemoStory::CardNumberIsRefused,
-          &DemoStory::BadCountryIsRefused, &DemoStory::RectifyPhone,
-          &DemoStory::AuditorTails, &DemoStory::AuditorVerifies,
-          &DemoStory::CheckpointAndVerify, &DemoStory::EncryptedAtRest}) {
-      ++step_;
-      CliOr<> done = (this->*step)();
+    using Step = std::function<CliOr<>()>;
+    auto own = [this](CliOr<> (DemoStory::*step)()) -> Step {
+      return [this, step] { return (this->*step)(); };
+    };
+    auto consent = [this](CliOr<> (DemoConsentChapter::*step)()) -> Step {
+      return [this, step] { return ((*consent_).*step)(); };
+    };
+    const Step steps[] = {own(&DemoStory::CreateVault),
+                          own(&DemoStory::AddCustomers),
+                          own(&DemoStory::SupportReadsAda),
+                          own(&DemoStory::MarketingIsDenied),
+                          consent(&DemoConsentChapter::RegisterNotice),
+                          consent(&DemoConsentChapter::AdaConsents),
+                          consent(&DemoConsentChapter::MarketingReadsAda),
+                          consent(&DemoConsentChapter::AdaWithdraws),
+                          consent(&DemoConsentChapter::AuditorReviews),
+                          own(&DemoStory::CardNumberIsRefused),
+                          own(&DemoStory::BadCountryIsRefused),
+                          own(&DemoStory::RectifyPhone),
+                          own(&DemoStory::AuditorTails),
+                          own(&DemoStory::AuditorVerifies),
+                          own(&DemoStory::CheckpointAndVerify),
+                          own(&DemoStory::EncryptedAtRest)};
+    for (const Step& step : steps) {
+      narrator_.NextStep();
+      CliOr<> done = step();
       if (!done) return done;
     }
     CVAULT_CLI_RETURN_IF_ERROR(vault_->Close());
@@ -59,16 +77,14 @@ class DemoStory {
   }
 
  private:
-  // A step whose outcome contradicts the story.
   std::unexpected<Failure> Broke(std::string_view what) const {
-    return Fail(Status::Internal(fmt::format("demo step {}: {}", step_, what)));
+    return narrator_.Broke(what);
   }
-  // A library call that should have worked but did not.
   std::unexpected<Failure> Failed(std::string_view what, const Status& status) const {
-    return Fail(status.WithContext(fmt::format("demo step {} ({})", step_, what)));
+    return narrator_.Failed(what, status);
   }
-  void Say(std::string_view line) const { fmt::print("{:>2}. {}\n", step_, line); }
-  void More(std::string_view line) const { fmt::print("    {}\n", line); }
+  void Say(std::string_view line) const { narrator_.Say(line); }
+  void More(std::string_view line) const { narrator_.More(line); }
 
   CliOr<> CreateVault() {
     Options options;
@@ -106,12 +122,13 @@ class DemoStory {
                       "US",
                       "en-US",
                       std::nullopt};
-    auto ada_id = vault_->customers().Create(account_, ada);
+    auto ada_id = vault_->customers().Create(callers_.account, ada);
     if (!ada_id) return Failed("adding Ada", ada_id.error());
-    auto grace_id = vault_->customers().Create(account_, grace);
+    auto grace_id = vault_->customers().Create(callers_.account, grace);
     if (!grace_id) return Failed("adding Grace", grace_id.error());
     ada_ = *ada_id;
     grace_ = *grace_id;
+    consent_.emplace(narrator_, callers_, *vault_, ada_);
     Say("account-service (purpose account_management) added two customers:");
     More(fmt::format("{} <{}>  -> {}", kAdaName, kAdaEmail, ada_.str()));
     More(fmt::format("{} <{}>  -> {}", kGraceName, kGraceEmail, grace_.str()));
@@ -119,10 +136,10 @@ class DemoStory {
   }
 
   CliOr<> SupportReadsAda() {
-    auto found = vault_->customers().FindByEmail(support_, "  ADA@example.com ");
+    auto found = vault_->customers().FindByEmail(callers_.support, "  ADA@example.com ");
     if (!found) return Failed("finding Ada by email", found.error());
     if (*found != ada_) return Broke("the email lookup found someone other than Ada");
-    auto record = vault_->customers().Get(support_, ada_);
+    auto record = vault_->customers().Get(callers_.support, ada_);
     if (!record) return Failed("reading Ada's record", record.error());
     bool email_masked =
         std::ranges::find(record->masked, CustomerField::kEmail) != record->masked.end();
@@ -138,7 +155,7 @@ class DemoStory {
   }
 
   CliOr<> MarketingIsDenied() {
-    auto record = vault_->customers().Get(marketing_, ada_);
+    auto record = vault_->customers().Get(callers_.marketing, ada_);
     if (record) return Broke("marketing-service read Ada's record without her consent");
     const Status& denied = record.error();
     if (denied.code() != StatusCode::kPermissionDenied ||
@@ -148,10 +165,8 @@ class DemoStory {
     Say(fmt::format(
         "marketing-service (purpose marketing) tried to read Ada: DENIED ({})",
         denied.reason_code()));
+    More("Ada has not consented to marketing (yet); the vault says:");
     More(fmt::format("\"{}\"", denied.message()));
-    More(
-        "(Consent records come in a later release; until then consent purposes see "
-        "nothing.)");
     return {};
   }
 
@@ -163,7 +178,7 @@ class DemoStory {
                         "GB",
                         std::nullopt,
                         std::nullopt};
-    auto created = vault_->customers().Create(account_, charles);
+    auto created = vault_->customers().Create(callers_.account, charles);
     if (created) return Broke("a name holding a card number was stored");
     if (created.error().code() != StatusCode::kInvalidArgument) {
       return Failed("expecting the card number to be refused", created.error());
@@ -171,11 +186,12 @@ class DemoStory {
     if (created.error().message().find("4111") != std::string::npos) {
       return Broke("the error message repeats the card number");
     }
-    auto lookup = vault_->customers().FindByEmail(account_, "charles@example.net");
+    auto lookup =
+        vault_->customers().FindByEmail(callers_.account, "charles@example.net");
     if (lookup || lookup.error().code() != StatusCode::kNotFound) {
       return Broke("the refused customer can be found");
     }
-    auto ids = vault_->customers().ListIds(account_);
+    auto ids = vault_->customers().ListIds(callers_.account);
     if (!ids) return Failed("listing customers", ids.error());
     if (ids->size() != 2) return Broke("the vault does not hold exactly two customers");
     Say("account-service tried to add a customer whose name holds a card number: "
@@ -190,7 +206,7 @@ class DemoStory {
   CliOr<> BadCountryIsRefused() {
     CustomerUpdate update;
     update.country = "UK";  // the ISO code is GB; UK is only reserved
-    Status refused = vault_->customers().Update(account_, grace_, update);
+    Status refused = vault_->customers().Update(callers_.account, grace_, update);
     if (refused.ok()) return Broke("the country code UK was accepted");
     if (refused.code() != StatusCode::kInvalidArgument) {
       return Failed("expecting the country code to be refused", refused);
@@ -203,10 +219,10 @@ class DemoStory {
   CliOr<> RectifyPhone() {
     CustomerUpdate update;
     update.phone = std::string(kAdaNewPhone);
-    Status updated = vault_->customers().Update(account_, ada_, update);
+    Status updated = vault_->customers().Update(callers_.account, ada_, update);
     if (!updated.ok()) return Failed("updating Ada's phone", updated);
     const CustomerField phone[] = {CustomerField::kPhone};
-    auto record = vault_->customers().Get(account_, ada_, phone);
+    auto record = vault_->customers().Get(callers_.account, ada_, phone);
     if (!record) return Failed("reading Ada's phone", record.error());
     auto it = record->fields.find(CustomerField::kPhone);
     if (it == record->fields.end() || it->second != kAdaNewPhone) {
@@ -219,7 +235,7 @@ class DemoStory {
   }
 
   CliOr<> AuditorTails() {
-    auto entries = vault_->audit().Tail(auditor_, 8);
+    auto entries = vault_->audit().Tail(callers_.auditor, 8);
     if (!entries) return Failed("reading the audit log", entries.error());
     if (entries->empty()) return Broke("the audit log is empty");
     Say("auditor (purpose audit) read the last 8 audit entries (no personal data in "
@@ -234,7 +250,7 @@ class DemoStory {
   }
 
   CliOr<> AuditorVerifies() {
-    auto report = vault_->audit().Verify(auditor_);
+    auto report = vault_->audit().Verify(callers_.auditor);
     if (!report) return Failed("verifying the audit log", report.error());
     if (!report->ok)
       return Broke(fmt::format("the audit log is broken: {}", report->problem));
@@ -244,7 +260,7 @@ class DemoStory {
   }
 
   CliOr<> CheckpointAndVerify() {
-    auto checkpoint = vault_->audit().Checkpoint(auditor_);
+    auto checkpoint = vault_->audit().Checkpoint(callers_.auditor);
     if (!checkpoint) return Failed("signing a checkpoint", checkpoint.error());
     {
       std::ofstream out(paths_.checkpoint_file, std::ios::binary | std::ios::trunc);
@@ -256,7 +272,7 @@ class DemoStory {
     text << in.rdbuf();
     auto trusted = CheckpointFromJson(text.str());
     if (!trusted) return Failed("reading the exported checkpoint", trusted.error());
-    auto report = vault_->audit().Verify(auditor_, *trusted);
+    auto report = vault_->audit().Verify(callers_.auditor, *trusted);
     if (!report) return Failed("verifying against the checkpoint", report.error());
     if (!report->ok)
       return Broke(fmt::format("verification failed: {}", report->problem));
@@ -281,19 +297,13 @@ class DemoStory {
   }
 
   const DemoPaths& paths_;
-  int step_ = 0;
+  DemoNarrator narrator_;
+  const DemoCallers callers_;
   std::unique_ptr<Vault> vault_;
   CustomerId ada_;
   CustomerId grace_;
+  std::optional<DemoConsentChapter> consent_;  // once Ada exists
   AuditVerifyReport report_;
-  const AccessContext account_ = Context("signup-svc-1", "account-service",
-                                         "account_management", "demo: onboarding");
-  const AccessContext support_ =
-      Context("agent-118", "support-agent", "support", "demo: ticket follow-up");
-  const AccessContext marketing_ =
-      Context("newsletter-svc", "marketing-service", "marketing", "demo: campaign");
-  const AccessContext auditor_ =
-      Context("auditor-7", "auditor", "audit", "demo: quarterly review");
 };
 
 }  // namespace

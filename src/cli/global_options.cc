@@ -43,6 +43,12 @@ void AddGlobalOptions(CLI::App& app, GlobalOptions& options) {
   app.add_option("--request-id", options.request_id, "Correlation id for the audit log")
       ->type_name("ID")
       ->group(group);
+  app.add_option("--policy", options.policy_file,
+                 "Access policy file (TOML, docs/policy.md); the built-in default "
+                 "policy when not given")
+      ->type_name("FILE")
+      ->envname(kPolicyEnv)
+      ->group(group);
   app.add_flag("--json", options.json,
                "Machine-readable output (errors as JSON on stderr)")
       ->group(group);
@@ -61,6 +67,7 @@ CliOr<Options> BuildVaultOptions(const GlobalOptions& global) {
   options.vault_dir = global.vault_dir;
   options.keys_dir = global.keys_dir;
   options.logger = MakeStderrLogger();
+  if (!global.policy_file.empty()) options.policy_file = global.policy_file;
   if (!global.key_file.empty()) {
     options.root_key = KeyFile{global.key_file};
     return options;
@@ -107,6 +114,12 @@ CliOr<std::unique_ptr<Vault>> OpenVault(const GlobalOptions& global) {
 CliOr<> CloseVault(Vault& vault) {
   CVAULT_CLI_RETURN_IF_ERROR(vault.Close());
   return {};
+}
+
+CliOr<Session> StartSession(const GlobalOptions& global) {
+  CVAULT_CLI_ASSIGN_OR_RETURN(AccessContext ctx, BuildAccessContext(global));
+  CVAULT_CLI_ASSIGN_OR_RETURN(auto vault, OpenVault(global));
+  return Session{std::move(ctx), std::move(vault)};
 }
 
 }  // namespace cvault::cli

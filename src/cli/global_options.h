@@ -22,6 +22,7 @@ inline constexpr char kKeyFileEnv[] = "CVAULT_KEY_FILE";
 inline constexpr char kPassphraseEnv[] = "CVAULT_PASSPHRASE";
 inline constexpr char kAsEnv[] = "CVAULT_AS";
 inline constexpr char kPurposeEnv[] = "CVAULT_PURPOSE";
+inline constexpr char kPolicyEnv[] = "CVAULT_POLICY";
 
 struct GlobalOptions {
   std::string vault_dir = "vault";
@@ -31,6 +32,7 @@ struct GlobalOptions {
   std::string purpose;
   std::string reason;
   std::string request_id;
+  std::string policy_file;  // empty: the built-in default policy
   bool json = false;
   CLI::Option* vault_option = nullptr;  // to tell a given --vault from the default
 };
@@ -46,7 +48,8 @@ void AddGlobalOptions(CLI::App& app, GlobalOptions& options);
 std::shared_ptr<spdlog::logger> MakeStderrLogger();
 
 // Options for opening or creating the vault: folders, root key (key file, or
-// passphrase from the environment), logger. Usage error when no root key.
+// passphrase from the environment), policy file, logger. Usage error when no
+// root key.
 CliOr<Options> BuildVaultOptions(const GlobalOptions& global);
 
 // The caller's AccessContext from --as ROLE:ID, --purpose, --reason and
@@ -58,6 +61,16 @@ CliOr<std::unique_ptr<Vault>> OpenVault(const GlobalOptions& global);
 
 // Closes `vault`, reporting a failed closing checkpoint.
 CliOr<> CloseVault(Vault& vault);
+
+// What most commands run with: the caller's context and the open vault.
+struct Session {
+  AccessContext ctx;
+  std::unique_ptr<Vault> vault;
+};
+
+// Builds the context, then opens the vault (so a usage problem is reported
+// before the keyring is touched).
+CliOr<Session> StartSession(const GlobalOptions& global);
 
 }  // namespace cvault::cli
 

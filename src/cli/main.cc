@@ -72,8 +72,9 @@ std::string DescribeParseError(const CLI::ParseError& error) {
 void SetGlobalOptionsFooter(CLI::App& app) {
   for (CLI::App* sub : app.get_subcommands({})) {
     sub->footer(
-        "Global options (--vault, --keys, --key-file, --as, --purpose, --reason, "
-        "--request-id, --json) go before or after the subcommand: see cvault --help.");
+        "Global options (--vault, --keys, --key-file, --policy, --as, --purpose, "
+        "--reason, --request-id, --json) go before or after the subcommand: see "
+        "cvault --help.");
     SetGlobalOptionsFooter(*sub);
   }
 }
@@ -95,6 +96,9 @@ int Run(int argc, char** argv) {
   AddInitCommand(app, global, action);
   AddCustomerCommands(app, global, action);
   AddAuditCommands(app, global, action);
+  AddConsentCommands(app, global, action);
+  AddNoticeCommands(app, global, action);
+  AddRightsCommands(app, global, action);
   AddDemoCommand(app, global, action);
   SetGlobalOptionsFooter(app);
   app.footer(

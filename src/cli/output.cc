@@ -4,8 +4,6 @@
 
 #include <cstdio>
 
-#include "cvault/clock.h"
-
 namespace cvault::cli {
 
 void PrintJson(const Json& document) {
@@ -108,6 +106,90 @@ Json CheckpointSummaryToJson(const AuditCheckpoint& checkpoint) {
           {"head_hash", checkpoint.head_hash},
           {"time", FormatTimestamp(checkpoint.time)},
           {"public_key", checkpoint.public_key}};
+}
+
+Json TimeOrNull(const std::optional<Timestamp>& time) {
+  if (!time) return nullptr;
+  return FormatTimestamp(*time);
+}
+
+std::string TimeOrDash(const std::optional<Timestamp>& time) {
+  return time ? FormatTimestamp(*time) : "-";
+}
+
+Json ConsentEventToJson(const ConsentEvent& e) {
+  Json previous = nullptr;
+  if (!e.previous_event_id.empty()) previous = e.previous_event_id;
+  return {{"event_id", e.event_id},
+          {"consent_id", e.consent_id},
+          {"customer_id", e.customer.str()},
+          {"type", ConsentEventTypeName(e.type)},
+          {"time", FormatTimestamp(e.time)},
+          {"expires_at", TimeOrNull(e.expires_at)},
+          {"previous_event_id", previous},
+          {"controller", e.controller},
+          {"jurisdiction", e.jurisdiction},
+          {"purpose", e.purpose},
+          {"purpose_category", e.purpose_category},
+          {"legal_basis", e.legal_basis},
+          {"consent_type", ConsentTypeName(e.consent_type)},
+          {"pii_categories", e.pii_categories},
+          {"third_parties", e.third_parties},
+          {"notice_id", e.notice_id},
+          {"notice_version", e.notice_version},
+          {"notice_sha256", e.notice_sha256},
+          {"language", e.language},
+          {"collection_method", e.collection_method},
+          {"channel", e.channel},
+          {"actor", e.actor}};
+}
+
+std::string FormatConsentReceipt(const ConsentEvent& e) {
+  return fmt::format(
+      "consent {}: {} for {}\n"
+      "  consent: {} (event {})\n"
+      "  time:    {}\n"
+      "  expires: {}\n"
+      "  notice:  {}@{} (sha256 {})\n"
+      "  how:     {} via {}, by {}\n",
+      ConsentEventTypeName(e.type), e.customer.str(), e.purpose, e.consent_id, e.event_id,
+      FormatTimestamp(e.time), TimeOrDash(e.expires_at), e.notice_id, e.notice_version,
+      e.notice_sha256, e.collection_method, e.channel, e.actor);
+}
+
+std::string FormatConsentEventLine(const ConsentEvent& e) {
+  return fmt::format("{} {:<9} {} {} {}@{} {} {} {}", FormatTimestamp(e.time),
+                     ConsentEventTypeName(e.type), e.purpose, e.consent_id, e.notice_id,
+                     e.notice_version, e.collection_method, e.channel, e.actor);
+}
+
+Json ConsentStateToJson(const ConsentState& state) {
+  Json consent_id = nullptr;
+  if (!state.consent_id.empty()) consent_id = state.consent_id;
+  return {{"purpose", state.purpose},
+          {"status", ConsentStatusName(state.status)},
+          {"since", TimeOrNull(state.since)},
+          {"expires_at", TimeOrNull(state.expires_at)},
+          {"consent_id", consent_id}};
+}
+
+std::string FormatConsentStateLine(const ConsentState& state) {
+  return fmt::format("{:<20} {:<11} since {:<27} expires {}", state.purpose,
+                     ConsentStatusName(state.status), TimeOrDash(state.since),
+                     TimeOrDash(state.expires_at));
+}
+
+Json ConsentReportToJson(const ConsentReport& report) {
+  return {{"purpose", report.purpose}, {"as_of", FormatTimestamp(report.as_of)},
+          {"active", report.active},   {"withdrawn", report.withdrawn},
+          {"expired", report.expired}, {"never_given", report.never_given}};
+}
+
+Json NoticeToJson(const Notice& notice) {
+  return {{"notice_id", notice.notice_id},
+          {"version", notice.version},
+          {"text_sha256", notice.text_sha256},
+          {"registered_at", FormatTimestamp(notice.registered_at)}};
 }
 
 }  // namespace cvault::cli

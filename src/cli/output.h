@@ -1,15 +1,18 @@
 // Output helpers for the cvault tool: JSON documents on stdout, and the plain
-// forms of customer records and audit entries. Records are printed because
-// the caller asked for them and the policy allowed it; nothing here logs.
+// forms of customer records, audit entries and consent records. Records are printed
+// because the caller asked for them and the policy allowed it; nothing here logs.
 #ifndef CVAULT_CLI_OUTPUT_H_
 #define CVAULT_CLI_OUTPUT_H_
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "cvault/audit.h"
+#include "cvault/clock.h"
+#include "cvault/consent.h"
 #include "cvault/customer.h"
 
 namespace cvault::cli {
@@ -39,6 +42,30 @@ std::string FormatAuditLine(const AuditEntry& entry);
 
 Json VerifyReportToJson(const AuditVerifyReport& report);
 Json CheckpointSummaryToJson(const AuditCheckpoint& checkpoint);
+
+// ISO 8601 UTC (FormatTimestamp), or null / "-" when there is no time.
+Json TimeOrNull(const std::optional<Timestamp>& time);
+std::string TimeOrDash(const std::optional<Timestamp>& time);
+
+// Every field of the event (the whole receipt), times in ISO 8601.
+Json ConsentEventToJson(const ConsentEvent& event);
+// A short receipt: what happened to which consent, when, under which notice,
+// and how it was collected.
+std::string FormatConsentReceipt(const ConsentEvent& event);
+// One line: time, type, purpose, consent id, notice id@version, method,
+// channel, actor.
+std::string FormatConsentEventLine(const ConsentEvent& event);
+
+// {"purpose", "status", "since", "expires_at", "consent_id"}
+Json ConsentStateToJson(const ConsentState& state);
+// One line: purpose, status, since, expires.
+std::string FormatConsentStateLine(const ConsentState& state);
+
+// {"purpose", "as_of", "active", "withdrawn", "expired", "never_given"}
+Json ConsentReportToJson(const ConsentReport& report);
+
+// {"notice_id", "version", "text_sha256", "registered_at"}
+Json NoticeToJson(const Notice& notice);
 
 }  // namespace cvault::cli
 

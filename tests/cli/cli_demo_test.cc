@@ -15,6 +15,10 @@ TEST(CliDemoTest, DemoInGivenFolderTellsTheStoryAndVerifies) {
   ASSERT_EQ(r.exit_code, 0) << ::testing::PrintToString(r);
   EXPECT_THAT(r.out, HasSubstr("DEVELOPMENT keyring"));
   EXPECT_THAT(r.out, HasSubstr("DENIED (no_consent)"));
+  EXPECT_THAT(r.out, HasSubstr("registered privacy notice marketing-emails@2026-11"));
+  EXPECT_THAT(r.out, HasSubstr("ALLOWED, contact fields only"));
+  EXPECT_THAT(r.out, HasSubstr("DENIED (consent_withdrawn)"));
+  EXPECT_THAT(r.out, HasSubstr("1 withdrawn"));
   EXPECT_THAT(r.out, HasSubstr("not found in raw files"));
   EXPECT_THAT(r.out, HasSubstr("audit log verified: "));
   EXPECT_THAT(r.out, Not(HasSubstr("4111")));
@@ -22,8 +26,8 @@ TEST(CliDemoTest, DemoInGivenFolderTellsTheStoryAndVerifies) {
   EXPECT_TRUE(std::filesystem::exists(sandbox.dir() / "demo" / "keys" / "dev-root.key"));
   EXPECT_TRUE(std::filesystem::exists(sandbox.dir() / "demo" / "checkpoint.json"));
   std::size_t lines = std::count(r.out.begin(), r.out.end(), '\n');
-  EXPECT_GE(lines, 30u);
-  EXPECT_LE(lines, 70u);
+  EXPECT_GE(lines, 40u);
+  EXPECT_LE(lines, 80u);
 }
 
 TEST(CliDemoTest, DemoVaultOpensWithTheToolAndWarnsItIsForDevelopment) {

@@ -13,12 +13,6 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
 
-void ExpectNoPersonalValues(const CliResult& r) {
-  for (const char* value : {kAdaEmail, kAdaName, kAdaPhone, "Lovelace", "4111"}) {
-    EXPECT_THAT(r.err, Not(HasSubstr(value))) << ::testing::PrintToString(r);
-  }
-}
-
 TEST_F(CliTest, HelpExitsZero) {
   CliResult r = sandbox_.Run({"--help"});
   EXPECT_EQ(r.exit_code, 0);

@@ -51,6 +51,17 @@ inline const std::vector<std::string> kMarketing = {"--as", "marketing-service:m
                                                     "--purpose", "marketing"};
 inline const std::vector<std::string> kAuditor = {"--as", "auditor:auditor-7",
                                                   "--purpose", "audit"};
+inline const std::vector<std::string> kDpoDsr = {"--as", "dpo:dpo-1", "--purpose", "dsr"};
+inline const std::vector<std::string> kDpoLegal = {"--as", "dpo:dpo-1", "--purpose",
+                                                   "legal_compliance"};
+
+// Errors name fields and options, never the values the tests wrote.
+inline void ExpectNoPersonalValues(const CliResult& r) {
+  for (const char* value : {kAdaEmail, kAdaName, kAdaPhone, "Lovelace", "4111"}) {
+    EXPECT_THAT(r.err, ::testing::Not(::testing::HasSubstr(value)))
+        << ::testing::PrintToString(r);
+  }
+}
 
 class CliTest : public ::testing::Test {
  protected:
@@ -63,9 +74,12 @@ class CliTest : public ::testing::Test {
   // `cvault args... --key-file keys/root.key` after `who` (role and purpose).
   CliResult Run(const std::vector<std::string>& who, std::vector<std::string> args,
                 const std::map<std::string, std::string>& env = {}) {
-    args.insert(args.end(), who.begin(), who.end());
-    args.insert(args.end(), {"--key-file", kKeyFile});
-    return sandbox_.Run(args, env);
+    // Globals go first: consent commands take --purpose for the consent's
+    // purpose, so the caller's --purpose must precede the subcommand.
+    std::vector<std::string> full = who;
+    full.insert(full.end(), {"--key-file", kKeyFile});
+    full.insert(full.end(), args.begin(), args.end());
+    return sandbox_.Run(full, env);
   }
 
   // Adds Ada (as account-service) and returns her id.
