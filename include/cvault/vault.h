@@ -28,6 +28,7 @@
 #include "cvault/audit.h"
 #include "cvault/consent.h"
 #include "cvault/customer.h"
+#include "cvault/export.h"
 #include "cvault/options.h"
 #include "cvault/refund.h"
 #include "cvault/status.h"
@@ -96,6 +97,12 @@ class AuditLog {
   // Signs a checkpoint at the current head (if the head moved since the last
   // one) and returns the latest checkpoint.
   [[nodiscard]] StatusOr<AuditCheckpoint> Checkpoint(const AccessContext& ctx);
+
+  // The vault's Ed25519 signing public key (64 lower-case hex digits): it
+  // verifies checkpoints and data-subject exports (VerifyExport). Public
+  // information, so any role acting for a purpose the policy lets it use may
+  // read it; the read is audited ("keys.public").
+  [[nodiscard]] StatusOr<std::string> SigningPublicKey(const AccessContext& ctx);
 
  private:
   friend class Vault;
@@ -221,6 +228,18 @@ class Rights {
   // that is recorded in the audit entry.
   [[nodiscard]] Status LiftRestriction(const AccessContext& ctx, const CustomerId& id,
                                        bool customer_informed);
+
+  // GDPR Art. 15 and 20: everything the vault holds about the customer, as
+  // one signed JSON document (cvault/export.h, docs/export.md). Returns the
+  // document's exact bytes; write them unchanged (no added newline) or
+  // VerifyExport fails. Allowed to the action "dsr.export": in the default
+  // policy the dpo (purpose dsr) for any customer, and purpose self_service
+  // only when ctx.principal_id is the customer's own id (otherwise denied
+  // with reason "not_own_data"). Works while the customer is restricted.
+  // Audited as "dsr.export"; the document's access log ends just before
+  // that entry.
+  [[nodiscard]] StatusOr<std::string> Export(const AccessContext& ctx,
+                                             const CustomerId& id);
 
  private:
   friend class Vault;

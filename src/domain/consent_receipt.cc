@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "crypto/random.h"
+#include "domain/consent_state.h"
 #include "domain/validation.h"
 
 namespace cvault::domain {
@@ -157,6 +158,39 @@ StatusOr<ReceiptFields> OpenReceipt(const crypto::FieldCipher& cipher,
   f.channel = text("channel");
   f.actor = text("actor");
   return f;
+}
+
+namespace {
+Timestamp EventTime(std::int64_t us) { return Timestamp(std::chrono::microseconds(us)); }
+}  // namespace
+
+ConsentEvent ToConsentEvent(const store::ConsentEventRow& row, const ReceiptFields& f,
+                            const CustomerId& id) {
+  ConsentEvent e;
+  e.event_id = row.event_id;
+  e.consent_id = row.consent_id;
+  e.customer = id;
+  e.type =
+      ParseConsentEventType(row.event_type).value_or(ConsentEventType::kGiven);
+  e.time = EventTime(row.time_us);
+  if (row.expires_at_us) e.expires_at = EventTime(*row.expires_at_us);
+  e.previous_event_id = row.previous_event_id;
+  e.controller = f.controller;
+  e.jurisdiction = f.jurisdiction;
+  e.purpose = row.purpose;
+  e.purpose_category = f.purpose_category;
+  e.legal_basis = f.legal_basis;
+  e.consent_type = ParseConsentType(f.consent_type).value_or(ConsentType::kExplicit);
+  e.pii_categories = f.pii_categories;
+  e.third_parties = f.third_parties;
+  e.notice_id = f.notice_id;
+  e.notice_version = f.notice_version;
+  e.notice_sha256 = f.notice_sha256;
+  e.language = f.language;
+  e.collection_method = f.collection_method;
+  e.channel = f.channel;
+  e.actor = f.actor;
+  return e;
 }
 
 }  // namespace cvault::domain

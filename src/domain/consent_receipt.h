@@ -48,6 +48,10 @@ std::string NewConsentId();
 [[nodiscard]] StatusOr<store::Bytes> SealReceipt(const crypto::FieldCipher& cipher,
                                                  const store::ConsentEventRow& row,
                                                  const ReceiptFields& fields);
+// The public form of a stored event and its decrypted receipt.
+ConsentEvent ToConsentEvent(const store::ConsentEventRow& row, const ReceiptFields& fields,
+                            const CustomerId& id);
+
 [[nodiscard]] StatusOr<ReceiptFields> OpenReceipt(const crypto::FieldCipher& cipher,
                                                   const store::ConsentEventRow& row);
 

@@ -74,7 +74,7 @@ Policy Policy::Default() {
       {"self_service",
        Rule(LegalBasis::kContract, "Core Function",
             {{kIdentity, kPlain}, {kContact, kPlain}, {kMarketingProfile, kPlain}},
-            {a::kCustomerRead, a::kCustomerUpdate})},
+            {a::kCustomerRead, a::kCustomerUpdate, a::kDsrExport})},
       {"support",
        Rule(LegalBasis::kContract, "Customer Support",
             {{kIdentity, kPlain}, {kContact, kMasked}, {kSupportEvidence, kPlain}},
@@ -102,7 +102,8 @@ Policy Policy::Default() {
       {"dsr", Rule(LegalBasis::kLegalObligation, "Legal Compliance", all_plain,
                    {a::kCustomerRead, a::kCustomerFind, a::kCustomerList,
                     a::kCustomerUpdate, a::kAuditRead, a::kConsentRecord, a::kConsentRead,
-                    a::kConsentReport, a::kRestrict, a::kSupportRead, a::kRefundRead})},
+                    a::kConsentReport, a::kRestrict, a::kSupportRead, a::kRefundRead,
+                    a::kDsrExport})},
       {"operations", Rule(LegalBasis::kLegitimateInterest, "Security", {},
                           {a::kAuditVerify, a::kAuditCheckpoint})},
   };
@@ -116,7 +117,7 @@ bool IsKnownAction(std::string_view action) {
         a::kCustomerList, a::kAuditRead, a::kAuditVerify, a::kAuditCheckpoint,
         a::kConsentRecord, a::kConsentRead, a::kConsentReport, a::kNoticeRegister,
         a::kRestrict, a::kSupportWrite, a::kSupportRead, a::kRefundWrite,
-        a::kRefundRead}) {
+        a::kRefundRead, a::kDsrExport}) {
     if (known == action) return true;
   }
   return false;

@@ -43,6 +43,7 @@ inline constexpr std::string_view kSupportWrite = "support.write";  // open, att
 inline constexpr std::string_view kSupportRead = "support.read";
 inline constexpr std::string_view kRefundWrite = "refund.write";  // open, link, assess, move, pay, notify
 inline constexpr std::string_view kRefundRead = "refund.read";    // a case, and the overdue list
+inline constexpr std::string_view kDsrExport = "dsr.export";      // Art. 15/20 export
 }  // namespace action
 
 // Every action the vault knows; a policy file may name only these.

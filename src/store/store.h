@@ -126,6 +126,12 @@ class VaultTransaction {
   // Entries with sequence >= from, in order, at most `limit`.
   [[nodiscard]] virtual StatusOr<std::vector<AuditRow>> ReadAudit(
       std::uint64_t from, std::size_t limit) = 0;
+  // The entries about one subject with sequence >= from, in order, at most
+  // `limit`: those whose subject is `subject`, and those whose subject is a
+  // comma-separated list naming it (a lookup that matched several
+  // customers). InvalidArgument for an empty subject or one holding a comma.
+  [[nodiscard]] virtual StatusOr<std::vector<AuditRow>> ReadAuditForSubject(
+      std::string_view subject, std::uint64_t from, std::size_t limit) = 0;
   [[nodiscard]] virtual Status InsertCheckpoint(const CheckpointRow& row) = 0;
   [[nodiscard]] virtual StatusOr<std::vector<CheckpointRow>> ListCheckpoints() = 0;
 

@@ -33,34 +33,6 @@ std::string ActionFor(ConsentEventType type) {
   return "consent.grant";
 }
 
-ConsentEvent ToConsentEvent(const store::ConsentEventRow& row,
-                            const domain::ReceiptFields& f, const CustomerId& id) {
-  ConsentEvent e;
-  e.event_id = row.event_id;
-  e.consent_id = row.consent_id;
-  e.customer = id;
-  e.type =
-      domain::ParseConsentEventType(row.event_type).value_or(ConsentEventType::kGiven);
-  e.time = FromMicros(row.time_us);
-  if (row.expires_at_us) e.expires_at = FromMicros(*row.expires_at_us);
-  e.previous_event_id = row.previous_event_id;
-  e.controller = f.controller;
-  e.jurisdiction = f.jurisdiction;
-  e.purpose = row.purpose;
-  e.purpose_category = f.purpose_category;
-  e.legal_basis = f.legal_basis;
-  e.consent_type = ParseConsentType(f.consent_type).value_or(ConsentType::kExplicit);
-  e.pii_categories = f.pii_categories;
-  e.third_parties = f.third_parties;
-  e.notice_id = f.notice_id;
-  e.notice_version = f.notice_version;
-  e.notice_sha256 = f.notice_sha256;
-  e.language = f.language;
-  e.collection_method = f.collection_method;
-  e.channel = f.channel;
-  e.actor = f.actor;
-  return e;
-}
 
 }  // namespace
 
@@ -147,7 +119,7 @@ StatusOr<ConsentEvent> VaultCore::GrantConsent(const AccessContext& in,
                           domain::SealReceipt(d.subject.keys->cipher, row, f));
   CVAULT_RETURN_IF_ERROR(d.tx->AppendConsentEvent(row));
   CVAULT_RETURN_IF_ERROR(CommitWithAudit(*d.tx, ctx, event));
-  return ToConsentEvent(row, f, id);
+  return domain::ToConsentEvent(row, f, id);
 }
 
 StatusOr<ConsentEvent> VaultCore::ChangeConsent(
@@ -211,7 +183,7 @@ StatusOr<ConsentEvent> VaultCore::ChangeConsent(
                           domain::SealReceipt(d.subject.keys->cipher, row, f));
   CVAULT_RETURN_IF_ERROR(d.tx->AppendConsentEvent(row));
   CVAULT_RETURN_IF_ERROR(CommitWithAudit(*d.tx, ctx, event));
-  return ToConsentEvent(row, f, id);
+  return domain::ToConsentEvent(row, f, id);
 }
 
 StatusOr<std::vector<ConsentEvent>> VaultCore::ConsentHistory(const AccessContext& in,
@@ -236,7 +208,7 @@ StatusOr<std::vector<ConsentEvent>> VaultCore::ConsentHistory(const AccessContex
       d.tx.reset();
       return Error(Fail(ctx, event, "integrity_error", f.error()));
     }
-    events.push_back(ToConsentEvent(row, *f, id));
+    events.push_back(domain::ToConsentEvent(row, *f, id));
   }
   CVAULT_RETURN_IF_ERROR(CommitWithAudit(*d.tx, ctx, event));
   return events;

@@ -177,6 +177,10 @@ Status Rights::LiftRestriction(const AccessContext& ctx, const CustomerId& id,
   return core_.SetRestriction(ctx, id, /*restricted=*/false, customer_informed);
 }
 
+StatusOr<std::string> Rights::Export(const AccessContext& ctx, const CustomerId& id) {
+  return core_.ExportSubject(ctx, id);
+}
+
 StatusOr<AuditVerifyReport> AuditLog::Verify(
     const AccessContext& ctx, const std::optional<AuditCheckpoint>& trusted) {
   return core_.VerifyAudit(ctx, trusted);
@@ -189,6 +193,10 @@ StatusOr<std::vector<AuditEntry>> AuditLog::Tail(const AccessContext& ctx,
 
 StatusOr<AuditCheckpoint> AuditLog::Checkpoint(const AccessContext& ctx) {
   return core_.Checkpoint(ctx);
+}
+
+StatusOr<std::string> AuditLog::SigningPublicKey(const AccessContext& ctx) {
+  return core_.SigningPublicKey(ctx);
 }
 
 }  // namespace cvault

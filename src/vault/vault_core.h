@@ -25,6 +25,10 @@
 #include "store/store.h"
 #include "vault/subject_key_cache.h"
 
+namespace cvault::domain {
+struct ExportSubjectData;
+}  // namespace cvault::domain
+
 namespace cvault::internal {
 
 class VaultCore {
@@ -109,6 +113,11 @@ class VaultCore {
   [[nodiscard]] Status SetRestriction(const AccessContext& ctx, const CustomerId& id,
                                       bool restricted, bool customer_informed);
 
+  // Data-subject export (export_ops.cc).
+  [[nodiscard]] StatusOr<std::string> ExportSubject(const AccessContext& ctx,
+                                                    const CustomerId& id);
+  [[nodiscard]] StatusOr<std::string> SigningPublicKey(const AccessContext& ctx);
+
   // Audit log (audit_ops.cc).
   [[nodiscard]] StatusOr<AuditVerifyReport> VerifyAudit(
       const AccessContext& ctx, const std::optional<AuditCheckpoint>& trusted);
@@ -166,6 +175,10 @@ class VaultCore {
                                               std::string_view customer_id,
                                               const AccessContext& ctx,
                                               audit::AuditEvent& event);
+  // Everything an export holds about a loaded customer, decrypted, read in
+  // `tx` (export_ops.cc). REQUIRES mu_ held and subject.row set.
+  [[nodiscard]] StatusOr<domain::ExportSubjectData> GatherExportData(
+      store::VaultTransaction& tx, const CustomerId& id, const Subject& subject);
 
   // Begins a write transaction, loads the customer and decides `request`
   // with the customer's facts. A denial or an unknown customer is audited

@@ -76,6 +76,9 @@ Status MigrateAndCheckKind(Connection& connection, bool create,
           std::string(spec.role) + " at " + connection.file().string() +
           " has no cvault schema; create the database instead of opening it");
     }
+    // Before migrating: the other kind's migrations must never run on a
+    // file (they would add tables to it, or fail on tables it lacks).
+    CVAULT_RETURN_IF_ERROR(CheckStoreKind(connection, spec));
   }
   CVAULT_RETURN_IF_ERROR(ApplyMigrations(connection, spec.migrations));
   return CheckStoreKind(connection, spec);

@@ -1,11 +1,12 @@
-// The vault database: customers (ciphertext and blind indexes), the
-// hash-chained audit log, signed checkpoints and a small meta table. Consent
-// events and notices are delegated to consent_tables.cc, support tickets and
-// refund cases to case_tables.cc.
+// The vault database: customers (ciphertext and blind indexes) and a small
+// meta table. The audit log and its checkpoints are delegated to
+// audit_tables.cc, consent events and notices to consent_tables.cc, support
+// tickets and refund cases to case_tables.cc.
 #include <limits>
 #include <string>
 #include <utility>
 
+#include "store/sqlcipher/audit_tables.h"
 #include "store/sqlcipher/case_tables.h"
 #include "store/sqlcipher/connection.h"
 #include "store/sqlcipher/consent_tables.h"
@@ -60,38 +61,6 @@ void BindCustomerValues(Statement& s, const CustomerRow& row, int first) {
   s.BindOptionalBlob(first + 8, row.phone_index);
   s.BindInt64(first + 9, row.restricted ? 1 : 0);
   s.BindInt64(first + 10, row.updated_at_us);
-}
-
-AuditRow ReadAuditRow(const Statement& s) {
-  AuditRow row;
-  row.sequence = static_cast<std::uint64_t>(s.ColumnInt64(0));
-  row.time_us = s.ColumnInt64(1);
-  row.principal_id = s.ColumnText(2);
-  row.role = s.ColumnText(3);
-  row.action = s.ColumnText(4);
-  row.purpose = s.ColumnText(5);
-  row.subject = s.ColumnText(6);
-  row.fields_requested = s.ColumnText(7);
-  row.fields_returned = s.ColumnText(8);
-  row.decision = s.ColumnText(9);
-  row.reason_code = s.ColumnText(10);
-  row.request_id = s.ColumnText(11);
-  row.previous_hash = s.ColumnBlob(12);
-  row.entry_hash = s.ColumnBlob(13);
-  return row;
-}
-
-#define CVAULT_AUDIT_COLUMNS                                               \
-  "sequence, time_us, principal_id, role, action, purpose, subject, "      \
-  "fields_requested, fields_returned, decision, reason_code, request_id, " \
-  "previous_hash, entry_hash"
-
-Status CheckSequence(std::uint64_t sequence, std::string_view what) {
-  if (sequence > static_cast<std::uint64_t>(kMaxLimit)) {
-    return Status::InvalidArgument(std::string(what) +
-                                   " sequence is out of range");
-  }
-  return Status::Ok();
 }
 
 class SqlcipherVaultTransaction final : public VaultTransaction {
@@ -188,120 +157,34 @@ class SqlcipherVaultTransaction final : public VaultTransaction {
 
   Status AppendAudit(const AuditRow& row) override {
     CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/true));
-    CVAULT_RETURN_IF_ERROR(CheckSequence(row.sequence, "audit entry"));
-    std::uint64_t expected = 1;  // the first entry is 1
-    {
-      // One seek to the end of the primary key; the row itself is not read.
-      CVAULT_ASSIGN_OR_RETURN(
-          auto last, connection_.Prepare("SELECT sequence FROM audit_log "
-                                         "ORDER BY sequence DESC LIMIT 1"));
-      CVAULT_ASSIGN_OR_RETURN(const bool has_last,
-                              last->Step("read the last audit sequence"));
-      if (has_last) {
-        expected = static_cast<std::uint64_t>(last->ColumnInt64(0)) + 1;
-      }
-    }
-    if (row.sequence != expected) {
-      return Status::FailedPrecondition(
-          "audit entry sequence " + std::to_string(row.sequence) +
-          " does not follow the last entry (the next must be " +
-          std::to_string(expected) + "); the audit log is append-only");
-    }
-    CVAULT_ASSIGN_OR_RETURN(
-        auto insert,
-        connection_.Prepare("INSERT INTO audit_log(" CVAULT_AUDIT_COLUMNS
-                            ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-                            "?11, ?12, ?13, ?14)"));
-    insert->BindInt64(1, static_cast<std::int64_t>(row.sequence));
-    insert->BindInt64(2, row.time_us);
-    insert->BindText(3, row.principal_id);
-    insert->BindText(4, row.role);
-    insert->BindText(5, row.action);
-    insert->BindText(6, row.purpose);
-    insert->BindText(7, row.subject);
-    insert->BindText(8, row.fields_requested);
-    insert->BindText(9, row.fields_returned);
-    insert->BindText(10, row.decision);
-    insert->BindText(11, row.reason_code);
-    insert->BindText(12, row.request_id);
-    insert->BindBlob(13, row.previous_hash);
-    insert->BindBlob(14, row.entry_hash);
-    return insert->Run("append an audit entry");
+    return sqlcipher::AppendAudit(connection_, row);
   }
 
   StatusOr<std::optional<AuditRow>> LastAudit() override {
     CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/false));
-    CVAULT_ASSIGN_OR_RETURN(
-        auto query,
-        connection_.Prepare("SELECT " CVAULT_AUDIT_COLUMNS
-                            " FROM audit_log ORDER BY sequence DESC "
-                            "LIMIT 1"));
-    CVAULT_ASSIGN_OR_RETURN(const bool has_row,
-                            query->Step("read the last audit entry"));
-    if (!has_row) return std::optional<AuditRow>();
-    return std::optional<AuditRow>(ReadAuditRow(*query));
+    return sqlcipher::LastAudit(connection_);
   }
 
   StatusOr<std::vector<AuditRow>> ReadAudit(std::uint64_t from,
                                             std::size_t limit) override {
     CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/false));
-    std::vector<AuditRow> rows;
-    if (from > static_cast<std::uint64_t>(kMaxLimit)) return rows;
-    CVAULT_ASSIGN_OR_RETURN(
-        auto query, connection_.Prepare("SELECT " CVAULT_AUDIT_COLUMNS
-                                        " FROM audit_log WHERE sequence >= ?1 "
-                                        "ORDER BY sequence LIMIT ?2"));
-    query->BindInt64(1, static_cast<std::int64_t>(from));
-    query->BindInt64(2, LimitParameter(limit));
-    while (true) {
-      CVAULT_ASSIGN_OR_RETURN(const bool has_row,
-                              query->Step("read audit entries"));
-      if (!has_row) return rows;
-      rows.push_back(ReadAuditRow(*query));
-    }
+    return sqlcipher::ReadAudit(connection_, from, limit);
+  }
+
+  StatusOr<std::vector<AuditRow>> ReadAuditForSubject(
+      std::string_view subject, std::uint64_t from, std::size_t limit) override {
+    CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/false));
+    return sqlcipher::ReadAuditForSubject(connection_, subject, from, limit);
   }
 
   Status InsertCheckpoint(const CheckpointRow& row) override {
     CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/true));
-    CVAULT_RETURN_IF_ERROR(CheckSequence(row.sequence, "checkpoint"));
-    CVAULT_ASSIGN_OR_RETURN(
-        auto insert,
-        connection_.Prepare("INSERT INTO audit_checkpoints(sequence, time_us, "
-                            "head_hash, signature, public_key) "
-                            "VALUES(?1, ?2, ?3, ?4, ?5)"));
-    insert->BindInt64(1, static_cast<std::int64_t>(row.sequence));
-    insert->BindInt64(2, row.time_us);
-    insert->BindBlob(3, row.head_hash);
-    insert->BindBlob(4, row.signature);
-    insert->BindBlob(5, row.public_key);
-    Status inserted = insert->Run("insert an audit checkpoint");
-    if (inserted.code() == StatusCode::kAlreadyExists) {
-      return Status::AlreadyExists("a checkpoint at audit sequence " +
-                                   std::to_string(row.sequence) +
-                                   " already exists");
-    }
-    return inserted;
+    return sqlcipher::InsertCheckpoint(connection_, row);
   }
 
   StatusOr<std::vector<CheckpointRow>> ListCheckpoints() override {
     CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/false));
-    CVAULT_ASSIGN_OR_RETURN(
-        auto query, connection_.Prepare(
-                        "SELECT sequence, time_us, head_hash, signature, "
-                        "public_key FROM audit_checkpoints ORDER BY sequence"));
-    std::vector<CheckpointRow> rows;
-    while (true) {
-      CVAULT_ASSIGN_OR_RETURN(const bool has_row,
-                              query->Step("read audit checkpoints"));
-      if (!has_row) return rows;
-      CheckpointRow row;
-      row.sequence = static_cast<std::uint64_t>(query->ColumnInt64(0));
-      row.time_us = query->ColumnInt64(1);
-      row.head_hash = query->ColumnBlob(2);
-      row.signature = query->ColumnBlob(3);
-      row.public_key = query->ColumnBlob(4);
-      rows.push_back(std::move(row));
-    }
+    return sqlcipher::ListCheckpoints(connection_);
   }
 
   Status AppendConsentEvent(const ConsentEventRow& row) override {
@@ -459,7 +342,6 @@ class SqlcipherVaultStore final : public VaultStore {
 };
 
 #undef CVAULT_CUSTOMER_COLUMNS
-#undef CVAULT_AUDIT_COLUMNS
 
 }  // namespace
 
