@@ -10,6 +10,7 @@
 #ifndef CVAULT_REFUND_H_
 #define CVAULT_REFUND_H_
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -185,6 +186,29 @@ struct RefundPolicyOptions {
   // Days that are not business days besides Saturday and Sunday (UTC dates).
   std::vector<std::chrono::year_month_day> holidays;
 };
+
+// Every value of each enum, in declaration order (for help texts and
+// validation messages).
+inline constexpr std::array kAllProductKinds = {ProductKind::kSoftware, ProductKind::kTheme,
+                                                ProductKind::kPlugin,
+                                                ProductKind::kEmailAccess};
+inline constexpr std::array kAllFixOutcomes = {FixOutcome::kFixed, FixOutcome::kNotFixed,
+                                               FixOutcome::kWorkaround,
+                                               FixOutcome::kNeedsCustomer};
+inline constexpr std::array kAllRefundReasons = {
+    RefundReason::kChangeOfMind,
+    RefundReason::kPreference,
+    RefundReason::kCompatibilityNotDisclosed,
+    RefundReason::kFunctionalDefect,
+    RefundReason::kPostUpdateIncompatibility,
+    RefundReason::kDuplicatePurchase,
+    RefundReason::kOther};
+inline constexpr std::array kAllRefundStatuses = {
+    RefundStatus::kRequested,  RefundStatus::kUnderReview, RefundStatus::kApproved,
+    RefundStatus::kProcessing, RefundStatus::kCompleted,   RefundStatus::kFailed,
+    RefundStatus::kDenied,     RefundStatus::kWithdrawn};
+inline constexpr std::array kAllProcessors = {Processor::kStripe, Processor::kPaypal,
+                                              Processor::kOther};
 
 std::string_view ProductKindName(
     ProductKind kind);  // "software", "theme", "plugin", "email_access"

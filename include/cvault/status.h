@@ -76,8 +76,12 @@ class [[nodiscard]] Status {
   bool ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }
   const std::string& message() const { return message_; }
-  // Empty unless this is a denial.
+  // Machine-readable reason: always set on denials, and on other errors the
+  // vault audited (e.g. "invalid_transition", "not_assessed_eligible").
   const std::string& reason_code() const { return reason_code_; }
+
+  // Returns a copy carrying `reason_code` (no-op on OK).
+  Status WithReasonCode(std::string reason_code) const;
 
   // "permission_denied: <message>" (or "ok").
   std::string ToString() const;

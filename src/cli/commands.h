@@ -26,6 +26,11 @@ void AddConsentCommands(CLI::App& app, const GlobalOptions& global,
 void AddNoticeCommands(CLI::App& app, const GlobalOptions& global, CommandAction& action);
 // cvault dsr restrict|lift-restriction
 void AddRightsCommands(CLI::App& app, const GlobalOptions& global, CommandAction& action);
+// cvault support open|attempt|resolve|show
+void AddSupportCommands(CLI::App& app, const GlobalOptions& global,
+                        CommandAction& action);
+// cvault refund open|link-ticket|assess|transition|attach-payment|notify|show|overdue
+void AddRefundCommands(CLI::App& app, const GlobalOptions& global, CommandAction& action);
 // cvault demo [--vault DIR]
 void AddDemoCommand(CLI::App& app, const GlobalOptions& global, CommandAction& action);
 

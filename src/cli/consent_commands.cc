@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "cli/commands.h"
+#include "cli/option_values.h"
 #include "cli/output.h"
 
 namespace cvault::cli {
@@ -28,16 +29,6 @@ struct ConsentArgs {
   std::string expires;  // grant/renew --expires
   std::string as_of;    // status/report --as-of
 };
-
-// A TIME option: empty means not given; a malformed time is a usage error
-// naming the option (the message does not repeat the value).
-CliOr<std::optional<Timestamp>> ParseTimeOption(const std::string& text,
-                                                std::string_view option) {
-  if (text.empty()) return std::nullopt;
-  auto time = ParseTimestamp(text, option);
-  if (!time) return Usage(time.error().message());
-  return *time;
-}
 
 struct NoticeRef {
   std::string id;
@@ -203,8 +194,6 @@ void AddActor(CLI::App& command, ConsentArgs& args) {
       ->type_name("ACTOR")
       ->capture_default_str();
 }
-
-constexpr char kTimeHelp[] = " (UTC, e.g. 2026-12-01T00:00:00Z or 2026-12-01)";
 
 }  // namespace
 

@@ -29,6 +29,8 @@ struct DemoCallers {
   AccessContext marketing =
       Make("newsletter-svc", "marketing-service", "marketing", "demo: campaign");
   AccessContext auditor = Make("auditor-7", "auditor", "audit", "demo: quarterly review");
+  AccessContext refunds =
+      Make("refund-svc", "refund-service", "refund_processing", "demo: refund request");
   AccessContext dpo_legal =
       Make("dpo-1", "dpo", "legal_compliance", "demo: publish the privacy notice");
 };

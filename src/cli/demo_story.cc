@@ -1,6 +1,6 @@
 // The steps of `cvault demo`. Each one prints what happened in plain words
 // and checks that the vault behaved as the story says; the consent steps are
-// in demo_consent.cc.
+// in demo_consent.cc, the support and refund steps in demo_refund.cc.
 #include "cli/demo_story.h"
 
 #include <fmt/format.h>
@@ -17,6 +17,7 @@
 
 #include "cli/demo_consent.h"
 #include "cli/demo_narrator.h"
+#include "cli/demo_refund.h"
 #include "cli/global_options.h"
 #include "cli/output.h"
 #include "cvault/vault.h"
@@ -47,6 +48,9 @@ class DemoStory {
     auto consent = [this](CliOr<> (DemoConsentChapter::*step)()) -> Step {
       return [this, step] { return ((*consent_).*step)(); };
     };
+    auto refund = [this](CliOr<> (DemoRefundChapter::*step)()) -> Step {
+      return [this, step] { return ((*refund_).*step)(); };
+    };
     const Step steps[] = {own(&DemoStory::CreateVault),
                           own(&DemoStory::AddCustomers),
                           own(&DemoStory::SupportReadsAda),
@@ -59,6 +63,12 @@ class DemoStory {
                           own(&DemoStory::CardNumberIsRefused),
                           own(&DemoStory::BadCountryIsRefused),
                           own(&DemoStory::RectifyPhone),
+                          refund(&DemoRefundChapter::SupportImportsTicket),
+                          refund(&DemoRefundChapter::DefectIsEligible),
+                          refund(&DemoRefundChapter::RefundIsApproved),
+                          refund(&DemoRefundChapter::RefundIsPaidWithUpdates),
+                          refund(&DemoRefundChapter::ChangeOfMindIsDenied),
+                          refund(&DemoRefundChapter::NothingIsOverdue),
                           own(&DemoStory::AuditorTails),
                           own(&DemoStory::AuditorVerifies),
                           own(&DemoStory::CheckpointAndVerify),
@@ -96,6 +106,7 @@ class DemoStory {
     auto vault = Vault::Create(std::move(options));
     if (!vault) return Failed("creating the vault", vault.error());
     vault_ = std::move(*vault);
+    refund_.emplace(narrator_, callers_, *vault_);
     Say("Created a vault with a DEVELOPMENT keyring (for trying things out, NOT for");
     More("production data):");
     More(fmt::format("vault:   {} (vault.db: encrypted customers and the audit log;",
@@ -240,10 +251,10 @@ class DemoStory {
     if (entries->empty()) return Broke("the audit log is empty");
     Say("auditor (purpose audit) read the last 8 audit entries (no personal data in "
         "them):");
-    More(fmt::format("{:>4}  {:<18} {:<16} {:<8} {}", "seq", "role", "action", "decision",
+    More(fmt::format("{:>4}  {:<17} {:<18} {:<8} {}", "seq", "role", "action", "decision",
                      "reason"));
     for (const AuditEntry& e : *entries) {
-      More(fmt::format("{:>4}  {:<18} {:<16} {:<8} {}", e.sequence, e.role, e.action,
+      More(fmt::format("{:>4}  {:<17} {:<18} {:<8} {}", e.sequence, e.role, e.action,
                        e.decision, e.reason_code));
     }
     return {};
@@ -284,15 +295,19 @@ class DemoStory {
   }
 
   CliOr<> EncryptedAtRest() {
-    const std::string_view needles[] = {kAdaName,   kAdaEmail,   kAdaPhone,  kAdaNewPhone,
-                                        kGraceName, kGraceEmail, "Lovelace", "Hopper"};
+    std::vector<std::string_view> needles = {kAdaName,     kAdaEmail,  kAdaPhone,
+                                             kAdaNewPhone, kGraceName, kGraceEmail,
+                                             "Lovelace",   "Hopper"};
+    std::span<const std::string_view> refund_values = DemoRefundChapter::ValuesAtRest();
+    needles.insert(needles.end(), refund_values.begin(), refund_values.end());
     CVAULT_CLI_ASSIGN_OR_RETURN(RawScan scan, ScanRawFiles(paths_.vault_dir, needles));
     if (scan.files == 0) return Broke("no vault files to scan");
     if (scan.hits > 0)
       return Broke("a demo name, email or phone is readable in the raw files");
     Say(fmt::format("Encryption at rest: searched {} raw files in {} ({} bytes)",
                     scan.files, paths_.vault_dir.string(), scan.bytes));
-    More("for the demo's names, emails and phone numbers: not found in raw files.");
+    More("for the demo's names, emails, phone numbers, ticket summary and order");
+    More("reference: not found in raw files.");
     return {};
   }
 
@@ -303,6 +318,7 @@ class DemoStory {
   CustomerId ada_;
   CustomerId grace_;
   std::optional<DemoConsentChapter> consent_;  // once Ada exists
+  std::optional<DemoRefundChapter> refund_;    // once the vault exists
   AuditVerifyReport report_;
 };
 

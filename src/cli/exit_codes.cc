@@ -52,8 +52,10 @@ int ReportFailure(const Failure& failure, bool json) {
   if (json) {
     Json error = {{"code", code}, {"reason", reason}, {"message", message}};
     line = Json{{"error", error}}.dump(-1, ' ', false, Json::error_handler_t::replace);
-  } else if (!reason.empty()) {
+  } else if (!reason.empty() && code == "permission_denied") {
     line = fmt::format("cvault: access denied ({}): {}", reason, message);
+  } else if (!reason.empty()) {
+    line = fmt::format("cvault: error ({}): {}", reason, message);
   } else if (code == "usage") {
     line = fmt::format("cvault: error: {}\nrun `cvault --help` for usage", message);
   } else {

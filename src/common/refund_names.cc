@@ -20,25 +20,6 @@ std::optional<Enum> ParseByName(std::string_view name, const std::array<Enum, N>
   return std::nullopt;
 }
 
-constexpr std::array kAllProductKinds = {ProductKind::kSoftware, ProductKind::kTheme,
-                                         ProductKind::kPlugin, ProductKind::kEmailAccess};
-constexpr std::array kAllFixOutcomes = {FixOutcome::kFixed, FixOutcome::kNotFixed,
-                                        FixOutcome::kWorkaround,
-                                        FixOutcome::kNeedsCustomer};
-constexpr std::array kAllRefundReasons = {RefundReason::kChangeOfMind,
-                                          RefundReason::kPreference,
-                                          RefundReason::kCompatibilityNotDisclosed,
-                                          RefundReason::kFunctionalDefect,
-                                          RefundReason::kPostUpdateIncompatibility,
-                                          RefundReason::kDuplicatePurchase,
-                                          RefundReason::kOther};
-constexpr std::array kAllRefundStatuses = {
-    RefundStatus::kRequested,  RefundStatus::kUnderReview, RefundStatus::kApproved,
-    RefundStatus::kProcessing, RefundStatus::kCompleted,   RefundStatus::kFailed,
-    RefundStatus::kDenied,     RefundStatus::kWithdrawn};
-constexpr std::array kAllProcessors = {Processor::kStripe, Processor::kPaypal,
-                                       Processor::kOther};
-
 }  // namespace
 
 std::string_view ProductKindName(ProductKind kind) {

@@ -29,6 +29,13 @@ std::string Status::ToString() const {
   return out;
 }
 
+Status Status::WithReasonCode(std::string reason_code) const {
+  if (ok()) return *this;
+  Status copy = *this;
+  copy.reason_code_ = std::move(reason_code);
+  return copy;
+}
+
 Status Status::WithContext(std::string_view context) const {
   if (ok()) return *this;
   Status copy = *this;

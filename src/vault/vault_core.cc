@@ -412,9 +412,10 @@ StatusOr<VaultCore::DecidedCase> VaultCore::BeginForCase(const AccessContext& ct
 Status VaultCore::Fail(const AccessContext& ctx, audit::AuditEvent event,
                        std::string reason, Status status) {
   event.decision = "deny";
-  event.reason_code = std::move(reason);
+  event.reason_code = reason;
   event.fields_returned.clear();
-  return AuditFailure(ctx, event, std::move(status));
+  // The caller gets the same reason code the audit entry records.
+  return AuditFailure(ctx, event, status.WithReasonCode(std::move(reason)));
 }
 
 StatusOr<const SubjectKeys*> VaultCore::KeysFor(std::string_view customer_id) {

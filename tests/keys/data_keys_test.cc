@@ -8,32 +8,17 @@
 #include <filesystem>
 #include <string>
 
+#include "tests/testing/temp_dir.h"
+
 namespace cvault::keys {
 namespace {
 
+using ::cvault::testing::TempDir;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
 constexpr std::int64_t kNowUs = 1'780'000'000'000'000;
 constexpr std::string_view kCustomer = "cus_0123456789abcdefghjkmnpqrs";
-
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "cvault-data-keys-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) std::abort();
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
 
 Keyring NewKeyring(const std::filesystem::path& keys_dir) {
   StatusOr<Keyring> k = Keyring::Create(keys_dir, RawRootKey{SecretBytes::Random(32)},

@@ -14,34 +14,18 @@
 #include "crypto/bytes.h"
 #include "crypto/kdf.h"
 #include "keys/root_key.h"
+#include "tests/testing/temp_dir.h"
 
 namespace cvault::keys {
 namespace {
 
+using ::cvault::testing::TempDir;
 using ::testing::AnyOf;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
 constexpr std::int64_t kNowUs = 1'780'000'000'000'000;
 constexpr std::string_view kPassphrase = "tr0ub4dor&3-keyring-test";
-
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "cvault-keyring-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) std::abort();
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
 
 std::vector<std::uint8_t> ReadBytes(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);

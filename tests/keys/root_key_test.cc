@@ -10,30 +10,13 @@
 #include <string>
 
 #include "crypto/kdf.h"
+#include "tests/testing/temp_dir.h"
 
 namespace cvault::keys {
 namespace {
 
+using ::cvault::testing::TempDir;
 using ::testing::HasSubstr;
-
-// A fresh directory under the system temp dir, removed with its contents.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "cvault-root-key-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) std::abort();
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
 
 void WriteFileWithMode(const std::filesystem::path& path, std::string_view content,
                        mode_t mode) {

@@ -14,17 +14,14 @@
 #include "cvault/secret_bytes.h"
 #include "store/sqlcipher/connection.h"
 #include "store/sqlcipher/migrations.h"
-#include "store/sqlcipher/schemas.h"
 #include "store/sqlcipher/sqlcipher_store.h"
 #include "store/store.h"
-#include "tests/testing/temp_dir.h"
+#include "tests/testing/sqlcipher_fixture.h"
 
 namespace cvault::store {
 namespace {
 
 using sqlcipher::Connection;
-
-constexpr std::string_view kRole = "vault database";
 
 AuditRow MakeAudit(std::uint64_t sequence, std::string subject) {
   AuditRow row;
@@ -63,20 +60,8 @@ std::string QueryPlan(Connection& connection, const std::string& sql) {
   }
 }
 
-class SqlcipherAuditStoreTest : public ::testing::Test {
+class SqlcipherAuditStoreTest : public testing::SqlcipherVaultStoreFixture {
  protected:
-  void SetUp() override {
-    auto opened = OpenSqlcipherVaultStore(file_, key_, /*create=*/true);
-    ASSERT_TRUE(opened.has_value()) << opened.error().ToString();
-    store_ = std::move(*opened);
-  }
-
-  std::unique_ptr<VaultTransaction> Begin(bool write) {
-    auto transaction = store_->Begin(write);
-    EXPECT_TRUE(transaction.has_value()) << transaction.error().ToString();
-    return transaction.has_value() ? std::move(*transaction) : nullptr;
-  }
-
   // Appends one entry per subject, sequences 1, 2, 3, ...
   void AppendAll(const std::vector<std::string>& subjects) {
     auto tx = Begin(true);
@@ -97,11 +82,6 @@ class SqlcipherAuditStoreTest : public ::testing::Test {
     EXPECT_TRUE(rows.has_value()) << rows.error().ToString();
     return rows ? Sequences(*rows) : std::vector<std::uint64_t>{};
   }
-
-  testing::TempDir dir_;
-  std::filesystem::path file_ = dir_ / "vault.db";
-  SecretBytes key_ = SecretBytes::Random(kSqlcipherKeySize);
-  std::unique_ptr<VaultStore> store_;
 };
 
 TEST_F(SqlcipherAuditStoreTest, ReadsOnlyTheSubjectsEntriesIncludingSharedLookups) {
@@ -145,20 +125,7 @@ TEST_F(SqlcipherAuditStoreTest, RowsRoundTripInFull) {
   ASSERT_TRUE(rows.has_value());
   ASSERT_EQ(rows->size(), 1u);
   AuditRow expected = MakeAudit(1, "aa");
-  const AuditRow& got = rows->front();
-  EXPECT_EQ(got.time_us, expected.time_us);
-  EXPECT_EQ(got.principal_id, expected.principal_id);
-  EXPECT_EQ(got.role, expected.role);
-  EXPECT_EQ(got.action, expected.action);
-  EXPECT_EQ(got.purpose, expected.purpose);
-  EXPECT_EQ(got.subject, expected.subject);
-  EXPECT_EQ(got.fields_requested, expected.fields_requested);
-  EXPECT_EQ(got.fields_returned, expected.fields_returned);
-  EXPECT_EQ(got.decision, expected.decision);
-  EXPECT_EQ(got.reason_code, expected.reason_code);
-  EXPECT_EQ(got.request_id, expected.request_id);
-  EXPECT_EQ(got.previous_hash, expected.previous_hash);
-  EXPECT_EQ(got.entry_hash, expected.entry_hash);
+  testing::ExpectSameAuditFields(rows->front(), expected);
 }
 
 TEST_F(SqlcipherAuditStoreTest, EmptySubjectOrListIsRefused) {
@@ -175,10 +142,10 @@ TEST_F(SqlcipherAuditStoreTest, EmptySubjectOrListIsRefused) {
 
 TEST_F(SqlcipherAuditStoreTest, SubjectQueryUsesTheSubjectIndexes) {
   store_.reset();
-  auto raw = Connection::Open(file_, key_, /*create=*/false, {}, kRole);
-  ASSERT_TRUE(raw.has_value()) << raw.error().ToString();
+  auto raw = RawConnection();
+  ASSERT_NE(raw, nullptr);
   std::string plan = QueryPlan(
-      **raw,
+      *raw,
       "SELECT sequence FROM audit_log WHERE subject = ?1 AND sequence >= ?2 "
       "UNION ALL SELECT sequence FROM audit_log WHERE instr(subject, ',') > 0 "
       "AND sequence >= ?2 AND instr(',' || subject || ',', ',' || ?1 || ',') > 0 "
@@ -188,19 +155,14 @@ TEST_F(SqlcipherAuditStoreTest, SubjectQueryUsesTheSubjectIndexes) {
 }
 
 TEST_F(SqlcipherAuditStoreTest, VersionThreeVaultUpgradesOnOpen) {
-  store_.reset();
-  sqlcipher::RemoveDatabaseFiles(file_);
   {
-    auto raw = Connection::Open(file_, key_, /*create=*/true, {}, kRole);
-    ASSERT_TRUE(raw.has_value()) << raw.error().ToString();
-    ASSERT_TRUE(
-        sqlcipher::ApplyMigrations(**raw, sqlcipher::VaultMigrations().first(3)).ok());
-    ASSERT_TRUE((*raw)
-                    ->Execute("INSERT INTO audit_log VALUES(1, 10, 'p', 'r', 'a', 'u', "
-                              "'aa', '', '', 'allow', 'ok', 'q', x'00', x'01');"
-                              "INSERT INTO audit_log VALUES(2, 11, 'p', 'r', 'a', 'u', "
-                              "'bb,aa', '', '', 'allow', 'ok', 'q', x'01', x'02')",
-                              "insert version 3 rows")
+    auto raw = RecreateAtSchemaVersion(3);
+    ASSERT_NE(raw, nullptr);
+    ASSERT_TRUE(raw->Execute("INSERT INTO audit_log VALUES(1, 10, 'p', 'r', 'a', 'u', "
+                             "'aa', '', '', 'allow', 'ok', 'q', x'00', x'01');"
+                             "INSERT INTO audit_log VALUES(2, 11, 'p', 'r', 'a', 'u', "
+                             "'bb,aa', '', '', 'allow', 'ok', 'q', x'01', x'02')",
+                             "insert version 3 rows")
                     .ok());
   }
   auto opened = OpenSqlcipherVaultStore(file_, key_, /*create=*/false);
@@ -209,9 +171,9 @@ TEST_F(SqlcipherAuditStoreTest, VersionThreeVaultUpgradesOnOpen) {
   EXPECT_EQ(ForSubject("aa"), (std::vector<std::uint64_t>{1, 2}));
   store_.reset();
 
-  auto raw = Connection::Open(file_, key_, /*create=*/false, {}, kRole);
-  ASSERT_TRUE(raw.has_value()) << raw.error().ToString();
-  auto version = sqlcipher::ReadSchemaVersion(**raw);
+  auto raw = RawConnection();
+  ASSERT_NE(raw, nullptr);
+  auto version = sqlcipher::ReadSchemaVersion(*raw);
   ASSERT_TRUE(version.has_value());
   EXPECT_EQ(*version, 4);
   EXPECT_EQ(*version, kVaultSchemaVersion);

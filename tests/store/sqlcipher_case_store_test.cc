@@ -16,17 +16,14 @@
 #include "cvault/secret_bytes.h"
 #include "store/sqlcipher/connection.h"
 #include "store/sqlcipher/migrations.h"
-#include "store/sqlcipher/schemas.h"
 #include "store/sqlcipher/sqlcipher_store.h"
 #include "store/store.h"
-#include "tests/testing/temp_dir.h"
+#include "tests/testing/sqlcipher_fixture.h"
 
 namespace cvault::store {
 namespace {
 
-using sqlcipher::Connection;
-
-constexpr std::string_view kRole = "vault database";
+using testing::QueryInt;
 
 Bytes B(std::string_view text) { return Bytes(text.begin(), text.end()); }
 
@@ -81,36 +78,8 @@ void ExpectSameCase(const CaseRow& got, const CaseRow& expected) {
   EXPECT_EQ(got.document, expected.document);
 }
 
-// The first column of the first row of `sql`, or -1.
-std::int64_t QueryInt(Connection& connection, std::string_view sql) {
-  auto query = connection.Prepare(sql);
-  if (!query.has_value()) return -1;
-  auto has_row = (*query)->Step("test query");
-  if (!has_row.has_value() || !*has_row) return -1;
-  return (*query)->ColumnInt64(0);
-}
-
-class SqlcipherCaseStoreTest : public ::testing::Test {
+class SqlcipherCaseStoreTest : public testing::SqlcipherVaultStoreFixture {
  protected:
-  void SetUp() override {
-    auto opened = OpenSqlcipherVaultStore(file_, key_, /*create=*/true);
-    ASSERT_TRUE(opened.has_value()) << opened.error().ToString();
-    store_ = std::move(*opened);
-  }
-
-  std::unique_ptr<VaultTransaction> Begin(bool write) {
-    auto transaction = store_->Begin(write);
-    EXPECT_TRUE(transaction.has_value()) << transaction.error().ToString();
-    return transaction.has_value() ? std::move(*transaction) : nullptr;
-  }
-
-  void Reopen() {
-    store_.reset();
-    auto opened = OpenSqlcipherVaultStore(file_, key_, /*create=*/false);
-    ASSERT_TRUE(opened.has_value()) << opened.error().ToString();
-    store_ = std::move(*opened);
-  }
-
   void InsertAll(const std::vector<CaseRow>& rows) {
     auto tx = Begin(true);
     ASSERT_NE(tx, nullptr);
@@ -128,11 +97,6 @@ class SqlcipherCaseStoreTest : public ::testing::Test {
     EXPECT_TRUE(due.has_value()) << due.error().ToString();
     return due.has_value() ? CaseIds(*due) : std::vector<std::string>{};
   }
-
-  testing::TempDir dir_;
-  std::filesystem::path file_ = dir_.path() / "vault.db";
-  SecretBytes key_ = SecretBytes::Random(kSqlcipherKeySize);
-  std::unique_ptr<VaultStore> store_;
 };
 
 TEST_F(SqlcipherCaseStoreTest, TicketAndRefundRoundTripAcrossReopen) {
@@ -348,26 +312,21 @@ TEST_F(SqlcipherCaseStoreTest, WritesInReadTransactionFail) {
 TEST_F(SqlcipherCaseStoreTest, VersionTwoVaultUpgradesOnOpen) {
   // A vault as the version 2 code left it: migrations 1 and 2, a customer and
   // a consent event.
-  store_.reset();
-  sqlcipher::RemoveDatabaseFiles(file_);
   {
-    auto raw = Connection::Open(file_, key_, /*create=*/true, {}, kRole);
-    ASSERT_TRUE(raw.has_value()) << raw.error().ToString();
-    ASSERT_TRUE(
-        sqlcipher::ApplyMigrations(**raw, sqlcipher::VaultMigrations().first(2)).ok());
-    ASSERT_TRUE((*raw)
-                    ->Execute("INSERT INTO customers(id, created_at, "
-                              "updated_at) VALUES('cus_old', 10, 10);"
-                              "INSERT INTO consent_events(event_id, consent_id, "
-                              "customer_id, purpose, event_type, time_us, "
-                              "receipt) VALUES('evt_old', 'con_old', 'cus_old', "
-                              "'marketing', 'given', 10, x'01')",
-                              "insert version 2 rows")
+    auto raw = RecreateAtSchemaVersion(2);
+    ASSERT_NE(raw, nullptr);
+    ASSERT_TRUE(raw->Execute("INSERT INTO customers(id, created_at, "
+                             "updated_at) VALUES('cus_old', 10, 10);"
+                             "INSERT INTO consent_events(event_id, consent_id, "
+                             "customer_id, purpose, event_type, time_us, "
+                             "receipt) VALUES('evt_old', 'con_old', 'cus_old', "
+                             "'marketing', 'given', 10, x'01')",
+                             "insert version 2 rows")
                     .ok());
-    auto version = sqlcipher::ReadSchemaVersion(**raw);
+    auto version = sqlcipher::ReadSchemaVersion(*raw);
     ASSERT_TRUE(version.has_value());
     ASSERT_EQ(*version, 2);
-    ASSERT_EQ(QueryInt(**raw, "SELECT count(*) FROM sqlite_master WHERE name = 'cases'"),
+    ASSERT_EQ(QueryInt(*raw, "SELECT count(*) FROM sqlite_master WHERE name = 'cases'"),
               0);
   }
 
@@ -387,14 +346,14 @@ TEST_F(SqlcipherCaseStoreTest, VersionTwoVaultUpgradesOnOpen) {
   EXPECT_EQ(DueRefundIds(30), std::vector<std::string>{"rfd_1"});
   store_.reset();
 
-  auto raw = Connection::Open(file_, key_, /*create=*/false, {}, kRole);
-  ASSERT_TRUE(raw.has_value()) << raw.error().ToString();
-  auto version = sqlcipher::ReadSchemaVersion(**raw);
+  auto raw = RawConnection();
+  ASSERT_NE(raw, nullptr);
+  auto version = sqlcipher::ReadSchemaVersion(*raw);
   ASSERT_TRUE(version.has_value());
   EXPECT_EQ(*version, kVaultSchemaVersion);
-  EXPECT_EQ(QueryInt(**raw, "SELECT count(*) FROM schema_migrations"),
+  EXPECT_EQ(QueryInt(*raw, "SELECT count(*) FROM schema_migrations"),
             kVaultSchemaVersion);
-  EXPECT_EQ(QueryInt(**raw,
+  EXPECT_EQ(QueryInt(*raw,
                      "SELECT count(*) FROM sqlite_master WHERE type = 'index' "
                      "AND name IN ('cases_by_customer', "
                      "'cases_by_processing_due', 'cases_by_update_due')"),

@@ -14,17 +14,14 @@
 #include "cvault/secret_bytes.h"
 #include "store/sqlcipher/connection.h"
 #include "store/sqlcipher/migrations.h"
-#include "store/sqlcipher/schemas.h"
 #include "store/sqlcipher/sqlcipher_store.h"
 #include "store/store.h"
-#include "tests/testing/temp_dir.h"
+#include "tests/testing/sqlcipher_fixture.h"
 
 namespace cvault::store {
 namespace {
 
-using sqlcipher::Connection;
-
-constexpr std::string_view kRole = "vault database";
+using testing::QueryInt;
 
 Bytes B(std::string_view text) { return Bytes(text.begin(), text.end()); }
 
@@ -60,36 +57,8 @@ void ExpectSameEvent(const ConsentEventRow& got, const ConsentEventRow& expected
   EXPECT_EQ(got.receipt, expected.receipt);
 }
 
-// The first column of the first row of `sql`, or -1.
-std::int64_t QueryInt(Connection& connection, std::string_view sql) {
-  auto query = connection.Prepare(sql);
-  if (!query.has_value()) return -1;
-  auto has_row = (*query)->Step("test query");
-  if (!has_row.has_value() || !*has_row) return -1;
-  return (*query)->ColumnInt64(0);
-}
-
-class SqlcipherConsentStoreTest : public ::testing::Test {
+class SqlcipherConsentStoreTest : public testing::SqlcipherVaultStoreFixture {
  protected:
-  void SetUp() override {
-    auto opened = OpenSqlcipherVaultStore(file_, key_, /*create=*/true);
-    ASSERT_TRUE(opened.has_value()) << opened.error().ToString();
-    store_ = std::move(*opened);
-  }
-
-  std::unique_ptr<VaultTransaction> Begin(bool write) {
-    auto transaction = store_->Begin(write);
-    EXPECT_TRUE(transaction.has_value()) << transaction.error().ToString();
-    return transaction.has_value() ? std::move(*transaction) : nullptr;
-  }
-
-  void Reopen() {
-    store_.reset();
-    auto opened = OpenSqlcipherVaultStore(file_, key_, /*create=*/false);
-    ASSERT_TRUE(opened.has_value()) << opened.error().ToString();
-    store_ = std::move(*opened);
-  }
-
   void AppendAll(const std::vector<ConsentEventRow>& rows) {
     auto tx = Begin(true);
     ASSERT_NE(tx, nullptr);
@@ -99,18 +68,6 @@ class SqlcipherConsentStoreTest : public ::testing::Test {
     }
     ASSERT_TRUE(tx->Commit().ok());
   }
-
-  // The vault file through a second, raw connection (the store stays open).
-  std::unique_ptr<Connection> RawConnection() {
-    auto connection = Connection::Open(file_, key_, false, {}, kRole);
-    EXPECT_TRUE(connection.has_value()) << connection.error().ToString();
-    return connection.has_value() ? std::move(*connection) : nullptr;
-  }
-
-  testing::TempDir dir_;
-  std::filesystem::path file_ = dir_.path() / "vault.db";
-  SecretBytes key_ = SecretBytes::Random(kSqlcipherKeySize);
-  std::unique_ptr<VaultStore> store_;
 };
 
 TEST_F(SqlcipherConsentStoreTest, ConsentEventsRoundTripAcrossReopen) {
@@ -372,22 +329,17 @@ TEST_F(SqlcipherConsentStoreTest, CountCustomersCountsThoseCreatedByAsOf) {
 
 TEST_F(SqlcipherConsentStoreTest, VersionOneVaultUpgradesOnOpen) {
   // A vault as the version 1 code left it: only migration 1, and a customer.
-  store_.reset();
-  sqlcipher::RemoveDatabaseFiles(file_);
   {
-    auto raw = Connection::Open(file_, key_, /*create=*/true, {}, kRole);
-    ASSERT_TRUE(raw.has_value()) << raw.error().ToString();
-    ASSERT_TRUE(
-        sqlcipher::ApplyMigrations(**raw, sqlcipher::VaultMigrations().first(1)).ok());
-    ASSERT_TRUE((*raw)
-                    ->Execute("INSERT INTO customers(id, created_at, "
-                              "updated_at) VALUES('cus_old', 10, 10)",
-                              "insert a version 1 customer")
+    auto raw = RecreateAtSchemaVersion(1);
+    ASSERT_NE(raw, nullptr);
+    ASSERT_TRUE(raw->Execute("INSERT INTO customers(id, created_at, "
+                             "updated_at) VALUES('cus_old', 10, 10)",
+                             "insert a version 1 customer")
                     .ok());
-    auto version = sqlcipher::ReadSchemaVersion(**raw);
+    auto version = sqlcipher::ReadSchemaVersion(*raw);
     ASSERT_TRUE(version.has_value());
     ASSERT_EQ(*version, 1);
-    ASSERT_EQ(QueryInt(**raw,
+    ASSERT_EQ(QueryInt(*raw,
                        "SELECT count(*) FROM sqlite_master "
                        "WHERE name IN ('consent_events', 'notices')"),
               0);

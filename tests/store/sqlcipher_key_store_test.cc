@@ -1,41 +1,18 @@
 // Behaviour of the SQLCipher keystore: wrapped data keys round-trip, are
 // unique per (customer, retention class), rewrap and shred.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <atomic>
 #include <filesystem>
 #include <memory>
-#include <random>
 #include <string>
 
 #include "cvault/secret_bytes.h"
 #include "store/sqlcipher/sqlcipher_store.h"
 #include "store/store.h"
+#include "tests/testing/sqlcipher_fixture.h"
 
 namespace cvault::store {
 namespace {
-
-// A fresh directory under the system temp dir, removed with its contents.
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<int> counter{0};
-    std::random_device random;
-    path_ = std::filesystem::temp_directory_path() /
-            ("cvault_key_store_test_" + std::to_string(::getpid()) + "_" +
-             std::to_string(counter++) + "_" + std::to_string(random()));
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
 
 DataKeyRow MakeKey(const std::string& customer, int retention_class,
                    std::uint32_t kek_version = 1) {
@@ -48,26 +25,7 @@ DataKeyRow MakeKey(const std::string& customer, int retention_class,
   return row;
 }
 
-class SqlcipherKeyStoreTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    file_ = dir_.path() / "keystore.db";
-    auto opened = OpenSqlcipherKeyStore(file_, key_, /*create=*/true);
-    ASSERT_TRUE(opened.has_value()) << opened.error().ToString();
-    store_ = std::move(*opened);
-  }
-
-  std::unique_ptr<KeyTransaction> Begin(bool write) {
-    auto transaction = store_->Begin(write);
-    EXPECT_TRUE(transaction.has_value()) << transaction.error().ToString();
-    return transaction.has_value() ? std::move(*transaction) : nullptr;
-  }
-
-  TempDir dir_;
-  std::filesystem::path file_;
-  SecretBytes key_ = SecretBytes::Random(kSqlcipherKeySize);
-  std::unique_ptr<KeyStore> store_;
-};
+using SqlcipherKeyStoreTest = testing::SqlcipherKeyStoreFixture;
 
 TEST_F(SqlcipherKeyStoreTest, DataKeyRoundTripsAcrossReopen) {
   {

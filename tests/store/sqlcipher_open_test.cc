@@ -2,15 +2,12 @@
 // encryption at rest, file mode, pinned settings and migrations.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <memory>
-#include <random>
 #include <string>
 
 #include "cvault/secret_bytes.h"
@@ -18,32 +15,12 @@
 #include "store/sqlcipher/migrations.h"
 #include "store/sqlcipher/sqlcipher_store.h"
 #include "store/store.h"
+#include "tests/testing/sqlcipher_fixture.h"
 
 namespace cvault::store {
 namespace {
 
 using sqlcipher::Connection;
-
-// A fresh directory under the system temp dir, removed with its contents.
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<int> counter{0};
-    std::random_device random;
-    path_ = std::filesystem::temp_directory_path() /
-            ("cvault_open_test_" + std::to_string(::getpid()) + "_" +
-             std::to_string(counter++) + "_" + std::to_string(random()));
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
 
 constexpr std::string_view kMarker = "PLAINTEXT-MARKER-7f3a9c";
 
@@ -80,7 +57,7 @@ CustomerRow MakeCustomer(int n) {
   return row;
 }
 
-class SqlcipherOpenTest : public ::testing::Test {
+class SqlcipherOpenTest : public testing::SqlcipherFileFixture {
  protected:
   std::unique_ptr<VaultStore> CreateVault() {
     auto opened = OpenSqlcipherVaultStore(file_, key_, /*create=*/true);
@@ -146,10 +123,6 @@ class SqlcipherOpenTest : public ::testing::Test {
     }
     EXPECT_EQ(status.message().find(kMarker), std::string::npos);
   }
-
-  TempDir dir_;
-  std::filesystem::path file_ = dir_.path() / "vault.db";
-  SecretBytes key_ = SecretBytes::Random(kSqlcipherKeySize);
 };
 
 TEST_F(SqlcipherOpenTest, OpeningMissingFileWithoutCreateIsNotFound) {

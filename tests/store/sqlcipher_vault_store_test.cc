@@ -1,41 +1,18 @@
 // Behaviour of the SQLCipher vault store: every row type round-trips,
 // listing order and paging, uniqueness, transactions and the audit sequence.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <atomic>
 #include <filesystem>
 #include <memory>
-#include <random>
 #include <string>
 
 #include "cvault/secret_bytes.h"
 #include "store/sqlcipher/sqlcipher_store.h"
 #include "store/store.h"
+#include "tests/testing/sqlcipher_fixture.h"
 
 namespace cvault::store {
 namespace {
-
-// A fresh directory under the system temp dir, removed with its contents.
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<int> counter{0};
-    std::random_device random;
-    path_ = std::filesystem::temp_directory_path() /
-            ("cvault_vault_store_test_" + std::to_string(::getpid()) + "_" +
-             std::to_string(counter++) + "_" + std::to_string(random()));
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
 
 Bytes B(std::string_view text) { return Bytes(text.begin(), text.end()); }
 
@@ -72,33 +49,7 @@ AuditRow MakeAudit(std::uint64_t sequence) {
   return row;
 }
 
-class SqlcipherVaultStoreTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    file_ = dir_.path() / "vault.db";
-    auto opened = OpenSqlcipherVaultStore(file_, key_, /*create=*/true);
-    ASSERT_TRUE(opened.has_value()) << opened.error().ToString();
-    store_ = std::move(*opened);
-  }
-
-  std::unique_ptr<VaultTransaction> Begin(bool write) {
-    auto transaction = store_->Begin(write);
-    EXPECT_TRUE(transaction.has_value()) << transaction.error().ToString();
-    return transaction.has_value() ? std::move(*transaction) : nullptr;
-  }
-
-  void Reopen() {
-    store_.reset();
-    auto opened = OpenSqlcipherVaultStore(file_, key_, /*create=*/false);
-    ASSERT_TRUE(opened.has_value()) << opened.error().ToString();
-    store_ = std::move(*opened);
-  }
-
-  TempDir dir_;
-  std::filesystem::path file_;
-  SecretBytes key_ = SecretBytes::Random(kSqlcipherKeySize);
-  std::unique_ptr<VaultStore> store_;
-};
+using SqlcipherVaultStoreTest = testing::SqlcipherVaultStoreFixture;
 
 TEST_F(SqlcipherVaultStoreTest, CustomerRoundTripsAcrossReopen) {
   CustomerRow row = MakeCustomer("cus_a", "a@example.com");
@@ -304,19 +255,7 @@ TEST_F(SqlcipherVaultStoreTest, AuditEntriesRoundTripInOrder) {
   const AuditRow expected = MakeAudit(2);
   const AuditRow& got = (*rows)[0];
   EXPECT_EQ(got.sequence, 2u);
-  EXPECT_EQ(got.time_us, expected.time_us);
-  EXPECT_EQ(got.principal_id, expected.principal_id);
-  EXPECT_EQ(got.role, expected.role);
-  EXPECT_EQ(got.action, expected.action);
-  EXPECT_EQ(got.purpose, expected.purpose);
-  EXPECT_EQ(got.subject, expected.subject);
-  EXPECT_EQ(got.fields_requested, expected.fields_requested);
-  EXPECT_EQ(got.fields_returned, expected.fields_returned);
-  EXPECT_EQ(got.decision, expected.decision);
-  EXPECT_EQ(got.reason_code, expected.reason_code);
-  EXPECT_EQ(got.request_id, expected.request_id);
-  EXPECT_EQ(got.previous_hash, expected.previous_hash);
-  EXPECT_EQ(got.entry_hash, expected.entry_hash);
+  testing::ExpectSameAuditFields(got, expected);
   EXPECT_EQ((*rows)[1].sequence, 3u);
 
   auto tail = tx->ReadAudit(5, 100);
