@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
 #include <optional>
 #include <string>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 #include "crypto/aead.h"
@@ -26,7 +28,7 @@ constexpr std::size_t kFixedHeaderSize = kMagic.size() + 2;
 constexpr std::size_t kStretchSize = 8 + 8 + kPassphraseSaltSize;
 // The root key envelope's key id; the keyring has a single root key.
 constexpr std::uint32_t kRootKeyId = 0;
-// Bounds the read. A fresh keyring is about 300 bytes and each further key
+// Bounds the read. A fresh keyring is about 350 bytes and each further key
 // version adds 41, so this leaves room for some 1500 rotations.
 constexpr std::size_t kMaxKeyringFileSize = 64 * 1024;
 
@@ -134,6 +136,19 @@ StatusOr<crypto::Bytes> SealKeyringFile(const KeyringContents& contents,
   return file;
 }
 
+// The version after the highest held one, so a retired version is never
+// handed out again while a newer one exists.
+std::uint32_t NextVersion(const std::map<std::uint32_t, SecretBytes>& keys) {
+  return keys.empty() ? 1 : keys.rbegin()->first + 1;
+}
+
+std::vector<std::uint32_t> VersionsOf(const std::map<std::uint32_t, SecretBytes>& keys) {
+  std::vector<std::uint32_t> versions;
+  versions.reserve(keys.size());
+  for (const auto& entry : keys) versions.push_back(entry.first);
+  return versions;
+}
+
 }  // namespace
 
 StatusOr<Keyring> Keyring::Create(const std::filesystem::path& keys_dir,
@@ -215,10 +230,114 @@ StatusOr<Keyring> Keyring::Open(const std::filesystem::path& keys_dir,
 
 Status Keyring::Reseal(const std::filesystem::path& keys_dir,
                        const RootKeySource& new_root, PassphraseCost cost) {
+  // Sealing under a new root key is saving with it: a passphrase gets a
+  // fresh salt either way.
+  return Save(keys_dir, new_root, cost);
+}
+
+Status Keyring::Save(const std::filesystem::path& keys_dir, const RootKeySource& root,
+                     PassphraseCost cost) const {
   CVAULT_ASSIGN_OR_RETURN(const crypto::Bytes file,
-                          SealKeyringFile(contents_, new_root, cost));
+                          SealKeyringFile(contents_, root, cost));
   return WriteOwnerOnlyFileAtomically(keys_dir, kKeyringFileName, file,
                                       ReplaceMode::kReplace);
+}
+
+std::uint32_t Keyring::AddKek() {
+  const std::uint32_t version = NextVersion(contents_.keks);
+  contents_.keks.emplace(version, SecretBytes::Random(kKeyringKeySize));
+  contents_.primary_kek_version = version;
+  return version;
+}
+
+Status Keyring::RetireKek(std::uint32_t version) {
+  auto it = contents_.keks.find(version);
+  if (it == contents_.keks.end()) {
+    return Status::NotFound(
+        fmt::format("the keyring holds no key-encryption key version {}", version));
+  }
+  if (version == contents_.primary_kek_version) {
+    return Status::FailedPrecondition(fmt::format(
+        "key-encryption key version {} is the primary one and cannot be retired; "
+        "add a new key-encryption key first",
+        version));
+  }
+  contents_.keks.erase(it);
+  return Status::Ok();
+}
+
+std::vector<std::uint32_t> Keyring::kek_versions() const {
+  return VersionsOf(contents_.keks);
+}
+
+std::uint32_t Keyring::AddBlindIndexRoot() {
+  const std::uint32_t version = NextVersion(contents_.blind_index_roots);
+  contents_.blind_index_roots.emplace(version, SecretBytes::Random(kKeyringKeySize));
+  return version;
+}
+
+Status Keyring::SetBlindIndexVersion(std::uint32_t version) {
+  if (!contents_.blind_index_roots.contains(version)) {
+    return Status::NotFound(
+        fmt::format("the keyring holds no blind-index root key version {}", version));
+  }
+  contents_.blind_index_version = version;
+  return Status::Ok();
+}
+
+Status Keyring::RetireBlindIndexRoot(std::uint32_t version) {
+  auto it = contents_.blind_index_roots.find(version);
+  if (it == contents_.blind_index_roots.end()) {
+    return Status::NotFound(
+        fmt::format("the keyring holds no blind-index root key version {}", version));
+  }
+  if (version == contents_.blind_index_version) {
+    return Status::FailedPrecondition(fmt::format(
+        "blind-index root key version {} is the current one and cannot be retired; "
+        "make another version current first",
+        version));
+  }
+  contents_.blind_index_roots.erase(it);
+  return Status::Ok();
+}
+
+const SecretBytes* Keyring::blind_index_root(std::uint32_t version) const {
+  auto it = contents_.blind_index_roots.find(version);
+  return it == contents_.blind_index_roots.end() ? nullptr : &it->second;
+}
+
+std::vector<std::uint32_t> Keyring::blind_index_versions() const {
+  return VersionsOf(contents_.blind_index_roots);
+}
+
+void Keyring::BeginDbRekey() {
+  contents_.pending_vault_db_key = SecretBytes::Random(kKeyringKeySize);
+  contents_.pending_keystore_db_key = SecretBytes::Random(kKeyringKeySize);
+}
+
+Status Keyring::FinishDbRekey() {
+  if (contents_.pending_vault_db_key.empty() ||
+      contents_.pending_keystore_db_key.empty()) {
+    return Status::FailedPrecondition(
+        "no database rekey is pending; begin one before finishing it");
+  }
+  // The old keys are wiped as they are replaced; the pending slots are reset
+  // explicitly rather than left to the moved-from state.
+  contents_.vault_db_key = std::move(contents_.pending_vault_db_key);
+  contents_.keystore_db_key = std::move(contents_.pending_keystore_db_key);
+  contents_.pending_vault_db_key = SecretBytes();
+  contents_.pending_keystore_db_key = SecretBytes();
+  return Status::Ok();
+}
+
+const SecretBytes* Keyring::pending_vault_db_key() const {
+  return contents_.pending_vault_db_key.empty() ? nullptr
+                                                : &contents_.pending_vault_db_key;
+}
+
+const SecretBytes* Keyring::pending_keystore_db_key() const {
+  return contents_.pending_keystore_db_key.empty() ? nullptr
+                                                   : &contents_.pending_keystore_db_key;
 }
 
 const SecretBytes& Keyring::blind_index_root() const {

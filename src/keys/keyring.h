@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <span>
+#include <vector>
 #include <utility>
 
 #include "cvault/options.h"
@@ -59,6 +60,41 @@ class Keyring {
   // REQUIRES: keys_dir is the directory this keyring was opened from.
   [[nodiscard]] Status Reseal(const std::filesystem::path& keys_dir,
                               const RootKeySource& new_root, PassphraseCost cost);
+
+  // Seals the current contents under `root` and atomically replaces
+  // <keys_dir>/keyring.cvk (what every mutator below needs to persist).
+  [[nodiscard]] Status Save(const std::filesystem::path& keys_dir,
+                            const RootKeySource& root, PassphraseCost cost) const;
+
+  // KEK rotation. AddKek generates a KEK with the next version and makes it
+  // primary; returns the version. RetireKek drops a KEK nothing is wrapped
+  // under any more: FailedPrecondition for the primary, NotFound if unknown.
+  std::uint32_t AddKek();
+  [[nodiscard]] Status RetireKek(std::uint32_t version);
+  std::vector<std::uint32_t> kek_versions() const;  // ascending
+
+  // Blind-index rotation. AddBlindIndexRoot generates the next version
+  // without making it current; SetBlindIndexVersion makes a held version
+  // current (NotFound if unknown); RetireBlindIndexRoot drops a version
+  // (FailedPrecondition for the current one, NotFound if unknown).
+  std::uint32_t AddBlindIndexRoot();
+  [[nodiscard]] Status SetBlindIndexVersion(std::uint32_t version);
+  [[nodiscard]] Status RetireBlindIndexRoot(std::uint32_t version);
+  const SecretBytes* blind_index_root(std::uint32_t version) const;  // nullptr if unknown
+  std::vector<std::uint32_t> blind_index_versions() const;           // ascending
+
+  // Database rekey, crash-safe in two saves: BeginDbRekey generates pending
+  // keys for both databases (replacing any earlier pending ones); after the
+  // databases are rekeyed, FinishDbRekey makes them current and forgets the
+  // old ones (FailedPrecondition when nothing is pending).
+  void BeginDbRekey();
+  [[nodiscard]] Status FinishDbRekey();
+  const SecretBytes* pending_vault_db_key() const;     // nullptr if none
+  const SecretBytes* pending_keystore_db_key() const;  // nullptr if none
+
+  // 32 bytes keying the erasure ledger's pseudonyms and MACs. Never rotated:
+  // the ledger must recognise customers erased years ago.
+  const SecretBytes& erasure_ledger_key() const { return contents_.erasure_ledger_key; }
 
   // SQLCipher keys (32 bytes each).
   const SecretBytes& vault_db_key() const { return contents_.vault_db_key; }

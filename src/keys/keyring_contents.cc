@@ -104,6 +104,14 @@ void Encode(const KeyringContents& c, Sink& sink) {
   PutU32Entry(sink, KeyringTag::kBlindIndexVersion, c.blind_index_version);
   PutVersionedKeys(sink, KeyringTag::kAuditSigningSeed, c.audit_signing_seeds);
   PutU32Entry(sink, KeyringTag::kAuditSigningVersion, c.audit_signing_version);
+  PutKeyEntry(sink, KeyringTag::kErasureLedgerKey, c.erasure_ledger_key);
+  // Written only while a rekey is pending.
+  if (!c.pending_vault_db_key.empty()) {
+    PutKeyEntry(sink, KeyringTag::kPendingVaultDbKey, c.pending_vault_db_key);
+  }
+  if (!c.pending_keystore_db_key.empty()) {
+    PutKeyEntry(sink, KeyringTag::kPendingKeystoreDbKey, c.pending_keystore_db_key);
+  }
 }
 
 Status Damaged(std::string_view detail) {
@@ -156,6 +164,12 @@ class ContentsParser {
         return ReadKey(tag, value, out_.vault_db_key);
       case KeyringTag::kKeystoreDbKey:
         return ReadKey(tag, value, out_.keystore_db_key);
+      case KeyringTag::kErasureLedgerKey:
+        return ReadKey(tag, value, out_.erasure_ledger_key);
+      case KeyringTag::kPendingVaultDbKey:
+        return ReadKey(tag, value, out_.pending_vault_db_key);
+      case KeyringTag::kPendingKeystoreDbKey:
+        return ReadKey(tag, value, out_.pending_keystore_db_key);
       default:
         return Damaged(fmt::format("unknown entry {}", tag));
     }
@@ -165,10 +179,17 @@ class ContentsParser {
     for (std::uint8_t tag = 1; tag <= kMaxTag; ++tag) {
       const auto kind = static_cast<KeyringTag>(tag);
       if (kind == KeyringTag::kKek || kind == KeyringTag::kBlindIndexRoot ||
-          kind == KeyringTag::kAuditSigningSeed) {
+          kind == KeyringTag::kAuditSigningSeed ||
+          kind == KeyringTag::kPendingVaultDbKey ||
+          kind == KeyringTag::kPendingKeystoreDbKey) {
         continue;
       }
       if (!seen_[tag]) return Error(Damaged(fmt::format("entry {} is missing", tag)));
+    }
+    // A rekey replaces both database keys at once; half of one cannot be
+    // finished.
+    if (out_.pending_vault_db_key.empty() != out_.pending_keystore_db_key.empty()) {
+      return Error(Damaged("only one of the two pending database keys is present"));
     }
     if (!out_.keks.contains(out_.primary_kek_version)) {
       return Error(Damaged("the primary key-encryption key is missing"));
@@ -184,7 +205,7 @@ class ContentsParser {
 
  private:
   static constexpr std::uint8_t kMaxTag =
-      static_cast<std::uint8_t>(KeyringTag::kAuditSigningVersion);
+      static_cast<std::uint8_t>(KeyringTag::kPendingKeystoreDbKey);
 
   static Status WrongLength(std::uint8_t tag) {
     return Damaged(fmt::format("entry {} has a bad value", tag));
@@ -239,6 +260,7 @@ KeyringContents GenerateKeyringContents(bool development, std::int64_t now_us) {
   c.blind_index_version = 1;
   c.audit_signing_seeds.emplace(1, SecretBytes::Random(kKeyringKeySize));
   c.audit_signing_version = 1;
+  c.erasure_ledger_key = SecretBytes::Random(kKeyringKeySize);
   return c;
 }
 

@@ -35,6 +35,9 @@ enum class KeyringTag : std::uint8_t {
   kBlindIndexVersion = 9,     // u32 BE, the current blind-index root
   kAuditSigningSeed = 10,     // u32 BE version | 32-byte seed (repeated)
   kAuditSigningVersion = 11,  // u32 BE, the current audit signing seed
+  kErasureLedgerKey = 12,     // 32 bytes
+  kPendingVaultDbKey = 13,    // 32 bytes, optional: a rekey in progress
+  kPendingKeystoreDbKey = 14, // 32 bytes, optional: a rekey in progress
 };
 
 struct KeyringContents {
@@ -49,6 +52,9 @@ struct KeyringContents {
   std::uint32_t blind_index_version = 0;
   std::map<std::uint32_t, SecretBytes> audit_signing_seeds;
   std::uint32_t audit_signing_version = 0;
+  SecretBytes erasure_ledger_key;
+  SecretBytes pending_vault_db_key;     // empty when no rekey is pending
+  SecretBytes pending_keystore_db_key;  // empty when no rekey is pending
 };
 
 // Fresh random contents: version 1 of every versioned key, a random vault id.

@@ -11,6 +11,8 @@
 
 #include <array>
 #include <cstdint>
+#include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -18,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cvault/secret_bytes.h"
 #include "cvault/status.h"
 
 namespace cvault::store {
@@ -36,6 +39,12 @@ struct CustomerRow {
   std::array<std::optional<Bytes>, kCustomerFieldCount> fields;  // ciphertext
   std::optional<Bytes> email_index;  // blind index, unique when set
   std::optional<Bytes> phone_index;  // blind index
+  // The same indexes under the next blind-index key while a rotation is in
+  // progress (empty otherwise). Lookups use the columns above until the
+  // rotation promotes these (PromoteNextIndexes); email_index_next is unique
+  // when set, like email_index.
+  std::optional<Bytes> email_index_next;
+  std::optional<Bytes> phone_index_next;
 };
 
 struct AuditRow {
@@ -99,6 +108,18 @@ struct CaseRow {
   std::optional<std::int64_t> update_due_at_us;      // refunds still open
   int retention_class = 0;  // which of the customer's data keys sealed it
   Bytes document;           // ciphertext
+};
+
+// A retention hold: records kept after an erasure because a legal
+// obligation requires them (refund and tax records), until `until_us`.
+// Cases under a hold have customer_id == hold_id.
+struct HoldRow {
+  std::string hold_id;      // "hld_..."
+  std::string erasure_id;   // the erasure that created it ("era_...")
+  std::string jurisdiction; // e.g. "DE", or "default"
+  std::string legal_reason; // plain text naming the obligation
+  std::int64_t created_at_us = 0;
+  std::int64_t until_us = 0;
 };
 
 class VaultTransaction {
@@ -174,6 +195,50 @@ class VaultTransaction {
   [[nodiscard]] virtual StatusOr<std::vector<CaseRow>> ListDueRefunds(
       std::int64_t at_us) = 0;
 
+  // Erasure. Each returns how many rows it deleted (0 when none).
+  [[nodiscard]] virtual StatusOr<std::size_t> DeleteCustomer(std::string_view id) = 0;
+  // Deletes every consent event of the customer: the one deletion the
+  // append-only guard allows, and only inside this call.
+  [[nodiscard]] virtual StatusOr<std::size_t> DeleteConsentEvents(
+      std::string_view customer_id) = 0;
+  [[nodiscard]] virtual StatusOr<std::size_t> DeleteCases(std::string_view customer_id,
+                                                          std::string_view kind) = 0;
+  // Replaces every column of row.case_id but case_id, kind and opened_at,
+  // including customer_id (moving a case under a retention hold). NotFound
+  // if absent.
+  [[nodiscard]] virtual Status ReassignCase(const CaseRow& row) = 0;
+
+  // Retention holds. AlreadyExists if the id is taken.
+  [[nodiscard]] virtual Status InsertHold(const HoldRow& row) = 0;
+  [[nodiscard]] virtual StatusOr<std::optional<HoldRow>> GetHold(
+      std::string_view hold_id) = 0;
+  // Holds with until_us <= at_us, oldest expiry first.
+  [[nodiscard]] virtual StatusOr<std::vector<HoldRow>> ListHoldsDueBy(
+      std::int64_t at_us) = 0;
+  [[nodiscard]] virtual StatusOr<std::size_t> DeleteHold(std::string_view hold_id) = 0;
+
+  // For each (customer, purpose), the latest event when it is "given" or
+  // "renewed" with expires_at_us <= at_us: consents that lapsed without an
+  // "expired" event yet (receipt left empty). Ordered by customer, purpose.
+  [[nodiscard]] virtual StatusOr<std::vector<ConsentEventRow>> ListLapsedConsents(
+      std::int64_t at_us) = 0;
+
+  // Blind-index rotation. Sets the next-key indexes of one customer
+  // (NotFound if absent; AlreadyExists if email_next is taken).
+  [[nodiscard]] virtual Status SetNextIndexes(std::string_view id,
+                                              const std::optional<Bytes>& email_next,
+                                              const std::optional<Bytes>& phone_next) = 0;
+  // Customers (ids, insertion order, after `after`) whose email or phone
+  // ciphertext is set but whose next index for it is not: the rebuild's
+  // remaining work.
+  [[nodiscard]] virtual StatusOr<std::vector<std::string>> ListCustomersMissingNextIndex(
+      std::optional<std::string_view> after, std::size_t limit) = 0;
+  // Moves every *_index_next into *_index and clears the next columns;
+  // returns how many customers changed.
+  [[nodiscard]] virtual StatusOr<std::size_t> PromoteNextIndexes() = 0;
+  // Clears every *_index_next (an abandoned rotation).
+  [[nodiscard]] virtual Status ClearNextIndexes() = 0;
+
   // Small key/value settings (schema facts, vault id).
   [[nodiscard]] virtual StatusOr<std::optional<std::string>> GetMeta(
       std::string_view key) = 0;
@@ -189,7 +254,22 @@ class VaultStore {
   // `write` transactions take the write lock at once (BEGIN IMMEDIATE).
   [[nodiscard]] virtual StatusOr<std::unique_ptr<VaultTransaction>> Begin(
       bool write) = 0;
+  // See StoreMaintenance below.
+  [[nodiscard]] virtual Status Rekey(const SecretBytes& new_key) = 0;
+  [[nodiscard]] virtual Status BackupTo(const std::filesystem::path& file) = 0;
+  [[nodiscard]] virtual Status TruncateLog() = 0;
 };
+
+// Maintenance every store offers (VaultStore and KeyStore), with no
+// transaction open:
+//   Rekey(new_key)  - re-encrypts the database under new_key (SQLCipher
+//                     PRAGMA rekey); the store keeps working under it.
+//   BackupTo(file)  - a consistent copy of the database, encrypted under the
+//                     same key, written to `file` (AlreadyExists if present;
+//                     mode 0600); other transactions may run meanwhile.
+//   TruncateLog()   - checkpoints the write-ahead log into the database and
+//                     truncates it, so deleted content no longer lingers in
+//                     the WAL file (erasure calls it).
 
 struct DataKeyRow {
   std::string customer_id;
@@ -208,6 +288,16 @@ class KeyTransaction {
       std::string_view customer_id, int retention_class) = 0;
   // Replaces wrapped + kek_version (rewrapping under a new KEK).
   [[nodiscard]] virtual Status UpdateDataKey(const DataKeyRow& row) = 0;
+  // Deletes one key; returns how many rows went (0 or 1).
+  [[nodiscard]] virtual StatusOr<std::size_t> DeleteDataKey(std::string_view customer_id,
+                                                            int retention_class) = 0;
+  // Up to `limit` keys wrapped under a KEK other than `kek_version`, ordered
+  // by (customer_id, retention_class): KEK rotation's remaining work.
+  [[nodiscard]] virtual StatusOr<std::vector<DataKeyRow>> ListDataKeysNotAtKek(
+      std::uint32_t kek_version, std::size_t limit) = 0;
+  // How many keys each KEK version wraps.
+  [[nodiscard]] virtual StatusOr<std::map<std::uint32_t, std::uint64_t>>
+  CountDataKeysByKek() = 0;
   // Deletes every key of the customer (crypto-shredding); returns how many.
   [[nodiscard]] virtual StatusOr<std::size_t> DeleteDataKeys(
       std::string_view customer_id) = 0;
@@ -221,6 +311,10 @@ class KeyStore {
   virtual ~KeyStore() = default;
   [[nodiscard]] virtual StatusOr<std::unique_ptr<KeyTransaction>> Begin(
       bool write) = 0;
+  // As VaultStore (StoreMaintenance above).
+  [[nodiscard]] virtual Status Rekey(const SecretBytes& new_key) = 0;
+  [[nodiscard]] virtual Status BackupTo(const std::filesystem::path& file) = 0;
+  [[nodiscard]] virtual Status TruncateLog() = 0;
 };
 
 }  // namespace cvault::store

@@ -13,6 +13,7 @@
 
 #include "crypto/bytes.h"
 #include "crypto/kdf.h"
+#include "keys/data_keys.h"
 #include "keys/root_key.h"
 #include "tests/testing/temp_dir.h"
 
@@ -21,6 +22,7 @@ namespace {
 
 using ::cvault::testing::TempDir;
 using ::testing::AnyOf;
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -80,6 +82,7 @@ class KeyringTest : public ::testing::Test {
 void ExpectSameKeys(const Keyring& a, const Keyring& b) {
   EXPECT_TRUE(a.vault_db_key() == b.vault_db_key());
   EXPECT_TRUE(a.keystore_db_key() == b.keystore_db_key());
+  EXPECT_TRUE(a.erasure_ledger_key() == b.erasure_ledger_key());
   EXPECT_TRUE(a.blind_index_root() == b.blind_index_root());
   EXPECT_EQ(a.blind_index_version(), b.blind_index_version());
   EXPECT_TRUE(a.audit_signing_seed() == b.audit_signing_seed());
@@ -125,9 +128,9 @@ TEST_F(KeyringTest, CreateThenOpenWithRawRootKeyGivesTheSameKeys) {
 
 TEST_F(KeyringTest, EveryKeyIsThirtyTwoRandomBytesAndDistinct) {
   Keyring k = CreateOrDie(NewKeyFile("root.key"));
-  const SecretBytes* keys[] = {&k.vault_db_key(), &k.keystore_db_key(),
-                               &k.blind_index_root(), &k.audit_signing_seed(),
-                               k.kek(k.primary_kek_version())};
+  const SecretBytes* keys[] = {&k.vault_db_key(),       &k.keystore_db_key(),
+                               &k.blind_index_root(),   &k.audit_signing_seed(),
+                               &k.erasure_ledger_key(), k.kek(k.primary_kek_version())};
   for (std::size_t i = 0; i < std::size(keys); ++i) {
     ASSERT_NE(keys[i], nullptr);
     EXPECT_EQ(keys[i]->size(), 32u);
@@ -372,6 +375,7 @@ TEST_F(KeyringTest, KeyringFileHoldsNoRawKey) {
   ASSERT_TRUE(root_key.has_value());
   const SecretBytes* secrets[] = {&k.vault_db_key(),
                                   &k.keystore_db_key(),
+                                  &k.erasure_ledger_key(),
                                   &k.blind_index_root(),
                                   &k.audit_signing_seed(),
                                   k.kek(1),
@@ -413,6 +417,267 @@ TEST_F(KeyringTest, ErrorMessagesNeverContainThePassphrase) {
     EXPECT_THAT(error.ToString(), Not(HasSubstr(wrong)));
     EXPECT_THAT(error.ToString(), Not(HasSubstr(std::string(kPassphrase))));
   }
+}
+
+TEST_F(KeyringTest, FreshKeyringHasOneVersionOfEachKeyAndNoPendingRekey) {
+  Keyring k = CreateOrDie(NewKeyFile("root.key"));
+  EXPECT_THAT(k.kek_versions(), ElementsAre(1u));
+  EXPECT_THAT(k.blind_index_versions(), ElementsAre(1u));
+  ASSERT_NE(k.blind_index_root(1), nullptr);
+  EXPECT_TRUE(*k.blind_index_root(1) == k.blind_index_root());
+  EXPECT_EQ(k.blind_index_root(2), nullptr);
+  EXPECT_EQ(k.pending_vault_db_key(), nullptr);
+  EXPECT_EQ(k.pending_keystore_db_key(), nullptr);
+}
+
+TEST_F(KeyringTest, AddKekMakesANewPrimaryAndTheOldKekStillUnwraps) {
+  Keyring k = CreateOrDie(NewKeyFile("root.key"));
+  const SecretBytes dek = NewDataKey();
+  StatusOr<store::DataKeyRow> old_row =
+      WrapDataKey(k, "cus_a", RetentionClass::kStandard, dek, kNowUs);
+  ASSERT_TRUE(old_row.has_value()) << old_row.error().ToString();
+  ASSERT_EQ(old_row->kek_version, 1u);
+  const SecretBytes old_kek = k.kek(1)->Clone();
+
+  EXPECT_EQ(k.AddKek(), 2u);
+  EXPECT_EQ(k.primary_kek_version(), 2u);
+  EXPECT_THAT(k.kek_versions(), ElementsAre(1u, 2u));
+  ASSERT_NE(k.kek(2), nullptr);
+  EXPECT_EQ(k.kek(2)->size(), 32u);
+  EXPECT_FALSE(*k.kek(2) == old_kek);
+  EXPECT_TRUE(*k.kek(1) == old_kek);
+
+  StatusOr<SecretBytes> unwrapped = UnwrapDataKey(k, *old_row);
+  ASSERT_TRUE(unwrapped.has_value()) << unwrapped.error().ToString();
+  EXPECT_TRUE(*unwrapped == dek);
+
+  // New keys are wrapped under the new primary.
+  StatusOr<store::DataKeyRow> new_row =
+      WrapDataKey(k, "cus_a", RetentionClass::kStandard, dek, kNowUs);
+  ASSERT_TRUE(new_row.has_value()) << new_row.error().ToString();
+  EXPECT_EQ(new_row->kek_version, 2u);
+  StatusOr<SecretBytes> rewrapped = UnwrapDataKey(k, *new_row);
+  ASSERT_TRUE(rewrapped.has_value()) << rewrapped.error().ToString();
+  EXPECT_TRUE(*rewrapped == dek);
+}
+
+TEST_F(KeyringTest, RetireKekRefusesThePrimaryAndUnknownVersions) {
+  Keyring k = CreateOrDie(NewKeyFile("root.key"));
+  EXPECT_EQ(k.RetireKek(1).code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(k.RetireKek(9).code(), StatusCode::kNotFound);
+  EXPECT_EQ(k.RetireKek(0).code(), StatusCode::kNotFound);
+  EXPECT_THAT(k.kek_versions(), ElementsAre(1u));
+  ASSERT_EQ(k.AddKek(), 2u);
+  EXPECT_EQ(k.RetireKek(2).code(), StatusCode::kFailedPrecondition);
+  EXPECT_THAT(k.kek_versions(), ElementsAre(1u, 2u));
+}
+
+TEST_F(KeyringTest, RetiredKekNoLongerUnwrapsItsKeys) {
+  Keyring k = CreateOrDie(NewKeyFile("root.key"));
+  StatusOr<store::DataKeyRow> row =
+      WrapDataKey(k, "cus_a", RetentionClass::kStandard, NewDataKey(), kNowUs);
+  ASSERT_TRUE(row.has_value());
+  ASSERT_EQ(k.AddKek(), 2u);
+  ASSERT_TRUE(k.RetireKek(1).ok());
+  EXPECT_THAT(k.kek_versions(), ElementsAre(2u));
+  EXPECT_EQ(k.kek(1), nullptr);
+  EXPECT_EQ(k.RetireKek(1).code(), StatusCode::kNotFound);
+  StatusOr<SecretBytes> unwrapped = UnwrapDataKey(k, *row);
+  ASSERT_FALSE(unwrapped.has_value());
+  EXPECT_EQ(unwrapped.error().code(), StatusCode::kKeyFailure);
+}
+
+TEST_F(KeyringTest, KekVersionsAreNeverReusedAfterRetiring) {
+  Keyring k = CreateOrDie(NewKeyFile("root.key"));
+  ASSERT_EQ(k.AddKek(), 2u);
+  ASSERT_TRUE(k.RetireKek(1).ok());
+  EXPECT_EQ(k.AddKek(), 3u);
+  EXPECT_THAT(k.kek_versions(), ElementsAre(2u, 3u));
+  EXPECT_EQ(k.primary_kek_version(), 3u);
+}
+
+TEST_F(KeyringTest, BlindIndexRootRotatesThroughAddSetAndRetire) {
+  Keyring k = CreateOrDie(NewKeyFile("root.key"));
+  const SecretBytes first = k.blind_index_root().Clone();
+
+  EXPECT_EQ(k.AddBlindIndexRoot(), 2u);
+  // Added, not yet current.
+  EXPECT_EQ(k.blind_index_version(), 1u);
+  EXPECT_TRUE(k.blind_index_root() == first);
+  EXPECT_THAT(k.blind_index_versions(), ElementsAre(1u, 2u));
+  ASSERT_NE(k.blind_index_root(2), nullptr);
+  EXPECT_EQ(k.blind_index_root(2)->size(), 32u);
+  EXPECT_FALSE(*k.blind_index_root(2) == first);
+
+  EXPECT_EQ(k.SetBlindIndexVersion(7).code(), StatusCode::kNotFound);
+  EXPECT_EQ(k.blind_index_version(), 1u);
+  ASSERT_TRUE(k.SetBlindIndexVersion(2).ok());
+  EXPECT_EQ(k.blind_index_version(), 2u);
+  EXPECT_TRUE(k.blind_index_root() == *k.blind_index_root(2));
+
+  EXPECT_EQ(k.RetireBlindIndexRoot(2).code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(k.RetireBlindIndexRoot(5).code(), StatusCode::kNotFound);
+  ASSERT_TRUE(k.RetireBlindIndexRoot(1).ok());
+  EXPECT_THAT(k.blind_index_versions(), ElementsAre(2u));
+  EXPECT_EQ(k.blind_index_root(1), nullptr);
+  EXPECT_EQ(k.SetBlindIndexVersion(1).code(), StatusCode::kNotFound);
+  EXPECT_EQ(k.RetireBlindIndexRoot(1).code(), StatusCode::kNotFound);
+}
+
+TEST_F(KeyringTest, AbandonedBlindIndexVersionCanBeRetiredWhileTheOldStaysCurrent) {
+  Keyring k = CreateOrDie(NewKeyFile("root.key"));
+  const SecretBytes first = k.blind_index_root().Clone();
+  ASSERT_EQ(k.AddBlindIndexRoot(), 2u);
+  ASSERT_TRUE(k.RetireBlindIndexRoot(2).ok());
+  EXPECT_THAT(k.blind_index_versions(), ElementsAre(1u));
+  EXPECT_EQ(k.blind_index_version(), 1u);
+  EXPECT_TRUE(k.blind_index_root() == first);
+}
+
+TEST_F(KeyringTest, FinishDbRekeyWithoutBeginFailsAndKeepsTheKeys) {
+  Keyring k = CreateOrDie(NewKeyFile("root.key"));
+  const SecretBytes vault_key = k.vault_db_key().Clone();
+  const SecretBytes keystore_key = k.keystore_db_key().Clone();
+  EXPECT_EQ(k.FinishDbRekey().code(), StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(k.vault_db_key() == vault_key);
+  EXPECT_TRUE(k.keystore_db_key() == keystore_key);
+}
+
+TEST_F(KeyringTest, BeginThenFinishDbRekeyMakesThePendingKeysCurrent) {
+  Keyring k = CreateOrDie(NewKeyFile("root.key"));
+  const SecretBytes old_vault_key = k.vault_db_key().Clone();
+  const SecretBytes old_keystore_key = k.keystore_db_key().Clone();
+
+  k.BeginDbRekey();
+  ASSERT_NE(k.pending_vault_db_key(), nullptr);
+  ASSERT_NE(k.pending_keystore_db_key(), nullptr);
+  EXPECT_EQ(k.pending_vault_db_key()->size(), 32u);
+  EXPECT_EQ(k.pending_keystore_db_key()->size(), 32u);
+  EXPECT_FALSE(*k.pending_vault_db_key() == *k.pending_keystore_db_key());
+  EXPECT_FALSE(*k.pending_vault_db_key() == old_vault_key);
+  // The current keys stay in use until the databases are rekeyed.
+  EXPECT_TRUE(k.vault_db_key() == old_vault_key);
+  EXPECT_TRUE(k.keystore_db_key() == old_keystore_key);
+  const SecretBytes new_vault_key = k.pending_vault_db_key()->Clone();
+  const SecretBytes new_keystore_key = k.pending_keystore_db_key()->Clone();
+
+  ASSERT_TRUE(k.FinishDbRekey().ok());
+  EXPECT_TRUE(k.vault_db_key() == new_vault_key);
+  EXPECT_TRUE(k.keystore_db_key() == new_keystore_key);
+  EXPECT_EQ(k.pending_vault_db_key(), nullptr);
+  EXPECT_EQ(k.pending_keystore_db_key(), nullptr);
+  EXPECT_EQ(k.FinishDbRekey().code(), StatusCode::kFailedPrecondition);
+}
+
+TEST_F(KeyringTest, BeginDbRekeyAgainReplacesThePendingKeys) {
+  Keyring k = CreateOrDie(NewKeyFile("root.key"));
+  k.BeginDbRekey();
+  const SecretBytes first_pending = k.pending_vault_db_key()->Clone();
+  k.BeginDbRekey();
+  ASSERT_NE(k.pending_vault_db_key(), nullptr);
+  EXPECT_FALSE(*k.pending_vault_db_key() == first_pending);
+}
+
+TEST_F(KeyringTest, SaveThenOpenKeepsRotatedKeysPendingDbKeysAndLedgerKey) {
+  const RootKeySource root = NewKeyFile("root.key");
+  Keyring k = CreateOrDie(root);
+  ASSERT_EQ(k.AddKek(), 2u);
+  ASSERT_EQ(k.AddBlindIndexRoot(), 2u);
+  ASSERT_TRUE(k.SetBlindIndexVersion(2).ok());
+  k.BeginDbRekey();
+  ASSERT_TRUE(k.Save(keys_dir(), root, PassphraseCost::kTestingOnly).ok());
+  EXPECT_EQ(ModeOf(keyring_path()), 0600u);
+
+  StatusOr<Keyring> opened = Keyring::Open(keys_dir(), root);
+  ASSERT_TRUE(opened.has_value()) << opened.error().ToString();
+  ExpectSameKeys(k, *opened);
+  EXPECT_THAT(opened->kek_versions(), ElementsAre(1u, 2u));
+  for (std::uint32_t version : {1u, 2u}) {
+    ASSERT_NE(opened->kek(version), nullptr);
+    EXPECT_TRUE(*opened->kek(version) == *k.kek(version)) << version;
+    ASSERT_NE(opened->blind_index_root(version), nullptr);
+    EXPECT_TRUE(*opened->blind_index_root(version) == *k.blind_index_root(version));
+  }
+  EXPECT_EQ(opened->blind_index_version(), 2u);
+  ASSERT_NE(opened->pending_vault_db_key(), nullptr);
+  ASSERT_NE(opened->pending_keystore_db_key(), nullptr);
+  EXPECT_TRUE(*opened->pending_vault_db_key() == *k.pending_vault_db_key());
+  EXPECT_TRUE(*opened->pending_keystore_db_key() == *k.pending_keystore_db_key());
+
+  // The second save of the rekey: the pending keys become current on disk.
+  ASSERT_TRUE(opened->FinishDbRekey().ok());
+  ASSERT_TRUE(opened->Save(keys_dir(), root, PassphraseCost::kTestingOnly).ok());
+  StatusOr<Keyring> finished = Keyring::Open(keys_dir(), root);
+  ASSERT_TRUE(finished.has_value()) << finished.error().ToString();
+  EXPECT_EQ(finished->pending_vault_db_key(), nullptr);
+  EXPECT_EQ(finished->pending_keystore_db_key(), nullptr);
+  EXPECT_TRUE(finished->vault_db_key() == *k.pending_vault_db_key());
+  EXPECT_TRUE(finished->keystore_db_key() == *k.pending_keystore_db_key());
+  EXPECT_TRUE(finished->erasure_ledger_key() == k.erasure_ledger_key());
+}
+
+TEST_F(KeyringTest, SaveAfterRetiringKeepsTheRetiredVersionsGone) {
+  const RootKeySource root = NewKeyFile("root.key");
+  Keyring k = CreateOrDie(root);
+  ASSERT_EQ(k.AddKek(), 2u);
+  ASSERT_TRUE(k.RetireKek(1).ok());
+  ASSERT_TRUE(k.Save(keys_dir(), root, PassphraseCost::kTestingOnly).ok());
+  StatusOr<Keyring> opened = Keyring::Open(keys_dir(), root);
+  ASSERT_TRUE(opened.has_value()) << opened.error().ToString();
+  EXPECT_THAT(opened->kek_versions(), ElementsAre(2u));
+  EXPECT_EQ(opened->kek(1), nullptr);
+  EXPECT_EQ(opened->primary_kek_version(), 2u);
+}
+
+TEST_F(KeyringTest, ChangesAreNotOnDiskUntilSaved) {
+  const RootKeySource root = NewKeyFile("root.key");
+  Keyring k = CreateOrDie(root);
+  const auto before = ReadBytes(keyring_path());
+  k.AddKek();
+  k.BeginDbRekey();
+  EXPECT_EQ(ReadBytes(keyring_path()), before);
+  StatusOr<Keyring> opened = Keyring::Open(keys_dir(), root);
+  ASSERT_TRUE(opened.has_value()) << opened.error().ToString();
+  EXPECT_THAT(opened->kek_versions(), ElementsAre(1u));
+  EXPECT_EQ(opened->pending_vault_db_key(), nullptr);
+}
+
+TEST_F(KeyringTest, SaveWithPassphraseKeepsTheKeysUnderThatPassphrase) {
+  Keyring k = CreateOrDie(PassphraseSource(kPassphrase));
+  k.AddKek();
+  ASSERT_TRUE(
+      k.Save(keys_dir(), PassphraseSource(kPassphrase), PassphraseCost::kTestingOnly)
+          .ok());
+  StatusOr<Keyring> opened = Keyring::Open(keys_dir(), PassphraseSource(kPassphrase));
+  ASSERT_TRUE(opened.has_value()) << opened.error().ToString();
+  ExpectSameKeys(k, *opened);
+  StatusOr<Keyring> wrong = Keyring::Open(keys_dir(), PassphraseSource("not the one"));
+  ASSERT_FALSE(wrong.has_value());
+  EXPECT_EQ(wrong.error().code(), StatusCode::kKeyFailure);
+}
+
+TEST_F(KeyringTest, SaveWithoutRootKeyFailsAndKeepsTheFile) {
+  Keyring k = CreateOrDie(NewKeyFile("root.key"));
+  const auto before = ReadBytes(keyring_path());
+  k.AddKek();
+  EXPECT_EQ(k.Save(keys_dir(), RootKeySource{}, PassphraseCost::kTestingOnly).code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(ReadBytes(keyring_path()), before);
+}
+
+TEST_F(KeyringTest, ErasureLedgerKeyOutlivesKekRotationAndDbRekey) {
+  const RootKeySource root = NewKeyFile("root.key");
+  Keyring k = CreateOrDie(root);
+  const SecretBytes ledger_key = k.erasure_ledger_key().Clone();
+  k.AddKek();
+  k.AddBlindIndexRoot();
+  k.BeginDbRekey();
+  ASSERT_TRUE(k.FinishDbRekey().ok());
+  EXPECT_TRUE(k.erasure_ledger_key() == ledger_key);
+  ASSERT_TRUE(k.Save(keys_dir(), root, PassphraseCost::kTestingOnly).ok());
+  StatusOr<Keyring> opened = Keyring::Open(keys_dir(), root);
+  ASSERT_TRUE(opened.has_value()) << opened.error().ToString();
+  EXPECT_TRUE(opened->erasure_ledger_key() == ledger_key);
 }
 
 TEST_F(KeyringTest, MovedKeyringKeepsItsKeys) {

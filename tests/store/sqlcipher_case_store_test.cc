@@ -1,7 +1,8 @@
 // Behaviour of the case table of the SQLCipher vault store (schema version
 // 3): tickets and refunds round-trip, updates replace only what may change,
 // listings by customer and kind, due refunds at their boundaries, read-only
-// transactions, and the upgrade of a version 2 vault.
+// transactions, the upgrade of a version 2 vault, and erasure's deletion of
+// a customer's cases and reassignment of a case to a retention hold.
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -358,6 +359,89 @@ TEST_F(SqlcipherCaseStoreTest, VersionTwoVaultUpgradesOnOpen) {
                      "AND name IN ('cases_by_customer', "
                      "'cases_by_processing_due', 'cases_by_update_due')"),
             3);
+}
+
+TEST_F(SqlcipherCaseStoreTest, DeleteCasesRemovesOneKindOfOneCustomer) {
+  InsertAll({
+      MakeTicket("tkt_a1", "cus_a", 100),
+      MakeRefund("rfd_a1", "cus_a", 110, 500, std::nullopt),
+      MakeTicket("tkt_b1", "cus_b", 120),
+      MakeTicket("tkt_a2", "cus_a", 130),
+  });
+  {
+    auto tx = Begin(true);
+    ASSERT_NE(tx, nullptr);
+    auto deleted = tx->DeleteCases("cus_a", "ticket");
+    ASSERT_TRUE(deleted.has_value()) << deleted.error().ToString();
+    EXPECT_EQ(*deleted, 2u);
+    auto again = tx->DeleteCases("cus_a", "ticket");
+    ASSERT_TRUE(again.has_value());
+    EXPECT_EQ(*again, 0u);
+    auto misspelt = tx->DeleteCases("cus_a", "tickets");
+    ASSERT_FALSE(misspelt.has_value());
+    EXPECT_EQ(misspelt.error().code(), StatusCode::kInvalidArgument);
+    ASSERT_TRUE(tx->Commit().ok());
+  }
+  Reopen();
+  auto tx = Begin(false);
+  ASSERT_NE(tx, nullptr);
+  auto tickets = tx->ListCases("cus_a", "ticket");
+  ASSERT_TRUE(tickets.has_value());
+  EXPECT_TRUE(tickets->empty());
+  auto gone = tx->GetCase("tkt_a1");
+  ASSERT_TRUE(gone.has_value());
+  EXPECT_FALSE(gone->has_value());
+  auto refunds = tx->ListCases("cus_a", "refund");
+  ASSERT_TRUE(refunds.has_value());
+  EXPECT_EQ(CaseIds(*refunds), std::vector<std::string>{"rfd_a1"});
+  auto other = tx->ListCases("cus_b", "ticket");
+  ASSERT_TRUE(other.has_value());
+  EXPECT_EQ(CaseIds(*other), std::vector<std::string>{"tkt_b1"});
+  auto in_read = tx->DeleteCases("cus_b", "ticket");
+  ASSERT_FALSE(in_read.has_value());
+  EXPECT_EQ(in_read.error().code(), StatusCode::kFailedPrecondition);
+}
+
+TEST_F(SqlcipherCaseStoreTest, ReassignMovesTheCaseAndReplacesItsDocument) {
+  const CaseRow original = MakeRefund("rfd_1", "cus_a", 100, 2'000, std::nullopt);
+  InsertAll({original, MakeRefund("rfd_2", "cus_a", 110, std::nullopt, 900)});
+
+  CaseRow held = original;
+  held.customer_id = "hld_1";
+  held.status = "completed";
+  held.updated_at_us = 700;
+  held.processing_due_at_us = std::nullopt;
+  held.retention_class = 4;
+  held.document = B("refund-ciphertext-under-hold");
+  CaseRow attempt = held;
+  attempt.kind = "ticket";     // never changes
+  attempt.opened_at_us = 999;  // never changes
+  {
+    auto tx = Begin(true);
+    ASSERT_NE(tx, nullptr);
+    Status reassigned = tx->ReassignCase(attempt);
+    ASSERT_TRUE(reassigned.ok()) << reassigned.ToString();
+    Status missing = tx->ReassignCase(MakeTicket("tkt_missing", "hld_1", 1));
+    EXPECT_EQ(missing.code(), StatusCode::kNotFound);
+    EXPECT_EQ(missing.message().find("tkt_missing"), std::string::npos);
+    ASSERT_TRUE(tx->Commit().ok());
+  }
+  Reopen();
+  auto tx = Begin(false);
+  ASSERT_NE(tx, nullptr);
+  auto got = tx->GetCase("rfd_1");
+  ASSERT_TRUE(got.has_value() && got->has_value());
+  ExpectSameCase(**got, held);
+  auto under_hold = tx->ListCases("hld_1", "refund");
+  ASSERT_TRUE(under_hold.has_value());
+  EXPECT_EQ(CaseIds(*under_hold), std::vector<std::string>{"rfd_1"});
+  auto left = tx->ListCases("cus_a", "refund");
+  ASSERT_TRUE(left.has_value());
+  EXPECT_EQ(CaseIds(*left), std::vector<std::string>{"rfd_2"});
+  auto absent = tx->GetCase("tkt_missing");
+  ASSERT_TRUE(absent.has_value());
+  EXPECT_FALSE(absent->has_value()) << "a reassignment never inserts";
+  EXPECT_EQ(tx->ReassignCase(held).code(), StatusCode::kFailedPrecondition);
 }
 
 }  // namespace

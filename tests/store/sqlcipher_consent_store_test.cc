@@ -1,7 +1,9 @@
 // Behaviour of the consent tables of the SQLCipher vault store (schema
 // version 2): consent events round-trip and list in time order, as-of
 // filtering, the latest event per customer, the append-only triggers,
-// notices, customer counts, and the upgrade of a version 1 vault.
+// notices, customer counts, and the upgrade of a version 1 vault; and of
+// version 5: erasure's controlled deletion of a customer's events and the
+// consents that lapsed.
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -369,6 +371,155 @@ TEST_F(SqlcipherConsentStoreTest, VersionOneVaultUpgradesOnOpen) {
             kVaultSchemaVersion);
   // The upgraded vault carries the append-only guard too.
   EXPECT_FALSE(raw->Execute("DELETE FROM consent_events", "delete consent events").ok());
+}
+
+TEST_F(SqlcipherConsentStoreTest, DeleteConsentEventsRemovesOnlyThatCustomersEvents) {
+  AppendAll({
+      MakeEvent("a1", "cus_a", "marketing", "given", 100),
+      MakeEvent("b1", "cus_b", "marketing", "given", 110),
+      MakeEvent("a2", "cus_a", "marketing", "withdrawn", 200),
+      MakeEvent("a3", "cus_a", "analytics", "given", 300),
+  });
+  {
+    auto tx = Begin(true);
+    ASSERT_NE(tx, nullptr);
+    auto deleted = tx->DeleteConsentEvents("cus_a");
+    ASSERT_TRUE(deleted.has_value()) << deleted.error().ToString();
+    EXPECT_EQ(*deleted, 3u);
+    auto again = tx->DeleteConsentEvents("cus_a");
+    ASSERT_TRUE(again.has_value()) << again.error().ToString();
+    EXPECT_EQ(*again, 0u);
+    auto nobody = tx->DeleteConsentEvents("cus_nobody");
+    ASSERT_TRUE(nobody.has_value());
+    EXPECT_EQ(*nobody, 0u);
+    ASSERT_TRUE(tx->Commit().ok());
+  }
+  Reopen();
+  auto tx = Begin(false);
+  auto erased = tx->ListConsentEvents("cus_a");
+  ASSERT_TRUE(erased.has_value());
+  EXPECT_TRUE(erased->empty());
+  auto kept = tx->ListConsentEvents("cus_b");
+  ASSERT_TRUE(kept.has_value());
+  EXPECT_EQ(EventIds(*kept), std::vector<std::string>{"b1"});
+}
+
+TEST_F(SqlcipherConsentStoreTest, GuardIsWholeAgainAfterDeleteConsentEvents) {
+  AppendAll({
+      MakeEvent("a1", "cus_a", "marketing", "given", 100),
+      MakeEvent("b1", "cus_b", "marketing", "given", 110),
+  });
+  {
+    auto tx = Begin(true);
+    ASSERT_NE(tx, nullptr);
+    auto deleted = tx->DeleteConsentEvents("cus_a");
+    ASSERT_TRUE(deleted.has_value()) << deleted.error().ToString();
+    ASSERT_EQ(*deleted, 1u);
+    // The same customer's new events are protected again at once.
+    ASSERT_TRUE(
+        tx->AppendConsentEvent(MakeEvent("a2", "cus_a", "marketing", "given", 500)).ok());
+    ASSERT_TRUE(tx->Commit().ok());
+  }
+  {
+    auto raw = RawConnection();
+    ASSERT_NE(raw, nullptr);
+    EXPECT_EQ(QueryInt(*raw, "SELECT count(*) FROM consent_erasures"), 0);
+    EXPECT_FALSE(raw->Execute("DELETE FROM consent_events WHERE customer_id = 'cus_a'",
+                              "delete consent events")
+                     .ok());
+    EXPECT_FALSE(raw->Execute("DELETE FROM consent_events WHERE customer_id = 'cus_b'",
+                              "delete consent events")
+                     .ok());
+    EXPECT_FALSE(
+        raw->Execute("DELETE FROM consent_events", "delete consent events").ok());
+    EXPECT_FALSE(raw->Execute("UPDATE consent_events SET event_type = 'withdrawn'",
+                              "update a consent event")
+                     .ok());
+    EXPECT_EQ(QueryInt(*raw, "SELECT count(*) FROM consent_events"), 2);
+  }
+  auto tx = Begin(false);
+  auto events = tx->ListConsentEvents("cus_a");
+  ASSERT_TRUE(events.has_value());
+  EXPECT_EQ(EventIds(*events), std::vector<std::string>{"a2"});
+}
+
+TEST_F(SqlcipherConsentStoreTest, RolledBackDeleteConsentEventsKeepsEvents) {
+  AppendAll({MakeEvent("a1", "cus_a", "marketing", "given", 100)});
+  {
+    auto tx = Begin(true);
+    ASSERT_NE(tx, nullptr);
+    auto deleted = tx->DeleteConsentEvents("cus_a");
+    ASSERT_TRUE(deleted.has_value());
+    EXPECT_EQ(*deleted, 1u);
+  }  // no Commit
+  auto tx = Begin(false);
+  auto events = tx->ListConsentEvents("cus_a");
+  ASSERT_TRUE(events.has_value());
+  EXPECT_EQ(EventIds(*events), std::vector<std::string>{"a1"});
+  auto deleted = tx->DeleteConsentEvents("cus_a");
+  ASSERT_FALSE(deleted.has_value()) << "a read transaction never deletes";
+  EXPECT_EQ(deleted.error().code(), StatusCode::kFailedPrecondition);
+}
+
+TEST_F(SqlcipherConsentStoreTest, LapsedConsentsAreLatestGrantsPastTheirExpiry) {
+  const auto expiring = [](const std::string& event_id, const std::string& customer_id,
+                           const std::string& purpose, const std::string& event_type,
+                           std::int64_t time_us, std::int64_t expires_at_us) {
+    ConsentEventRow row = MakeEvent(event_id, customer_id, purpose, event_type, time_us);
+    row.expires_at_us = expires_at_us;
+    return row;
+  };
+  AppendAll({
+      // Lapsed at 1'000: given, expired at 500, nothing since.
+      expiring("a_mkt", "cus_a", "marketing", "given", 100, 500),
+      // Withdrawn after being given: nothing to lapse.
+      expiring("a_an1", "cus_a", "analytics", "given", 100, 500),
+      MakeEvent("a_an2", "cus_a", "analytics", "withdrawn", 300),
+      // Lapsed, appended after marketing but listed before it (purpose order).
+      expiring("a_bill", "cus_a", "billing", "renewed", 200, 900),
+      // Renewed later with a future expiry: lapses only at 5'000.
+      expiring("b_mkt1", "cus_b", "marketing", "given", 100, 500),
+      expiring("b_mkt2", "cus_b", "marketing", "renewed", 400, 5'000),
+      // Already marked expired: not listed again.
+      expiring("b_an1", "cus_b", "analytics", "given", 100, 500),
+      MakeEvent("b_an2", "cus_b", "analytics", "expired", 600),
+      // No expiry at all.
+      MakeEvent("c_mkt", "cus_c", "marketing", "given", 100),
+      // Expiry in the future of 1'000, reached exactly at 2'000.
+      expiring("c_an", "cus_c", "analytics", "given", 100, 2'000),
+      // Same time: the later append is the latest.
+      expiring("d_mkt1", "cus_d", "marketing", "given", 50, 100),
+      MakeEvent("d_mkt2", "cus_d", "marketing", "withdrawn", 50),
+      MakeEvent("d_an1", "cus_d", "analytics", "withdrawn", 50),
+      expiring("d_an2", "cus_d", "analytics", "given", 50, 100),
+      // Appended out of time order: time decides, not insertion.
+      expiring("e_mkt_late", "cus_e", "marketing", "renewed", 400, 10'000),
+      expiring("e_mkt_early", "cus_e", "marketing", "given", 100, 200),
+  });
+  auto tx = Begin(false);
+  ASSERT_NE(tx, nullptr);
+  const auto lapsed_ids = [&](std::int64_t at_us) {
+    auto lapsed = tx->ListLapsedConsents(at_us);
+    EXPECT_TRUE(lapsed.has_value()) << lapsed.error().ToString();
+    return lapsed.has_value() ? EventIds(*lapsed) : std::vector<std::string>{};
+  };
+  EXPECT_TRUE(lapsed_ids(99).empty());
+  EXPECT_EQ(lapsed_ids(100), std::vector<std::string>{"d_an2"});
+  EXPECT_EQ(lapsed_ids(1'000), (std::vector<std::string>{"a_bill", "a_mkt", "d_an2"}));
+  EXPECT_EQ(lapsed_ids(2'000),
+            (std::vector<std::string>{"a_bill", "a_mkt", "c_an", "d_an2"}));
+  EXPECT_EQ(lapsed_ids(5'000),
+            (std::vector<std::string>{"a_bill", "a_mkt", "b_mkt2", "c_an", "d_an2"}));
+
+  auto lapsed = tx->ListLapsedConsents(1'000);
+  ASSERT_TRUE(lapsed.has_value());
+  ASSERT_EQ(lapsed->size(), 3u);
+  ConsentEventRow expected = expiring("a_mkt", "cus_a", "marketing", "given", 100, 500);
+  expected.receipt.clear();  // the receipt is never read
+  ExpectSameEvent((*lapsed)[1], expected);
+  for (const ConsentEventRow& row : *lapsed) {
+    EXPECT_TRUE(row.receipt.empty()) << row.event_id;
+  }
 }
 
 }  // namespace

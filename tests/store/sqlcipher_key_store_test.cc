@@ -1,10 +1,13 @@
 // Behaviour of the SQLCipher keystore: wrapped data keys round-trip, are
-// unique per (customer, retention class), rewrap and shred.
+// unique per (customer, retention class), rewrap, list by KEK and shred.
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "cvault/secret_bytes.h"
 #include "store/sqlcipher/sqlcipher_store.h"
@@ -122,6 +125,116 @@ TEST_F(SqlcipherKeyStoreTest, ListsEachKeyedCustomerOnceWithPaging) {
             (std::vector<std::string>{"cus_c", "cus_d", "cus_e"}));
 }
 
+TEST_F(SqlcipherKeyStoreTest, DeleteDataKeyRemovesOnlyThatRetentionClass) {
+  {
+    auto tx = Begin(true);
+    ASSERT_TRUE(tx->InsertDataKey(MakeKey("cus_a", 1)).ok());
+    ASSERT_TRUE(tx->InsertDataKey(MakeKey("cus_a", 2)).ok());
+    ASSERT_TRUE(tx->InsertDataKey(MakeKey("cus_b", 1)).ok());
+    auto deleted = tx->DeleteDataKey("cus_a", 1);
+    ASSERT_TRUE(deleted.has_value()) << deleted.error().ToString();
+    EXPECT_EQ(*deleted, 1u);
+    auto again = tx->DeleteDataKey("cus_a", 1);
+    ASSERT_TRUE(again.has_value());
+    EXPECT_EQ(*again, 0u);
+    auto unknown = tx->DeleteDataKey("cus_nobody", 1);
+    ASSERT_TRUE(unknown.has_value());
+    EXPECT_EQ(*unknown, 0u);
+    ASSERT_TRUE(tx->Commit().ok());
+  }
+  auto tx = Begin(false);
+  auto gone = tx->GetDataKey("cus_a", 1);
+  ASSERT_TRUE(gone.has_value());
+  EXPECT_FALSE(gone->has_value());
+  for (const auto& [customer, retention_class] :
+       {std::pair<std::string, int>{"cus_a", 2},
+        std::pair<std::string, int>{"cus_b", 1}}) {
+    auto kept = tx->GetDataKey(customer, retention_class);
+    ASSERT_TRUE(kept.has_value());
+    EXPECT_TRUE(kept->has_value()) << customer << " " << retention_class;
+  }
+}
+
+TEST_F(SqlcipherKeyStoreTest, ListDataKeysNotAtKekGivesWholeRowsInKeyOrder) {
+  {
+    auto tx = Begin(true);
+    ASSERT_TRUE(tx->InsertDataKey(MakeKey("cus_c", 1, 1)).ok());
+    ASSERT_TRUE(tx->InsertDataKey(MakeKey("cus_a", 2, 1)).ok());
+    ASSERT_TRUE(tx->InsertDataKey(MakeKey("cus_a", 1, 3)).ok());
+    ASSERT_TRUE(tx->InsertDataKey(MakeKey("cus_b", 1, 2)).ok());
+    ASSERT_TRUE(tx->Commit().ok());
+  }
+  auto tx = Begin(false);
+  auto rows = tx->ListDataKeysNotAtKek(2, 10);
+  ASSERT_TRUE(rows.has_value()) << rows.error().ToString();
+  ASSERT_EQ(rows->size(), 3u);
+  const DataKeyRow expected[] = {MakeKey("cus_a", 1, 3), MakeKey("cus_a", 2, 1),
+                                 MakeKey("cus_c", 1, 1)};
+  for (std::size_t i = 0; i < rows->size(); ++i) {
+    const DataKeyRow& got = (*rows)[i];
+    EXPECT_EQ(got.customer_id, expected[i].customer_id) << i;
+    EXPECT_EQ(got.retention_class, expected[i].retention_class) << i;
+    EXPECT_EQ(got.kek_version, expected[i].kek_version) << i;
+    EXPECT_EQ(got.wrapped, expected[i].wrapped) << i;
+    EXPECT_EQ(got.created_at_us, expected[i].created_at_us) << i;
+  }
+  auto none = tx->ListDataKeysNotAtKek(2, 0);
+  ASSERT_TRUE(none.has_value());
+  EXPECT_TRUE(none->empty());
+}
+
+TEST_F(SqlcipherKeyStoreTest, RewrappingPageByPageEmptiesTheList) {
+  {
+    auto tx = Begin(true);
+    for (const char* id : {"cus_e", "cus_b", "cus_d", "cus_a", "cus_c"}) {
+      ASSERT_TRUE(tx->InsertDataKey(MakeKey(id, 1, 1)).ok());
+    }
+    ASSERT_TRUE(tx->Commit().ok());
+  }
+  std::vector<std::string> rewrapped;
+  for (int page = 0; page < 10; ++page) {
+    auto tx = Begin(true);
+    auto rows = tx->ListDataKeysNotAtKek(2, 2);
+    ASSERT_TRUE(rows.has_value()) << rows.error().ToString();
+    if (rows->empty()) break;
+    EXPECT_LE(rows->size(), 2u);
+    for (DataKeyRow row : *rows) {
+      row.kek_version = 2;
+      row.wrapped = Bytes(72, 0x22);
+      ASSERT_TRUE(tx->UpdateDataKey(row).ok());
+      rewrapped.push_back(row.customer_id);
+    }
+    ASSERT_TRUE(tx->Commit().ok());
+  }
+  EXPECT_EQ(rewrapped,
+            (std::vector<std::string>{"cus_a", "cus_b", "cus_c", "cus_d", "cus_e"}));
+  auto tx = Begin(false);
+  auto counts = tx->CountDataKeysByKek();
+  ASSERT_TRUE(counts.has_value());
+  EXPECT_EQ(*counts, (std::map<std::uint32_t, std::uint64_t>{{2, 5}}));
+}
+
+TEST_F(SqlcipherKeyStoreTest, CountDataKeysByKekCountsEachVersion) {
+  {
+    auto tx = Begin(false);
+    auto empty = tx->CountDataKeysByKek();
+    ASSERT_TRUE(empty.has_value()) << empty.error().ToString();
+    EXPECT_TRUE(empty->empty());
+  }
+  {
+    auto tx = Begin(true);
+    ASSERT_TRUE(tx->InsertDataKey(MakeKey("cus_a", 1, 1)).ok());
+    ASSERT_TRUE(tx->InsertDataKey(MakeKey("cus_a", 2, 3)).ok());
+    ASSERT_TRUE(tx->InsertDataKey(MakeKey("cus_b", 1, 3)).ok());
+    ASSERT_TRUE(tx->InsertDataKey(MakeKey("cus_c", 1, 3)).ok());
+    ASSERT_TRUE(tx->Commit().ok());
+  }
+  auto tx = Begin(false);
+  auto counts = tx->CountDataKeysByKek();
+  ASSERT_TRUE(counts.has_value()) << counts.error().ToString();
+  EXPECT_EQ(*counts, (std::map<std::uint32_t, std::uint64_t>{{1, 1}, {3, 3}}));
+}
+
 TEST_F(SqlcipherKeyStoreTest, DestroyingUncommittedTransactionRollsBack) {
   {
     auto tx = Begin(true);
@@ -138,6 +251,8 @@ TEST_F(SqlcipherKeyStoreTest, WriteInReadTransactionFails) {
   EXPECT_EQ(tx->InsertDataKey(MakeKey("cus_a", 0)).code(),
             StatusCode::kFailedPrecondition);
   EXPECT_EQ(tx->DeleteDataKeys("cus_a").error().code(),
+            StatusCode::kFailedPrecondition);
+  EXPECT_EQ(tx->DeleteDataKey("cus_a", 0).error().code(),
             StatusCode::kFailedPrecondition);
 }
 

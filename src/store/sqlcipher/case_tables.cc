@@ -55,6 +55,10 @@ void BindMutableCaseValues(Statement& s, const CaseRow& row, int first) {
   s.BindBlob(first + 5, row.document);
 }
 
+bool IsCaseKind(std::string_view kind) {
+  return std::find(kCaseKinds.begin(), kCaseKinds.end(), kind) != kCaseKinds.end();
+}
+
 StatusOr<std::vector<CaseRow>> CollectCases(Statement& query, bool with_document,
                                             std::string_view action) {
   std::vector<CaseRow> rows;
@@ -68,7 +72,7 @@ StatusOr<std::vector<CaseRow>> CollectCases(Statement& query, bool with_document
 }  // namespace
 
 Status InsertCase(Connection& connection, const CaseRow& row) {
-  if (std::find(kCaseKinds.begin(), kCaseKinds.end(), row.kind) == kCaseKinds.end()) {
+  if (!IsCaseKind(row.kind)) {
     return Status::InvalidArgument("case kind must be ticket or refund");
   }
   CVAULT_ASSIGN_OR_RETURN(
@@ -142,6 +146,36 @@ StatusOr<std::vector<CaseRow>> ListDueRefunds(Connection& connection,
                          "ORDER BY seq"));
   query->BindInt64(1, at_us);
   return CollectCases(*query, /*with_document=*/false, "list due refunds");
+}
+
+StatusOr<std::size_t> DeleteCases(Connection& connection, std::string_view customer_id,
+                                  std::string_view kind) {
+  if (!IsCaseKind(kind)) {
+    return Error(Status::InvalidArgument("case kind must be ticket or refund"));
+  }
+  CVAULT_ASSIGN_OR_RETURN(
+      auto erase,
+      connection.Prepare("DELETE FROM cases WHERE customer_id = ?1 AND kind = ?2"));
+  erase->BindText(1, customer_id);
+  erase->BindText(2, kind);
+  CVAULT_RETURN_IF_ERROR(erase->Run("delete a customer's cases"));
+  return static_cast<std::size_t>(connection.changes());
+}
+
+Status ReassignCase(Connection& connection, const CaseRow& row) {
+  CVAULT_ASSIGN_OR_RETURN(
+      auto update, connection.Prepare("UPDATE cases SET status = ?1, updated_at_us = ?2, "
+                                      "processing_due_at_us = ?3, update_due_at_us = ?4, "
+                                      "retention_class = ?5, document = ?6, "
+                                      "customer_id = ?7 WHERE case_id = ?8"));
+  BindMutableCaseValues(*update, row, 1);
+  update->BindText(7, row.customer_id);
+  update->BindText(8, row.case_id);
+  CVAULT_RETURN_IF_ERROR(update->Run("reassign a case"));
+  if (connection.changes() == 0) {
+    return Status::NotFound("no case with the given id to reassign");
+  }
+  return Status::Ok();
 }
 
 #undef CVAULT_CASE_COLUMNS

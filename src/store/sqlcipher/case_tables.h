@@ -6,10 +6,11 @@
 //
 // Contracts are those of the same-named VaultTransaction methods in
 // store/store.h. REQUIRES: a transaction is open on `connection` (a write one
-// for InsertCase and UpdateCase). Not thread-safe, like the Connection.
+// for the writes). Not thread-safe, like the Connection.
 #ifndef CVAULT_STORE_SQLCIPHER_CASE_TABLES_H_
 #define CVAULT_STORE_SQLCIPHER_CASE_TABLES_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -33,6 +34,13 @@ namespace cvault::store::sqlcipher {
                                                        std::string_view kind);
 [[nodiscard]] StatusOr<std::vector<CaseRow>> ListDueRefunds(Connection& connection,
                                                             std::int64_t at_us);
+// InvalidArgument for a kind the schema does not know, so a misspelt kind
+// cannot make an erasure quietly delete nothing.
+[[nodiscard]] StatusOr<std::size_t> DeleteCases(Connection& connection,
+                                                std::string_view customer_id,
+                                                std::string_view kind);
+// As UpdateCase, but customer_id is replaced too.
+[[nodiscard]] Status ReassignCase(Connection& connection, const CaseRow& row);
 
 }  // namespace cvault::store::sqlcipher
 

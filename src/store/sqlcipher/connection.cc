@@ -101,6 +101,16 @@ Status CreateEmptyPrivateFile(const std::filesystem::path& file,
   return Status::Ok();
 }
 
+// The maintenance calls need the connection idle: a rekey or checkpoint
+// cannot run inside a transaction, and a backup would copy its snapshot.
+Status CheckNoTransaction(const Connection& connection, std::string_view action) {
+  if (!connection.in_transaction()) return Status::Ok();
+  return Status::FailedPrecondition(connection.role() + ": cannot " +
+                                    std::string(action) +
+                                    " while a transaction is open; commit or "
+                                    "destroy it first");
+}
+
 }  // namespace
 
 void RemoveDatabaseFiles(const std::filesystem::path& file) {
@@ -265,6 +275,93 @@ std::int64_t Connection::changes() const { return sqlite3_changes(db_.get()); }
 
 bool Connection::in_transaction() const {
   return sqlite3_get_autocommit(db_.get()) == 0;
+}
+
+Status Connection::Rekey(const SecretBytes& new_key) {
+  if (new_key.size() != kSqlcipherKeySize) {
+    return Status::InvalidArgument(role_ + " key must be exactly " +
+                                   std::to_string(kSqlcipherKeySize) + " bytes");
+  }
+  CVAULT_RETURN_IF_ERROR(CheckNoTransaction(*this, "change the database key"));
+  {
+    // sqlite3_rekey is what PRAGMA rekey = "x'...'" runs, minus SQL text:
+    // the hex form lives only in the SecretBytes (and SQLCipher's own
+    // buffers, which it wipes), never in a parser token.
+    const SecretBytes literal = RawKeyLiteral(new_key);
+    const auto text = literal.Reveal();
+    const int rc = sqlite3_rekey(db_.get(), text.data(), static_cast<int>(text.size()));
+    if (rc != SQLITE_OK) {
+      return StatusFromSqlite(rc, role_, "change the database key");
+    }
+  }
+  // SQLCipher 3.4.1 answers SQLITE_OK even when rewriting the pages failed
+  // and was rolled back, so only opening the file anew tells whether every
+  // page is now under the new key.
+  StatusOr<std::unique_ptr<Connection>> check =
+      OpenExisting(file_, new_key, SqlcipherSettings{}, role_);
+  if (!check.has_value()) {
+    return Status::Unavailable(
+        role_ +
+        ": the database key could not be changed (another connection "
+        "may hold the write lock, or a write failed); close this "
+        "connection, reopen the database and retry");
+  }
+  check->reset();  // closed before the checkpoint below
+  // Moves the re-encrypted pages into the main file and drops the frames
+  // still under the old key. Best effort: the rekey is complete without it,
+  // and a later checkpoint does the same.
+  static_cast<void>(CheckpointTruncate());
+  return Status::Ok();
+}
+
+Status Connection::BackupTo(const std::filesystem::path& file, const SecretBytes& key) {
+  CVAULT_RETURN_IF_ERROR(CheckNoTransaction(*this, "back up the database"));
+  const std::string backup_role = "backup of the " + role_;
+  // Made like a new database: 0600, O_EXCL (AlreadyExists), the same key
+  // and pinned cipher settings, so the page size and reserve match and
+  // sqlite3_backup can copy page by page.
+  CVAULT_ASSIGN_OR_RETURN(
+      std::unique_ptr<Connection> destination,
+      Open(file, key, /*create=*/true, SqlcipherSettings{}, backup_role));
+  sqlite3_backup* backup =
+      sqlite3_backup_init(destination->db_.get(), "main", db_.get(), "main");
+  Status copied = Status::Ok();
+  if (backup == nullptr) {
+    copied = StatusFromSqlite(sqlite3_extended_errcode(destination->db_.get()),
+                              backup_role, "start the backup");
+  } else {
+    // One step copies every page under a single read transaction: a
+    // consistent snapshot, while writers on other connections go on (WAL).
+    const int step = sqlite3_backup_step(backup, -1);
+    const int finish = sqlite3_backup_finish(backup);
+    if (step != SQLITE_DONE) {
+      copied = StatusFromSqlite(step, role_, "copy the database into the backup");
+    } else if (finish != SQLITE_OK) {
+      copied = StatusFromSqlite(finish, backup_role, "finish the backup");
+    }
+  }
+  // Closing the only connection to the copy checkpoints its log into it.
+  destination.reset();
+  if (!copied.ok()) RemoveDatabaseFiles(file);
+  return copied;
+}
+
+Status Connection::CheckpointTruncate() {
+  CVAULT_RETURN_IF_ERROR(CheckNoTransaction(*this, "checkpoint the write-ahead log"));
+  CVAULT_ASSIGN_OR_RETURN(
+      auto checkpoint,
+      Statement::Prepare(db_.get(), "PRAGMA wal_checkpoint(TRUNCATE)", role_));
+  CVAULT_ASSIGN_OR_RETURN(const bool has_row,
+                          checkpoint->Step("checkpoint the write-ahead log"));
+  // The row is (busy, log frames, checkpointed frames).
+  if (has_row && checkpoint->ColumnInt64(0) != 0) {
+    return Status::Unavailable(
+        role_ +
+        ": the write-ahead log could not be checkpointed and "
+        "truncated: another connection is reading or writing; retry "
+        "later");
+  }
+  return Status::Ok();
 }
 
 std::string_view Connection::last_error_message() const {

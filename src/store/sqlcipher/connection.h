@@ -78,6 +78,20 @@ class Connection {
   // the same statement is already on loan (a bug).
   [[nodiscard]] StatusOr<StatementLease> Prepare(std::string_view sql);
 
+  // Maintenance (store.h, StoreMaintenance). REQUIRE no open transaction.
+  // PRAGMA rekey to `new_key` (kSqlcipherKeySize bytes). InvalidArgument and
+  // FailedPrecondition leave the connection as it was. Any other error means
+  // the change failed or could not be confirmed, and SQLCipher may have left
+  // this connection writing under the new key while reading under the old:
+  // close it and reopen the file (under the old key, else the new one).
+  [[nodiscard]] Status Rekey(const SecretBytes& new_key);
+  // sqlite3_backup into a new file keyed with `key` (this database's key)
+  // and the same pinned cipher settings; AlreadyExists if `file` exists.
+  [[nodiscard]] Status BackupTo(const std::filesystem::path& file, const SecretBytes& key);
+  // PRAGMA wal_checkpoint(TRUNCATE); Unavailable if readers kept it from
+  // completing.
+  [[nodiscard]] Status CheckpointTruncate();
+
   // Rows changed by the last INSERT, UPDATE or DELETE.
   std::int64_t changes() const;
   // True while a transaction is open on this connection.

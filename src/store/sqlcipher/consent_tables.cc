@@ -138,6 +138,55 @@ StatusOr<std::vector<ConsentEventRow>> LatestConsentEvents(Connection& connectio
                               "read the latest consent events for a purpose");
 }
 
+StatusOr<std::size_t> DeleteConsentEvents(Connection& connection,
+                                          std::string_view customer_id) {
+  {
+    // OR IGNORE: a grant left behind (it cannot be, short of SQL that
+    // bypasses the store) must not block an erasure; it is removed below.
+    CVAULT_ASSIGN_OR_RETURN(
+        auto allow, connection.Prepare("INSERT OR IGNORE INTO "
+                                       "consent_erasures(customer_id) VALUES(?1)"));
+    allow->BindText(1, customer_id);
+    CVAULT_RETURN_IF_ERROR(allow->Run("allow the erasure of consent events"));
+  }
+  const auto delete_events = [&]() -> StatusOr<std::size_t> {
+    CVAULT_ASSIGN_OR_RETURN(
+        auto erase,
+        connection.Prepare("DELETE FROM consent_events WHERE customer_id = ?1"));
+    erase->BindText(1, customer_id);
+    CVAULT_RETURN_IF_ERROR(erase->Run("delete a customer's consent events"));
+    return static_cast<std::size_t>(connection.changes());
+  };
+  StatusOr<std::size_t> deleted = delete_events();
+  // Restored whether or not the delete worked, so a caller that commits
+  // after an error still leaves the guard whole.
+  CVAULT_ASSIGN_OR_RETURN(
+      auto restore,
+      connection.Prepare("DELETE FROM consent_erasures WHERE customer_id = ?1"));
+  restore->BindText(1, customer_id);
+  CVAULT_RETURN_IF_ERROR(restore->Run("restore the consent event guard"));
+  return deleted;
+}
+
+StatusOr<std::vector<ConsentEventRow>> ListLapsedConsents(Connection& connection,
+                                                          std::int64_t at_us) {
+  // As LatestConsentEvents, over every (customer, purpose) chain: the
+  // correlated subquery finds the chain's last event (time, then insertion
+  // order) by a reverse walk of consent_events_by_customer, and the outer
+  // filters keep it only if it still grants consent that has run out.
+  CVAULT_ASSIGN_OR_RETURN(
+      auto query, connection.Prepare(
+                      "SELECT " CVAULT_CONSENT_EVENT_COLUMNS
+                      " FROM consent_events e WHERE e.event_type IN ('given', 'renewed') "
+                      "AND e.expires_at_us IS NOT NULL AND e.expires_at_us <= ?1 "
+                      "AND e.seq = (SELECT e2.seq FROM consent_events e2 "
+                      "WHERE e2.customer_id = e.customer_id AND e2.purpose = e.purpose "
+                      "ORDER BY e2.time_us DESC, e2.seq DESC LIMIT 1) "
+                      "ORDER BY e.customer_id, e.purpose"));
+  query->BindInt64(1, at_us);
+  return CollectConsentEvents(*query, /*with_receipt=*/false, "list lapsed consents");
+}
+
 Status InsertNotice(Connection& connection, const NoticeRow& row) {
   CVAULT_ASSIGN_OR_RETURN(
       auto insert,

@@ -1,15 +1,17 @@
 // The consent tables of the vault database (schema migration 2): the
-// append-only consent_events log and the registered privacy notices. Free
+// append-only consent_events log (whose guard erasure lifts per customer,
+// migration 5) and the registered privacy notices. Free
 // functions over a Connection, called by the vault transaction once it has
 // checked that the transaction is usable; each runs cached statements.
 //
 // Contracts are those of the same-named VaultTransaction methods in
 // store/store.h. REQUIRES: a transaction is open on `connection` (a write one
-// for AppendConsentEvent and InsertNotice). Not thread-safe, like the
-// Connection.
+// for AppendConsentEvent, DeleteConsentEvents and InsertNotice). Not
+// thread-safe, like the Connection.
 #ifndef CVAULT_STORE_SQLCIPHER_CONSENT_TABLES_H_
 #define CVAULT_STORE_SQLCIPHER_CONSENT_TABLES_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -32,6 +34,14 @@ namespace cvault::store::sqlcipher {
 // Rows are ordered by customer id, so reports built from them are stable.
 [[nodiscard]] StatusOr<std::vector<ConsentEventRow>> LatestConsentEvents(
     Connection& connection, std::string_view purpose, std::int64_t as_of_us);
+
+// Lifts the append-only guard for `customer_id` alone (migration 5's
+// consent_erasures), deletes the customer's events and restores the guard,
+// all inside the caller's transaction. Returns how many events went.
+[[nodiscard]] StatusOr<std::size_t> DeleteConsentEvents(Connection& connection,
+                                                        std::string_view customer_id);
+[[nodiscard]] StatusOr<std::vector<ConsentEventRow>> ListLapsedConsents(
+    Connection& connection, std::int64_t at_us);
 
 [[nodiscard]] Status InsertNotice(Connection& connection, const NoticeRow& row);
 [[nodiscard]] StatusOr<std::optional<NoticeRow>> GetNotice(Connection& connection,

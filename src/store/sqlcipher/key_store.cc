@@ -1,8 +1,11 @@
 // The keystore database: per-subject data keys, wrapped under a KEK. The
 // store sees only the wrapped bytes.
 #include <limits>
+#include <map>
+#include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "store/sqlcipher/connection.h"
 #include "store/sqlcipher/migrations.h"
@@ -17,6 +20,16 @@ using sqlcipher::Connection;
 using sqlcipher::Transaction;
 
 constexpr std::string_view kRole = "keystore database";
+
+sqlcipher::SchemaSpec KeyStoreSchema() {
+  return {kRole, "keystore", sqlcipher::KeyStoreMigrations()};
+}
+
+// A caller's row limit as SQLite's signed LIMIT.
+std::int64_t SqlLimit(std::size_t limit) {
+  constexpr auto kMax = std::numeric_limits<std::int64_t>::max();
+  return limit > static_cast<std::size_t>(kMax) ? kMax : static_cast<std::int64_t>(limit);
+}
 
 class SqlcipherKeyTransaction final : public KeyTransaction {
  public:
@@ -84,6 +97,64 @@ class SqlcipherKeyTransaction final : public KeyTransaction {
     return Status::Ok();
   }
 
+  StatusOr<std::size_t> DeleteDataKey(std::string_view customer_id,
+                                      int retention_class) override {
+    CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/true));
+    CVAULT_ASSIGN_OR_RETURN(
+        auto erase,
+        connection_.Prepare("DELETE FROM data_keys "
+                            "WHERE customer_id = ?1 AND retention_class = ?2"));
+    erase->BindText(1, customer_id);
+    erase->BindInt64(2, retention_class);
+    CVAULT_RETURN_IF_ERROR(erase->Run("delete a data key"));
+    return static_cast<std::size_t>(connection_.changes());
+  }
+
+  // Walks the primary key in order and stops at `limit`; there is no index
+  // on kek_version, so a page costs a scan of the keys before it at worst.
+  // Rewrapped rows drop out of the result, so callers page by repeating the
+  // call rather than by a cursor.
+  StatusOr<std::vector<DataKeyRow>> ListDataKeysNotAtKek(std::uint32_t kek_version,
+                                                         std::size_t limit) override {
+    CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/false));
+    CVAULT_ASSIGN_OR_RETURN(
+        auto query,
+        connection_.Prepare(
+            "SELECT customer_id, retention_class, kek_version, wrapped, created_at "
+            "FROM data_keys WHERE kek_version <> ?1 "
+            "ORDER BY customer_id, retention_class LIMIT ?2"));
+    query->BindInt64(1, kek_version);
+    query->BindInt64(2, SqlLimit(limit));
+    std::vector<DataKeyRow> rows;
+    while (true) {
+      CVAULT_ASSIGN_OR_RETURN(const bool has_row,
+                              query->Step("list data keys to rewrap"));
+      if (!has_row) return rows;
+      DataKeyRow row;
+      row.customer_id = query->ColumnText(0);
+      row.retention_class = static_cast<int>(query->ColumnInt64(1));
+      row.kek_version = static_cast<std::uint32_t>(query->ColumnInt64(2));
+      row.wrapped = query->ColumnBlob(3);
+      row.created_at_us = query->ColumnInt64(4);
+      rows.push_back(std::move(row));
+    }
+  }
+
+  StatusOr<std::map<std::uint32_t, std::uint64_t>> CountDataKeysByKek() override {
+    CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/false));
+    CVAULT_ASSIGN_OR_RETURN(
+        auto query, connection_.Prepare("SELECT kek_version, count(*) FROM data_keys "
+                                        "GROUP BY kek_version"));
+    std::map<std::uint32_t, std::uint64_t> counts;
+    while (true) {
+      CVAULT_ASSIGN_OR_RETURN(const bool has_row,
+                              query->Step("count data keys by key-encryption key"));
+      if (!has_row) return counts;
+      counts.emplace(static_cast<std::uint32_t>(query->ColumnInt64(0)),
+                     static_cast<std::uint64_t>(query->ColumnInt64(1)));
+    }
+  }
+
   StatusOr<std::size_t> DeleteDataKeys(std::string_view customer_id) override {
     CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/true));
     CVAULT_ASSIGN_OR_RETURN(
@@ -99,7 +170,6 @@ class SqlcipherKeyTransaction final : public KeyTransaction {
   StatusOr<std::vector<std::string>> ListKeyedCustomerIds(
       std::optional<std::string_view> after, std::size_t limit) override {
     CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/false));
-    constexpr auto kMax = std::numeric_limits<std::int64_t>::max();
     // Two statements rather than "?1 IS NULL OR ...", which would keep the
     // planner from seeking in the primary key.
     CVAULT_ASSIGN_OR_RETURN(
@@ -111,9 +181,7 @@ class SqlcipherKeyTransaction final : public KeyTransaction {
                                 : "SELECT DISTINCT customer_id FROM data_keys "
                                   "ORDER BY customer_id LIMIT ?2"));
     if (after.has_value()) query->BindText(1, *after);
-    query->BindInt64(2, limit > static_cast<std::size_t>(kMax)
-                            ? kMax
-                            : static_cast<std::int64_t>(limit));
+    query->BindInt64(2, SqlLimit(limit));
     std::vector<std::string> ids;
     while (true) {
       CVAULT_ASSIGN_OR_RETURN(const bool has_row,
@@ -130,20 +198,82 @@ class SqlcipherKeyTransaction final : public KeyTransaction {
   Transaction transaction_;
 };
 
+// Keeps its own copy of the database key: BackupTo keys the copy with it,
+// and a failed Rekey reopens the file with it.
 class SqlcipherKeyStore final : public KeyStore {
  public:
-  explicit SqlcipherKeyStore(std::unique_ptr<Connection> connection)
-      : connection_(std::move(connection)) {}
+  SqlcipherKeyStore(std::unique_ptr<Connection> connection, SecretBytes key,
+                    const SqlcipherSettings& settings)
+      : connection_(std::move(connection)), key_(std::move(key)), settings_(settings) {}
 
   StatusOr<std::unique_ptr<KeyTransaction>> Begin(bool write) override {
-    CVAULT_ASSIGN_OR_RETURN(auto transaction,
-                            Transaction::Begin(*connection_, write));
+    CVAULT_RETURN_IF_ERROR(CheckConnected());
+    CVAULT_ASSIGN_OR_RETURN(auto transaction, Transaction::Begin(*connection_, write));
     return std::unique_ptr<KeyTransaction>(
         new SqlcipherKeyTransaction(*connection_, std::move(transaction)));
   }
 
+  Status Rekey(const SecretBytes& new_key) override {
+    CVAULT_RETURN_IF_ERROR(CheckConnected());
+    Status rekeyed = connection_->Rekey(new_key);
+    if (rekeyed.ok()) {
+      key_ = new_key.Clone();
+      return rekeyed;
+    }
+    const StatusCode code = rekeyed.code();
+    if (code == StatusCode::kInvalidArgument || code == StatusCode::kFailedPrecondition) {
+      return rekeyed;  // refused before anything changed
+    }
+    // The connection may now write under one key and read under the other
+    // (connection.h): replace it, under whichever key the file opens with.
+    CVAULT_ASSIGN_OR_RETURN(const bool took_new_key, Reconnect(new_key));
+    return took_new_key ? Status::Ok() : rekeyed;
+  }
+
+  Status BackupTo(const std::filesystem::path& file) override {
+    CVAULT_RETURN_IF_ERROR(CheckConnected());
+    return connection_->BackupTo(file, key_);
+  }
+
+  Status TruncateLog() override {
+    CVAULT_RETURN_IF_ERROR(CheckConnected());
+    return connection_->CheckpointTruncate();
+  }
+
  private:
-  std::unique_ptr<Connection> connection_;
+  Status CheckConnected() const {
+    if (connection_ != nullptr) return Status::Ok();
+    return Status::FailedPrecondition(
+        std::string(kRole) +
+        " could not be reopened after a failed key change; open the keystore again");
+  }
+
+  // Closes the connection and opens the file again, under the old key or
+  // else `new_key`; returns whether it was the new one. Leaves no connection
+  // when neither opens.
+  StatusOr<bool> Reconnect(const SecretBytes& new_key) {
+    const std::filesystem::path file = connection_->file();
+    connection_.reset();
+    auto reopened = sqlcipher::OpenWithSchema(file, key_, /*create=*/false, settings_,
+                                              KeyStoreSchema());
+    if (reopened.has_value()) {
+      connection_ = std::move(*reopened);
+      return false;
+    }
+    if (reopened.error().code() != StatusCode::kKeyFailure) {
+      return Error(reopened.error());
+    }
+    reopened = sqlcipher::OpenWithSchema(file, new_key, /*create=*/false, settings_,
+                                         KeyStoreSchema());
+    if (!reopened.has_value()) return Error(reopened.error());
+    connection_ = std::move(*reopened);
+    key_ = new_key.Clone();
+    return true;
+  }
+
+  std::unique_ptr<Connection> connection_;  // null only after a failed Reconnect
+  SecretBytes key_;
+  SqlcipherSettings settings_;
 };
 
 }  // namespace
@@ -151,13 +281,11 @@ class SqlcipherKeyStore final : public KeyStore {
 StatusOr<std::unique_ptr<KeyStore>> OpenSqlcipherKeyStore(
     const std::filesystem::path& file, const SecretBytes& key, bool create,
     const SqlcipherSettings& settings) {
-  const sqlcipher::SchemaSpec spec{kRole, "keystore",
-                                   sqlcipher::KeyStoreMigrations()};
   CVAULT_ASSIGN_OR_RETURN(
       auto connection,
-      sqlcipher::OpenWithSchema(file, key, create, settings, spec));
+      sqlcipher::OpenWithSchema(file, key, create, settings, KeyStoreSchema()));
   return std::unique_ptr<KeyStore>(
-      new SqlcipherKeyStore(std::move(connection)));
+      new SqlcipherKeyStore(std::move(connection), key.Clone(), settings));
 }
 
 }  // namespace cvault::store

@@ -9,7 +9,7 @@ namespace {
 
 // Each schema's migration 1 records the store kind under kStoreKindMetaKey,
 // so a keystore file passed as the vault (or back) is refused at open.
-constexpr std::array<Migration, 4> kVaultMigrations = {{
+constexpr std::array<Migration, 5> kVaultMigrations = {{
     {1,
      "CREATE TABLE customers("
      "  rowid INTEGER PRIMARY KEY,"
@@ -112,6 +112,43 @@ constexpr std::array<Migration, 4> kVaultMigrations = {{
      "CREATE INDEX audit_log_by_subject ON audit_log(subject);"
      "CREATE INDEX audit_log_multi_subject ON audit_log(sequence)"
      "  WHERE instr(subject, ',') > 0;"},
+    // Erasure and blind-index rotation.
+    //
+    // The *_index_next columns hold a customer's indexes under the next
+    // blind-index key while a rotation rebuilds them; email_index_next is
+    // unique like email_index (partial: most rows hold NULL outside a
+    // rotation).
+    //
+    // retention_holds: records kept after an erasure because the law
+    // requires them, until until_us (the purge walks the until_us index).
+    //
+    // The controlled lift of migration 2's DELETE guard on consent_events:
+    // a delete is allowed only for a customer listed in consent_erasures.
+    // The store's DeleteConsentEvents lists the customer, deletes, and
+    // unlists them again within the caller's transaction, so the table is
+    // empty whenever no such call is running and every other DELETE is
+    // refused as before. The UPDATE and INSERT guards are untouched.
+    {5,
+     "ALTER TABLE customers ADD COLUMN email_index_next BLOB;"
+     "ALTER TABLE customers ADD COLUMN phone_index_next BLOB;"
+     "CREATE UNIQUE INDEX customers_by_email_index_next"
+     "  ON customers(email_index_next) WHERE email_index_next IS NOT NULL;"
+     "CREATE INDEX customers_by_phone_index_next"
+     "  ON customers(phone_index_next);"
+     "CREATE TABLE retention_holds("
+     "  hold_id TEXT PRIMARY KEY,"
+     "  erasure_id TEXT NOT NULL,"
+     "  jurisdiction TEXT NOT NULL,"
+     "  legal_reason TEXT NOT NULL,"
+     "  created_at INTEGER NOT NULL,"
+     "  until_us INTEGER NOT NULL);"
+     "CREATE INDEX retention_holds_by_until ON retention_holds(until_us);"
+     "CREATE TABLE consent_erasures(customer_id TEXT PRIMARY KEY);"
+     "DROP TRIGGER consent_events_no_delete;"
+     "CREATE TRIGGER consent_events_no_delete BEFORE DELETE ON consent_events "
+     "WHEN NOT EXISTS(SELECT 1 FROM consent_erasures "
+     "  WHERE customer_id = OLD.customer_id) "
+     "BEGIN SELECT RAISE(ABORT, 'consent events are append-only'); END;"},
 }};
 static_assert(kVaultMigrations.back().version == kVaultSchemaVersion);
 

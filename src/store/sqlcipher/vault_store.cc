@@ -1,7 +1,8 @@
-// The vault database: customers (ciphertext and blind indexes) and a small
-// meta table. The audit log and its checkpoints are delegated to
-// audit_tables.cc, consent events and notices to consent_tables.cc, support
-// tickets and refund cases to case_tables.cc.
+// The vault database: customers (ciphertext and blind indexes, with the
+// next-key indexes of a rotation) and a small meta table. The audit log and
+// its checkpoints are delegated to audit_tables.cc, consent events and
+// notices to consent_tables.cc, support tickets and refund cases to
+// case_tables.cc, retention holds to hold_tables.cc.
 #include <limits>
 #include <string>
 #include <utility>
@@ -10,6 +11,7 @@
 #include "store/sqlcipher/case_tables.h"
 #include "store/sqlcipher/connection.h"
 #include "store/sqlcipher/consent_tables.h"
+#include "store/sqlcipher/hold_tables.h"
 #include "store/sqlcipher/migrations.h"
 #include "store/sqlcipher/schemas.h"
 #include "store/sqlcipher/sqlcipher_store.h"
@@ -24,10 +26,15 @@ using sqlcipher::Transaction;
 
 constexpr std::string_view kRole = "vault database";
 
+sqlcipher::SchemaSpec VaultSchema() {
+  return {kRole, "vault", sqlcipher::VaultMigrations()};
+}
+
 // Column list shared by the customer reads; ReadCustomer follows its order.
 #define CVAULT_CUSTOMER_COLUMNS                                       \
   "id, created_at, updated_at, restricted, full_name, email, phone, " \
-  "postal_address, country, language, external_ref, email_index, phone_index"
+  "postal_address, country, language, external_ref, email_index, "   \
+  "phone_index, email_index_next, phone_index_next"
 
 constexpr std::int64_t kMaxLimit = std::numeric_limits<std::int64_t>::max();
 
@@ -48,11 +55,14 @@ CustomerRow ReadCustomer(const Statement& s) {
   }
   row.email_index = s.ColumnOptionalBlob(11);
   row.phone_index = s.ColumnOptionalBlob(12);
+  row.email_index_next = s.ColumnOptionalBlob(13);
+  row.phone_index_next = s.ColumnOptionalBlob(14);
   return row;
 }
 
 // Binds fields, indexes, flag and times from parameter `first` on: fields at
-// first..first+6, email_index, phone_index, restricted, updated_at.
+// first..first+6, email_index, phone_index, restricted, updated_at,
+// email_index_next, phone_index_next.
 void BindCustomerValues(Statement& s, const CustomerRow& row, int first) {
   for (std::size_t i = 0; i < kCustomerFieldCount; ++i) {
     s.BindOptionalBlob(first + static_cast<int>(i), row.fields[i]);
@@ -61,6 +71,8 @@ void BindCustomerValues(Statement& s, const CustomerRow& row, int first) {
   s.BindOptionalBlob(first + 8, row.phone_index);
   s.BindInt64(first + 9, row.restricted ? 1 : 0);
   s.BindInt64(first + 10, row.updated_at_us);
+  s.BindOptionalBlob(first + 11, row.email_index_next);
+  s.BindOptionalBlob(first + 12, row.phone_index_next);
 }
 
 class SqlcipherVaultTransaction final : public VaultTransaction {
@@ -75,11 +87,12 @@ class SqlcipherVaultTransaction final : public VaultTransaction {
         connection_.Prepare(
             "INSERT INTO customers(full_name, email, phone, postal_address, "
             "country, language, external_ref, email_index, phone_index, "
-            "restricted, updated_at, id, created_at) "
-            "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"));
+            "restricted, updated_at, email_index_next, phone_index_next, id, "
+            "created_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+            "?12, ?13, ?14, ?15)"));
     BindCustomerValues(*insert, row, 1);
-    insert->BindText(12, row.id);
-    insert->BindInt64(13, row.created_at_us);
+    insert->BindText(14, row.id);
+    insert->BindInt64(15, row.created_at_us);
     return ExplainCustomerConflict(insert->Run("insert a customer"));
   }
 
@@ -91,9 +104,10 @@ class SqlcipherVaultTransaction final : public VaultTransaction {
             "UPDATE customers SET full_name = ?1, email = ?2, phone = ?3, "
             "postal_address = ?4, country = ?5, language = ?6, "
             "external_ref = ?7, email_index = ?8, phone_index = ?9, "
-            "restricted = ?10, updated_at = ?11 WHERE id = ?12"));
+            "restricted = ?10, updated_at = ?11, email_index_next = ?12, "
+            "phone_index_next = ?13 WHERE id = ?14"));
     BindCustomerValues(*update, row, 1);
-    update->BindText(12, row.id);
+    update->BindText(14, row.id);
     CVAULT_RETURN_IF_ERROR(
         ExplainCustomerConflict(update->Run("update a customer")));
     if (connection_.changes() == 0) {
@@ -131,21 +145,8 @@ class SqlcipherVaultTransaction final : public VaultTransaction {
   StatusOr<std::vector<std::string>> ListCustomerIds(
       std::optional<std::string_view> after, std::size_t limit) override {
     CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/false));
-    std::int64_t after_rowid = 0;
-    if (after.has_value()) {
-      CVAULT_ASSIGN_OR_RETURN(
-          auto position,
-          connection_.Prepare("SELECT rowid FROM customers WHERE id = ?1"));
-      position->BindText(1, *after);
-      CVAULT_ASSIGN_OR_RETURN(const bool found,
-                              position->Step("list customers"));
-      if (!found) {
-        return Error(Status::NotFound(
-            "the customer id to list after no longer exists; restart the "
-            "listing from the beginning"));
-      }
-      after_rowid = position->ColumnInt64(0);
-    }
+    CVAULT_ASSIGN_OR_RETURN(const std::int64_t after_rowid,
+                            RowidAfter(after, "list customers"));
     CVAULT_ASSIGN_OR_RETURN(
         auto query,
         connection_.Prepare("SELECT id FROM customers WHERE rowid > ?1 "
@@ -261,6 +262,134 @@ class SqlcipherVaultTransaction final : public VaultTransaction {
     return sqlcipher::ListDueRefunds(connection_, at_us);
   }
 
+  StatusOr<std::size_t> DeleteCustomer(std::string_view id) override {
+    CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/true));
+    CVAULT_ASSIGN_OR_RETURN(
+        auto erase, connection_.Prepare("DELETE FROM customers WHERE id = ?1"));
+    erase->BindText(1, id);
+    CVAULT_RETURN_IF_ERROR(erase->Run("delete a customer"));
+    return static_cast<std::size_t>(connection_.changes());
+  }
+
+  StatusOr<std::size_t> DeleteConsentEvents(
+      std::string_view customer_id) override {
+    CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/true));
+    return sqlcipher::DeleteConsentEvents(connection_, customer_id);
+  }
+
+  StatusOr<std::size_t> DeleteCases(std::string_view customer_id,
+                                    std::string_view kind) override {
+    CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/true));
+    return sqlcipher::DeleteCases(connection_, customer_id, kind);
+  }
+
+  Status ReassignCase(const CaseRow& row) override {
+    CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/true));
+    return sqlcipher::ReassignCase(connection_, row);
+  }
+
+  Status InsertHold(const HoldRow& row) override {
+    CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/true));
+    return sqlcipher::InsertHold(connection_, row);
+  }
+
+  StatusOr<std::optional<HoldRow>> GetHold(std::string_view hold_id) override {
+    CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/false));
+    return sqlcipher::GetHold(connection_, hold_id);
+  }
+
+  StatusOr<std::vector<HoldRow>> ListHoldsDueBy(std::int64_t at_us) override {
+    CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/false));
+    return sqlcipher::ListHoldsDueBy(connection_, at_us);
+  }
+
+  StatusOr<std::size_t> DeleteHold(std::string_view hold_id) override {
+    CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/true));
+    return sqlcipher::DeleteHold(connection_, hold_id);
+  }
+
+  StatusOr<std::vector<ConsentEventRow>> ListLapsedConsents(
+      std::int64_t at_us) override {
+    CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/false));
+    return sqlcipher::ListLapsedConsents(connection_, at_us);
+  }
+
+  Status SetNextIndexes(std::string_view id,
+                        const std::optional<Bytes>& email_next,
+                        const std::optional<Bytes>& phone_next) override {
+    CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/true));
+    CVAULT_ASSIGN_OR_RETURN(
+        auto update,
+        connection_.Prepare("UPDATE customers SET email_index_next = ?1, "
+                            "phone_index_next = ?2 WHERE id = ?3"));
+    update->BindOptionalBlob(1, email_next);
+    update->BindOptionalBlob(2, phone_next);
+    update->BindText(3, id);
+    CVAULT_RETURN_IF_ERROR(
+        ExplainCustomerConflict(update->Run("set a customer's next indexes")));
+    if (connection_.changes() == 0) {
+      return Status::NotFound("no customer with the given id to re-index");
+    }
+    return Status::Ok();
+  }
+
+  StatusOr<std::vector<std::string>> ListCustomersMissingNextIndex(
+      std::optional<std::string_view> after, std::size_t limit) override {
+    CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/false));
+    CVAULT_ASSIGN_OR_RETURN(
+        const std::int64_t after_rowid,
+        RowidAfter(after, "list customers missing a next index"));
+    // email and phone are the ciphertext columns: a customer needs a next
+    // index exactly for the ones that are set.
+    CVAULT_ASSIGN_OR_RETURN(
+        auto query,
+        connection_.Prepare(
+            "SELECT id FROM customers WHERE rowid > ?1 AND "
+            "((email IS NOT NULL AND email_index_next IS NULL) OR "
+            "(phone IS NOT NULL AND phone_index_next IS NULL)) "
+            "ORDER BY rowid LIMIT ?2"));
+    query->BindInt64(1, after_rowid);
+    query->BindInt64(2, LimitParameter(limit));
+    return CollectTexts(*query, "list customers missing a next index");
+  }
+
+  StatusOr<std::size_t> PromoteNextIndexes() override {
+    CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/true));
+    // SQLite checks UNIQUE row by row, so copying in one pass could trip
+    // over another row's old email_index that has not moved yet. Clearing
+    // the old indexes of every affected row first rules that out.
+    {
+      CVAULT_ASSIGN_OR_RETURN(
+          auto clear_old,
+          connection_.Prepare(
+              "UPDATE customers SET email_index = NULL, phone_index = NULL "
+              "WHERE email_index_next IS NOT NULL "
+              "OR phone_index_next IS NOT NULL"));
+      CVAULT_RETURN_IF_ERROR(clear_old->Run("promote the next indexes"));
+    }
+    CVAULT_ASSIGN_OR_RETURN(
+        auto promote,
+        connection_.Prepare(
+            "UPDATE customers SET email_index = email_index_next, "
+            "phone_index = phone_index_next, email_index_next = NULL, "
+            "phone_index_next = NULL WHERE email_index_next IS NOT NULL "
+            "OR phone_index_next IS NOT NULL"));
+    CVAULT_RETURN_IF_ERROR(ExplainCustomerConflict(
+        promote->Run("promote the next indexes")));
+    return static_cast<std::size_t>(connection_.changes());
+  }
+
+  Status ClearNextIndexes() override {
+    CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/true));
+    CVAULT_ASSIGN_OR_RETURN(
+        auto clear,
+        connection_.Prepare(
+            "UPDATE customers SET email_index_next = NULL, "
+            "phone_index_next = NULL WHERE email_index_next IS NOT NULL "
+            "OR phone_index_next IS NOT NULL"));
+    return clear->Run("clear the next indexes");
+  }
+
   StatusOr<std::optional<std::string>> GetMeta(std::string_view key) override {
     CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/false));
     CVAULT_ASSIGN_OR_RETURN(
@@ -302,6 +431,24 @@ class SqlcipherVaultTransaction final : public VaultTransaction {
     return Status::AlreadyExists("a customer with this id already exists");
   }
 
+  // The rowid of customer `after` (0 when not given), where a listing in
+  // insertion order resumes. NotFound if that customer is gone.
+  StatusOr<std::int64_t> RowidAfter(std::optional<std::string_view> after,
+                                    std::string_view action) {
+    if (!after.has_value()) return std::int64_t{0};
+    CVAULT_ASSIGN_OR_RETURN(
+        auto position,
+        connection_.Prepare("SELECT rowid FROM customers WHERE id = ?1"));
+    position->BindText(1, *after);
+    CVAULT_ASSIGN_OR_RETURN(const bool found, position->Step(action));
+    if (!found) {
+      return Error(Status::NotFound(
+          "the customer id to list after no longer exists; restart the "
+          "listing from the beginning"));
+    }
+    return position->ColumnInt64(0);
+  }
+
   StatusOr<std::vector<std::string>> CollectTexts(Statement& query,
                                                   std::string_view action) {
     std::vector<std::string> values;
@@ -325,20 +472,90 @@ class SqlcipherVaultTransaction final : public VaultTransaction {
   Transaction transaction_;
 };
 
+// Keeps its own copy of the database key: BackupTo keys the copy with it,
+// and a failed Rekey reopens the file with it.
 class SqlcipherVaultStore final : public VaultStore {
  public:
-  explicit SqlcipherVaultStore(std::unique_ptr<Connection> connection)
-      : connection_(std::move(connection)) {}
+  SqlcipherVaultStore(std::unique_ptr<Connection> connection, SecretBytes key,
+                      const SqlcipherSettings& settings)
+      : connection_(std::move(connection)),
+        key_(std::move(key)),
+        settings_(settings) {}
 
   StatusOr<std::unique_ptr<VaultTransaction>> Begin(bool write) override {
+    CVAULT_RETURN_IF_ERROR(CheckConnected());
     CVAULT_ASSIGN_OR_RETURN(auto transaction,
                             Transaction::Begin(*connection_, write));
     return std::unique_ptr<VaultTransaction>(
         new SqlcipherVaultTransaction(*connection_, std::move(transaction)));
   }
 
+  // The connection refuses a key of the wrong size and an open transaction
+  // (FailedPrecondition) before changing anything.
+  Status Rekey(const SecretBytes& new_key) override {
+    CVAULT_RETURN_IF_ERROR(CheckConnected());
+    Status rekeyed = connection_->Rekey(new_key);
+    if (rekeyed.ok()) {
+      key_ = new_key.Clone();
+      return rekeyed;
+    }
+    const StatusCode code = rekeyed.code();
+    if (code == StatusCode::kInvalidArgument ||
+        code == StatusCode::kFailedPrecondition) {
+      return rekeyed;  // refused before anything changed
+    }
+    // The connection may now write under one key and read under the other
+    // (connection.h): replace it, under whichever key the file opens with.
+    // No transaction is open, so no live transaction holds the old one.
+    CVAULT_ASSIGN_OR_RETURN(const bool took_new_key, Reconnect(new_key));
+    return took_new_key ? Status::Ok() : rekeyed;
+  }
+
+  Status BackupTo(const std::filesystem::path& file) override {
+    CVAULT_RETURN_IF_ERROR(CheckConnected());
+    return connection_->BackupTo(file, key_);
+  }
+
+  Status TruncateLog() override {
+    CVAULT_RETURN_IF_ERROR(CheckConnected());
+    return connection_->CheckpointTruncate();
+  }
+
  private:
-  std::unique_ptr<Connection> connection_;
+  Status CheckConnected() const {
+    if (connection_ != nullptr) return Status::Ok();
+    return Status::FailedPrecondition(
+        std::string(kRole) +
+        " could not be reopened after a failed key change; open the vault "
+        "again");
+  }
+
+  // Closes the connection and opens the file again, under the old key or
+  // else `new_key`; returns whether it was the new one. Leaves no connection
+  // when neither opens.
+  StatusOr<bool> Reconnect(const SecretBytes& new_key) {
+    const std::filesystem::path file = connection_->file();
+    connection_.reset();
+    auto reopened = sqlcipher::OpenWithSchema(file, key_, /*create=*/false,
+                                              settings_, VaultSchema());
+    if (reopened.has_value()) {
+      connection_ = std::move(*reopened);
+      return false;
+    }
+    if (reopened.error().code() != StatusCode::kKeyFailure) {
+      return Error(reopened.error());
+    }
+    reopened = sqlcipher::OpenWithSchema(file, new_key, /*create=*/false,
+                                         settings_, VaultSchema());
+    if (!reopened.has_value()) return Error(reopened.error());
+    connection_ = std::move(*reopened);
+    key_ = new_key.Clone();
+    return true;
+  }
+
+  std::unique_ptr<Connection> connection_;  // null only after a failed Reconnect
+  SecretBytes key_;
+  SqlcipherSettings settings_;
 };
 
 #undef CVAULT_CUSTOMER_COLUMNS
@@ -348,13 +565,11 @@ class SqlcipherVaultStore final : public VaultStore {
 StatusOr<std::unique_ptr<VaultStore>> OpenSqlcipherVaultStore(
     const std::filesystem::path& file, const SecretBytes& key, bool create,
     const SqlcipherSettings& settings) {
-  const sqlcipher::SchemaSpec spec{kRole, "vault",
-                                   sqlcipher::VaultMigrations()};
   CVAULT_ASSIGN_OR_RETURN(
       auto connection,
-      sqlcipher::OpenWithSchema(file, key, create, settings, spec));
+      sqlcipher::OpenWithSchema(file, key, create, settings, VaultSchema()));
   return std::unique_ptr<VaultStore>(
-      new SqlcipherVaultStore(std::move(connection)));
+      new SqlcipherVaultStore(std::move(connection), key.Clone(), settings));
 }
 
 }  // namespace cvault::store
