@@ -24,10 +24,12 @@ namespace cvault::keys {
 
 inline constexpr char kKeyringFileName[] = "keyring.cvk";
 
-// Move-only; immutable after Create/Open except through the named mutators
-// (Reseal). Not thread-safe for mutation; concurrent const access is safe.
-// References returned by the accessors live as long as the Keyring object
-// they came from (not a moved-from one).
+// Move-only; changed only through the named mutators (Reseal, Save and the
+// rotation calls below). Not thread-safe for mutation; concurrent const
+// access is safe. References returned by the accessors live as long as the
+// Keyring object they came from (not a moved-from one) and, for a versioned
+// or pending key, until that key is retired or promoted (RetireKek,
+// RetireBlindIndexRoot, FinishDbRekey).
 class Keyring {
  public:
   // Generates every key, seals them under `root` and writes

@@ -63,7 +63,8 @@ KeyringContents GenerateKeyringContents(bool development, std::int64_t now_us);
 // The TLV encoding, in tag order (versions ascending within a tag).
 SecretBytes SerializeKeyringContents(const KeyringContents& contents);
 
-// Parses and validates the TLV: every single-valued entry exactly once, key
+// Parses and validates the TLV: every required single-valued entry exactly
+// once (the two pending database keys are optional, together or not at all), key
 // sizes of 32, no duplicate or zero versions, the current versions present,
 // no unknown tag, nothing left over. Integrity("keyring file is damaged...")
 // on anything else.
