@@ -10,6 +10,7 @@
 #include <variant>
 
 #include "cvault/clock.h"
+#include "cvault/erasure.h"
 #include "cvault/refund.h"
 #include "cvault/secret_bytes.h"
 
@@ -73,6 +74,8 @@ struct Options {
   std::optional<std::filesystem::path> policy_file;
   // The refund policy's timeframes and business-day service levels.
   RefundPolicyOptions refund_policy;
+  // How long erased customers' financial records are kept (cvault/erasure.h).
+  RetentionOptions retention;
   // Database page cache per connection, in KiB.
   std::uint32_t cache_kib = 8192;
 };

@@ -147,7 +147,10 @@ struct EligibilityDecision {
 
 struct RefundCase {
   std::string case_id;  // "rfd_..."
-  CustomerId customer;
+  CustomerId customer;  // empty once the customer is erased
+  // Set once the customer is erased: the retention hold ("hld_...") the
+  // minimised record is kept under until it is purged.
+  std::string retention_hold;
   std::string order_ref;
   Product product;
   RefundReason reason = RefundReason::kOther;

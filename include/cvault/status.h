@@ -106,6 +106,12 @@ inline std::unexpected<Status> Error(Status status) {
   return std::unexpected<Status>(std::move(status));
 }
 
+// The error of a StatusOr whose value the caller does not need, or Ok.
+template <class T>
+Status StatusOf(const StatusOr<T>& result) {
+  return result.has_value() ? Status::Ok() : result.error();
+}
+
 }  // namespace cvault
 
 // Returns early from the enclosing function when `expr` is not OK. Works in

@@ -28,7 +28,9 @@
 #include "cvault/audit.h"
 #include "cvault/consent.h"
 #include "cvault/customer.h"
+#include "cvault/erasure.h"
 #include "cvault/export.h"
+#include "cvault/operations.h"
 #include "cvault/options.h"
 #include "cvault/refund.h"
 #include "cvault/status.h"
@@ -241,9 +243,69 @@ class Rights {
   [[nodiscard]] StatusOr<std::string> Export(const AccessContext& ctx,
                                              const CustomerId& id);
 
+  // GDPR Art. 17, per field group (docs/erasure.md). Identity, contact,
+  // marketing profile, consent records and support evidence are destroyed
+  // now: the customer's data key is shredded and their rows and blind-index
+  // entries deleted. Refund records are kept, minimised (amounts, payment
+  // references, status history; no notes, tickets or customer link), under
+  // a retention hold with its own key until Options::retention says, then
+  // shredded by Purge. The erasure is written to the erasure ledger, so a
+  // restore of an older backup cannot bring the customer back. Afterwards
+  // every call about the id answers not_found and the audit entries about
+  // the customer can no longer be linked to them. Action "dsr.erase" (the
+  // dpo, purpose dsr); works while the customer is restricted.
+  [[nodiscard]] StatusOr<ErasureResult> Erase(const AccessContext& ctx,
+                                              const CustomerId& id);
+
+  // The purge job: shreds every retention hold past its end (key, records,
+  // hold) and records an "expired" event for every consent whose expiry has
+  // passed without one. Action "dsr.purge" (dsr or operations).
+  [[nodiscard]] StatusOr<PurgeResult> Purge(const AccessContext& ctx);
+
  private:
   friend class Vault;
   explicit Rights(internal::VaultCore& core) : core_(core) {}
+  internal::VaultCore& core_;
+};
+
+// The operator's key and backup duties (role operator, purpose operations:
+// legitimate interest, no personal field is ever returned). Every call is
+// audited. Long jobs work in batches and let other calls run in between, so
+// the vault keeps serving reads and writes. Thread-safe; one job at a time.
+class Operations {
+ public:
+  // KEK rotation: a new primary KEK, every data key rewrapped under it in
+  // batches of `batch` (field ciphertext untouched), then every KEK no key
+  // uses any more retired from the keyring. Resumable: after a crash or
+  // kill, calling it again finishes the rotation already begun instead of
+  // starting another.
+  [[nodiscard]] StatusOr<KekRotationResult> RotateKek(const AccessContext& ctx,
+                                                      const ProgressFn& progress = {},
+                                                      std::size_t batch = 500);
+  // Seals the keyring under a new passphrase or key file; nothing else is
+  // rewritten. Later opens need `new_root`.
+  [[nodiscard]] Status Reseal(const AccessContext& ctx, const RootKeySource& new_root,
+                              PassphraseCost cost = PassphraseCost::kModerate);
+  // SQLCipher rekey of both databases under fresh keys (crash-safe: the
+  // keyring holds the pending keys until both files are rekeyed).
+  [[nodiscard]] Status RekeyDatabases(const AccessContext& ctx);
+  // Blind-index key rotation: a new index key, every customer's indexes
+  // rebuilt from the decrypted values in batches while writes maintain both
+  // (the dual-write window) and lookups keep using the old ones; then the
+  // new indexes take over and the old key is retired. Resumable.
+  [[nodiscard]] StatusOr<IndexRotationResult> RotateBlindIndex(
+      const AccessContext& ctx, const ProgressFn& progress = {},
+      std::size_t batch = 500);
+  // A consistent, encrypted copy of both databases plus a signed manifest
+  // in `dir` (created; must not exist or be empty). The keyring and the
+  // erasure ledger are not copied: back the keyring up on its own cycle;
+  // the ledger must outlive every backup.
+  [[nodiscard]] StatusOr<BackupResult> Backup(const AccessContext& ctx,
+                                              const std::filesystem::path& dir);
+
+ private:
+  friend class Vault;
+  explicit Operations(internal::VaultCore& core) : core_(core) {}
   internal::VaultCore& core_;
 };
 
@@ -256,6 +318,15 @@ class Vault {
   // Opens an existing vault. A wrong passphrase or key file is a KeyFailure;
   // a damaged file is an Integrity error.
   [[nodiscard]] static StatusOr<std::unique_ptr<Vault>> Open(Options options);
+  // Replaces the databases in options.vault_dir with the backup in
+  // `backup_dir` (made by Operations::Backup for this keyring; its manifest
+  // signature and file hashes are checked first), opens the vault and
+  // replays the erasure ledger, so customers erased after the backup was
+  // taken are erased again. Action "vault.restore" (operator, operations);
+  // the vault must not be open elsewhere.
+  [[nodiscard]] static StatusOr<std::unique_ptr<Vault>> Restore(
+      Options options, const std::filesystem::path& backup_dir, const AccessContext& ctx,
+      RestoreResult* result = nullptr);
 
   Vault(const Vault&) = delete;
   Vault& operator=(const Vault&) = delete;
@@ -268,6 +339,7 @@ class Vault {
   Refunds& refunds() { return refunds_; }
   Rights& rights() { return rights_; }
   AuditLog& audit() { return audit_; }
+  Operations& operations() { return operations_; }
 
   // Writes the closing checkpoint and closes; later calls fail.
   [[nodiscard]] Status Close();
@@ -281,6 +353,7 @@ class Vault {
   Refunds refunds_;
   Rights rights_;
   AuditLog audit_;
+  Operations operations_;
 };
 
 }  // namespace cvault

@@ -128,6 +128,9 @@ Status ValidateSku(std::string_view sku) {
 
 std::string NewTicketId() { return NewId("tkt_"); }
 std::string NewRefundCaseId() { return NewId("rfd_"); }
+std::string NewHoldId() { return NewId(kHoldIdPrefix); }
+
+bool IsHoldId(std::string_view owner) { return owner.starts_with(kHoldIdPrefix); }
 
 StatusOr<store::Bytes> SealTicket(const crypto::FieldCipher& cipher,
                                   const store::CaseRow& row, const Ticket& t) {
@@ -211,7 +214,11 @@ StatusOr<RefundCase> OpenRefundCase(const crypto::FieldCipher& cipher,
   CVAULT_ASSIGN_OR_RETURN(json doc, Open(cipher, row));
   RefundCase c;
   c.case_id = row.case_id;
-  CVAULT_ASSIGN_OR_RETURN(c.customer, CustomerId::Parse(row.customer_id));
+  if (IsHoldId(row.customer_id)) {
+    c.retention_hold = row.customer_id;  // the customer was erased
+  } else {
+    CVAULT_ASSIGN_OR_RETURN(c.customer, CustomerId::Parse(row.customer_id));
+  }
   c.order_ref = doc.value("order_ref", "");
   c.product = ReadProduct(doc.value("product", json::object()));
   c.reason = ParseRefundReason(doc.value("reason", "")).value_or(RefundReason::kOther);

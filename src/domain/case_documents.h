@@ -22,6 +22,12 @@ inline constexpr char kRefundKind[] = "refund";
 std::string NewTicketId();      // "tkt_" + 26 base32
 std::string NewRefundCaseId();  // "rfd_" + 26 base32
 
+// Refund cases kept after their customer's erasure belong to a retention
+// hold ("hld_" + 26 base32) instead of a customer.
+inline constexpr char kHoldIdPrefix[] = "hld_";
+std::string NewHoldId();
+bool IsHoldId(std::string_view owner);
+
 // Seals everything but the row's clear columns (id, customer, status/state,
 // opened_at, due times), which the caller sets on `row` first.
 [[nodiscard]] StatusOr<store::Bytes> SealTicket(const crypto::FieldCipher& cipher,

@@ -121,7 +121,7 @@ StatusOr<std::string> LookupKeyForPhone(std::string_view phone) {
 
 Status SealFields(const crypto::FieldCipher& cipher,
                   const crypto::BlindIndexer& indexer, const FieldValues& values,
-                  store::CustomerRow& row) {
+                  store::CustomerRow& row, const crypto::BlindIndexer* next_indexer) {
   std::vector<std::span<const std::uint8_t>> plaintexts;
   std::vector<crypto::FieldBinding> bindings;
   std::vector<std::size_t> slots;
@@ -138,14 +138,34 @@ Status SealFields(const crypto::FieldCipher& cipher,
     row.fields[slots[i]] = std::move(sealed[i]);
   }
   if (const auto& email = values[Index(CustomerField::kEmail)]) {
-    row.email_index = indexer.Compute(crypto::IndexedField::kEmail,
-                                      NormalizeEmail(email->RevealAsText()));
+    const std::string normal = NormalizeEmail(email->RevealAsText());
+    row.email_index = indexer.Compute(crypto::IndexedField::kEmail, normal);
+    if (next_indexer) {
+      row.email_index_next = next_indexer->Compute(crypto::IndexedField::kEmail, normal);
+    }
   }
   if (const auto& phone = values[Index(CustomerField::kPhone)]) {
-    row.phone_index = indexer.Compute(crypto::IndexedField::kPhone,
-                                      phone->RevealAsText());
+    row.phone_index = indexer.Compute(crypto::IndexedField::kPhone, phone->RevealAsText());
+    if (next_indexer) {
+      row.phone_index_next =
+          next_indexer->Compute(crypto::IndexedField::kPhone, phone->RevealAsText());
+    }
   }
   return Status::Ok();
+}
+
+StatusOr<IndexPair> ComputeIndexes(const crypto::FieldCipher& cipher,
+                                   const crypto::BlindIndexer& indexer,
+                                   const store::CustomerRow& row) {
+  IndexPair out;
+  CVAULT_ASSIGN_OR_RETURN(auto email, OpenField(cipher, row, CustomerField::kEmail));
+  if (email) {
+    out.email = indexer.Compute(crypto::IndexedField::kEmail,
+                                NormalizeEmail(email->RevealAsText()));
+  }
+  CVAULT_ASSIGN_OR_RETURN(auto phone, OpenField(cipher, row, CustomerField::kPhone));
+  if (phone) out.phone = indexer.Compute(crypto::IndexedField::kPhone, phone->RevealAsText());
+  return out;
 }
 
 StatusOr<std::optional<SecretBytes>> OpenField(const crypto::FieldCipher& cipher,

@@ -35,10 +35,22 @@ using FieldValues = std::array<std::optional<SecretBytes>, store::kCustomerField
 [[nodiscard]] StatusOr<std::string> LookupKeyForPhone(std::string_view phone);
 
 // Encrypts every set value into `row.fields` (one nonce draw for all of them)
-// and refreshes the email/phone blind indexes for the values set.
+// and refreshes the email/phone blind indexes for the values set (and, with
+// `next_indexer`, during a blind-index rotation, their next-key twins).
 [[nodiscard]] Status SealFields(const crypto::FieldCipher& cipher,
                                 const crypto::BlindIndexer& indexer,
-                                const FieldValues& values, store::CustomerRow& row);
+                                const FieldValues& values, store::CustomerRow& row,
+                                const crypto::BlindIndexer* next_indexer = nullptr);
+
+// The email and phone blind indexes of a stored row under `indexer`, from
+// its decrypted values (re-indexing).
+struct IndexPair {
+  std::optional<store::Bytes> email;
+  std::optional<store::Bytes> phone;
+};
+[[nodiscard]] StatusOr<IndexPair> ComputeIndexes(const crypto::FieldCipher& cipher,
+                                                 const crypto::BlindIndexer& indexer,
+                                                 const store::CustomerRow& row);
 
 // Decrypts one field of `row`; nullopt when the field is absent.
 [[nodiscard]] StatusOr<std::optional<SecretBytes>> OpenField(

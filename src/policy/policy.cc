@@ -103,9 +103,10 @@ Policy Policy::Default() {
                    {a::kCustomerRead, a::kCustomerFind, a::kCustomerList,
                     a::kCustomerUpdate, a::kAuditRead, a::kConsentRecord, a::kConsentRead,
                     a::kConsentReport, a::kRestrict, a::kSupportRead, a::kRefundRead,
-                    a::kDsrExport})},
+                    a::kDsrExport, a::kDsrErase, a::kDsrPurge})},
       {"operations", Rule(LegalBasis::kLegitimateInterest, "Security", {},
-                          {a::kAuditVerify, a::kAuditCheckpoint})},
+                          {a::kAuditVerify, a::kAuditCheckpoint, a::kDsrPurge,
+                           a::kKeysManage, a::kVaultBackup, a::kVaultRestore})},
   };
   return p;
 }
@@ -117,7 +118,8 @@ bool IsKnownAction(std::string_view action) {
         a::kCustomerList, a::kAuditRead, a::kAuditVerify, a::kAuditCheckpoint,
         a::kConsentRecord, a::kConsentRead, a::kConsentReport, a::kNoticeRegister,
         a::kRestrict, a::kSupportWrite, a::kSupportRead, a::kRefundWrite,
-        a::kRefundRead, a::kDsrExport}) {
+        a::kRefundRead, a::kDsrExport, a::kDsrErase, a::kDsrPurge, a::kKeysManage,
+        a::kVaultBackup, a::kVaultRestore}) {
     if (known == action) return true;
   }
   return false;

@@ -44,6 +44,11 @@ inline constexpr std::string_view kSupportRead = "support.read";
 inline constexpr std::string_view kRefundWrite = "refund.write";  // open, link, assess, move, pay, notify
 inline constexpr std::string_view kRefundRead = "refund.read";    // a case, and the overdue list
 inline constexpr std::string_view kDsrExport = "dsr.export";      // Art. 15/20 export
+inline constexpr std::string_view kDsrErase = "dsr.erase";        // Art. 17 erasure
+inline constexpr std::string_view kDsrPurge = "dsr.purge";        // expired holds, lapsed consents
+inline constexpr std::string_view kKeysManage = "keys.manage";    // rotate, reseal, rekey, re-index
+inline constexpr std::string_view kVaultBackup = "vault.backup";
+inline constexpr std::string_view kVaultRestore = "vault.restore";
 }  // namespace action
 
 // Every action the vault knows; a policy file may name only these.

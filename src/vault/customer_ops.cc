@@ -121,7 +121,8 @@ StatusOr<CustomerId> VaultCore::CreateCustomer(const AccessContext& in,
 
   CVAULT_ASSIGN_OR_RETURN(const SubjectKeys* keys, NewSubjectKeys(row.id));
   row.created_at_us = row.updated_at_us = NowMicros();
-  CVAULT_RETURN_IF_ERROR(domain::SealFields(keys->cipher, *indexer_, *values, row));
+  CVAULT_RETURN_IF_ERROR(domain::SealFields(keys->cipher, *indexer_, *values, row,
+                                            next_indexer_ ? &*next_indexer_ : nullptr));
   event.subject = keys->pseudonym;
   event.fields_returned = Names(SetFields(*values));
   CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
@@ -277,7 +278,8 @@ Status VaultCore::UpdateCustomer(const AccessContext& in, const CustomerId& id,
     if (bad_field) event.fields_requested = Names(std::span(&*bad_field, 1));
     return fail("invalid_input", values.error());
   }
-  CVAULT_RETURN_IF_ERROR(domain::SealFields(keys->cipher, *indexer_, *values, *row));
+  CVAULT_RETURN_IF_ERROR(domain::SealFields(keys->cipher, *indexer_, *values, *row,
+                                            next_indexer_ ? &*next_indexer_ : nullptr));
   row->updated_at_us = NowMicros();
   Status updated = tx->UpdateCustomer(*row);
   if (!updated.ok()) {

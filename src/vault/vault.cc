@@ -15,6 +15,15 @@ StatusOr<std::unique_ptr<Vault>> Vault::Open(Options options) {
   return std::unique_ptr<Vault>(new Vault(std::move(core)));
 }
 
+StatusOr<std::unique_ptr<Vault>> Vault::Restore(Options options,
+                                                const std::filesystem::path& backup_dir,
+                                                const AccessContext& ctx,
+                                                RestoreResult* result) {
+  CVAULT_ASSIGN_OR_RETURN(
+      auto core, internal::VaultCore::Restore(std::move(options), backup_dir, ctx, result));
+  return std::unique_ptr<Vault>(new Vault(std::move(core)));
+}
+
 Vault::Vault(std::unique_ptr<internal::VaultCore> core)
     : core_(std::move(core)),
       customers_(*core_),
@@ -22,7 +31,8 @@ Vault::Vault(std::unique_ptr<internal::VaultCore> core)
       support_(*core_),
       refunds_(*core_),
       rights_(*core_),
-      audit_(*core_) {}
+      audit_(*core_),
+      operations_(*core_) {}
 
 Vault::~Vault() = default;
 
@@ -179,6 +189,38 @@ Status Rights::LiftRestriction(const AccessContext& ctx, const CustomerId& id,
 
 StatusOr<std::string> Rights::Export(const AccessContext& ctx, const CustomerId& id) {
   return core_.ExportSubject(ctx, id);
+}
+
+StatusOr<ErasureResult> Rights::Erase(const AccessContext& ctx, const CustomerId& id) {
+  return core_.EraseSubject(ctx, id);
+}
+
+StatusOr<PurgeResult> Rights::Purge(const AccessContext& ctx) { return core_.Purge(ctx); }
+
+StatusOr<KekRotationResult> Operations::RotateKek(const AccessContext& ctx,
+                                                  const ProgressFn& progress,
+                                                  std::size_t batch) {
+  return core_.RotateKek(ctx, progress, batch);
+}
+
+Status Operations::Reseal(const AccessContext& ctx, const RootKeySource& new_root,
+                          PassphraseCost cost) {
+  return core_.ResealKeyring(ctx, new_root, cost);
+}
+
+Status Operations::RekeyDatabases(const AccessContext& ctx) {
+  return core_.RekeyDatabases(ctx);
+}
+
+StatusOr<IndexRotationResult> Operations::RotateBlindIndex(const AccessContext& ctx,
+                                                           const ProgressFn& progress,
+                                                           std::size_t batch) {
+  return core_.RotateBlindIndex(ctx, progress, batch);
+}
+
+StatusOr<BackupResult> Operations::Backup(const AccessContext& ctx,
+                                          const std::filesystem::path& dir) {
+  return core_.Backup(ctx, dir);
 }
 
 StatusOr<AuditVerifyReport> AuditLog::Verify(

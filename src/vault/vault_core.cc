@@ -10,6 +10,7 @@
 #include "crypto/kdf.h"
 #include "crypto/random.h"
 #include "crypto/signer.h"
+#include "domain/case_documents.h"
 #include "domain/validation.h"
 #include "keys/data_keys.h"
 #include "policy/policy_file.h"
@@ -30,11 +31,6 @@ constexpr std::uint32_t kDataKeyId = 1;
 // still in flight in another process; orphan removal leaves it alone.
 constexpr std::int64_t kOrphanGraceMicros = 10LL * 60 * 1000 * 1000;
 constexpr std::size_t kOrphanBatch = 500;
-
-// The context recorded for the vault's own housekeeping entries.
-AccessContext SystemContext(std::string_view request_id) {
-  return AccessContext{"cvault", "operator", "operations", "", std::string(request_id)};
-}
 
 std::string NewRequestId() { return "req_" + crypto::ToHex(crypto::RandomBytes(12)); }
 
@@ -123,9 +119,14 @@ Status VaultCore::FinishCreate() {
   CVAULT_RETURN_IF_ERROR(CheckVaultIdentity(/*create=*/true));
   std::lock_guard lock(mu_);
   open_ = true;
-  CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
-  return CommitWithAudit(*tx, SystemContext(NewRequestId()),
-                         {"vault.create", "", {}, {}, "allow", "ok"});
+  {
+    CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
+    CVAULT_RETURN_IF_ERROR(CommitWithAudit(*tx, SystemContext(),
+                                           {"vault.create", "", {}, {}, "allow", "ok"}));
+  }
+  // A ledger left in the folder by another vault fails here (its MACs do
+  // not check under this keyring).
+  return StatusOf(ReplayLedger());
 }
 
 StatusOr<std::unique_ptr<VaultCore>> VaultCore::Open(Options options) {
@@ -142,6 +143,7 @@ StatusOr<std::unique_ptr<VaultCore>> VaultCore::Open(Options options) {
   CVAULT_RETURN_IF_ERROR(core->CheckVaultIdentity(/*create=*/false));
   std::lock_guard lock(core->mu_);
   core->open_ = true;
+  CVAULT_RETURN_IF_ERROR(StatusOf(core->ReplayLedger()));
   CVAULT_RETURN_IF_ERROR(core->RemoveOrphans());
   return core;
 }
@@ -164,17 +166,35 @@ Status VaultCore::LoadPolicy() {
 
 Status VaultCore::OpenStores(bool create) {
   store::SqlcipherSettings settings = SettingsFrom(options_);
-  CVAULT_ASSIGN_OR_RETURN(
-      key_store_, store::OpenSqlcipherKeyStore(options_.vault_dir / kKeyStoreFile,
-                                               keyring_->keystore_db_key(), create,
-                                               settings));
-  CVAULT_ASSIGN_OR_RETURN(
-      vault_store_, store::OpenSqlcipherVaultStore(options_.vault_dir / kVaultFile,
-                                                   keyring_->vault_db_key(), create,
-                                                   settings));
-  CVAULT_ASSIGN_OR_RETURN(auto indexer,
-                          crypto::BlindIndexer::Create(keyring_->blind_index_root()));
-  indexer_.emplace(std::move(indexer));
+  const SecretBytes* pending_keystore = keyring_->pending_keystore_db_key();
+  const SecretBytes* pending_vault = keyring_->pending_vault_db_key();
+  // A rekey interrupted between its two keyring saves leaves each database
+  // under its old or its new key: try the current key, then the pending one.
+  bool keystore_rekeyed = false;
+  auto keystore = store::OpenSqlcipherKeyStore(options_.vault_dir / kKeyStoreFile,
+                                               keyring_->keystore_db_key(), create, settings);
+  if (!keystore && pending_keystore && keystore.error().code() == StatusCode::kKeyFailure) {
+    keystore = store::OpenSqlcipherKeyStore(options_.vault_dir / kKeyStoreFile,
+                                            *pending_keystore, create, settings);
+    keystore_rekeyed = true;
+  }
+  if (!keystore) return keystore.error();
+  key_store_ = std::move(*keystore);
+  bool vault_rekeyed = false;
+  auto vault = store::OpenSqlcipherVaultStore(options_.vault_dir / kVaultFile,
+                                              keyring_->vault_db_key(), create, settings);
+  if (!vault && pending_vault && vault.error().code() == StatusCode::kKeyFailure) {
+    vault = store::OpenSqlcipherVaultStore(options_.vault_dir / kVaultFile, *pending_vault,
+                                           create, settings);
+    vault_rekeyed = true;
+  }
+  if (!vault) return vault.error();
+  vault_store_ = std::move(*vault);
+  if (pending_vault != nullptr) {
+    CVAULT_RETURN_IF_ERROR(FinishDbRekey(vault_rekeyed, keystore_rekeyed));
+  }
+
+  CVAULT_RETURN_IF_ERROR(LoadIndexers());
   CVAULT_ASSIGN_OR_RETURN(auto signer,
                           crypto::Signer::FromSeed(keyring_->audit_signing_seed()));
   audit_.emplace(std::move(signer), options_.checkpoint_every);
@@ -217,15 +237,24 @@ Status VaultCore::RemoveOrphans() {
     CVAULT_ASSIGN_OR_RETURN(auto vtx, vault_store_->Begin(/*write=*/false));
     std::vector<std::string> orphans;
     for (const std::string& id : ids) {
-      CVAULT_ASSIGN_OR_RETURN(auto row, vtx->GetCustomer(id));
-      if (!row) orphans.push_back(id);
+      // A key belongs to a customer or, after an erasure, a retention hold.
+      bool owned = false;
+      if (domain::IsHoldId(id)) {
+        CVAULT_ASSIGN_OR_RETURN(auto hold, vtx->GetHold(id));
+        owned = hold.has_value();
+      } else {
+        CVAULT_ASSIGN_OR_RETURN(auto row, vtx->GetCustomer(id));
+        owned = row.has_value();
+      }
+      if (!owned) orphans.push_back(id);
     }
     vtx.reset();
     if (orphans.empty()) continue;
     CVAULT_ASSIGN_OR_RETURN(auto wtx, key_store_->Begin(/*write=*/true));
     for (const std::string& id : orphans) {
-      CVAULT_ASSIGN_OR_RETURN(
-          auto key, wtx->GetDataKey(id, static_cast<int>(keys::RetentionClass::kStandard)));
+      const auto cls = domain::IsHoldId(id) ? keys::RetentionClass::kFinancial
+                                            : keys::RetentionClass::kStandard;
+      CVAULT_ASSIGN_OR_RETURN(auto key, wtx->GetDataKey(id, static_cast<int>(cls)));
       if (key && key->created_at_us > cutoff) continue;
       CVAULT_ASSIGN_OR_RETURN(auto n, wtx->DeleteDataKeys(id));
       removed_keys += n;
@@ -237,7 +266,7 @@ Status VaultCore::RemoveOrphans() {
   options_.logger->warn("removed {} orphaned data keys left by an interrupted write",
                         removed_keys);
   CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
-  return CommitWithAudit(*tx, SystemContext(NewRequestId()),
+  return CommitWithAudit(*tx, SystemContext(),
                          {"vault.recover", "", {}, {}, "allow", "orphans_removed"});
 }
 
@@ -266,6 +295,10 @@ Status VaultCore::CloseLocked() {
   vault_store_.reset();
   key_store_.reset();
   return result.WithContext("writing the closing audit checkpoint");
+}
+
+AccessContext VaultCore::SystemContext() {
+  return AccessContext{"cvault", "operator", "operations", "", NewRequestId()};
 }
 
 std::int64_t VaultCore::NowMicros() const {
@@ -393,6 +426,22 @@ StatusOr<VaultCore::DecidedCase> VaultCore::BeginForCase(const AccessContext& ct
                                        " with that id")));
   }
   out.row = std::move(*row);
+  if (domain::IsHoldId(out.row.customer_id)) {
+    // The customer was erased: the record is kept only for a legal
+    // obligation, read-only, and only purposes resting on one may read it.
+    event.subject = out.row.customer_id;
+    const policy::PurposeRule* rule = decider_.policy().FindPurpose(ctx.purpose);
+    if (request.use != policy::FieldUse::kRead || rule == nullptr ||
+        rule->legal_basis != policy::LegalBasis::kLegalObligation) {
+      out.decided.tx.reset();
+      return Error(Fail(ctx, event, "retention_hold",
+                        Status::FailedPrecondition(
+                            "the case is kept under a retention hold after its customer's "
+                            "erasure: read-only, and only for a legal obligation")));
+    }
+    out.decided.decision = early;
+    return out;
+  }
   CVAULT_ASSIGN_OR_RETURN(out.decided.subject,
                           LoadSubject(*out.decided.tx, out.row.customer_id, ctx, event));
   if (!out.decided.subject.row) {

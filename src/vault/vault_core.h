@@ -23,6 +23,7 @@
 #include "keys/keyring.h"
 #include "policy/decision.h"
 #include "store/store.h"
+#include "vault/erasure_ledger.h"
 #include "vault/subject_key_cache.h"
 
 namespace cvault::domain {
@@ -35,6 +36,10 @@ class VaultCore {
  public:
   [[nodiscard]] static StatusOr<std::unique_ptr<VaultCore>> Create(Options options);
   [[nodiscard]] static StatusOr<std::unique_ptr<VaultCore>> Open(Options options);
+  // Vault::Restore (backup_ops.cc).
+  [[nodiscard]] static StatusOr<std::unique_ptr<VaultCore>> Restore(
+      Options options, const std::filesystem::path& backup_dir, const AccessContext& ctx,
+      RestoreResult* result);
   ~VaultCore();
   VaultCore(const VaultCore&) = delete;
   VaultCore& operator=(const VaultCore&) = delete;
@@ -113,6 +118,24 @@ class VaultCore {
   [[nodiscard]] Status SetRestriction(const AccessContext& ctx, const CustomerId& id,
                                       bool restricted, bool customer_informed);
 
+  // Erasure and purge (erasure_ops.cc).
+  [[nodiscard]] StatusOr<ErasureResult> EraseSubject(const AccessContext& ctx,
+                                                     const CustomerId& id);
+  [[nodiscard]] StatusOr<PurgeResult> Purge(const AccessContext& ctx);
+
+  // Operator duties (key_ops.cc, backup_ops.cc).
+  [[nodiscard]] StatusOr<KekRotationResult> RotateKek(const AccessContext& ctx,
+                                                      const ProgressFn& progress,
+                                                      std::size_t batch);
+  [[nodiscard]] Status ResealKeyring(const AccessContext& ctx,
+                                     const RootKeySource& new_root, PassphraseCost cost);
+  [[nodiscard]] Status RekeyDatabases(const AccessContext& ctx);
+  [[nodiscard]] StatusOr<IndexRotationResult> RotateBlindIndex(const AccessContext& ctx,
+                                                               const ProgressFn& progress,
+                                                               std::size_t batch);
+  [[nodiscard]] StatusOr<BackupResult> Backup(const AccessContext& ctx,
+                                              const std::filesystem::path& dir);
+
   // Data-subject export (export_ops.cc).
   [[nodiscard]] StatusOr<std::string> ExportSubject(const AccessContext& ctx,
                                                     const CustomerId& id);
@@ -134,10 +157,17 @@ class VaultCore {
   [[nodiscard]] Status OpenStores(bool create);
   [[nodiscard]] Status CheckVaultIdentity(bool create);
   [[nodiscard]] Status RemoveOrphans();
+  // Applies the erasure ledger entries the vault database has not applied
+  // yet (a restored backup, or a crash mid-erasure); returns how many
+  // customers it erased (erasure_ops.cc). REQUIRES mu_ held.
+  [[nodiscard]] StatusOr<std::uint64_t> ReplayLedger();
   [[nodiscard]] Status CloseLocked();
 
   // Shared plumbing (vault_core.cc). All REQUIRE mu_ held.
   std::int64_t NowMicros() const;
+  // The context of the vault's own housekeeping entries, with a fresh
+  // request id.
+  static AccessContext SystemContext();
   // Checks the context's shape and fills a request id when it has none.
   // On failure the rejection is audited and returned.
   [[nodiscard]] StatusOr<AccessContext> CheckContext(const AccessContext& ctx,
@@ -218,6 +248,39 @@ class VaultCore {
   // The eligibility of an opened case at `at` from its linked tickets.
   [[nodiscard]] StatusOr<EligibilityDecision> AssessLinkedTickets(OpenedRefund& o,
                                                                   Timestamp at);
+  // Key-duty steps (key_ops.cc). REQUIRE mu_ held.
+  [[nodiscard]] Status SaveKeyring();
+  // Denies (audited) unless the policy allows `act` to the context.
+  [[nodiscard]] Status DecideOperation(const AccessContext& ctx, std::string_view act,
+                                       const audit::AuditEvent& event);
+  // Appends `event` in a transaction of its own.
+  [[nodiscard]] Status AuditOperation(const AccessContext& ctx, audit::AuditEvent event);
+  // Rekeys the databases not yet under the pending keys, then makes those
+  // keys current in the keyring (saved).
+  [[nodiscard]] Status FinishDbRekey(bool vault_done, bool keystore_done);
+  // The blind indexers the vault database names (current, and next during
+  // a rotation).
+  [[nodiscard]] Status LoadIndexers();
+
+  // Erasure steps (erasure_ops.cc). REQUIRE mu_ held.
+  // How many erasure ledger entries the vault database has applied.
+  [[nodiscard]] StatusOr<std::uint64_t> LedgerApplied(store::VaultTransaction& tx);
+  // Erases a decided, existing customer; `replay` is the ledger entry being
+  // re-applied (no new ledger line), or null for a new erasure.
+  [[nodiscard]] StatusOr<ErasureResult> EraseDecided(Decided d, const CustomerId& id,
+                                                     const AccessContext& ctx,
+                                                     audit::AuditEvent event,
+                                                     const LedgerEntry* replay);
+  // Shreds a hold past its end in `tx` (committed, audited); returns how
+  // many records it held.
+  [[nodiscard]] StatusOr<std::size_t> PurgeHold(store::VaultTransaction& tx,
+                                                const AccessContext& ctx,
+                                                const store::HoldRow& hold,
+                                                const LedgerEntry* replay);
+  // Deletes every data key of a customer or hold, evicts them from the
+  // caches and truncates both write-ahead logs.
+  [[nodiscard]] Status ShredKeysOf(std::string_view owner);
+
   // Audits a failed call (decision "deny" with `reason`) and returns
   // `status`. REQUIRES mu_ held and no open transaction.
   [[nodiscard]] Status Fail(const AccessContext& ctx, audit::AuditEvent event,
@@ -230,7 +293,14 @@ class VaultCore {
   std::unique_ptr<store::VaultStore> vault_store_;
   std::unique_ptr<store::KeyStore> key_store_;
   std::optional<crypto::BlindIndexer> indexer_;
+  // Set during a blind-index rotation: writes maintain both indexes.
+  std::optional<crypto::BlindIndexer> next_indexer_;
+  std::uint32_t index_version_ = 0;
   std::optional<audit::AuditWriter> audit_;
+  std::optional<ErasureLedger> ledger_;
+  // What the last ReplayLedger did (reported by Restore).
+  std::uint64_t replayed_entries_ = 0;
+  std::uint64_t replayed_erasures_ = 0;
   policy::AccessDecider decider_;  // replaced by the policy file at open
   SubjectKeyCache subject_keys_;
   SubjectKeyCache financial_keys_;  // ciphers only; pseudonyms stay in subject_keys_

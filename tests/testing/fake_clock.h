@@ -18,6 +18,7 @@ class FakeClock final : public Clock {
     return Timestamp(std::chrono::microseconds(now_us_.load()));
   }
   void Advance(std::chrono::microseconds by) { now_us_ += by.count(); }
+  void Set(Timestamp at) { now_us_ = at.time_since_epoch().count(); }
 
  private:
   std::atomic<std::int64_t> now_us_;

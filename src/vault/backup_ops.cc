@@ -1,0 +1,252 @@
+// Backup and restore (Vault::operations().Backup, Vault::Restore).
+//
+// A backup folder holds vault.db and keystore.db, copied with SQLite's
+// online backup (each still encrypted under its database key), and
+// manifest.json: format, vault id, time, how many erasure-ledger entries the
+// copy already reflects, each file's size and BLAKE2b-256, fingerprints of
+// the database keys, signed (Ed25519, the audit signing key) in
+// manifest.sig. The keyring and the erasure ledger are not in it: the
+// keyring has its own backup cycle, and the ledger must outlive every
+// backup so a restore can replay it.
+#include <fmt/format.h>
+
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "crypto/bytes.h"
+#include "crypto/hash.h"
+#include "crypto/signer.h"
+#include "keys/private_file.h"
+#include "policy/policy_file.h"
+#include "vault/vault_core.h"
+
+namespace cvault::internal {
+namespace {
+
+namespace action = policy::action;
+using nlohmann::json;
+
+constexpr char kVaultFile[] = "vault.db";
+constexpr char kKeyStoreFile[] = "keystore.db";
+constexpr char kManifestFile[] = "manifest.json";
+constexpr char kSignatureFile[] = "manifest.sig";
+constexpr char kBackupFormat[] = "cvault.backup/v1";
+constexpr std::size_t kMaxManifestSize = 64 * 1024;
+
+StatusOr<std::pair<std::string, std::uintmax_t>> HashFile(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return Error(Status::NotFound("cannot read " + file.string()));
+  crypto::Blake2bStream stream;
+  std::vector<char> chunk(1 << 16);
+  std::uintmax_t size = 0;
+  while (in) {
+    in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    std::streamsize n = in.gcount();
+    if (n <= 0) break;
+    size += static_cast<std::uintmax_t>(n);
+    stream.Update(std::span(reinterpret_cast<const std::uint8_t*>(chunk.data()),
+                            static_cast<std::size_t>(n)));
+  }
+  if (in.bad()) return Error(Status::Unavailable("cannot read " + file.string()));
+  return std::pair(crypto::ToHex(stream.Final()), size);
+}
+
+// A short public fingerprint of a 256-bit database key: which keys a
+// backup needs, without revealing them.
+std::string Fingerprint(const SecretBytes& key) {
+  crypto::Blake2bStream stream;
+  stream.Update(std::string_view("cvault-db-key-fingerprint-v1"));
+  stream.Update(key.Reveal());
+  crypto::Bytes digest = stream.Final();
+  digest.resize(8);
+  return crypto::ToHex(digest);
+}
+
+StatusOr<std::string> ReadSmallFile(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return Error(Status::NotFound("the backup has no " + file.filename().string()));
+  std::string text(kMaxManifestSize + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  if (text.size() > kMaxManifestSize) {
+    return Error(Status::Integrity(file.filename().string() + " is too large"));
+  }
+  return text;
+}
+
+Status ReplaceWithCopy(const std::filesystem::path& from, const std::filesystem::path& dir,
+                       const std::string& name) {
+  std::error_code ec;
+  const std::filesystem::path tmp = dir / (name + ".restoring");
+  std::filesystem::remove(tmp, ec);
+  std::filesystem::copy_file(from, tmp, ec);
+  if (ec) return Status::Unavailable("cannot copy " + from.string() + ": " + ec.message());
+  std::filesystem::permissions(tmp, std::filesystem::perms::owner_read |
+                                        std::filesystem::perms::owner_write,
+                               std::filesystem::perm_options::replace, ec);
+  for (const char* suffix : {"-wal", "-shm", "-journal"}) {
+    std::filesystem::remove(dir / (name + suffix), ec);
+  }
+  std::filesystem::rename(tmp, dir / name, ec);
+  if (ec) return Status::Unavailable("cannot put " + name + " in place: " + ec.message());
+  return Status::Ok();
+}
+
+}  // namespace
+
+StatusOr<BackupResult> VaultCore::Backup(const AccessContext& in,
+                                         const std::filesystem::path& dir) {
+  std::lock_guard lock(mu_);
+  CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kVaultBackup));
+  audit::AuditEvent event{"vault.backup", "", {}, {}, "allow", "ok"};
+  CVAULT_RETURN_IF_ERROR(DecideOperation(ctx, action::kVaultBackup, event));
+  std::error_code ec;
+  if (std::filesystem::exists(dir, ec) && !std::filesystem::is_empty(dir, ec)) {
+    return Error(Fail(ctx, event, "invalid_input",
+                      Status::AlreadyExists("backup folder: " + dir.string() +
+                                            " exists and is not empty")));
+  }
+  Status made = keys::EnsurePrivateDirectory(dir);
+  if (!made.ok()) return Error(Fail(ctx, event, "backup_failed", made));
+
+  // The entry goes in first, so the backup records that it was taken.
+  std::uint64_t ledger_applied = 0;
+  {
+    CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
+    CVAULT_ASSIGN_OR_RETURN(ledger_applied, LedgerApplied(*tx));
+    CVAULT_RETURN_IF_ERROR(CommitWithAudit(*tx, ctx, event));
+  }
+  auto failed = [&](Status s) {
+    for (const char* name : {kVaultFile, kKeyStoreFile, kManifestFile, kSignatureFile}) {
+      std::filesystem::remove(dir / name, ec);
+    }
+    event.reason_code = "backup_failed";
+    return Fail(ctx, event, "backup_failed", std::move(s));
+  };
+  Status copied = vault_store_->BackupTo(dir / kVaultFile);
+  if (copied.ok()) copied = key_store_->BackupTo(dir / kKeyStoreFile);
+  if (!copied.ok()) return Error(failed(copied));
+
+  json files = json::object();
+  for (const char* name : {kVaultFile, kKeyStoreFile}) {
+    auto hashed = HashFile(dir / name);
+    if (!hashed) return Error(failed(hashed.error()));
+    files[name] = {{"blake2b256", hashed->first}, {"size", hashed->second}};
+  }
+  json manifest = {
+      {"format", kBackupFormat},
+      {"vault_id", crypto::ToHex(keyring_->vault_id())},
+      {"created_at", FormatTimestamp(Timestamp(std::chrono::microseconds(NowMicros())))},
+      {"erasure_ledger_applied", ledger_applied},
+      {"vault_db_key", Fingerprint(keyring_->vault_db_key())},
+      {"keystore_db_key", Fingerprint(keyring_->keystore_db_key())},
+      {"kek_versions", keyring_->kek_versions()},
+      {"files", files}};
+  const std::string text = manifest.dump(2) + "\n";
+  auto signer = crypto::Signer::FromSeed(keyring_->audit_signing_seed());
+  if (!signer) return Error(failed(signer.error()));
+  const std::string signature = crypto::ToHex(signer->Sign(crypto::AsBytes(text))) + "\n";
+  Status written = keys::CreateOwnerOnlyFile(dir / kManifestFile, crypto::AsBytes(text));
+  if (written.ok()) {
+    written = keys::CreateOwnerOnlyFile(dir / kSignatureFile, crypto::AsBytes(signature));
+  }
+  if (!written.ok()) return Error(failed(written));
+
+  BackupResult result;
+  result.dir = dir;
+  result.ledger_entries = ledger_applied;
+  result.manifest_sha256 = crypto::ToHex(crypto::Sha256(crypto::AsBytes(text)));
+  options_.logger->info("backup written to {}", dir.string());
+  return result;
+}
+
+StatusOr<std::unique_ptr<VaultCore>> VaultCore::Restore(Options options,
+                                                        const std::filesystem::path& backup_dir,
+                                                        const AccessContext& ctx_in,
+                                                        RestoreResult* result) {
+  std::filesystem::path vault_dir = options.vault_dir;
+  {
+    // Decided before anything is read or replaced. The vault cannot be
+    // audited into until it is restored, so a denial is only returned.
+    policy::AccessDecider decider(policy::Policy::Default());
+    if (options.policy_file) {
+      CVAULT_ASSIGN_OR_RETURN(auto loaded, policy::LoadPolicyFile(*options.policy_file));
+      decider = policy::AccessDecider(std::move(loaded));
+    }
+    policy::Decision decision = decider.Decide(
+        ctx_in, {action::kVaultRestore, policy::FieldUse::kWrite, {}, std::nullopt});
+    if (!decision.allowed()) {
+      return Error(Status::PermissionDenied(decision.reason_code, decision.message));
+    }
+    CVAULT_ASSIGN_OR_RETURN(auto keyring,
+                            keys::Keyring::Open(options.keys_dir, options.root_key));
+
+    CVAULT_ASSIGN_OR_RETURN(std::string text, ReadSmallFile(backup_dir / kManifestFile));
+    CVAULT_ASSIGN_OR_RETURN(std::string sig_text, ReadSmallFile(backup_dir / kSignatureFile));
+    while (!sig_text.empty() && (sig_text.back() == '\n' || sig_text.back() == ' ')) {
+      sig_text.pop_back();
+    }
+    auto signature = crypto::FromHex(sig_text);
+    CVAULT_ASSIGN_OR_RETURN(auto signer, crypto::Signer::FromSeed(keyring.audit_signing_seed()));
+    if (!signature ||
+        !crypto::VerifySignature(signer.public_key(), crypto::AsBytes(text), *signature)) {
+      return Error(Status::Integrity(
+          "backup manifest: the signature does not verify under this vault's signing key "
+          "(altered, or made by another vault)"));
+    }
+    json manifest = json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (manifest.is_discarded() || !manifest.is_object() ||
+        manifest.value("format", "") != kBackupFormat) {
+      return Error(Status::Integrity("backup manifest: not a " + std::string(kBackupFormat) +
+                                     " manifest"));
+    }
+    if (manifest.value("vault_id", "") != crypto::ToHex(keyring.vault_id())) {
+      return Error(Status::KeyFailure("the backup belongs to another vault (vault ids differ)"));
+    }
+    const SecretBytes* pending_vault = keyring.pending_vault_db_key();
+    const std::string want_vault_key = manifest.value("vault_db_key", "");
+    const std::string want_keystore_key = manifest.value("keystore_db_key", "");
+    bool keys_held = (want_vault_key == Fingerprint(keyring.vault_db_key()) ||
+                      (pending_vault && want_vault_key == Fingerprint(*pending_vault))) &&
+                     (want_keystore_key == Fingerprint(keyring.keystore_db_key()) ||
+                      (keyring.pending_keystore_db_key() &&
+                       want_keystore_key == Fingerprint(*keyring.pending_keystore_db_key())));
+    if (!keys_held) {
+      return Error(Status::KeyFailure(
+          "the backup's databases are under keys this keyring no longer holds (rekeyed "
+          "since); restore with the keyring backed up at the time of the backup"));
+    }
+    for (const char* name : {kVaultFile, kKeyStoreFile}) {
+      CVAULT_ASSIGN_OR_RETURN(auto hashed, HashFile(backup_dir / name));
+      const json& want = manifest["files"][name];
+      if (!want.is_object() || want.value("blake2b256", "") != hashed.first ||
+          want.value("size", std::uintmax_t{0}) != hashed.second) {
+        return Error(Status::Integrity(fmt::format(
+            "backup file {}: its hash does not match the signed manifest", name)));
+      }
+    }
+    CVAULT_RETURN_IF_ERROR(keys::EnsurePrivateDirectory(vault_dir));
+    for (const char* name : {kKeyStoreFile, kVaultFile}) {
+      CVAULT_RETURN_IF_ERROR(ReplaceWithCopy(backup_dir / name, vault_dir, name));
+    }
+  }
+  // Opening replays the erasure ledger.
+  CVAULT_ASSIGN_OR_RETURN(auto core, Open(std::move(options)));
+  {
+    std::lock_guard lock(core->mu_);
+    AccessContext ctx = ctx_in;
+    if (ctx.request_id.empty()) ctx.request_id = SystemContext().request_id;
+    audit::AuditEvent event{"vault.restore", "", {}, {}, "allow",
+                            core->replayed_erasures_ > 0 ? "restored_ledger_replayed"
+                                                         : "restored"};
+    CVAULT_RETURN_IF_ERROR(core->AuditOperation(ctx, event));
+    if (result != nullptr) {
+      result->ledger_replayed = core->replayed_entries_;
+      result->customers_erased = core->replayed_erasures_;
+    }
+  }
+  return core;
+}
+
+}  // namespace cvault::internal

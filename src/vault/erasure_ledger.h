@@ -1,0 +1,79 @@
+// The erasure ledger: one line per erasure (and per purged retention hold)
+// in <vault_dir>/erasure-ledger.jsonl, outside both databases so restoring a
+// backup never rewinds it. Opening a vault replays the entries its database
+// has not applied yet, so a backup taken before an erasure cannot bring the
+// customer back (docs/erasure.md).
+//
+// No personal data: an erasure is recorded by a pseudonym, the keyed BLAKE2b
+// of the customer id under a key derived from the keyring's ledger key,
+// which only this vault's keyring can recompute. Each line carries a MAC
+// over itself and the previous line's MAC, so an edited, reordered or
+// removed line is an integrity error; a torn last line (a crash while
+// appending, before the erasure committed) is dropped.
+//
+// Not thread-safe: the vault serialises access.
+#ifndef CVAULT_VAULT_ERASURE_LEDGER_H_
+#define CVAULT_VAULT_ERASURE_LEDGER_H_
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cvault/secret_bytes.h"
+#include "cvault/status.h"
+
+namespace cvault::internal {
+
+inline constexpr char kErasureLedgerFile[] = "erasure-ledger.jsonl";
+
+struct LedgerEntry {
+  enum class Kind { kErasure, kHoldPurged };
+  std::uint64_t seq = 0;   // 1, 2, 3, ...
+  Kind kind = Kind::kErasure;
+  std::string id;          // "era_..." (erasure) or "hld_..." (purged hold)
+  std::string subject;     // erasure: hex pseudonym of the customer id
+  std::int64_t at_us = 0;
+  std::optional<std::int64_t> hold_until_us;  // erasure that kept records
+};
+
+class ErasureLedger {
+ public:
+  // Reads and checks `file` (a missing file is an empty ledger).
+  //   Integrity - a line that does not parse or whose MAC fails (the
+  //               message names the line number).
+  //   Unavailable - I/O errors.
+  [[nodiscard]] static StatusOr<ErasureLedger> Open(std::filesystem::path file,
+                                                    const SecretBytes& ledger_key);
+
+  ErasureLedger(ErasureLedger&&) noexcept = default;
+  ErasureLedger& operator=(ErasureLedger&&) noexcept = default;
+
+  const std::vector<LedgerEntry>& entries() const { return entries_; }
+
+  // The pseudonym an erasure of `customer_id` is recorded under.
+  std::string SubjectOf(std::string_view customer_id) const;
+
+  // Assigns the next seq, appends the line and fsyncs before returning.
+  [[nodiscard]] StatusOr<LedgerEntry> Append(LedgerEntry entry);
+
+ private:
+  ErasureLedger(std::filesystem::path file, SecretBytes subject_key, SecretBytes mac_key)
+      : file_(std::move(file)),
+        subject_key_(std::move(subject_key)),
+        mac_key_(std::move(mac_key)) {}
+
+  std::string Mac(std::string_view body) const;
+
+  std::filesystem::path file_;
+  SecretBytes subject_key_;
+  SecretBytes mac_key_;
+  std::string last_mac_;
+  std::vector<LedgerEntry> entries_;
+};
+
+}  // namespace cvault::internal
+
+#endif  // CVAULT_VAULT_ERASURE_LEDGER_H_

@@ -1,0 +1,323 @@
+// The operator's key duties (Vault::operations()): KEK rotation, keyring
+// resealing, database rekeying and blind-index rotation, plus the parts of
+// opening a vault they leave state for (pending database keys, the blind-
+// index versions). Long jobs take the vault's lock one batch at a time, so
+// other calls keep running between batches. docs/key-management.md has the
+// runbook.
+#include <fmt/format.h>
+
+#include "domain/customer_codec.h"
+#include "keys/data_keys.h"
+#include "vault/vault_core.h"
+
+namespace cvault::internal {
+namespace {
+
+namespace action = policy::action;
+
+constexpr char kIndexVersionKey[] = "blind_index.version";
+constexpr char kIndexNextKey[] = "blind_index.next";
+
+RootKeySource CopyRootKey(const RootKeySource& root) {
+  if (const auto* p = std::get_if<Passphrase>(&root)) {
+    return Passphrase{SecretBytes::CopyFrom(p->text.Reveal())};
+  }
+  if (const auto* f = std::get_if<KeyFile>(&root)) return KeyFile{f->path};
+  if (const auto* r = std::get_if<RawRootKey>(&root)) {
+    return RawRootKey{SecretBytes::CopyFrom(r->key.Reveal())};
+  }
+  return std::monostate{};
+}
+
+StatusOr<std::uint32_t> ParseVersion(const std::optional<std::string>& text) {
+  if (!text || text->empty()) return std::uint32_t{0};
+  try {
+    unsigned long v = std::stoul(*text);
+    if (v == 0 || v > 0xffffffffUL) throw std::out_of_range("version");
+    return static_cast<std::uint32_t>(v);
+  } catch (const std::exception&) {
+    return Error(Status::Integrity("the vault's blind-index version setting is damaged"));
+  }
+}
+
+}  // namespace
+
+Status VaultCore::SaveKeyring() {
+  return keyring_->Save(options_.keys_dir, options_.root_key, options_.passphrase_cost)
+      .WithContext("saving the keyring");
+}
+
+Status VaultCore::DecideOperation(const AccessContext& ctx, std::string_view act,
+                                  const audit::AuditEvent& event) {
+  policy::Decision decision =
+      decider_.Decide(ctx, {act, policy::FieldUse::kWrite, {}, std::nullopt});
+  if (!decision.allowed()) return Deny(ctx, event, decision);
+  return Status::Ok();
+}
+
+Status VaultCore::AuditOperation(const AccessContext& ctx, audit::AuditEvent event) {
+  CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
+  return CommitWithAudit(*tx, ctx, event);
+}
+
+// --- KEK rotation ---------------------------------------------------------
+
+StatusOr<KekRotationResult> VaultCore::RotateKek(const AccessContext& in,
+                                                 const ProgressFn& progress,
+                                                 std::size_t batch) {
+  if (batch == 0) return Error(Status::InvalidArgument("batch: must be at least 1"));
+  KekRotationResult result;
+  AccessContext ctx;
+  std::uint64_t total = 0;
+  {
+    std::lock_guard lock(mu_);
+    CVAULT_ASSIGN_OR_RETURN(ctx, CheckContext(in, action::kKeysManage));
+    audit::AuditEvent event{"keys.rotate_kek", "", {}, {}, "allow", "started"};
+    CVAULT_RETURN_IF_ERROR(DecideOperation(ctx, action::kKeysManage, event));
+    std::map<std::uint32_t, std::uint64_t> counts;
+    {
+      CVAULT_ASSIGN_OR_RETURN(auto ktx, key_store_->Begin(/*write=*/false));
+      CVAULT_ASSIGN_OR_RETURN(counts, ktx->CountDataKeysByKek());
+    }
+    const std::uint32_t primary = keyring_->primary_kek_version();
+    for (const auto& [version, n] : counts) {
+      if (version != primary) total += n;
+    }
+    // An earlier run that added a KEK and stopped leaves keys under an old
+    // KEK or an old KEK in the keyring: finish that rotation, do not start
+    // another.
+    result.resumed = total > 0 || keyring_->kek_versions().size() > 1;
+    if (!result.resumed) {
+      std::uint32_t added = keyring_->AddKek();
+      Status saved = SaveKeyring();
+      if (!saved.ok()) {
+        // Back to the keyring on disk: nothing was wrapped under the new KEK.
+        (void)keyring_->RetireKek(added);
+        return Error(Fail(ctx, event, "keyring_save_failed", saved));
+      }
+      for (const auto& [version, n] : counts) total += n;
+    }
+    result.primary_version = keyring_->primary_kek_version();
+    event.reason_code = result.resumed ? "resumed" : "started";
+    CVAULT_RETURN_IF_ERROR(AuditOperation(ctx, event));
+  }
+  if (progress) progress({"rewrap", 0, total});
+
+  while (true) {
+    std::size_t done_now = 0;
+    {
+      std::lock_guard lock(mu_);
+      CVAULT_RETURN_IF_ERROR(RequireOpen());
+      CVAULT_ASSIGN_OR_RETURN(auto ktx, key_store_->Begin(/*write=*/true));
+      CVAULT_ASSIGN_OR_RETURN(auto rows,
+                              ktx->ListDataKeysNotAtKek(result.primary_version, batch));
+      for (const store::DataKeyRow& row : rows) {
+        CVAULT_ASSIGN_OR_RETURN(auto dek, keys::UnwrapDataKey(*keyring_, row));
+        CVAULT_ASSIGN_OR_RETURN(
+            auto rewrapped,
+            keys::WrapDataKey(*keyring_, row.customer_id,
+                              static_cast<keys::RetentionClass>(row.retention_class), dek,
+                              row.created_at_us));
+        CVAULT_RETURN_IF_ERROR(ktx->UpdateDataKey(rewrapped));
+      }
+      CVAULT_RETURN_IF_ERROR(ktx->Commit());
+      done_now = rows.size();
+    }
+    if (done_now == 0) break;
+    result.rewrapped += done_now;
+    if (progress) progress({"rewrap", std::min<std::uint64_t>(result.rewrapped, total), total});
+  }
+
+  std::lock_guard lock(mu_);
+  CVAULT_RETURN_IF_ERROR(RequireOpen());
+  std::map<std::uint32_t, std::uint64_t> counts;
+  {
+    CVAULT_ASSIGN_OR_RETURN(auto ktx, key_store_->Begin(/*write=*/false));
+    CVAULT_ASSIGN_OR_RETURN(counts, ktx->CountDataKeysByKek());
+  }
+  for (std::uint32_t version : keyring_->kek_versions()) {
+    if (version == result.primary_version) continue;
+    auto used = counts.find(version);
+    if (used != counts.end() && used->second > 0) continue;  // a writer raced us
+    CVAULT_RETURN_IF_ERROR(keyring_->RetireKek(version));
+    result.retired.push_back(version);
+  }
+  audit::AuditEvent event{"keys.rotate_kek", "", {}, {}, "allow", "completed"};
+  if (!result.retired.empty()) {
+    Status saved = SaveKeyring();
+    if (!saved.ok()) return Error(Fail(ctx, event, "keyring_save_failed", saved));
+  }
+  CVAULT_RETURN_IF_ERROR(AuditOperation(ctx, event));
+  options_.logger->info("KEK rotation: {} data keys rewrapped, primary KEK v{}",
+                        result.rewrapped, result.primary_version);
+  return result;
+}
+
+// --- Reseal ---------------------------------------------------------------
+
+Status VaultCore::ResealKeyring(const AccessContext& in, const RootKeySource& new_root,
+                                PassphraseCost cost) {
+  std::lock_guard lock(mu_);
+  CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kKeysManage));
+  audit::AuditEvent event{"keys.reseal", "", {}, {}, "allow", "resealed"};
+  CVAULT_RETURN_IF_ERROR(DecideOperation(ctx, action::kKeysManage, event));
+  Status sealed = keyring_->Reseal(options_.keys_dir, new_root, cost);
+  if (!sealed.ok()) return Fail(ctx, event, "reseal_failed", sealed);
+  options_.root_key = CopyRootKey(new_root);
+  options_.passphrase_cost = cost;
+  return AuditOperation(ctx, event);
+}
+
+// --- Database rekey -------------------------------------------------------
+
+Status VaultCore::RekeyDatabases(const AccessContext& in) {
+  std::lock_guard lock(mu_);
+  CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kKeysManage));
+  audit::AuditEvent event{"keys.rekey_db", "", {}, {}, "allow", "rekeyed"};
+  CVAULT_RETURN_IF_ERROR(DecideOperation(ctx, action::kKeysManage, event));
+  // The pending keys reach the disk before either database changes.
+  keyring_->BeginDbRekey();
+  Status s = SaveKeyring();
+  if (!s.ok()) return Fail(ctx, event, "keyring_save_failed", s);
+  s = FinishDbRekey(/*vault_done=*/false, /*keystore_done=*/false);
+  if (!s.ok()) return Fail(ctx, event, "rekey_failed", s);
+  return AuditOperation(ctx, event);
+}
+
+Status VaultCore::FinishDbRekey(bool vault_done, bool keystore_done) {
+  if (!keystore_done) {
+    CVAULT_RETURN_IF_ERROR(key_store_->Rekey(*keyring_->pending_keystore_db_key()));
+  }
+  if (!vault_done) {
+    CVAULT_RETURN_IF_ERROR(vault_store_->Rekey(*keyring_->pending_vault_db_key()));
+  }
+  CVAULT_RETURN_IF_ERROR(keyring_->FinishDbRekey());
+  return SaveKeyring();
+}
+
+// --- Blind-index rotation -------------------------------------------------
+
+Status VaultCore::LoadIndexers() {
+  CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/false));
+  CVAULT_ASSIGN_OR_RETURN(auto current_text, tx->GetMeta(kIndexVersionKey));
+  CVAULT_ASSIGN_OR_RETURN(auto next_text, tx->GetMeta(kIndexNextKey));
+  CVAULT_ASSIGN_OR_RETURN(std::uint32_t current, ParseVersion(current_text));
+  CVAULT_ASSIGN_OR_RETURN(std::uint32_t next, ParseVersion(next_text));
+  if (current == 0) current = keyring_->blind_index_version();
+  auto indexer_for = [&](std::uint32_t v) -> StatusOr<crypto::BlindIndexer> {
+    const SecretBytes* root = keyring_->blind_index_root(v);
+    if (root == nullptr) {
+      return Error(Status::KeyFailure(fmt::format(
+          "the keyring has no blind-index key version {}, which the vault uses; open it "
+          "with the keyring that rotated the index",
+          v)));
+    }
+    return crypto::BlindIndexer::Create(*root);
+  };
+  CVAULT_ASSIGN_OR_RETURN(auto indexer, indexer_for(current));
+  indexer_.emplace(std::move(indexer));
+  index_version_ = current;
+  next_indexer_.reset();
+  if (next != 0) {
+    CVAULT_ASSIGN_OR_RETURN(auto upcoming, indexer_for(next));
+    next_indexer_.emplace(std::move(upcoming));
+  }
+  return Status::Ok();
+}
+
+StatusOr<IndexRotationResult> VaultCore::RotateBlindIndex(const AccessContext& in,
+                                                          const ProgressFn& progress,
+                                                          std::size_t batch) {
+  if (batch == 0) return Error(Status::InvalidArgument("batch: must be at least 1"));
+  IndexRotationResult result;
+  AccessContext ctx;
+  std::uint32_t next = 0;
+  std::uint64_t total = 0;
+  {
+    std::lock_guard lock(mu_);
+    CVAULT_ASSIGN_OR_RETURN(ctx, CheckContext(in, action::kKeysManage));
+    audit::AuditEvent event{"keys.rotate_index", "", {}, {}, "allow", "started"};
+    CVAULT_RETURN_IF_ERROR(DecideOperation(ctx, action::kKeysManage, event));
+    CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
+    CVAULT_ASSIGN_OR_RETURN(auto next_text, tx->GetMeta(kIndexNextKey));
+    CVAULT_ASSIGN_OR_RETURN(next, ParseVersion(next_text));
+    result.resumed = next != 0;
+    if (!result.resumed) {
+      // The new key reaches the keyring file before any index uses it.
+      next = keyring_->AddBlindIndexRoot();
+      Status saved = SaveKeyring();
+      if (!saved.ok()) {
+        (void)keyring_->RetireBlindIndexRoot(next);
+        tx.reset();
+        return Error(Fail(ctx, event, "keyring_save_failed", saved));
+      }
+      CVAULT_RETURN_IF_ERROR(tx->SetMeta(kIndexNextKey, std::to_string(next)));
+      CVAULT_ASSIGN_OR_RETURN(auto upcoming,
+                              crypto::BlindIndexer::Create(*keyring_->blind_index_root(next)));
+      next_indexer_.emplace(std::move(upcoming));
+    }
+    CVAULT_ASSIGN_OR_RETURN(total, tx->CountCustomers(NowMicros()));
+    event.reason_code = result.resumed ? "resumed" : "started";
+    // From this commit on, every write maintains both indexes.
+    CVAULT_RETURN_IF_ERROR(CommitWithAudit(*tx, ctx, event));
+  }
+  if (progress) progress({"reindex", 0, total});
+
+  std::optional<std::string> after;
+  while (true) {
+    std::size_t done_now = 0;
+    {
+      std::lock_guard lock(mu_);
+      CVAULT_RETURN_IF_ERROR(RequireOpen());
+      CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
+      CVAULT_ASSIGN_OR_RETURN(
+          auto ids, tx->ListCustomersMissingNextIndex(
+                        after ? std::optional<std::string_view>(*after) : std::nullopt, batch));
+      for (const std::string& id : ids) {
+        CVAULT_ASSIGN_OR_RETURN(auto row, tx->GetCustomer(id));
+        if (!row) continue;
+        CVAULT_ASSIGN_OR_RETURN(const SubjectKeys* keys, KeysFor(id));
+        CVAULT_ASSIGN_OR_RETURN(auto indexes,
+                                domain::ComputeIndexes(keys->cipher, *next_indexer_, *row));
+        CVAULT_RETURN_IF_ERROR(tx->SetNextIndexes(id, indexes.email, indexes.phone));
+      }
+      CVAULT_RETURN_IF_ERROR(tx->Commit());
+      done_now = ids.size();
+      if (!ids.empty()) after = ids.back();
+    }
+    if (done_now == 0) break;
+    result.rebuilt += done_now;
+    if (progress) progress({"reindex", std::min<std::uint64_t>(result.rebuilt, total), total});
+  }
+
+  std::lock_guard lock(mu_);
+  CVAULT_RETURN_IF_ERROR(RequireOpen());
+  {
+    CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
+    // Anything written between the last batch and this lock was dual-written.
+    CVAULT_ASSIGN_OR_RETURN(auto left, tx->ListCustomersMissingNextIndex(std::nullopt, 1));
+    if (!left.empty()) {
+      return Error(Status::Internal("customers were left without a next index (a bug)"));
+    }
+    CVAULT_RETURN_IF_ERROR(StatusOf(tx->PromoteNextIndexes()));
+    CVAULT_RETURN_IF_ERROR(tx->SetMeta(kIndexVersionKey, std::to_string(next)));
+    CVAULT_RETURN_IF_ERROR(tx->SetMeta(kIndexNextKey, ""));
+    audit::AuditEvent event{"keys.rotate_index", "", {}, {}, "allow", "completed"};
+    CVAULT_RETURN_IF_ERROR(CommitWithAudit(*tx, ctx, event));
+  }
+  indexer_ = std::move(next_indexer_);
+  next_indexer_.reset();
+  index_version_ = next;
+  result.index_version = next;
+  // The database now names the version, so the keyring can forget the old.
+  CVAULT_RETURN_IF_ERROR(keyring_->SetBlindIndexVersion(next));
+  for (std::uint32_t version : keyring_->blind_index_versions()) {
+    if (version == next) continue;
+    CVAULT_RETURN_IF_ERROR(keyring_->RetireBlindIndexRoot(version));
+    result.retired.push_back(version);
+  }
+  CVAULT_RETURN_IF_ERROR(SaveKeyring());
+  return result;
+}
+
+}  // namespace cvault::internal

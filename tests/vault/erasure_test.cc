@@ -1,0 +1,481 @@
+// Erasure (GDPR Art. 17), retention holds, the purge job, the erasure ledger
+// and backup/restore through the public API. The raw-file tests decrypt every
+// page of both databases with their keys, as someone holding the keyring
+// could, and look for anything of the erased customer.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <iterator>
+
+#include "crypto/bytes.h"
+#include "keys/keyring.h"
+#include "store/sqlcipher/sqlcipher_store.h"
+#include "tests/testing/sqlcipher_pages.h"
+#include "tests/testing/vault_fixture.h"
+
+namespace cvault {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::AccountService;
+using testing::As;
+using testing::Auditor;
+using testing::Dpo;
+
+AccessContext Agent() { return As("support-agent", "support", "agent-7"); }
+AccessContext RefundSvc() { return As("refund-service", "refund_processing", "refund-svc"); }
+AccessContext Operator() { return As("operator", "operations", "ops-1"); }
+AccessContext Legal() { return As("dpo", "legal_compliance"); }
+
+const GroupErasure* GroupNamed(const ErasureResult& r, std::string_view name) {
+  for (const GroupErasure& g : r.groups) {
+    if (g.group == name) return &g;
+  }
+  return nullptr;
+}
+
+std::string ReadText(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+class ErasureTest : public testing::VaultTest {
+ protected:
+  void SetUp() override {
+    VaultTest::SetUp();
+    auto notice = vault_->consents().RegisterNotice(Legal(), "privacy", "3",
+                                                    "We email offers if you agree.");
+    ASSERT_TRUE(notice.has_value()) << notice.error().ToString();
+    ada_ = AddAda();
+    NewCustomer grace;
+    grace.full_name = "Grace Hopper";
+    grace.email = "grace.hopper@example.com";
+    grace.phone = "+1 202 555 0143";
+    grace.country = "US";
+    auto g = vault_->customers().Create(AccountService(), grace);
+    ASSERT_TRUE(g.has_value()) << g.error().ToString();
+    grace_ = *g;
+  }
+
+  ConsentGrant Marketing(std::optional<Timestamp> expires = std::nullopt) {
+    ConsentGrant g;
+    g.purpose = "marketing";
+    g.notice_id = "privacy";
+    g.notice_version = "3";
+    g.collection_method = "checkbox";
+    g.channel = "web";
+    g.expires_at = expires;
+    return g;
+  }
+
+  // A ticket, a consent and a paid-out refund case for Ada.
+  void GiveAdaHistory() {
+    ASSERT_TRUE(vault_->consents().Grant(AccountService(), ada_, Marketing()).has_value());
+    NewTicket t;
+    t.customer = ada_;
+    t.product = {ProductKind::kPlugin, "seo-booster-2"};
+    t.summary = "Checkout page breaks for Ada after activation";
+    t.substantial = true;
+    auto ticket = vault_->support().OpenTicket(Agent(), t);
+    ASSERT_TRUE(ticket.has_value()) << ticket.error().ToString();
+    ticket_ = *ticket;
+    ASSERT_TRUE(vault_->support().Resolve(Agent(), ticket_, TicketState::kUnfixable).ok());
+    NewRefundCase r;
+    r.customer = ada_;
+    r.order_ref = "ORD-2026-000123";
+    r.product = {ProductKind::kPlugin, "seo-booster-2"};
+    r.reason = RefundReason::kFunctionalDefect;
+    r.ticket_ids = {ticket_};
+    auto refund = vault_->refunds().Open(RefundSvc(), r);
+    ASSERT_TRUE(refund.has_value()) << refund.error().ToString();
+    refund_ = *refund;
+    ASSERT_TRUE(vault_->refunds().Assess(RefundSvc(), refund_).has_value());
+    for (RefundStatus to : {RefundStatus::kUnderReview, RefundStatus::kApproved}) {
+      ASSERT_TRUE(
+          vault_->refunds().Transition(RefundSvc(), refund_, to, "Ada was told by phone").ok());
+    }
+    PaymentReference pay;
+    pay.processor = Processor::kStripe;
+    pay.charge_id = "ch_3N8f2kLkdIwHu7ix0Zq1aB2c";
+    pay.refund_id = "re_3N8f2kLkdIwHu7ix0Zq1aB2d";
+    pay.amount_minor = 4900;
+    pay.currency = "EUR";
+    ASSERT_TRUE(vault_->refunds().AttachPayment(RefundSvc(), refund_, pay).ok());
+    ASSERT_TRUE(vault_->refunds().Notify(RefundSvc(), refund_, "email", "refund-approved").ok());
+  }
+
+  ErasureResult EraseAda() {
+    auto result = vault_->rights().Erase(Dpo(), ada_);
+    EXPECT_TRUE(result.has_value()) << result.error().ToString();
+    return result.value_or(ErasureResult{});
+  }
+
+  keys::Keyring OpenKeyring() {
+    auto keyring = keys::Keyring::Open(dir_ / "keys", KeyFile{key_file_});
+    EXPECT_TRUE(keyring.has_value());
+    return std::move(*keyring);
+  }
+
+  CustomerId ada_;
+  CustomerId grace_;
+  std::string ticket_;
+  std::string refund_;
+};
+
+TEST_F(ErasureTest, ResultListsEveryGroupWithTheHoldForFinancialRecords) {
+  GiveAdaHistory();
+  const Timestamp now = clock_->Now();
+  ErasureResult r = EraseAda();
+  EXPECT_TRUE(r.erasure_id.starts_with("era_"));
+  EXPECT_EQ(r.customer, ada_);
+  ASSERT_EQ(r.groups.size(), 6u);
+  const GroupErasure* identity = GroupNamed(r, "identity");
+  ASSERT_NE(identity, nullptr);
+  EXPECT_EQ(identity->outcome, ErasureOutcome::kErased);
+  EXPECT_EQ(identity->records, 4u);  // name, country, language, external ref
+  EXPECT_EQ(GroupNamed(r, "contact")->records, 3u);
+  EXPECT_EQ(GroupNamed(r, "marketing_profile")->outcome, ErasureOutcome::kNoneHeld);
+  EXPECT_EQ(GroupNamed(r, "support_evidence")->outcome, ErasureOutcome::kErased);
+  EXPECT_EQ(GroupNamed(r, "support_evidence")->records, 1u);
+  EXPECT_EQ(GroupNamed(r, "consent_records")->records, 1u);
+  const GroupErasure* financial = GroupNamed(r, "financial");
+  ASSERT_NE(financial, nullptr);
+  EXPECT_EQ(financial->outcome, ErasureOutcome::kRetained);
+  EXPECT_EQ(financial->records, 1u);
+  EXPECT_NE(financial->legal_reason.find("Art. 17(3)(b)"), std::string::npos);
+  ASSERT_TRUE(financial->retained_until.has_value());
+  // GB has no rule of its own: the default ten years, to the day.
+  auto until = std::chrono::floor<std::chrono::days>(*financial->retained_until);
+  auto expected = std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(now));
+  expected = std::chrono::year_month_day(expected.year() + std::chrono::years(10),
+                                         expected.month(), expected.day());
+  EXPECT_EQ(std::chrono::year_month_day(until), expected);
+  EXPECT_TRUE(financial->hold_id.starts_with("hld_"));
+}
+
+TEST_F(ErasureTest, EveryCallAboutTheCustomerAnswersNotFoundAfterwards) {
+  GiveAdaHistory();
+  EraseAda();
+  EXPECT_EQ(vault_->customers().Get(AccountService(), ada_).error().code(),
+            StatusCode::kNotFound);
+  EXPECT_EQ(vault_->customers().FindByEmail(AccountService(), "ada.lovelace@example.com")
+                .error()
+                .code(),
+            StatusCode::kNotFound);
+  auto by_phone = vault_->customers().FindByPhone(Agent(), "+44 20 7183 8750");
+  EXPECT_FALSE(by_phone.has_value());
+  EXPECT_EQ(vault_->rights().Export(Dpo(), ada_).error().code(), StatusCode::kNotFound);
+  EXPECT_EQ(vault_->consents().History(Dpo(), ada_).error().code(), StatusCode::kNotFound);
+  EXPECT_EQ(vault_->support().GetTicket(Agent(), ticket_).error().code(),
+            StatusCode::kNotFound);
+  EXPECT_EQ(vault_->rights().Erase(Dpo(), ada_).error().code(), StatusCode::kNotFound);
+  // The other customer is untouched.
+  EXPECT_TRUE(vault_->customers().Get(AccountService(), grace_).has_value());
+  auto report = vault_->audit().Verify(Auditor());
+  ASSERT_TRUE(report.has_value());
+  EXPECT_TRUE(report->ok) << report->problem;
+}
+
+TEST_F(ErasureTest, TheKeptRefundRecordIsMinimisedReadOnlyAndOnlyForLegalPurposes) {
+  GiveAdaHistory();
+  ErasureResult r = EraseAda();
+  auto kept = vault_->refunds().Get(Legal(), refund_);
+  ASSERT_TRUE(kept.has_value()) << kept.error().ToString();
+  EXPECT_EQ(kept->retention_hold, GroupNamed(r, "financial")->hold_id);
+  EXPECT_TRUE(kept->customer.str().empty());
+  EXPECT_EQ(kept->order_ref, "ORD-2026-000123");
+  ASSERT_EQ(kept->payments.size(), 1u);
+  EXPECT_EQ(kept->payments[0].refund_id, "re_3N8f2kLkdIwHu7ix0Zq1aB2d");
+  EXPECT_EQ(kept->payments[0].amount_minor, 4900);
+  EXPECT_EQ(kept->status, RefundStatus::kApproved);
+  ASSERT_EQ(kept->history.size(), 2u);
+  for (const StatusChange& c : kept->history) EXPECT_TRUE(c.note.empty());
+  EXPECT_TRUE(kept->ticket_ids.empty());
+  EXPECT_TRUE(kept->notices.empty());
+  EXPECT_FALSE(kept->last_assessment.has_value());
+
+  auto for_refunds = vault_->refunds().Get(RefundSvc(), refund_);
+  ASSERT_FALSE(for_refunds.has_value());
+  EXPECT_EQ(for_refunds.error().reason_code(), "retention_hold");
+  Status write =
+      vault_->refunds().Transition(RefundSvc(), refund_, RefundStatus::kProcessing, "");
+  EXPECT_EQ(write.reason_code(), "retention_hold");
+}
+
+TEST_F(ErasureTest, RetentionFollowsTheCustomersJurisdiction) {
+  vault_.reset();
+  Options o = MakeOptions();
+  o.retention.financial_years_by_country = {{"GB", 6}};
+  auto reopened = Vault::Open(std::move(o));
+  ASSERT_TRUE(reopened.has_value()) << reopened.error().ToString();
+  vault_ = std::move(*reopened);
+  GiveAdaHistory();
+  const auto start = std::chrono::year_month_day(
+      std::chrono::floor<std::chrono::days>(clock_->Now()));
+  ErasureResult r = EraseAda();
+  const GroupErasure* financial = GroupNamed(r, "financial");
+  ASSERT_NE(financial, nullptr);
+  ASSERT_TRUE(financial->retained_until.has_value());
+  auto until = std::chrono::year_month_day(
+      std::chrono::floor<std::chrono::days>(*financial->retained_until));
+  EXPECT_EQ(until.year(), start.year() + std::chrono::years(6));
+}
+
+TEST_F(ErasureTest, OnlyTheDpoMayEraseAndEveryAttemptIsAudited) {
+  auto denied = vault_->rights().Erase(AccountService(), ada_);
+  ASSERT_FALSE(denied.has_value());
+  EXPECT_EQ(denied.error().code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(vault_->rights().Erase(Operator(), ada_).error().code(),
+            StatusCode::kPermissionDenied);
+  EXPECT_TRUE(vault_->customers().Get(AccountService(), ada_).has_value());
+  EraseAda();
+  auto tail = vault_->audit().Tail(Auditor(), 3);
+  ASSERT_TRUE(tail.has_value());
+  ASSERT_GE(tail->size(), 2u);
+  const AuditEntry& last = tail->back();
+  EXPECT_EQ(last.action, "dsr.erase");
+  EXPECT_EQ(last.decision, "allow");
+  EXPECT_EQ(last.reason_code, "erased");
+}
+
+TEST_F(ErasureTest, RestrictedCustomersCanBeErased) {
+  ASSERT_TRUE(vault_->rights().Restrict(Dpo(), ada_).ok());
+  EraseAda();
+  EXPECT_EQ(vault_->customers().Get(Dpo(), ada_).error().code(), StatusCode::kNotFound);
+}
+
+TEST_F(ErasureTest, AuditEntriesNoLongerLinkToTheCustomer) {
+  GiveAdaHistory();
+  auto before = vault_->audit().Tail(Auditor(), 1000);
+  ASSERT_TRUE(before.has_value());
+  std::string pseudonym;
+  for (const AuditEntry& e : *before) {
+    if (e.action == "customer.create") { pseudonym = e.subject; break; }
+  }
+  ASSERT_FALSE(pseudonym.empty());
+  EraseAda();
+  vault_.reset();
+  keys::Keyring keyring = OpenKeyring();
+  auto key_store = store::OpenSqlcipherKeyStore(dir_ / "vault" / "keystore.db",
+                                                keyring.keystore_db_key(), false);
+  ASSERT_TRUE(key_store.has_value());
+  auto tx = (*key_store)->Begin(false);
+  ASSERT_TRUE(tx.has_value());
+  for (int cls : {1, 2}) {
+    auto key = (*tx)->GetDataKey(ada_.str(), cls);
+    ASSERT_TRUE(key.has_value());
+    EXPECT_FALSE(key->has_value()) << "class " << cls << " key survived";
+  }
+  auto grace_key = (*tx)->GetDataKey(grace_.str(), 1);
+  ASSERT_TRUE(grace_key.has_value());
+  EXPECT_TRUE(grace_key->has_value());
+  // The pseudonym key was derived from the shredded data key; the id never
+  // appears in the log itself.
+  Reopen();
+  auto after = vault_->audit().Tail(Auditor(), 1000);
+  ASSERT_TRUE(after.has_value());
+  for (const AuditEntry& e : *after) {
+    EXPECT_EQ(e.subject.find(ada_.str()), std::string::npos);
+  }
+}
+
+TEST_F(ErasureTest, RawFilesHoldNothingDecryptableOfTheCustomer) {
+  GiveAdaHistory();
+  vault_.reset();
+  keys::Keyring keyring = OpenKeyring();
+  // What of Ada the files hold before: her row's ciphertexts and index
+  // entries, and her wrapped data keys.
+  std::vector<std::vector<std::uint8_t>> traces;
+  {
+    auto vs = store::OpenSqlcipherVaultStore(dir_ / "vault" / "vault.db",
+                                             keyring.vault_db_key(), false);
+    ASSERT_TRUE(vs.has_value());
+    auto tx = (*vs)->Begin(false);
+    ASSERT_TRUE(tx.has_value());
+    auto row = (*tx)->GetCustomer(ada_.str());
+    ASSERT_TRUE(row.has_value() && row->has_value());
+    for (const auto& field : (*row)->fields) {
+      if (field) traces.push_back(*field);
+    }
+    traces.push_back(*(*row)->email_index);
+    traces.push_back(*(*row)->phone_index);
+    auto tickets = (*tx)->ListCases(ada_.str(), "ticket");
+    ASSERT_TRUE(tickets.has_value());
+    ASSERT_EQ(tickets->size(), 1u);
+    traces.push_back(tickets->front().document);
+    auto events = (*tx)->ListConsentEvents(ada_.str());
+    ASSERT_TRUE(events.has_value());
+    for (const auto& e : *events) traces.push_back(e.receipt);
+    auto ks = store::OpenSqlcipherKeyStore(dir_ / "vault" / "keystore.db",
+                                           keyring.keystore_db_key(), false);
+    ASSERT_TRUE(ks.has_value());
+    auto ktx = (*ks)->Begin(false);
+    ASSERT_TRUE(ktx.has_value());
+    for (int cls : {1, 2}) {
+      auto key = (*ktx)->GetDataKey(ada_.str(), cls);
+      ASSERT_TRUE(key.has_value() && key->has_value());
+      traces.push_back((*key)->wrapped);
+    }
+  }
+  const std::string id(ada_.str());
+  auto decrypted = [&] {
+    return testing::DecryptDatabaseFiles(dir_ / "vault" / "vault.db",
+                                         keyring.vault_db_key().Reveal()) +
+           testing::DecryptDatabaseFiles(dir_ / "vault" / "keystore.db",
+                                         keyring.keystore_db_key().Reveal());
+  };
+  // The decryption works: before erasure, every trace is found.
+  std::string plain = decrypted();
+  ASSERT_NE(plain.find("CREATE TABLE customers"), std::string::npos);
+  for (std::size_t i = 0; i < traces.size(); ++i) {
+    ASSERT_TRUE(testing::Contains(plain, traces[i])) << "trace " << i << " of " << traces.size()
+                                                    << ", " << traces[i].size() << " bytes";
+  }
+  ASSERT_NE(plain.find(id), std::string::npos);
+
+  Reopen();
+  EraseAda();
+  vault_.reset();
+  plain = decrypted();
+  ASSERT_NE(plain.find(grace_.str()), std::string::npos) << "control: Grace is still there";
+  for (std::size_t i = 0; i < traces.size(); ++i) {
+    EXPECT_FALSE(testing::Contains(plain, traces[i])) << "trace " << i << " survived";
+  }
+  EXPECT_EQ(plain.find(id), std::string::npos) << "the customer id survived";
+}
+
+TEST_F(ErasureTest, PurgeShredsExpiredHoldsAndExpiresLapsedConsents) {
+  GiveAdaHistory();
+  ErasureResult r = EraseAda();
+  ASSERT_TRUE(
+      vault_->consents().Grant(AccountService(), grace_, Marketing(clock_->Now() + 24h))
+          .has_value());
+  clock_->Advance(48h);
+  auto early = vault_->rights().Purge(Operator());
+  ASSERT_TRUE(early.has_value()) << early.error().ToString();
+  EXPECT_EQ(early->holds_expired, 0u);
+  EXPECT_EQ(early->consents_expired, 1u);
+  EXPECT_TRUE(vault_->refunds().Get(Legal(), refund_).has_value()) << "hold not over yet";
+  auto history = vault_->consents().History(Dpo(), grace_);
+  ASSERT_TRUE(history.has_value());
+  ASSERT_EQ(history->size(), 2u);
+  EXPECT_EQ(history->back().type, ConsentEventType::kExpired);
+  EXPECT_EQ(history->back().actor, "cvault-purge");
+
+  clock_->Set(*GroupNamed(r, "financial")->retained_until + 1s);
+  auto late = vault_->rights().Purge(Dpo());
+  ASSERT_TRUE(late.has_value()) << late.error().ToString();
+  EXPECT_EQ(late->holds_expired, 1u);
+  EXPECT_EQ(late->records_shredded, 1u);
+  EXPECT_EQ(late->consents_expired, 0u) << "already recorded";
+  EXPECT_EQ(vault_->refunds().Get(Legal(), refund_).error().code(), StatusCode::kNotFound);
+  EXPECT_EQ(vault_->rights().Purge(AccountService()).error().code(),
+            StatusCode::kPermissionDenied);
+  auto report = vault_->audit().Verify(Auditor());
+  ASSERT_TRUE(report.has_value());
+  EXPECT_TRUE(report->ok) << report->problem;
+}
+
+TEST_F(ErasureTest, TheLedgerHoldsNoPersonalDataAndDetectsTampering) {
+  GiveAdaHistory();
+  EraseAda();
+  vault_.reset();
+  const auto ledger = dir_ / "vault" / "erasure-ledger.jsonl";
+  const std::string text = ReadText(ledger);
+  ASSERT_FALSE(text.empty());
+  EXPECT_EQ(text.find(ada_.str()), std::string::npos);
+  EXPECT_EQ(text.find("ada.lovelace"), std::string::npos);
+  EXPECT_EQ(text.find("Lovelace"), std::string::npos);
+  Reopen();  // an intact ledger opens
+  vault_.reset();
+
+  std::string altered = text;
+  altered[altered.find("\"at_us\":") + 9] ^= 1;  // one digit of the time
+  { std::ofstream(ledger, std::ios::binary | std::ios::trunc) << altered; }
+  auto opened = Vault::Open(MakeOptions());
+  ASSERT_FALSE(opened.has_value());
+  EXPECT_EQ(opened.error().code(), StatusCode::kIntegrity);
+  EXPECT_NE(opened.error().message().find("line 1"), std::string::npos);
+
+  std::filesystem::remove(ledger);
+  opened = Vault::Open(MakeOptions());
+  ASSERT_FALSE(opened.has_value());
+  EXPECT_EQ(opened.error().code(), StatusCode::kIntegrity) << "a deleted ledger is noticed";
+}
+
+TEST_F(ErasureTest, RestoringABackupFromBeforeAnErasureDoesNotBringTheCustomerBack) {
+  GiveAdaHistory();
+  auto backup = vault_->operations().Backup(Operator(), dir_ / "backup");
+  ASSERT_TRUE(backup.has_value()) << backup.error().ToString();
+  EXPECT_EQ(backup->ledger_entries, 0u);
+  EraseAda();
+  vault_.reset();
+
+  RestoreResult restored;
+  auto vault = Vault::Restore(MakeOptions(), dir_ / "backup", Operator(), &restored);
+  ASSERT_TRUE(vault.has_value()) << vault.error().ToString();
+  vault_ = std::move(*vault);
+  EXPECT_EQ(restored.ledger_replayed, 1u);
+  EXPECT_EQ(restored.customers_erased, 1u);
+  EXPECT_EQ(vault_->customers().Get(AccountService(), ada_).error().code(),
+            StatusCode::kNotFound);
+  EXPECT_EQ(vault_->customers().FindByEmail(AccountService(), "ada.lovelace@example.com")
+                .error()
+                .code(),
+            StatusCode::kNotFound);
+  EXPECT_TRUE(vault_->customers().Get(AccountService(), grace_).has_value());
+  auto kept = vault_->refunds().Get(Legal(), refund_);
+  ASSERT_TRUE(kept.has_value()) << kept.error().ToString();
+  EXPECT_FALSE(kept->retention_hold.empty());
+  auto report = vault_->audit().Verify(Auditor());
+  ASSERT_TRUE(report.has_value());
+  EXPECT_TRUE(report->ok) << report->problem;
+  auto tail = vault_->audit().Tail(Auditor(), 20);
+  ASSERT_TRUE(tail.has_value());
+  std::vector<std::string> actions;
+  for (const AuditEntry& e : *tail) actions.push_back(e.action + "/" + e.reason_code);
+  EXPECT_NE(std::find(actions.begin(), actions.end(), "dsr.erase/erased_ledger_replay"),
+            actions.end());
+  EXPECT_NE(std::find(actions.begin(), actions.end(), "vault.restore/restored_ledger_replayed"),
+            actions.end());
+
+  // Opening again replays nothing more.
+  Reopen();
+  EXPECT_TRUE(vault_->customers().Get(AccountService(), grace_).has_value());
+}
+
+TEST_F(ErasureTest, RestoreRefusesAnAlteredBackupAndOtherRoles) {
+  auto backup = vault_->operations().Backup(Operator(), dir_ / "backup");
+  ASSERT_TRUE(backup.has_value()) << backup.error().ToString();
+  EXPECT_EQ(vault_->operations().Backup(Operator(), dir_ / "backup").error().code(),
+            StatusCode::kAlreadyExists);
+  EXPECT_EQ(vault_->operations().Backup(Dpo(), dir_ / "other").error().code(),
+            StatusCode::kPermissionDenied);
+  vault_.reset();
+
+  EXPECT_EQ(Vault::Restore(MakeOptions(), dir_ / "backup", Dpo()).error().code(),
+            StatusCode::kPermissionDenied);
+  {
+    std::fstream f(dir_ / "backup" / "keystore.db",
+                   std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(5000);
+    f.put('\x5a');
+  }
+  auto restored = Vault::Restore(MakeOptions(), dir_ / "backup", Operator());
+  ASSERT_FALSE(restored.has_value());
+  EXPECT_EQ(restored.error().code(), StatusCode::kIntegrity);
+  EXPECT_NE(restored.error().message().find("keystore.db"), std::string::npos);
+  // Nothing was replaced: the vault still opens.
+  Reopen();
+}
+
+TEST_F(ErasureTest, ErasureWithNothingButTheIdentity) {
+  ErasureResult r = vault_->rights().Erase(Dpo(), grace_).value_or(ErasureResult{});
+  ASSERT_EQ(r.groups.size(), 6u);
+  EXPECT_EQ(GroupNamed(r, "financial")->outcome, ErasureOutcome::kNoneHeld);
+  EXPECT_EQ(GroupNamed(r, "support_evidence")->outcome, ErasureOutcome::kNoneHeld);
+  EXPECT_EQ(GroupNamed(r, "contact")->records, 2u);  // email, phone
+}
+
+}  // namespace
+}  // namespace cvault
