@@ -63,7 +63,7 @@ CliOr<> RunDemo(const GlobalOptions& global) {
     CVAULT_CLI_ASSIGN_OR_RETURN(root, MakeDemoFolder());
   }
   DemoPaths paths{root, root / "vault", root / "keys", root / "keys" / "dev-root.key",
-                  root / "checkpoint.json"};
+                  root / "checkpoint.json", root / "export-charles.json"};
   std::error_code ec;
   fs::create_directory(paths.keys_dir, ec);
   if (!ec) {

@@ -33,6 +33,8 @@ struct DemoCallers {
       Make("refund-svc", "refund-service", "refund_processing", "demo: refund request");
   AccessContext dpo_legal =
       Make("dpo-1", "dpo", "legal_compliance", "demo: publish the privacy notice");
+  AccessContext dpo =
+      Make("dpo-1", "dpo", "dsr", "demo: data-subject request");
 };
 
 // Numbers the steps and prints them; a step that contradicts the story fails

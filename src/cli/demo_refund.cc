@@ -169,6 +169,8 @@ CliOr<> DemoRefundChapter::RefundIsPaidWithUpdates() {
   return {};
 }
 
+std::string_view DemoRefundChapter::CharlesEmail() { return kCharlesEmail; }
+
 CliOr<> DemoRefundChapter::ChangeOfMindIsDenied() {
   NewCustomer charles{std::string(kCharlesName),
                       std::string(kCharlesEmail),
@@ -202,6 +204,8 @@ CliOr<> DemoRefundChapter::ChangeOfMindIsDenied() {
   Status denied =
       vault_.refunds().Transition(svc, *case_id, RefundStatus::kDenied, kDenialNote);
   if (!denied.ok()) return narrator_.Failed("denying Charles's case", denied);
+  charles_ = *id;
+  charles_case_ = *case_id;
   narrator_.Say(fmt::format("account-service added {} <{}>, who asks for a", kCharlesName,
                             kCharlesEmail));
   narrator_.More("refund of a theme on a change of mind. refund-service assessed it:");

@@ -34,6 +34,12 @@ class DemoRefundChapter {
   // What the chapter stored encrypted, to look for in the raw files.
   static std::span<const std::string_view> ValuesAtRest();
 
+  // Charles, the change-of-mind customer, his email and his denied case
+  // (set by ChangeOfMindIsDenied), for the rights chapter.
+  const CustomerId& charles() const { return charles_; }
+  static std::string_view CharlesEmail();
+  const std::string& charles_case() const { return charles_case_; }
+
  private:
   const DemoNarrator& narrator_;
   const DemoCallers& callers_;
@@ -41,6 +47,8 @@ class DemoRefundChapter {
   CustomerId hedy_;
   std::string ticket_id_;
   std::string case_id_;
+  CustomerId charles_;
+  std::string charles_case_;
 };
 
 }  // namespace cvault::cli

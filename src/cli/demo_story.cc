@@ -18,6 +18,7 @@
 #include "cli/demo_consent.h"
 #include "cli/demo_narrator.h"
 #include "cli/demo_refund.h"
+#include "cli/demo_rights.h"
 #include "cli/global_options.h"
 #include "cli/output.h"
 #include "cvault/vault.h"
@@ -51,6 +52,9 @@ class DemoStory {
     auto refund = [this](CliOr<> (DemoRefundChapter::*step)()) -> Step {
       return [this, step] { return ((*refund_).*step)(); };
     };
+    auto rights = [this](CliOr<> (DemoRightsChapter::*step)()) -> Step {
+      return [this, step] { return ((*rights_).*step)(); };
+    };
     const Step steps[] = {own(&DemoStory::CreateVault),
                           own(&DemoStory::AddCustomers),
                           own(&DemoStory::SupportReadsAda),
@@ -69,6 +73,8 @@ class DemoStory {
                           refund(&DemoRefundChapter::RefundIsPaidWithUpdates),
                           refund(&DemoRefundChapter::ChangeOfMindIsDenied),
                           refund(&DemoRefundChapter::NothingIsOverdue),
+                          rights(&DemoRightsChapter::ExportIsVerified),
+                          rights(&DemoRightsChapter::ChangeOfMindCustomerIsErased),
                           own(&DemoStory::AuditorTails),
                           own(&DemoStory::AuditorVerifies),
                           own(&DemoStory::CheckpointAndVerify),
@@ -107,6 +113,7 @@ class DemoStory {
     if (!vault) return Failed("creating the vault", vault.error());
     vault_ = std::move(*vault);
     refund_.emplace(narrator_, callers_, *vault_);
+    rights_.emplace(narrator_, callers_, *vault_, *refund_, paths_.export_file);
     Say("Created a vault with a DEVELOPMENT keyring (for trying things out, NOT for");
     More("production data):");
     More(fmt::format("vault:   {} (vault.db: encrypted customers and the audit log;",
@@ -319,6 +326,7 @@ class DemoStory {
   CustomerId grace_;
   std::optional<DemoConsentChapter> consent_;  // once Ada exists
   std::optional<DemoRefundChapter> refund_;    // once the vault exists
+  std::optional<DemoRightsChapter> rights_;    // once the vault exists
   AuditVerifyReport report_;
 };
 

@@ -21,6 +21,7 @@ struct DemoPaths {
   std::filesystem::path keys_dir;         // root/keys
   std::filesystem::path key_file;         // root/keys/dev-root.key
   std::filesystem::path checkpoint_file;  // root/checkpoint.json
+  std::filesystem::path export_file;      // root/export-charles.json
 };
 
 // Runs the story on an empty `paths.root`, printing it to stdout. A step that

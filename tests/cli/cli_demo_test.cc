@@ -39,7 +39,17 @@ TEST(CliDemoTest, DemoInGivenFolderTellsTheStoryAndVerifies) {
                                "anyway: REFUSED."));
   EXPECT_THAT(r.out, HasSubstr("It was denied with the note:"));
   EXPECT_THAT(r.out, HasSubstr("overdue cases (late processing or updates owed): none."));
-  EXPECT_THAT(r.out, HasSubstr("deny     not_assessed_eligible"));
+  EXPECT_THAT(r.out, HasSubstr("8 sections, each"));
+  EXPECT_THAT(r.out, HasSubstr("Verified: ok."));
+  EXPECT_THAT(r.out, HasSubstr("one byte changed: rejected (section:"));
+  EXPECT_THAT(r.out, HasSubstr("The DPO erased him (GDPR Art. 17):"));
+  EXPECT_THAT(r.out, ::testing::ContainsRegex("identity +erased +3"));
+  EXPECT_THAT(r.out, ::testing::ContainsRegex("financial +retained +1 +20[0-9-]+ +commercial"));
+  EXPECT_THAT(r.out, HasSubstr("refund-service may not (retention_hold)."));
+  // The export and the erasure come before the auditor's closing steps, and
+  // the log verifies after them.
+  EXPECT_LT(r.out.find("The DPO erased him"), r.out.find("verified the hash chain"));
+  EXPECT_THAT(r.out, HasSubstr("dsr.erase          allow    erased"));
   EXPECT_THAT(r.out, HasSubstr("not found in raw files"));
   // The refund chapter comes before the auditor's closing steps.
   EXPECT_LT(r.out.find("overdue cases"), r.out.find("read the last 8 audit entries"));
@@ -48,9 +58,10 @@ TEST(CliDemoTest, DemoInGivenFolderTellsTheStoryAndVerifies) {
   EXPECT_TRUE(std::filesystem::exists(sandbox.dir() / "demo" / "vault" / "vault.db"));
   EXPECT_TRUE(std::filesystem::exists(sandbox.dir() / "demo" / "keys" / "dev-root.key"));
   EXPECT_TRUE(std::filesystem::exists(sandbox.dir() / "demo" / "checkpoint.json"));
+  EXPECT_TRUE(std::filesystem::exists(sandbox.dir() / "demo" / "export-charles.json"));
   std::size_t lines = std::count(r.out.begin(), r.out.end(), '\n');
   EXPECT_GE(lines, 40u);
-  EXPECT_LE(lines, 110u);
+  EXPECT_LE(lines, 130u);
 }
 
 TEST(CliDemoTest, DemoVaultOpensWithTheToolAndWarnsItIsForDevelopment) {

@@ -1,0 +1,89 @@
+#include "cli/demo_rights.h"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <iterator>
+
+#include "cli/rights_output.h"
+
+namespace cvault::cli {
+
+CliOr<> DemoRightsChapter::ExportIsVerified() {
+  const CustomerId& charles = refunds_.charles();
+  auto document = vault_.rights().Export(callers_.dpo, charles);
+  if (!document) return narrator_.Failed("exporting Charles's data", document.error());
+  {
+    std::ofstream out(export_file_, std::ios::binary | std::ios::trunc);
+    out << *document;
+    if (!out) return narrator_.Broke("cannot write " + export_file_.string());
+  }
+  std::filesystem::permissions(export_file_,
+                               std::filesystem::perms::owner_read |
+                                   std::filesystem::perms::owner_write,
+                               std::filesystem::perm_options::replace);
+  auto key_hex = vault_.audit().SigningPublicKey(callers_.dpo);
+  if (!key_hex) return narrator_.Failed("reading the signing key", key_hex.error());
+  auto key = ParseSigningPublicKey(*key_hex);
+  if (!key) return narrator_.Failed("parsing the signing key", key.error());
+
+  std::ifstream in(export_file_, std::ios::binary);
+  const std::string written((std::istreambuf_iterator<char>(in)),
+                            std::istreambuf_iterator<char>());
+  auto verified = VerifyExport(written, *key);
+  if (!verified) return narrator_.Failed("verifying the export", verified.error());
+  if (!verified->ok) return narrator_.Broke("the export does not verify: " + verified->problem);
+  // One changed byte in the middle of the document must be caught.
+  std::string altered = written;
+  altered[altered.size() / 2] = altered[altered.size() / 2] == '1' ? '2' : '1';
+  auto tampered = VerifyExport(altered, *key);
+  if (!tampered) return narrator_.Failed("verifying the altered export", tampered.error());
+  if (tampered->ok) return narrator_.Broke("an altered export verified");
+
+  narrator_.Say(fmt::format(
+      "Charles asks what the company holds about him. The DPO (purpose dsr) exported"));
+  narrator_.More(fmt::format("it to {} ({} bytes, mode 0600): {} sections, each",
+                             export_file_.string(), written.size(),
+                             verified->sections_verified.size()));
+  narrator_.More("hashed in a manifest signed with the vault's Ed25519 key. Verified: ok.");
+  narrator_.More(fmt::format("The same file with one byte changed: rejected ({}).",
+                             tampered->failed_part));
+  return {};
+}
+
+CliOr<> DemoRightsChapter::ChangeOfMindCustomerIsErased() {
+  const CustomerId& charles = refunds_.charles();
+  auto erased = vault_.rights().Erase(callers_.dpo, charles);
+  if (!erased) return narrator_.Failed("erasing Charles", erased.error());
+  // Gone for every caller, by id and by email.
+  auto read = vault_.customers().Get(callers_.account, charles);
+  if (read || read.error().code() != StatusCode::kNotFound) {
+    return narrator_.Broke("Charles can still be read after his erasure");
+  }
+  auto found = vault_.customers().FindByEmail(callers_.account, DemoRefundChapter::CharlesEmail());
+  if (found || found.error().code() != StatusCode::kNotFound) {
+    return narrator_.Broke("Charles can still be found by email after his erasure");
+  }
+  // The refund record stays, minimised, for the legal obligation only.
+  auto kept = vault_.refunds().Get(callers_.dpo_legal, refunds_.charles_case());
+  if (!kept) return narrator_.Failed("reading the kept refund record", kept.error());
+  if (kept->retention_hold.empty() || !kept->customer.str().empty() ||
+      !kept->notices.empty()) {
+    return narrator_.Broke("the kept refund record was not minimised under a hold");
+  }
+  auto for_refunds = vault_.refunds().Get(callers_.refunds, refunds_.charles_case());
+  if (for_refunds || for_refunds.error().reason_code() != "retention_hold") {
+    return narrator_.Broke("refund-service could still use the held record");
+  }
+
+  narrator_.Say("Charles then asks to be forgotten. The DPO erased him (GDPR Art. 17):");
+  for (const std::string& line : ErasureTableLines(*erased)) narrator_.More(line);
+  narrator_.More("His data keys are shredded: reading or finding him now says not found.");
+  narrator_.More(fmt::format("The refund record {} stays, minimised (no name,", kept->case_id));
+  narrator_.More(fmt::format("email or notes), under hold {}", kept->retention_hold));
+  narrator_.More("for the tax record-keeping duty: legal_compliance may read it,");
+  narrator_.More("refund-service may not (retention_hold).");
+  return {};
+}
+
+}  // namespace cvault::cli
