@@ -198,7 +198,7 @@ json PurposesData(
 }
 
 // DESIGN.md, "Field groups": each group's legal basis and retention class.
-json RetentionData() {
+json RetentionData(int financial_years) {
   struct Rule {
     FieldGroup group;
     policy::LegalBasis basis;
@@ -225,7 +225,7 @@ json RetentionData() {
          {"legal_basis", policy::LegalBasisName(r.basis)},
          {"retention_class", financial ? "financial" : "standard"},
          {"kept", financial ? "retention_hold" : "until_erasure"},
-         {"period_years", financial ? json(kFinancialRetentionYears) : json(nullptr)},
+         {"period_years", financial ? json(financial_years) : json(nullptr)},
          {"description", r.description}});
   }
   return data;
@@ -311,7 +311,8 @@ nlohmann::json BuildExportSections(const ExportSubjectData& s,
       Section(false, kLegalObligation, kFromBoth, std::move(refunds));
   sections["purposes"] =
       Section(false, std::nullopt, kFromController, PurposesData(applicable, policy));
-  sections["retention"] = Section(false, std::nullopt, kFromController, RetentionData());
+  sections["retention"] = Section(false, std::nullopt, kFromController,
+                                  RetentionData(s.financial_retention_years));
   sections["recipients"] = Section(false, std::nullopt, kFromController,
                                    RecipientsData(s, applicable, policy));
   sections["access_log"] =

@@ -26,11 +26,6 @@ inline constexpr std::array<std::string_view, 8> kExportSectionNames = {
     "identity", "consent_history", "support_tickets", "refund_cases",
     "purposes", "retention",       "recipients",      "access_log"};
 
-// Financial records (refund cases and payment references) are kept this long
-// after erasure, under the legal obligation to keep refund and tax records
-// (DESIGN.md, "Field groups").
-inline constexpr int kFinancialRetentionYears = 10;
-
 // An access-log entry whose principal is another customer (acting for
 // themselves) names them with this instead of their id.
 inline constexpr std::string_view kAnotherCustomer = "another_customer";
@@ -45,6 +40,9 @@ struct ExportSubjectData {
   std::vector<RefundCase> refund_cases;
   // Audit entries about the customer (their subject pseudonym), oldest first.
   std::vector<AuditEntry> access_log;
+  // How long the financial group would be kept after an erasure, for this
+  // customer's jurisdiction (Options::retention).
+  int financial_retention_years = 10;
 };
 
 // The "sections" object: one member per kExportSectionNames entry, each

@@ -12,6 +12,7 @@
 #include "domain/consent_state.h"
 #include "domain/customer_codec.h"
 #include "domain/export_document.h"
+#include "domain/retention.h"
 #include "vault/vault_core.h"
 
 namespace cvault::internal {
@@ -60,6 +61,11 @@ StatusOr<domain::ExportSubjectData> VaultCore::GatherExportData(
     CVAULT_ASSIGN_OR_RETURN(auto plain, domain::OpenField(cipher, row, field));
     if (plain) identity.fields.emplace(field, std::string(plain->RevealAsText()));
   }
+  auto country = identity.fields.find(CustomerField::kCountry);
+  data.financial_retention_years =
+      domain::FinancialRetentionFor(options_.retention,
+                                    country == identity.fields.end() ? "" : country->second)
+          .years;
 
   CVAULT_ASSIGN_OR_RETURN(auto events, tx.ListConsentEvents(id.str()));
   std::map<std::string, std::vector<store::ConsentEventRow>> by_purpose;
