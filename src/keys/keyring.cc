@@ -250,6 +250,15 @@ std::uint32_t Keyring::AddKek() {
   return version;
 }
 
+Status Keyring::UndoAddKek(std::uint32_t added, std::uint32_t previous_primary) {
+  if (contents_.keks.find(previous_primary) == contents_.keks.end() ||
+      added == previous_primary) {
+    return Status::FailedPrecondition("no key-encryption key addition to undo");
+  }
+  contents_.primary_kek_version = previous_primary;
+  return RetireKek(added);
+}
+
 Status Keyring::RetireKek(std::uint32_t version) {
   auto it = contents_.keks.find(version);
   if (it == contents_.keks.end()) {
@@ -313,6 +322,11 @@ std::vector<std::uint32_t> Keyring::blind_index_versions() const {
 void Keyring::BeginDbRekey() {
   contents_.pending_vault_db_key = SecretBytes::Random(kKeyringKeySize);
   contents_.pending_keystore_db_key = SecretBytes::Random(kKeyringKeySize);
+}
+
+void Keyring::CancelDbRekey() {
+  contents_.pending_vault_db_key = SecretBytes();
+  contents_.pending_keystore_db_key = SecretBytes();
 }
 
 Status Keyring::FinishDbRekey() {

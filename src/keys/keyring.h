@@ -73,6 +73,10 @@ class Keyring {
   // under any more: FailedPrecondition for the primary, NotFound if unknown.
   std::uint32_t AddKek();
   [[nodiscard]] Status RetireKek(std::uint32_t version);
+  // Takes back an AddKek that could not be saved: `previous_primary` is
+  // primary again and `added` is gone. FailedPrecondition if
+  // previous_primary is not held (or is `added`).
+  [[nodiscard]] Status UndoAddKek(std::uint32_t added, std::uint32_t previous_primary);
   std::vector<std::uint32_t> kek_versions() const;  // ascending
 
   // Blind-index rotation. AddBlindIndexRoot generates the next version
@@ -91,6 +95,8 @@ class Keyring {
   // old ones (FailedPrecondition when nothing is pending).
   void BeginDbRekey();
   [[nodiscard]] Status FinishDbRekey();
+  // Forgets pending keys that could not be saved (nothing used them yet).
+  void CancelDbRekey();
   const SecretBytes* pending_vault_db_key() const;     // nullptr if none
   const SecretBytes* pending_keystore_db_key() const;  // nullptr if none
 

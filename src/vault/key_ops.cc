@@ -6,6 +6,8 @@
 // runbook.
 #include <fmt/format.h>
 
+#include <limits>
+
 #include "domain/customer_codec.h"
 #include "keys/data_keys.h"
 #include "vault/vault_core.h"
@@ -55,6 +57,22 @@ Status VaultCore::DecideOperation(const AccessContext& ctx, std::string_view act
   return Status::Ok();
 }
 
+Status VaultCore::ClaimKeyJob(const AccessContext& ctx, const audit::AuditEvent& event) {
+  if (!key_job_running_) {
+    key_job_running_ = true;
+    return Status::Ok();
+  }
+  return Fail(ctx, event, "job_running",
+              Status::FailedPrecondition(
+                  "another key job (rotation or re-indexing) is running on this vault; "
+                  "run one at a time"));
+}
+
+void VaultCore::ReleaseKeyJob() {
+  std::lock_guard lock(mu_);
+  key_job_running_ = false;
+}
+
 Status VaultCore::AuditOperation(const AccessContext& ctx, audit::AuditEvent event) {
   CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
   return CommitWithAudit(*tx, ctx, event);
@@ -69,11 +87,14 @@ StatusOr<KekRotationResult> VaultCore::RotateKek(const AccessContext& in,
   KekRotationResult result;
   AccessContext ctx;
   std::uint64_t total = 0;
+  std::optional<KeyJobRelease> release;
   {
     std::lock_guard lock(mu_);
     CVAULT_ASSIGN_OR_RETURN(ctx, CheckContext(in, action::kKeysManage));
     audit::AuditEvent event{"keys.rotate_kek", "", {}, {}, "allow", "started"};
     CVAULT_RETURN_IF_ERROR(DecideOperation(ctx, action::kKeysManage, event));
+    CVAULT_RETURN_IF_ERROR(ClaimKeyJob(ctx, event));
+    release.emplace(*this);
     std::map<std::uint32_t, std::uint64_t> counts;
     {
       CVAULT_ASSIGN_OR_RETURN(auto ktx, key_store_->Begin(/*write=*/false));
@@ -88,11 +109,12 @@ StatusOr<KekRotationResult> VaultCore::RotateKek(const AccessContext& in,
     // another.
     result.resumed = total > 0 || keyring_->kek_versions().size() > 1;
     if (!result.resumed) {
-      std::uint32_t added = keyring_->AddKek();
+      const std::uint32_t previous = keyring_->primary_kek_version();
+      const std::uint32_t added = keyring_->AddKek();
       Status saved = SaveKeyring();
       if (!saved.ok()) {
         // Back to the keyring on disk: nothing was wrapped under the new KEK.
-        (void)keyring_->RetireKek(added);
+        CVAULT_RETURN_IF_ERROR(keyring_->UndoAddKek(added, previous));
         return Error(Fail(ctx, event, "keyring_save_failed", saved));
       }
       for (const auto& [version, n] : counts) total += n;
@@ -103,25 +125,32 @@ StatusOr<KekRotationResult> VaultCore::RotateKek(const AccessContext& in,
   }
   if (progress) progress({"rewrap", 0, total});
 
+  auto rewrap_batch = [&]() -> StatusOr<std::size_t> {
+    CVAULT_ASSIGN_OR_RETURN(auto ktx, key_store_->Begin(/*write=*/true));
+    CVAULT_ASSIGN_OR_RETURN(auto rows, ktx->ListDataKeysNotAtKek(result.primary_version, batch));
+    for (const store::DataKeyRow& row : rows) {
+      CVAULT_ASSIGN_OR_RETURN(auto dek, keys::UnwrapDataKey(*keyring_, row));
+      CVAULT_ASSIGN_OR_RETURN(
+          auto rewrapped,
+          keys::WrapDataKey(*keyring_, row.customer_id,
+                            static_cast<keys::RetentionClass>(row.retention_class), dek,
+                            row.created_at_us));
+      CVAULT_RETURN_IF_ERROR(ktx->UpdateDataKey(rewrapped));
+    }
+    CVAULT_RETURN_IF_ERROR(ktx->Commit());
+    return rows.size();
+  };
   while (true) {
     std::size_t done_now = 0;
     {
       std::lock_guard lock(mu_);
       CVAULT_RETURN_IF_ERROR(RequireOpen());
-      CVAULT_ASSIGN_OR_RETURN(auto ktx, key_store_->Begin(/*write=*/true));
-      CVAULT_ASSIGN_OR_RETURN(auto rows,
-                              ktx->ListDataKeysNotAtKek(result.primary_version, batch));
-      for (const store::DataKeyRow& row : rows) {
-        CVAULT_ASSIGN_OR_RETURN(auto dek, keys::UnwrapDataKey(*keyring_, row));
-        CVAULT_ASSIGN_OR_RETURN(
-            auto rewrapped,
-            keys::WrapDataKey(*keyring_, row.customer_id,
-                              static_cast<keys::RetentionClass>(row.retention_class), dek,
-                              row.created_at_us));
-        CVAULT_RETURN_IF_ERROR(ktx->UpdateDataKey(rewrapped));
+      auto done = rewrap_batch();
+      if (!done) {
+        return Error(Fail(ctx, {"keys.rotate_kek", "", {}, {}, "deny", ""},
+                          "rotation_failed", done.error()));
       }
-      CVAULT_RETURN_IF_ERROR(ktx->Commit());
-      done_now = rows.size();
+      done_now = *done;
     }
     if (done_now == 0) break;
     result.rewrapped += done_now;
@@ -161,6 +190,7 @@ Status VaultCore::ResealKeyring(const AccessContext& in, const RootKeySource& ne
   CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kKeysManage));
   audit::AuditEvent event{"keys.reseal", "", {}, {}, "allow", "resealed"};
   CVAULT_RETURN_IF_ERROR(DecideOperation(ctx, action::kKeysManage, event));
+  if (key_job_running_) return Fail(ctx, event, "job_running", Status::FailedPrecondition("a key job is running; reseal after it"));
   Status sealed = keyring_->Reseal(options_.keys_dir, new_root, cost);
   if (!sealed.ok()) return Fail(ctx, event, "reseal_failed", sealed);
   options_.root_key = CopyRootKey(new_root);
@@ -176,9 +206,16 @@ Status VaultCore::RekeyDatabases(const AccessContext& in) {
   audit::AuditEvent event{"keys.rekey_db", "", {}, {}, "allow", "rekeyed"};
   CVAULT_RETURN_IF_ERROR(DecideOperation(ctx, action::kKeysManage, event));
   // The pending keys reach the disk before either database changes.
+  if (key_job_running_) {
+    return Fail(ctx, event, "job_running",
+                Status::FailedPrecondition("a key job is running; rekey after it"));
+  }
   keyring_->BeginDbRekey();
   Status s = SaveKeyring();
-  if (!s.ok()) return Fail(ctx, event, "keyring_save_failed", s);
+  if (!s.ok()) {
+    keyring_->CancelDbRekey();  // nothing was rekeyed under them
+    return Fail(ctx, event, "keyring_save_failed", s);
+  }
   s = FinishDbRekey(/*vault_done=*/false, /*keystore_done=*/false);
   if (!s.ok()) return Fail(ctx, event, "rekey_failed", s);
   return AuditOperation(ctx, event);
@@ -233,11 +270,14 @@ StatusOr<IndexRotationResult> VaultCore::RotateBlindIndex(const AccessContext& i
   AccessContext ctx;
   std::uint32_t next = 0;
   std::uint64_t total = 0;
+  std::optional<KeyJobRelease> release;
   {
     std::lock_guard lock(mu_);
     CVAULT_ASSIGN_OR_RETURN(ctx, CheckContext(in, action::kKeysManage));
     audit::AuditEvent event{"keys.rotate_index", "", {}, {}, "allow", "started"};
     CVAULT_RETURN_IF_ERROR(DecideOperation(ctx, action::kKeysManage, event));
+    CVAULT_RETURN_IF_ERROR(ClaimKeyJob(ctx, event));
+    release.emplace(*this);
     CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
     CVAULT_ASSIGN_OR_RETURN(auto next_text, tx->GetMeta(kIndexNextKey));
     CVAULT_ASSIGN_OR_RETURN(next, ParseVersion(next_text));
@@ -256,7 +296,10 @@ StatusOr<IndexRotationResult> VaultCore::RotateBlindIndex(const AccessContext& i
                               crypto::BlindIndexer::Create(*keyring_->blind_index_root(next)));
       next_indexer_.emplace(std::move(upcoming));
     }
-    CVAULT_ASSIGN_OR_RETURN(total, tx->CountCustomers(NowMicros()));
+    // The remaining work (all customers for a new rotation).
+    CVAULT_ASSIGN_OR_RETURN(auto missing, tx->ListCustomersMissingNextIndex(
+                                              std::nullopt, std::numeric_limits<std::size_t>::max()));
+    total = missing.size();
     event.reason_code = result.resumed ? "resumed" : "started";
     // From this commit on, every write maintains both indexes.
     CVAULT_RETURN_IF_ERROR(CommitWithAudit(*tx, ctx, event));
@@ -264,26 +307,39 @@ StatusOr<IndexRotationResult> VaultCore::RotateBlindIndex(const AccessContext& i
   if (progress) progress({"reindex", 0, total});
 
   std::optional<std::string> after;
+  auto reindex_batch = [&]() -> StatusOr<std::size_t> {
+    CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
+    // A customer erased since the last batch ends the listing after it;
+    // starting over is safe, as finished customers drop out.
+    auto listed = tx->ListCustomersMissingNextIndex(
+        after ? std::optional<std::string_view>(*after) : std::nullopt, batch);
+    if (!listed && listed.error().code() == StatusCode::kNotFound) {
+      listed = tx->ListCustomersMissingNextIndex(std::nullopt, batch);
+    }
+    CVAULT_ASSIGN_OR_RETURN(auto ids, std::move(listed));
+    for (const std::string& id : ids) {
+      CVAULT_ASSIGN_OR_RETURN(auto row, tx->GetCustomer(id));
+      if (!row) continue;
+      CVAULT_ASSIGN_OR_RETURN(const SubjectKeys* keys, KeysFor(id));
+      CVAULT_ASSIGN_OR_RETURN(auto indexes,
+                              domain::ComputeIndexes(keys->cipher, *next_indexer_, *row));
+      CVAULT_RETURN_IF_ERROR(tx->SetNextIndexes(id, indexes.email, indexes.phone));
+    }
+    CVAULT_RETURN_IF_ERROR(tx->Commit());
+    if (!ids.empty()) after = ids.back();
+    return ids.size();
+  };
   while (true) {
     std::size_t done_now = 0;
     {
       std::lock_guard lock(mu_);
       CVAULT_RETURN_IF_ERROR(RequireOpen());
-      CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
-      CVAULT_ASSIGN_OR_RETURN(
-          auto ids, tx->ListCustomersMissingNextIndex(
-                        after ? std::optional<std::string_view>(*after) : std::nullopt, batch));
-      for (const std::string& id : ids) {
-        CVAULT_ASSIGN_OR_RETURN(auto row, tx->GetCustomer(id));
-        if (!row) continue;
-        CVAULT_ASSIGN_OR_RETURN(const SubjectKeys* keys, KeysFor(id));
-        CVAULT_ASSIGN_OR_RETURN(auto indexes,
-                                domain::ComputeIndexes(keys->cipher, *next_indexer_, *row));
-        CVAULT_RETURN_IF_ERROR(tx->SetNextIndexes(id, indexes.email, indexes.phone));
+      auto done = reindex_batch();
+      if (!done) {
+        return Error(Fail(ctx, {"keys.rotate_index", "", {}, {}, "deny", ""},
+                          "rotation_failed", done.error()));
       }
-      CVAULT_RETURN_IF_ERROR(tx->Commit());
-      done_now = ids.size();
-      if (!ids.empty()) after = ids.back();
+      done_now = *done;
     }
     if (done_now == 0) break;
     result.rebuilt += done_now;

@@ -253,6 +253,21 @@ class VaultCore {
   // Denies (audited) unless the policy allows `act` to the context.
   [[nodiscard]] Status DecideOperation(const AccessContext& ctx, std::string_view act,
                                        const audit::AuditEvent& event);
+  // One key job (KEK or index rotation) at a time: ClaimKeyJob fails (and
+  // audits) while one runs; a KeyJobRelease clears the claim when it goes,
+  // taking mu_ itself (so it must not be destroyed with mu_ held).
+  [[nodiscard]] Status ClaimKeyJob(const AccessContext& ctx, const audit::AuditEvent& event);
+  void ReleaseKeyJob();
+  class KeyJobRelease {
+   public:
+    explicit KeyJobRelease(VaultCore& core) : core_(core) {}
+    ~KeyJobRelease() { core_.ReleaseKeyJob(); }
+    KeyJobRelease(const KeyJobRelease&) = delete;
+    KeyJobRelease& operator=(const KeyJobRelease&) = delete;
+
+   private:
+    VaultCore& core_;
+  };
   // Appends `event` in a transaction of its own.
   [[nodiscard]] Status AuditOperation(const AccessContext& ctx, audit::AuditEvent event);
   // Rekeys the databases not yet under the pending keys, then makes those
@@ -296,6 +311,7 @@ class VaultCore {
   // Set during a blind-index rotation: writes maintain both indexes.
   std::optional<crypto::BlindIndexer> next_indexer_;
   std::uint32_t index_version_ = 0;
+  bool key_job_running_ = false;
   std::optional<audit::AuditWriter> audit_;
   std::optional<ErasureLedger> ledger_;
   // What the last ReplayLedger did (reported by Restore).
