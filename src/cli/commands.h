@@ -24,8 +24,18 @@ void AddConsentCommands(CLI::App& app, const GlobalOptions& global,
                         CommandAction& action);
 // cvault notice add
 void AddNoticeCommands(CLI::App& app, const GlobalOptions& global, CommandAction& action);
-// cvault dsr restrict|lift-restriction
+// cvault dsr restrict|lift-restriction|export|verify-export
 void AddRightsCommands(CLI::App& app, const GlobalOptions& global, CommandAction& action);
+// cvault keys public|rotate|reseal|rekey-db|rotate-index
+void AddKeysCommands(CLI::App& app, const GlobalOptions& global, CommandAction& action);
+// The operator's subcommands of `keys` (rotate, reseal, rekey-db,
+// rotate-index), added by AddKeysCommands.
+void AddKeyDutyCommands(CLI::App& keys, const GlobalOptions& global, CommandAction& action);
+// cvault dsr erase|purge, added under `dsr` by AddRightsCommands.
+void AddErasureCommands(CLI::App& dsr, const GlobalOptions& global, CommandAction& action);
+// cvault backup --out DIR, cvault restore --from DIR
+void AddOperationsCommands(CLI::App& app, const GlobalOptions& global,
+                           CommandAction& action);
 // cvault support open|attempt|resolve|show
 void AddSupportCommands(CLI::App& app, const GlobalOptions& global,
                         CommandAction& action);

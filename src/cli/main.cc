@@ -99,6 +99,8 @@ int Run(int argc, char** argv) {
   AddConsentCommands(app, global, action);
   AddNoticeCommands(app, global, action);
   AddRightsCommands(app, global, action);
+  AddKeysCommands(app, global, action);
+  AddOperationsCommands(app, global, action);
   AddSupportCommands(app, global, action);
   AddRefundCommands(app, global, action);
   AddDemoCommand(app, global, action);
