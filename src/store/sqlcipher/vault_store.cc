@@ -12,6 +12,7 @@
 #include "store/sqlcipher/connection.h"
 #include "store/sqlcipher/consent_tables.h"
 #include "store/sqlcipher/hold_tables.h"
+#include "store/sqlcipher/keyed_connection.h"
 #include "store/sqlcipher/migrations.h"
 #include "store/sqlcipher/schemas.h"
 #include "store/sqlcipher/sqlcipher_store.h"
@@ -21,6 +22,7 @@ namespace cvault::store {
 namespace {
 
 using sqlcipher::Connection;
+using sqlcipher::KeyedConnection;
 using sqlcipher::Statement;
 using sqlcipher::Transaction;
 
@@ -472,90 +474,26 @@ class SqlcipherVaultTransaction final : public VaultTransaction {
   Transaction transaction_;
 };
 
-// Keeps its own copy of the database key: BackupTo keys the copy with it,
-// and a failed Rekey reopens the file with it.
 class SqlcipherVaultStore final : public VaultStore {
  public:
-  SqlcipherVaultStore(std::unique_ptr<Connection> connection, SecretBytes key,
-                      const SqlcipherSettings& settings)
-      : connection_(std::move(connection)),
-        key_(std::move(key)),
-        settings_(settings) {}
+  explicit SqlcipherVaultStore(KeyedConnection keyed) : keyed_(std::move(keyed)) {}
 
   StatusOr<std::unique_ptr<VaultTransaction>> Begin(bool write) override {
-    CVAULT_RETURN_IF_ERROR(CheckConnected());
-    CVAULT_ASSIGN_OR_RETURN(auto transaction,
-                            Transaction::Begin(*connection_, write));
+    CVAULT_RETURN_IF_ERROR(keyed_.CheckConnected());
+    Connection& connection = keyed_.connection();
+    CVAULT_ASSIGN_OR_RETURN(auto transaction, Transaction::Begin(connection, write));
     return std::unique_ptr<VaultTransaction>(
-        new SqlcipherVaultTransaction(*connection_, std::move(transaction)));
+        new SqlcipherVaultTransaction(connection, std::move(transaction)));
   }
 
-  // The connection refuses a key of the wrong size and an open transaction
-  // (FailedPrecondition) before changing anything.
-  Status Rekey(const SecretBytes& new_key) override {
-    CVAULT_RETURN_IF_ERROR(CheckConnected());
-    Status rekeyed = connection_->Rekey(new_key);
-    if (rekeyed.ok()) {
-      key_ = new_key.Clone();
-      return rekeyed;
-    }
-    const StatusCode code = rekeyed.code();
-    if (code == StatusCode::kInvalidArgument ||
-        code == StatusCode::kFailedPrecondition) {
-      return rekeyed;  // refused before anything changed
-    }
-    // The connection may now write under one key and read under the other
-    // (connection.h): replace it, under whichever key the file opens with.
-    // No transaction is open, so no live transaction holds the old one.
-    CVAULT_ASSIGN_OR_RETURN(const bool took_new_key, Reconnect(new_key));
-    return took_new_key ? Status::Ok() : rekeyed;
-  }
-
+  Status Rekey(const SecretBytes& new_key) override { return keyed_.Rekey(new_key); }
   Status BackupTo(const std::filesystem::path& file) override {
-    CVAULT_RETURN_IF_ERROR(CheckConnected());
-    return connection_->BackupTo(file, key_);
+    return keyed_.BackupTo(file);
   }
-
-  Status TruncateLog() override {
-    CVAULT_RETURN_IF_ERROR(CheckConnected());
-    return connection_->CheckpointTruncate();
-  }
+  Status TruncateLog() override { return keyed_.TruncateLog(); }
 
  private:
-  Status CheckConnected() const {
-    if (connection_ != nullptr) return Status::Ok();
-    return Status::FailedPrecondition(
-        std::string(kRole) +
-        " could not be reopened after a failed key change; open the vault "
-        "again");
-  }
-
-  // Closes the connection and opens the file again, under the old key or
-  // else `new_key`; returns whether it was the new one. Leaves no connection
-  // when neither opens.
-  StatusOr<bool> Reconnect(const SecretBytes& new_key) {
-    const std::filesystem::path file = connection_->file();
-    connection_.reset();
-    auto reopened = sqlcipher::OpenWithSchema(file, key_, /*create=*/false,
-                                              settings_, VaultSchema());
-    if (reopened.has_value()) {
-      connection_ = std::move(*reopened);
-      return false;
-    }
-    if (reopened.error().code() != StatusCode::kKeyFailure) {
-      return Error(reopened.error());
-    }
-    reopened = sqlcipher::OpenWithSchema(file, new_key, /*create=*/false,
-                                         settings_, VaultSchema());
-    if (!reopened.has_value()) return Error(reopened.error());
-    connection_ = std::move(*reopened);
-    key_ = new_key.Clone();
-    return true;
-  }
-
-  std::unique_ptr<Connection> connection_;  // null only after a failed Reconnect
-  SecretBytes key_;
-  SqlcipherSettings settings_;
+  KeyedConnection keyed_;
 };
 
 #undef CVAULT_CUSTOMER_COLUMNS
@@ -568,8 +506,9 @@ StatusOr<std::unique_ptr<VaultStore>> OpenSqlcipherVaultStore(
   CVAULT_ASSIGN_OR_RETURN(
       auto connection,
       sqlcipher::OpenWithSchema(file, key, create, settings, VaultSchema()));
-  return std::unique_ptr<VaultStore>(
-      new SqlcipherVaultStore(std::move(connection), key.Clone(), settings));
+  return std::unique_ptr<VaultStore>(new SqlcipherVaultStore(
+      KeyedConnection(std::move(connection), key.Clone(), settings, VaultSchema(),
+                      "open the vault again")));
 }
 
 }  // namespace cvault::store
