@@ -17,6 +17,8 @@
 // email, then by id). Reads pick seeded-random customers out of a population
 // of CVAULT_BENCH_CUSTOMERS (default 10000) made before timing starts.
 // After the usual table the run prints vault/baseline throughput ratios.
+// The data-subject-rights and key-operation benchmarks (erase, KEK rotation,
+// export) are in bench/dsr_bench.h; their tables follow.
 //
 // Everything lives in a temporary folder removed at exit ($TMPDIR or /tmp).
 // Single-threaded: one connection per database, kept open, as the vault does.
@@ -42,6 +44,8 @@
 #include <utility>
 #include <vector>
 
+#include "bench/dsr_bench.h"
+#include "bench/dsr_summary.h"
 #include "cvault/vault.h"
 #include "keys/root_key.h"
 #include "store/sqlcipher/sqlite_api.h"
@@ -532,6 +536,8 @@ class Workbench {
   }
 
   std::size_t population() const { return population_; }
+  // The run's temporary folder, removed with everything in it at exit.
+  const std::filesystem::path& folder() const { return dir_.path(); }
   const std::string& email(std::size_t i) const { return emails_[i]; }
 
   VaultUnderTest& VaultFor(Durability d) {
@@ -734,6 +740,7 @@ class RatioReporter : public benchmark::ConsoleReporter {
 
   void ReportRuns(const std::vector<Run>& runs) override {
     benchmark::ConsoleReporter::ReportRuns(runs);
+    dsr_.Add(runs);
     for (const Run& run : runs) {
       if (run.error_occurred) continue;
       auto rate = run.counters.find("items_per_second");
@@ -747,14 +754,11 @@ class RatioReporter : public benchmark::ConsoleReporter {
     }
   }
 
+  // Prints nothing when none of these benchmarks ran (a filtered run).
   void PrintRatios(std::ostream& out) const {
-    out << "\nvault / baseline throughput (ops/s of the vault divided by ops/s of the "
-           "baseline; 1.000 = as fast)\n";
     constexpr std::string_view kRow =
         "{:<7} {:<9} {:>9} {:>11} {:>11} {:>15} {:>16} {:>13} {:>16}  {}\n";
-    out << fmt::format(kRow, "sync", "operation", "vault/s", "sqlcipher/s", "sqlite/s",
-                       "sqlcipher+aud/s", "vault/SQLCipher", "vault/SQLite",
-                       "vault/SQLC+audit", "target (vault/SQLCipher)");
+    std::string rows;
     for (Durability d : kDurabilities) {
       for (Operation op : kOperations) {
         auto vault = OpsPerSecond(BenchmarkName(op, Backend::kVault, d));
@@ -762,15 +766,28 @@ class RatioReporter : public benchmark::ConsoleReporter {
         auto audited = OpsPerSecond(BenchmarkName(op, Backend::kSqlcipherAudited, d));
         auto plain = OpsPerSecond(BenchmarkName(op, Backend::kSqlite, d));
         if (!vault && !cipher && !audited && !plain) continue;
-        out << fmt::format(kRow, NameOf(d), NameOf(op), Rate(vault), Rate(cipher), Rate(plain),
-                           Rate(audited), Ratio(vault, cipher), Ratio(vault, plain),
-                           Ratio(vault, audited), Target(op, vault, cipher));
+        rows += fmt::format(kRow, NameOf(d), NameOf(op), Rate(vault), Rate(cipher), Rate(plain),
+                            Rate(audited), Ratio(vault, cipher), Ratio(vault, plain),
+                            Ratio(vault, audited), Target(op, vault, cipher));
       }
     }
+    if (rows.empty()) return;
+    out << "\nvault / baseline throughput (ops/s of the vault divided by ops/s of the "
+           "baseline; 1.000 = as fast)\n";
+    out << fmt::format(kRow, "sync", "operation", "vault/s", "sqlcipher/s", "sqlite/s",
+                       "sqlcipher+aud/s", "vault/SQLCipher", "vault/SQLite",
+                       "vault/SQLC+audit", "target (vault/SQLCipher)");
+    out << rows;
   }
+
+  // Issue 5's tables: erase, KEK rotation, export (bench/dsr_summary.h).
+  void PrintDsrSummary(std::ostream& out) const { dsr_.Print(out); }
 
   // Issue 3's target: the consent check costs under 25% of the audited get.
   void PrintConsentCost(std::ostream& out) const {
+    if (!OpsPerSecond("contact_get/vault/FULL") && !OpsPerSecond("contact_get/vault/NORMAL")) {
+      return;
+    }
     out << "\nconsent check cost (contact fields; gated = marketing with consent, "
            "plain = account_management)\n";
     for (Durability d : kDurabilities) {
@@ -817,6 +834,7 @@ class RatioReporter : public benchmark::ConsoleReporter {
   }
 
   std::map<std::string, Samples> samples_;
+  DsrSummary dsr_;
 };
 
 }  // namespace
@@ -829,12 +847,16 @@ int main(int argc, char** argv) {
   {
     cvault::bench::Workbench bench(cvault::bench::PopulationSize());
     cvault::bench::RegisterAll(bench);
+    // Declared after `bench`, so its stores close before the folder goes.
+    cvault::bench::DsrBench dsr(bench.folder() / "dsr");
+    dsr.RegisterAll();
     cvault::bench::RatioReporter reporter(
         isatty(STDOUT_FILENO) ? benchmark::ConsoleReporter::OO_ColorTabular
                               : benchmark::ConsoleReporter::OO_Tabular);
     if (benchmark::RunSpecifiedBenchmarks(&reporter) == 0) status = 1;
     reporter.PrintRatios(std::cout);
     reporter.PrintConsentCost(std::cout);
+    reporter.PrintDsrSummary(std::cout);
   }  // stores closed, temporary folder removed
   benchmark::Shutdown();
   return status;

@@ -292,9 +292,16 @@ class KeyTransaction {
   [[nodiscard]] virtual StatusOr<std::size_t> DeleteDataKey(std::string_view customer_id,
                                                             int retention_class) = 0;
   // Up to `limit` keys wrapped under a KEK other than `kek_version`, ordered
-  // by (customer_id, retention_class): KEK rotation's remaining work.
+  // by (customer_id, retention_class), strictly after `after` when given:
+  // KEK rotation's remaining work, paged so each batch reads only its own
+  // part of the table.
+  struct DataKeyCursor {
+    std::string customer_id;
+    int retention_class = 0;
+  };
   [[nodiscard]] virtual StatusOr<std::vector<DataKeyRow>> ListDataKeysNotAtKek(
-      std::uint32_t kek_version, std::size_t limit) = 0;
+      std::uint32_t kek_version, const std::optional<DataKeyCursor>& after,
+      std::size_t limit) = 0;
   // How many keys each KEK version wraps.
   [[nodiscard]] virtual StatusOr<std::map<std::uint32_t, std::uint64_t>>
   CountDataKeysByKek() = 0;

@@ -125,9 +125,15 @@ StatusOr<KekRotationResult> VaultCore::RotateKek(const AccessContext& in,
   }
   if (progress) progress({"rewrap", 0, total});
 
+  // One pass in key order from a cursor, then one more from the start for
+  // keys another writer added behind the cursor under the old KEK.
+  std::optional<store::KeyTransaction::DataKeyCursor> cursor;
+  bool second_pass = false;
   auto rewrap_batch = [&]() -> StatusOr<std::size_t> {
     CVAULT_ASSIGN_OR_RETURN(auto ktx, key_store_->Begin(/*write=*/true));
-    CVAULT_ASSIGN_OR_RETURN(auto rows, ktx->ListDataKeysNotAtKek(result.primary_version, batch));
+    CVAULT_ASSIGN_OR_RETURN(auto rows,
+                            ktx->ListDataKeysNotAtKek(result.primary_version, cursor, batch));
+    if (!rows.empty()) cursor = {rows.back().customer_id, rows.back().retention_class};
     for (const store::DataKeyRow& row : rows) {
       CVAULT_ASSIGN_OR_RETURN(auto dek, keys::UnwrapDataKey(*keyring_, row));
       CVAULT_ASSIGN_OR_RETURN(
@@ -152,7 +158,12 @@ StatusOr<KekRotationResult> VaultCore::RotateKek(const AccessContext& in,
       }
       done_now = *done;
     }
-    if (done_now == 0) break;
+    if (done_now == 0) {
+      if (second_pass || !cursor) break;
+      second_pass = true;
+      cursor.reset();
+      continue;
+    }
     result.rewrapped += done_now;
     if (progress) progress({"rewrap", std::min<std::uint64_t>(result.rewrapped, total), total});
   }
@@ -311,12 +322,16 @@ StatusOr<IndexRotationResult> VaultCore::RotateBlindIndex(const AccessContext& i
     CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
     // A customer erased since the last batch ends the listing after it;
     // starting over is safe, as finished customers drop out.
+    std::vector<std::string> ids;
     auto listed = tx->ListCustomersMissingNextIndex(
         after ? std::optional<std::string_view>(*after) : std::nullopt, batch);
-    if (!listed && listed.error().code() == StatusCode::kNotFound) {
-      listed = tx->ListCustomersMissingNextIndex(std::nullopt, batch);
+    if (listed) {
+      ids = std::move(*listed);
+    } else if (listed.error().code() == StatusCode::kNotFound) {
+      CVAULT_ASSIGN_OR_RETURN(ids, tx->ListCustomersMissingNextIndex(std::nullopt, batch));
+    } else {
+      return Error(listed.error());
     }
-    CVAULT_ASSIGN_OR_RETURN(auto ids, std::move(listed));
     for (const std::string& id : ids) {
       CVAULT_ASSIGN_OR_RETURN(auto row, tx->GetCustomer(id));
       if (!row) continue;

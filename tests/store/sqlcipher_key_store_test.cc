@@ -165,7 +165,7 @@ TEST_F(SqlcipherKeyStoreTest, ListDataKeysNotAtKekGivesWholeRowsInKeyOrder) {
     ASSERT_TRUE(tx->Commit().ok());
   }
   auto tx = Begin(false);
-  auto rows = tx->ListDataKeysNotAtKek(2, 10);
+  auto rows = tx->ListDataKeysNotAtKek(2, std::nullopt, 10);
   ASSERT_TRUE(rows.has_value()) << rows.error().ToString();
   ASSERT_EQ(rows->size(), 3u);
   const DataKeyRow expected[] = {MakeKey("cus_a", 1, 3), MakeKey("cus_a", 2, 1),
@@ -178,9 +178,19 @@ TEST_F(SqlcipherKeyStoreTest, ListDataKeysNotAtKekGivesWholeRowsInKeyOrder) {
     EXPECT_EQ(got.wrapped, expected[i].wrapped) << i;
     EXPECT_EQ(got.created_at_us, expected[i].created_at_us) << i;
   }
-  auto none = tx->ListDataKeysNotAtKek(2, 0);
+  auto none = tx->ListDataKeysNotAtKek(2, std::nullopt, 0);
   ASSERT_TRUE(none.has_value());
   EXPECT_TRUE(none->empty());
+  // From a cursor: strictly after it, same order.
+  auto after = tx->ListDataKeysNotAtKek(2, KeyTransaction::DataKeyCursor{"cus_a", 1}, 10);
+  ASSERT_TRUE(after.has_value());
+  ASSERT_EQ(after->size(), 2u);
+  EXPECT_EQ((*after)[0].customer_id, "cus_a");
+  EXPECT_EQ((*after)[0].retention_class, 2);
+  EXPECT_EQ((*after)[1].customer_id, "cus_c");
+  auto past_end = tx->ListDataKeysNotAtKek(2, KeyTransaction::DataKeyCursor{"cus_c", 1}, 10);
+  ASSERT_TRUE(past_end.has_value());
+  EXPECT_TRUE(past_end->empty());
 }
 
 TEST_F(SqlcipherKeyStoreTest, RewrappingPageByPageEmptiesTheList) {
@@ -192,11 +202,14 @@ TEST_F(SqlcipherKeyStoreTest, RewrappingPageByPageEmptiesTheList) {
     ASSERT_TRUE(tx->Commit().ok());
   }
   std::vector<std::string> rewrapped;
+  std::optional<KeyTransaction::DataKeyCursor> cursor;
   for (int page = 0; page < 10; ++page) {
     auto tx = Begin(true);
-    auto rows = tx->ListDataKeysNotAtKek(2, 2);
+    auto rows = tx->ListDataKeysNotAtKek(2, cursor, 2);
     ASSERT_TRUE(rows.has_value()) << rows.error().ToString();
     if (rows->empty()) break;
+    cursor = KeyTransaction::DataKeyCursor{rows->back().customer_id,
+                                           rows->back().retention_class};
     EXPECT_LE(rows->size(), 2u);
     for (DataKeyRow row : *rows) {
       row.kek_version = 2;

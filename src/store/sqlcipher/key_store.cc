@@ -116,17 +116,24 @@ class SqlcipherKeyTransaction final : public KeyTransaction {
   // on kek_version, so a page costs a scan of the keys before it at worst.
   // Rewrapped rows drop out of the result, so callers page by repeating the
   // call rather than by a cursor.
-  StatusOr<std::vector<DataKeyRow>> ListDataKeysNotAtKek(std::uint32_t kek_version,
-                                                         std::size_t limit) override {
+  StatusOr<std::vector<DataKeyRow>> ListDataKeysNotAtKek(
+      std::uint32_t kek_version, const std::optional<DataKeyCursor>& after,
+      std::size_t limit) override {
     CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/false));
+    // The row-value comparison walks the primary key from the cursor, so a
+    // batch never rescans the keys earlier batches rewrapped.
     CVAULT_ASSIGN_OR_RETURN(
         auto query,
         connection_.Prepare(
             "SELECT customer_id, retention_class, kek_version, wrapped, created_at "
             "FROM data_keys WHERE kek_version <> ?1 "
+            "AND (customer_id, retention_class) > (?3, ?4) "
             "ORDER BY customer_id, retention_class LIMIT ?2"));
     query->BindInt64(1, kek_version);
     query->BindInt64(2, SqlLimit(limit));
+    // "" sorts before every id, so no cursor starts at the beginning.
+    query->BindText(3, after ? after->customer_id : std::string());
+    query->BindInt64(4, after ? after->retention_class : 0);
     std::vector<DataKeyRow> rows;
     while (true) {
       CVAULT_ASSIGN_OR_RETURN(const bool has_row,
