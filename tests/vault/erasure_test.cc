@@ -442,6 +442,14 @@ TEST_F(ErasureTest, RestoringABackupFromBeforeAnErasureDoesNotBringTheCustomerBa
   // Opening again replays nothing more.
   Reopen();
   EXPECT_TRUE(vault_->customers().Get(AccountService(), grace_).has_value());
+
+  // Erasure, replay and restore logged ids and counts, never what was erased.
+  const std::string logged = sink_->Text();
+  EXPECT_NE(logged.find("replayed 1 erasure ledger entries"), std::string::npos) << logged;
+  for (const char* value : {"Lovelace", "ada.lovelace@example.com", "+44", "ORD-2026-000123",
+                            "Checkout page breaks"}) {
+    EXPECT_EQ(logged.find(value), std::string::npos) << value;
+  }
 }
 
 TEST_F(ErasureTest, RestoreRefusesAnAlteredBackupAndOtherRoles) {
