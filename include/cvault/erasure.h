@@ -45,6 +45,10 @@ struct ErasureResult {
 
 // What Rights::Purge did.
 struct PurgeResult {
+  // Erasures whose remaining rows (keyless ciphertext) are now all gone,
+  // and how many rows the sweep deleted or moved under a hold.
+  std::size_t erasures_swept = 0;
+  std::size_t rows_swept = 0;
   std::size_t holds_expired = 0;     // retention holds past their end, shredded
   std::size_t records_shredded = 0;  // refund records they held
   std::size_t consents_expired = 0;  // lapsed consents given their "expired" event

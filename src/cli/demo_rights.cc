@@ -75,10 +75,25 @@ CliOr<> DemoRightsChapter::ChangeOfMindCustomerIsErased() {
   if (for_refunds || for_refunds.error().reason_code() != "retention_hold") {
     return narrator_.Broke("refund-service could still use the held record");
   }
+  // The purge (run nightly) deletes the rows the erasure left keyless, and
+  // stores the refund record minimised under the hold.
+  auto purged = vault_.rights().Purge(callers_.dpo);
+  if (!purged) return narrator_.Failed("running the purge", purged.error());
+  if (purged->erasures_swept != 1) {
+    return narrator_.Broke("the purge did not sweep Charles's erasure");
+  }
+  auto swept = vault_.refunds().Get(callers_.dpo_legal, refunds_.charles_case());
+  if (!swept) return narrator_.Failed("reading the swept refund record", swept.error());
+  if (swept->retention_hold != kept->retention_hold || swept->order_ref != kept->order_ref) {
+    return narrator_.Broke("the refund record changed when the purge moved it");
+  }
 
   narrator_.Say("Charles then asks to be forgotten. The DPO erased him (GDPR Art. 17):");
   for (const std::string& line : ErasureTableLines(*erased)) narrator_.More(line);
   narrator_.More("His data keys are shredded: reading or finding him now says not found.");
+  narrator_.More(fmt::format("The purge then swept what the erasure left: {} {}, deleted",
+                             purged->rows_swept, purged->rows_swept == 1 ? "row" : "rows"));
+  narrator_.More("or moved under the hold.");
   narrator_.More(fmt::format("The refund record {} stays, minimised (no name,", kept->case_id));
   narrator_.More(fmt::format("email or notes), under hold {}", kept->retention_hold));
   narrator_.More("for the tax record-keeping duty: legal_compliance may read it,");

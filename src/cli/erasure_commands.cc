@@ -45,9 +45,11 @@ CliOr<> RunPurge(const GlobalOptions& global, const PurgeArgs&) {
   if (global.json) {
     PrintJson(PurgeToJson(result));
   } else {
-    fmt::print("purge: {} retention holds ended ({} records shredded); {} lapsed consents "
-               "recorded as expired\n",
-               result.holds_expired, result.records_shredded, result.consents_expired);
+    fmt::print("purge: {} erasures swept ({} rows deleted or moved under a hold); {} "
+               "retention holds ended ({} records shredded); {} lapsed consents recorded as "
+               "expired\n",
+               result.erasures_swept, result.rows_swept, result.holds_expired,
+               result.records_shredded, result.consents_expired);
   }
   return {};
 }

@@ -48,7 +48,9 @@ Json ErasureToJson(const ErasureResult& result) {
 }
 
 Json PurgeToJson(const PurgeResult& result) {
-  return {{"holds_expired", result.holds_expired},
+  return {{"erasures_swept", result.erasures_swept},
+          {"rows_swept", result.rows_swept},
+          {"holds_expired", result.holds_expired},
           {"records_shredded", result.records_shredded},
           {"consents_expired", result.consents_expired}};
 }

@@ -122,6 +122,19 @@ struct HoldRow {
   std::int64_t until_us = 0;
 };
 
+// An erasure whose rows are still to be swept (schema migration 6). The
+// erasure itself shreds the customer's keys and deletes the customer row at
+// once; the customer's tickets and consent events (ciphertext without a key
+// from then on) are deleted, and the refund cases moved under the hold, in
+// bounded batches by the purge. While listed here the customer is left out
+// of every listing across customers.
+struct PendingErasureRow {
+  std::string customer_id;
+  std::string erasure_id;   // "era_..."
+  std::string hold_id;      // "hld_..." holding the refund cases, or empty
+  std::int64_t erased_at_us = 0;
+};
+
 class VaultTransaction {
  public:
   virtual ~VaultTransaction() = default;
@@ -169,7 +182,8 @@ class VaultTransaction {
       std::int64_t as_of_us) = 0;
   // For each customer with an event for `purpose` at or before `as_of_us`,
   // that customer's latest such event (receipt left empty): the input of
-  // consent reports, computed without decrypting anything.
+  // consent reports, computed without decrypting anything. Customers with a
+  // pending erasure are left out.
   [[nodiscard]] virtual StatusOr<std::vector<ConsentEventRow>> LatestConsentEvents(
       std::string_view purpose, std::int64_t as_of_us) = 0;
   // Customers created at or before `as_of_us`.
@@ -191,18 +205,25 @@ class VaultTransaction {
   [[nodiscard]] virtual StatusOr<std::vector<CaseRow>> ListCases(
       std::string_view customer_id, std::string_view kind) = 0;
   // Refund cases whose processing_due_at or update_due_at is at or before
-  // `at_us`, oldest first (documents left empty).
+  // `at_us`, oldest first (documents left empty), leaving out customers with
+  // a pending erasure.
   [[nodiscard]] virtual StatusOr<std::vector<CaseRow>> ListDueRefunds(
       std::int64_t at_us) = 0;
 
-  // Erasure. Each returns how many rows it deleted (0 when none).
+  // Erasure. Each delete returns how many rows it deleted (0 when none).
   [[nodiscard]] virtual StatusOr<std::size_t> DeleteCustomer(std::string_view id) = 0;
-  // Deletes every consent event of the customer: the one deletion the
-  // append-only guard allows, and only inside this call.
+  // Deletes up to `limit` of the customer's consent events, oldest first:
+  // the one deletion the append-only guard allows, and only inside this call.
   [[nodiscard]] virtual StatusOr<std::size_t> DeleteConsentEvents(
-      std::string_view customer_id) = 0;
+      std::string_view customer_id, std::size_t limit) = 0;
+  // Deletes up to `limit` of the customer's cases of one kind, oldest first.
   [[nodiscard]] virtual StatusOr<std::size_t> DeleteCases(std::string_view customer_id,
-                                                          std::string_view kind) = 0;
+                                                          std::string_view kind,
+                                                          std::size_t limit) = 0;
+  [[nodiscard]] virtual StatusOr<std::size_t> CountConsentEvents(
+      std::string_view customer_id) = 0;
+  [[nodiscard]] virtual StatusOr<std::size_t> CountCases(std::string_view customer_id,
+                                                         std::string_view kind) = 0;
   // Replaces every column of row.case_id but case_id, kind and opened_at,
   // including customer_id (moving a case under a retention hold). NotFound
   // if absent.
@@ -217,9 +238,20 @@ class VaultTransaction {
       std::int64_t at_us) = 0;
   [[nodiscard]] virtual StatusOr<std::size_t> DeleteHold(std::string_view hold_id) = 0;
 
+  // Erasures still to sweep. AlreadyExists if the customer is listed.
+  [[nodiscard]] virtual Status InsertPendingErasure(const PendingErasureRow& row) = 0;
+  [[nodiscard]] virtual StatusOr<std::optional<PendingErasureRow>> GetPendingErasure(
+      std::string_view customer_id) = 0;
+  // The oldest `limit` pending erasures.
+  [[nodiscard]] virtual StatusOr<std::vector<PendingErasureRow>> ListPendingErasures(
+      std::size_t limit) = 0;
+  [[nodiscard]] virtual StatusOr<std::size_t> DeletePendingErasure(
+      std::string_view customer_id) = 0;
+
   // For each (customer, purpose), the latest event when it is "given" or
   // "renewed" with expires_at_us <= at_us: consents that lapsed without an
   // "expired" event yet (receipt left empty). Ordered by customer, purpose.
+  // Customers with a pending erasure are left out.
   [[nodiscard]] virtual StatusOr<std::vector<ConsentEventRow>> ListLapsedConsents(
       std::int64_t at_us) = 0;
 

@@ -28,6 +28,8 @@
 namespace cvault::internal {
 
 inline constexpr char kErasureLedgerFile[] = "erasure-ledger.jsonl";
+// The vault meta key that counts the ledger entries the vault has applied.
+inline constexpr char kLedgerAppliedKey[] = "erasure_ledger.applied";
 
 struct LedgerEntry {
   enum class Kind { kErasure, kHoldPurged };

@@ -1,15 +1,21 @@
-// Erasure (GDPR Art. 17), the purge job and the erasure ledger's replay.
+// Erasure (GDPR Art. 17) and the erasure ledger's replay. Its cost does not
+// depend on how many records the customer has: it touches a fixed number of
+// rows and keys, and leaves the customer's other rows, by then ciphertext
+// without a key, to the purge's sweep (purge_ops.cc).
 //
 // An erasure, in order (each step safe to interrupt):
-//   1. The refund cases move under a new retention hold: minimised and
-//      sealed under a new financial key owned by the hold (key committed to
-//      the keystore first, as for any new key).
+//   1. With refund cases: a retention hold is made, and the customer's
+//      financial data key is wrapped again under the hold's id (committed
+//      to the keystore first, as for any new key). The cases stay sealed
+//      under that key; the sweep minimises them and moves them to the hold.
 //   2. The ledger line is appended and synced.
-//   3. In one vault transaction: tickets, consent events and the customer
-//      row (with its blind indexes) deleted, the held cases and the hold
-//      written, the ledger position advanced, the audit entry appended.
+//   3. In one vault transaction: the customer row (with its blind indexes)
+//      deleted, the hold and the pending sweep recorded, the ledger position
+//      advanced, the audit entry appended.
 //   4. The customer's data keys are deleted from the keystore (the shred),
-//      and both write-ahead logs truncated.
+//      and both write-ahead logs truncated. From here nothing the customer
+//      left can be decrypted but the held refund cases, which are read
+//      minimised and only for a legal obligation.
 // A crash after 2 is finished by the next open (ReplayLedger); one after 3
 // leaves keys without a customer row, which orphan removal deletes.
 #include <fmt/format.h>
@@ -28,9 +34,7 @@ namespace {
 
 namespace action = policy::action;
 
-constexpr char kLedgerAppliedKey[] = "erasure_ledger.applied";
 constexpr int kFinancial = static_cast<int>(keys::RetentionClass::kFinancial);
-constexpr std::uint32_t kHoldKeyId = 2;  // as the customer's financial key
 
 std::string NewErasureId() { return "era_" + crypto::ToHex(crypto::RandomBytes(16)); }
 
@@ -91,18 +95,19 @@ StatusOr<ErasureResult> VaultCore::EraseDecided(Decided d, const CustomerId& id,
     }
   }
 
-  auto tickets = tx.ListCases(id.str(), domain::kTicketKind);
+  // Counted, not read: the rows themselves are left to the purge's sweep.
+  auto tickets = tx.CountCases(id.str(), domain::kTicketKind);
   if (!tickets) return Error(fail(tickets.error()));
-  auto refunds = tx.ListCases(id.str(), domain::kRefundKind);
+  auto refunds = tx.CountCases(id.str(), domain::kRefundKind);
   if (!refunds) return Error(fail(refunds.error()));
-  auto consents = tx.ListConsentEvents(id.str());
+  auto consents = tx.CountConsentEvents(id.str());
   if (!consents) return Error(fail(consents.error()));
 
-  // 1. Refund cases move under a retention hold.
+  // 1. The refund cases' retention hold, given the customer's financial key.
   GroupErasure financial{std::string(FieldGroupName(FieldGroup::kFinancial)),
                          ErasureOutcome::kNoneHeld, 0, "", std::nullopt, ""};
   std::optional<store::HoldRow> hold;
-  if (!refunds->empty()) {
+  if (*refunds > 0) {
     domain::RetentionRule rule = domain::FinancialRetentionFor(options_.retention, country);
     hold.emplace();
     hold->hold_id = domain::NewHoldId();
@@ -113,38 +118,10 @@ StatusOr<ErasureResult> VaultCore::EraseDecided(Decided d, const CustomerId& id,
     hold->until_us = replay && replay->hold_until_us
                          ? *replay->hold_until_us
                          : domain::AddYears(now, rule.years);
-    auto old_cipher = FinancialCipherFor(id.str());
-    if (!old_cipher) return Error(fail(old_cipher.error()));
-    SecretBytes hold_key = keys::NewDataKey();
-    auto key_row = keys::WrapDataKey(*keyring_, hold->hold_id,
-                                     keys::RetentionClass::kFinancial, hold_key, now);
-    if (!key_row) return Error(fail(key_row.error()));
-    auto hold_cipher = crypto::FieldCipher::Create(kHoldKeyId, std::move(hold_key));
-    if (!hold_cipher) return Error(fail(hold_cipher.error()));
-    {
-      auto ktx = key_store_->Begin(/*write=*/true);
-      if (!ktx) return Error(fail(ktx.error()));
-      Status s = (*ktx)->InsertDataKey(*key_row);
-      if (s.ok()) s = (*ktx)->Commit();
-      if (!s.ok()) return Error(fail(s));
-    }
-    for (const store::CaseRow& case_row : *refunds) {
-      auto refund = domain::OpenRefundCase(**old_cipher, case_row);
-      if (!refund) return Error(fail(refund.error()));
-      store::CaseRow kept = case_row;
-      kept.customer_id = hold->hold_id;
-      kept.retention_class = kFinancial;
-      kept.update_due_at_us.reset();
-      kept.processing_due_at_us.reset();
-      auto sealed = domain::SealRefundCase(
-          *hold_cipher, kept, domain::MinimiseForHold(*refund, hold->hold_id));
-      if (!sealed) return Error(fail(sealed.error()));
-      kept.document = std::move(*sealed);
-      Status s = tx.ReassignCase(kept);
-      if (!s.ok()) return Error(fail(s));
-    }
+    Status s = GiveFinancialKeyToHold(id.str(), hold->hold_id, now);
+    if (!s.ok()) return Error(fail(s));
     financial.outcome = ErasureOutcome::kRetained;
-    financial.records = refunds->size();
+    financial.records = *refunds;
     financial.legal_reason = hold->legal_reason;
     financial.retained_until = At(hold->until_us);
     financial.hold_id = hold->hold_id;
@@ -170,15 +147,17 @@ StatusOr<ErasureResult> VaultCore::EraseDecided(Decided d, const CustomerId& id,
     applied = replay->seq;
   }
 
-  // 3. Everything else, in this transaction.
-  auto deleted_tickets = tx.DeleteCases(id.str(), domain::kTicketKind);
-  if (!deleted_tickets) return Error(fail(deleted_tickets.error()));
-  auto deleted_events = tx.DeleteConsentEvents(id.str());
-  if (!deleted_events) return Error(fail(deleted_events.error()));
+  // 3. The customer row and its blind indexes, the hold, and the rows left
+  //    for the sweep, in this transaction.
   auto deleted_customer = tx.DeleteCustomer(id.str());
   if (!deleted_customer) return Error(fail(deleted_customer.error()));
   if (hold) {
     Status s = tx.InsertHold(*hold);
+    if (!s.ok()) return Error(fail(s));
+  }
+  if (*tickets + *refunds + *consents > 0) {
+    Status s = tx.InsertPendingErasure(
+        {id.str(), result.erasure_id, hold ? hold->hold_id : "", now});
     if (!s.ok()) return Error(fail(s));
   }
   Status s = tx.SetMeta(kLedgerAppliedKey, std::to_string(applied));
@@ -187,7 +166,7 @@ StatusOr<ErasureResult> VaultCore::EraseDecided(Decided d, const CustomerId& id,
   CVAULT_RETURN_IF_ERROR(CommitWithAudit(tx, ctx, event));
   d.tx.reset();
 
-  // 4. The shred.
+  // 4. The shred: every row left behind is ciphertext without a key.
   CVAULT_RETURN_IF_ERROR(ShredKeysOf(id.str()));
 
   auto outcome = [](std::size_t n) {
@@ -202,13 +181,35 @@ StatusOr<ErasureResult> VaultCore::EraseDecided(Decided d, const CustomerId& id,
   // is in the consent records.
   result.groups.push_back(
       group(std::string(FieldGroupName(FieldGroup::kMarketingProfile)), 0));
-  result.groups.push_back(group(std::string(FieldGroupName(FieldGroup::kSupportEvidence)),
-                                *deleted_tickets));
-  result.groups.push_back(group("consent_records", *deleted_events));
+  result.groups.push_back(
+      group(std::string(FieldGroupName(FieldGroup::kSupportEvidence)), *tickets));
+  result.groups.push_back(group("consent_records", *consents));
   result.groups.push_back(std::move(financial));
-  options_.logger->info("erasure {} done ({} held records)", result.erasure_id,
-                        hold ? refunds->size() : 0);
+  options_.logger->info("erasure {} done ({} held records)", result.erasure_id, *refunds);
   return result;
+}
+
+Status VaultCore::GiveFinancialKeyToHold(std::string_view customer_id,
+                                         std::string_view hold_id, std::int64_t now) {
+  SecretBytes dek;
+  {
+    CVAULT_ASSIGN_OR_RETURN(auto ktx, key_store_->Begin(/*write=*/false));
+    CVAULT_ASSIGN_OR_RETURN(auto key_row, ktx->GetDataKey(customer_id, kFinancial));
+    if (!key_row) {
+      return Status::Integrity(
+          "the customer's financial data key is missing from the keystore; their "
+          "refund cases cannot be kept under a hold");
+    }
+    CVAULT_ASSIGN_OR_RETURN(dek, keys::UnwrapDataKey(*keyring_, *key_row));
+  }
+  // Committed before the hold row that needs it, as for any new key: a
+  // crash in between leaves an orphan key that the next open removes.
+  CVAULT_ASSIGN_OR_RETURN(
+      auto hold_row,
+      keys::WrapDataKey(*keyring_, hold_id, keys::RetentionClass::kFinancial, dek, now));
+  CVAULT_ASSIGN_OR_RETURN(auto ktx, key_store_->Begin(/*write=*/true));
+  CVAULT_RETURN_IF_ERROR(ktx->InsertDataKey(hold_row));
+  return ktx->Commit();
 }
 
 Status VaultCore::ShredKeysOf(std::string_view owner) {
@@ -219,103 +220,19 @@ Status VaultCore::ShredKeysOf(std::string_view owner) {
     CVAULT_RETURN_IF_ERROR(StatusOf(ktx->DeleteDataKeys(owner)));
     CVAULT_RETURN_IF_ERROR(ktx->Commit());
   }
+  TruncateLogs();
+  return Status::Ok();
+}
+
+void VaultCore::TruncateLogs() {
   // Deleted pages are zeroed in the databases (secure_delete); the WAL
   // still holds their earlier images until it is checkpointed away.
   for (Status t : {key_store_->TruncateLog(), vault_store_->TruncateLog()}) {
     if (!t.ok()) {
-      options_.logger->warn("could not truncate a write-ahead log after a shred: {}",
+      options_.logger->warn("could not truncate a write-ahead log after a deletion: {}",
                             t.ToString());
     }
   }
-  return Status::Ok();
-}
-
-StatusOr<PurgeResult> VaultCore::Purge(const AccessContext& in) {
-  PurgeResult result;
-  AccessContext ctx;
-  {
-    std::lock_guard lock(mu_);
-    CVAULT_ASSIGN_OR_RETURN(ctx, CheckContext(in, action::kDsrPurge));
-    audit::AuditEvent event{"dsr.purge", "", {}, {}, "allow", "ok"};
-    policy::Decision decision =
-        decider_.Decide(ctx, {action::kDsrPurge, policy::FieldUse::kWrite, {}, std::nullopt});
-    if (!decision.allowed()) return Error(Deny(ctx, event, decision));
-    CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
-    CVAULT_RETURN_IF_ERROR(CommitWithAudit(*tx, ctx, event));
-  }
-  // Holds past their end, one at a time.
-  while (true) {
-    std::lock_guard lock(mu_);
-    CVAULT_RETURN_IF_ERROR(RequireOpen());
-    CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
-    CVAULT_ASSIGN_OR_RETURN(auto due, tx->ListHoldsDueBy(NowMicros()));
-    if (due.empty()) break;
-    CVAULT_ASSIGN_OR_RETURN(std::size_t shredded, PurgeHold(*tx, ctx, due.front(), nullptr));
-    result.holds_expired += 1;
-    result.records_shredded += shredded;
-  }
-  // Consents past their end without an "expired" event.
-  std::lock_guard lock(mu_);
-  CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
-  const std::int64_t now = NowMicros();
-  CVAULT_ASSIGN_OR_RETURN(auto lapsed, tx->ListLapsedConsents(now));
-  for (const store::ConsentEventRow& last_clear : lapsed) {
-    // The listed row has no receipt; read the full last event.
-    CVAULT_ASSIGN_OR_RETURN(auto chain, tx->ListConsentEventsFor(last_clear.customer_id,
-                                                                  last_clear.purpose, now));
-    if (chain.empty()) continue;
-    const store::ConsentEventRow& last = chain.back();
-    CVAULT_ASSIGN_OR_RETURN(const SubjectKeys* keys, KeysFor(last.customer_id));
-    CVAULT_ASSIGN_OR_RETURN(auto receipt, domain::OpenReceipt(keys->cipher, last));
-    receipt.actor = "cvault-purge";
-    store::ConsentEventRow expired;
-    expired.event_id = domain::NewConsentEventId();
-    expired.consent_id = last.consent_id;
-    expired.customer_id = last.customer_id;
-    expired.purpose = last.purpose;
-    expired.event_type = "expired";
-    expired.time_us = now;
-    expired.expires_at_us = last.expires_at_us;
-    expired.previous_event_id = last.event_id;
-    CVAULT_ASSIGN_OR_RETURN(expired.receipt,
-                            domain::SealReceipt(keys->cipher, expired, receipt));
-    CVAULT_RETURN_IF_ERROR(tx->AppendConsentEvent(expired));
-    audit::AuditEvent event{"consent.expire", keys->pseudonym,
-                            {"consent:" + last.purpose}, {}, "allow", "expired_by_purge"};
-    CVAULT_RETURN_IF_ERROR(CommitWithAudit(*tx, ctx, event));
-    result.consents_expired += 1;
-    CVAULT_ASSIGN_OR_RETURN(tx, vault_store_->Begin(/*write=*/true));
-  }
-  return result;
-}
-
-StatusOr<std::size_t> VaultCore::PurgeHold(store::VaultTransaction& tx,
-                                           const AccessContext& ctx,
-                                           const store::HoldRow& hold,
-                                           const LedgerEntry* replay) {
-  CVAULT_ASSIGN_OR_RETURN(std::uint64_t applied, LedgerApplied(tx));
-  if (replay == nullptr) {
-    if (applied != ledger_->entries().size()) {
-      return Error(Status::Integrity(
-          "the erasure ledger and the vault disagree on how many erasures were applied"));
-    }
-    LedgerEntry entry;
-    entry.kind = LedgerEntry::Kind::kHoldPurged;
-    entry.id = hold.hold_id;
-    entry.at_us = NowMicros();
-    CVAULT_ASSIGN_OR_RETURN(auto appended, ledger_->Append(std::move(entry)));
-    applied = appended.seq;
-  } else {
-    applied = replay->seq;
-  }
-  CVAULT_ASSIGN_OR_RETURN(std::size_t cases, tx.DeleteCases(hold.hold_id, domain::kRefundKind));
-  CVAULT_RETURN_IF_ERROR(StatusOf(tx.DeleteHold(hold.hold_id)));
-  CVAULT_RETURN_IF_ERROR(tx.SetMeta(kLedgerAppliedKey, std::to_string(applied)));
-  audit::AuditEvent event{"dsr.purge_hold", hold.hold_id, {}, {}, "allow",
-                          replay ? "hold_expired_ledger_replay" : "hold_expired"};
-  CVAULT_RETURN_IF_ERROR(CommitWithAudit(tx, ctx, event));
-  CVAULT_RETURN_IF_ERROR(ShredKeysOf(hold.hold_id));
-  return cases;
 }
 
 StatusOr<std::uint64_t> VaultCore::ReplayLedger() {

@@ -9,6 +9,7 @@
 #include "domain/case_documents.h"
 #include "domain/payment_reference.h"
 #include "domain/refund_rules.h"
+#include "domain/retention.h"
 #include "domain/validation.h"
 #include "vault/vault_core.h"
 
@@ -120,13 +121,22 @@ StatusOr<VaultCore::OpenedRefund> VaultCore::BeginForRefund(const AccessContext&
   OpenedRefund out;
   CVAULT_ASSIGN_OR_RETURN(out.c, BeginForCase(ctx, case_id, domain::kRefundKind,
                                               RefundRequest(act, use), event));
-  CVAULT_ASSIGN_OR_RETURN(out.cipher, FinancialCipherFor(out.c.row.customer_id));
+  const std::string& owner = out.c.held_by.empty() ? out.c.row.customer_id : out.c.held_by;
+  auto cipher = FinancialCipherFor(owner);
+  if (!cipher) {
+    out.c.decided.tx.reset();
+    return Error(Fail(ctx, event, "integrity_error", cipher.error()));
+  }
+  out.cipher = *cipher;
   auto refund = domain::OpenRefundCase(*out.cipher, out.c.row);
   if (!refund) {
     out.c.decided.tx.reset();
     return Error(Fail(ctx, event, "integrity_error", refund.error()));
   }
-  out.refund = std::move(*refund);
+  // Not swept yet: stored in full under the hold's key, read minimised.
+  out.refund = out.c.row.customer_id == owner
+                   ? std::move(*refund)
+                   : domain::MinimiseForHold(*refund, owner);
   return out;
 }
 

@@ -427,9 +427,22 @@ StatusOr<VaultCore::DecidedCase> VaultCore::BeginForCase(const AccessContext& ct
   }
   out.row = std::move(*row);
   if (domain::IsHoldId(out.row.customer_id)) {
+    out.held_by = out.row.customer_id;
+  } else {
+    CVAULT_ASSIGN_OR_RETURN(out.decided.subject,
+                            LoadSubject(*out.decided.tx, out.row.customer_id, ctx, event));
+    if (!out.decided.subject.row && kind == domain::kRefundKind) {
+      // An erasure the purge has not swept yet: the refund case already
+      // belongs to the hold, which holds its key.
+      CVAULT_ASSIGN_OR_RETURN(auto pending,
+                              out.decided.tx->GetPendingErasure(out.row.customer_id));
+      if (pending) out.held_by = pending->hold_id;
+    }
+  }
+  if (!out.held_by.empty()) {
     // The customer was erased: the record is kept only for a legal
     // obligation, read-only, and only purposes resting on one may read it.
-    event.subject = out.row.customer_id;
+    event.subject = out.held_by;
     const policy::PurposeRule* rule = decider_.policy().FindPurpose(ctx.purpose);
     if (request.use != policy::FieldUse::kRead || rule == nullptr ||
         rule->legal_basis != policy::LegalBasis::kLegalObligation) {
@@ -442,8 +455,6 @@ StatusOr<VaultCore::DecidedCase> VaultCore::BeginForCase(const AccessContext& ct
     out.decided.decision = early;
     return out;
   }
-  CVAULT_ASSIGN_OR_RETURN(out.decided.subject,
-                          LoadSubject(*out.decided.tx, out.row.customer_id, ctx, event));
   if (!out.decided.subject.row) {
     out.decided.tx.reset();
     return Error(Fail(ctx, event, "not_found",
@@ -504,6 +515,12 @@ StatusOr<const crypto::FieldCipher*> VaultCore::FinancialCipherFor(
     if (row) {
       CVAULT_ASSIGN_OR_RETURN(dek, keys::UnwrapDataKey(*keyring_, *row));
     }
+  }
+  if (dek.empty() && domain::IsHoldId(customer_id)) {
+    // A hold gets its key from the erasure; a new one would read nothing.
+    return Error(Status::Integrity(
+        "the retention hold's data key is missing from the keystore; its records "
+        "cannot be decrypted"));
   }
   if (dek.empty()) {
     // First financial record of this customer: the key is committed before

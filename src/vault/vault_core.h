@@ -229,6 +229,9 @@ class VaultCore {
   struct DecidedCase {
     Decided decided;
     store::CaseRow row;
+    // The retention hold that owns the case after its customer's erasure
+    // (its row may still name the customer until the purge sweeps it).
+    std::string held_by;
   };
   [[nodiscard]] StatusOr<DecidedCase> BeginForCase(const AccessContext& ctx,
                                                    std::string_view case_id,
@@ -286,6 +289,19 @@ class VaultCore {
                                                      const AccessContext& ctx,
                                                      audit::AuditEvent event,
                                                      const LedgerEntry* replay);
+  // Wraps the customer's financial data key again under `hold_id` and
+  // commits it to the keystore.
+  [[nodiscard]] Status GiveFinancialKeyToHold(std::string_view customer_id,
+                                              std::string_view hold_id, std::int64_t now);
+  // One bounded step of the sweep of a pending erasure, in `tx` (committed):
+  // refund cases minimised and moved under the hold, then tickets and
+  // consent events deleted, at most `limit` rows. Returns how many rows it
+  // handled; 0 means none was left, and the erasure is then marked swept
+  // (audited).
+  [[nodiscard]] StatusOr<std::size_t> SweepErasureStep(store::VaultTransaction& tx,
+                                                       const AccessContext& ctx,
+                                                       const store::PendingErasureRow& p,
+                                                       std::size_t limit);
   // Shreds a hold past its end in `tx` (committed, audited); returns how
   // many records it held.
   [[nodiscard]] StatusOr<std::size_t> PurgeHold(store::VaultTransaction& tx,
@@ -295,6 +311,8 @@ class VaultCore {
   // Deletes every data key of a customer or hold, evicts them from the
   // caches and truncates both write-ahead logs.
   [[nodiscard]] Status ShredKeysOf(std::string_view owner);
+  // Truncates both write-ahead logs (after deletions), logging a failure.
+  void TruncateLogs();
 
   // Audits a failed call (decision "deny" with `reason`) and returns
   // `status`. REQUIRES mu_ held and no open transaction.

@@ -128,8 +128,16 @@ TEST_F(CliOperationsTest, EraseJsonListsEveryGroup) {
 TEST_F(CliOperationsTest, PurgeRunsForTheOperatorAndTheDpo) {
   CliResult r = Run(kOperator, {"dsr", "purge"});
   ASSERT_EQ(r.exit_code, 0) << ::testing::PrintToString(r);
+  EXPECT_THAT(r.out, HasSubstr("0 erasures swept (0 rows deleted or moved under a hold)"));
   EXPECT_THAT(r.out, HasSubstr("0 retention holds ended"));
-  EXPECT_EQ(Run(kDpoDsr, {"--json", "dsr", "purge"}).exit_code, 0);
+  CliResult json = Run(kDpoDsr, {"--json", "dsr", "purge"});
+  ASSERT_EQ(json.exit_code, 0) << ::testing::PrintToString(json);
+  nlohmann::json doc = ParseJson(json.out);
+  ASSERT_TRUE(doc.is_object()) << json.out;
+  for (const char* key : {"erasures_swept", "rows_swept", "holds_expired", "records_shredded",
+                          "consents_expired"}) {
+    EXPECT_EQ(doc.value(key, -1), 0) << key;
+  }
   EXPECT_EQ(Run(kAccount, {"dsr", "purge"}).exit_code, 3);
 }
 

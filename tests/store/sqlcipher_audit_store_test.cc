@@ -165,9 +165,7 @@ TEST_F(SqlcipherAuditStoreTest, VersionThreeVaultUpgradesOnOpen) {
                              "insert version 3 rows")
                     .ok());
   }
-  auto opened = OpenSqlcipherVaultStore(file_, key_, /*create=*/false);
-  ASSERT_TRUE(opened.has_value()) << opened.error().ToString();
-  store_ = std::move(*opened);
+  Reopen();
   EXPECT_EQ(ForSubject("aa"), (std::vector<std::uint64_t>{1, 2}));
   store_.reset();
 

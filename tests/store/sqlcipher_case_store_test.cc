@@ -6,65 +6,24 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
-#include <filesystem>
 #include <limits>
 #include <memory>
 #include <optional>
 #include <string>
-#include <utility>
 #include <vector>
 
-#include "cvault/secret_bytes.h"
-#include "store/sqlcipher/connection.h"
-#include "store/sqlcipher/migrations.h"
-#include "store/sqlcipher/sqlcipher_store.h"
 #include "store/store.h"
-#include "tests/testing/sqlcipher_fixture.h"
+#include "tests/testing/store_rows.h"
 
 namespace cvault::store {
 namespace {
 
+using testing::CaseIds;
+using testing::kNoLimit;
+using testing::MakeRefund;
+using testing::MakeTicket;
 using testing::QueryInt;
-
-Bytes B(std::string_view text) { return Bytes(text.begin(), text.end()); }
-
-CaseRow MakeTicket(const std::string& case_id, const std::string& customer_id,
-                   std::int64_t opened_at_us) {
-  CaseRow row;
-  row.case_id = case_id;
-  row.kind = "ticket";
-  row.customer_id = customer_id;
-  row.status = "open";
-  row.opened_at_us = opened_at_us;
-  row.updated_at_us = opened_at_us;
-  row.retention_class = 1;
-  row.document = B("ticket-ciphertext-" + case_id);
-  return row;
-}
-
-CaseRow MakeRefund(const std::string& case_id, const std::string& customer_id,
-                   std::int64_t opened_at_us,
-                   std::optional<std::int64_t> processing_due_at_us,
-                   std::optional<std::int64_t> update_due_at_us) {
-  CaseRow row;
-  row.case_id = case_id;
-  row.kind = "refund";
-  row.customer_id = customer_id;
-  row.status = "requested";
-  row.opened_at_us = opened_at_us;
-  row.updated_at_us = opened_at_us;
-  row.processing_due_at_us = processing_due_at_us;
-  row.update_due_at_us = update_due_at_us;
-  row.retention_class = 2;
-  row.document = B("refund-ciphertext-" + case_id);
-  return row;
-}
-
-std::vector<std::string> CaseIds(const std::vector<CaseRow>& rows) {
-  std::vector<std::string> ids;
-  for (const CaseRow& row : rows) ids.push_back(row.case_id);
-  return ids;
-}
+using testing::TextBytes;
 
 void ExpectSameCase(const CaseRow& got, const CaseRow& expected) {
   EXPECT_EQ(got.case_id, expected.case_id);
@@ -79,24 +38,11 @@ void ExpectSameCase(const CaseRow& got, const CaseRow& expected) {
   EXPECT_EQ(got.document, expected.document);
 }
 
-class SqlcipherCaseStoreTest : public testing::SqlcipherVaultStoreFixture {
+class SqlcipherCaseStoreTest : public testing::SqlcipherVaultRowsFixture {
  protected:
-  void InsertAll(const std::vector<CaseRow>& rows) {
-    auto tx = Begin(true);
-    ASSERT_NE(tx, nullptr);
-    for (const CaseRow& row : rows) {
-      Status inserted = tx->InsertCase(row);
-      ASSERT_TRUE(inserted.ok()) << row.case_id << ": " << inserted.ToString();
-    }
-    ASSERT_TRUE(tx->Commit().ok());
-  }
-
   std::vector<std::string> DueRefundIds(std::int64_t at_us) {
-    auto tx = Begin(false);
-    if (tx == nullptr) return {};
-    auto due = tx->ListDueRefunds(at_us);
-    EXPECT_TRUE(due.has_value()) << due.error().ToString();
-    return due.has_value() ? CaseIds(*due) : std::vector<std::string>{};
+    return ListIds([&](VaultTransaction& tx) { return tx.ListDueRefunds(at_us); },
+                   &CaseRow::case_id);
   }
 };
 
@@ -107,7 +53,7 @@ TEST_F(SqlcipherCaseStoreTest, TicketAndRefundRoundTripAcrossReopen) {
   const CaseRow refund = MakeRefund("rfd_1", "cus_a", 200, 5'000, 6'000);
   const CaseRow open_refund = MakeRefund("rfd_2", "cus_a", 300, std::nullopt,
                                          std::numeric_limits<std::int64_t>::max());
-  InsertAll({ticket, refund, open_refund});
+  InsertCases({ticket, refund, open_refund});
   Reopen();
 
   auto tx = Begin(false);
@@ -162,7 +108,7 @@ TEST_F(SqlcipherCaseStoreTest, UnknownKindIsInvalidArgument) {
 
 TEST_F(SqlcipherCaseStoreTest, UpdateReplacesOnlyWhatMayChange) {
   const CaseRow original = MakeRefund("rfd_1", "cus_a", 100, std::nullopt, 900);
-  InsertAll({original});
+  InsertCases({original});
 
   CaseRow approved = original;
   approved.status = "approved";
@@ -170,7 +116,7 @@ TEST_F(SqlcipherCaseStoreTest, UpdateReplacesOnlyWhatMayChange) {
   approved.processing_due_at_us = 2'000;
   approved.update_due_at_us = std::nullopt;  // cleared back to NULL
   approved.retention_class = 3;
-  approved.document = B("refund-ciphertext-approved");
+  approved.document = TextBytes("refund-ciphertext-approved");
   // Columns that never change: the update must ignore these.
   CaseRow attempt = approved;
   attempt.kind = "ticket";
@@ -197,7 +143,7 @@ TEST_F(SqlcipherCaseStoreTest, UpdateReplacesOnlyWhatMayChange) {
 }
 
 TEST_F(SqlcipherCaseStoreTest, UpdateOfMissingCaseIsNotFound) {
-  InsertAll({MakeTicket("tkt_1", "cus_a", 100)});
+  InsertCases({MakeTicket("tkt_1", "cus_a", 100)});
   auto tx = Begin(true);
   ASSERT_NE(tx, nullptr);
   Status updated = tx->UpdateCase(MakeTicket("tkt_missing", "cus_a", 100));
@@ -209,13 +155,13 @@ TEST_F(SqlcipherCaseStoreTest, UpdateOfMissingCaseIsNotFound) {
 }
 
 TEST_F(SqlcipherCaseStoreTest, ListCasesOldestFirstFilteredByCustomerAndKind) {
-  InsertAll({
+  InsertCases({
       MakeTicket("tkt_a1", "cus_a", 100),
       MakeRefund("rfd_a1", "cus_a", 110, std::nullopt, 500),
       MakeTicket("tkt_b1", "cus_b", 120),
       MakeTicket("tkt_a2", "cus_a", 130),
   });
-  InsertAll({
+  InsertCases({
       MakeRefund("rfd_a2", "cus_a", 140, 600, std::nullopt),
       MakeTicket("tkt_a3", "cus_a", 150),
   });
@@ -237,7 +183,7 @@ TEST_F(SqlcipherCaseStoreTest, ListCasesOldestFirstFilteredByCustomerAndKind) {
   EXPECT_EQ(CaseIds(*tickets), (std::vector<std::string>{"tkt_a1", "tkt_a2", "tkt_a3"}));
   ASSERT_EQ(tickets->size(), 3u);
   EXPECT_EQ((*tickets)[0].status, "waiting_on_customer");
-  EXPECT_EQ((*tickets)[1].document, B("ticket-ciphertext-tkt_a2"));
+  EXPECT_EQ((*tickets)[1].document, TextBytes("ticket-ciphertext-tkt_a2"));
 
   auto refunds = tx->ListCases("cus_a", "refund");
   ASSERT_TRUE(refunds.has_value());
@@ -258,7 +204,7 @@ TEST_F(SqlcipherCaseStoreTest, DueRefundsIncludeTheDueInstantAndSkipNulls) {
   CaseRow ticket = MakeTicket("tkt_due", "cus_a", 1);
   ticket.processing_due_at_us = 100;  // tickets are never due refunds
   ticket.update_due_at_us = 100;
-  InsertAll({
+  InsertCases({
       MakeRefund("rfd_processing", "cus_a", 2, 200, std::nullopt),
       ticket,
       MakeRefund("rfd_update", "cus_b", 3, std::nullopt, 300),
@@ -294,7 +240,7 @@ TEST_F(SqlcipherCaseStoreTest, DueRefundsIncludeTheDueInstantAndSkipNulls) {
 }
 
 TEST_F(SqlcipherCaseStoreTest, WritesInReadTransactionFail) {
-  InsertAll({MakeTicket("tkt_1", "cus_a", 1)});
+  InsertCases({MakeTicket("tkt_1", "cus_a", 1)});
   auto tx = Begin(false);
   ASSERT_NE(tx, nullptr);
   EXPECT_EQ(tx->InsertCase(MakeTicket("tkt_2", "cus_a", 2)).code(),
@@ -314,19 +260,13 @@ TEST_F(SqlcipherCaseStoreTest, VersionTwoVaultUpgradesOnOpen) {
   // A vault as the version 2 code left it: migrations 1 and 2, a customer and
   // a consent event.
   {
-    auto raw = RecreateAtSchemaVersion(2);
+    auto raw = RecreateWithRowsAtSchemaVersion(
+        2,
+        "INSERT INTO customers(id, created_at, updated_at) VALUES('cus_old', 10, 10);"
+        "INSERT INTO consent_events(event_id, consent_id, customer_id, purpose, "
+        "event_type, time_us, receipt) VALUES('evt_old', 'con_old', 'cus_old', "
+        "'marketing', 'given', 10, x'01')");
     ASSERT_NE(raw, nullptr);
-    ASSERT_TRUE(raw->Execute("INSERT INTO customers(id, created_at, "
-                             "updated_at) VALUES('cus_old', 10, 10);"
-                             "INSERT INTO consent_events(event_id, consent_id, "
-                             "customer_id, purpose, event_type, time_us, "
-                             "receipt) VALUES('evt_old', 'con_old', 'cus_old', "
-                             "'marketing', 'given', 10, x'01')",
-                             "insert version 2 rows")
-                    .ok());
-    auto version = sqlcipher::ReadSchemaVersion(*raw);
-    ASSERT_TRUE(version.has_value());
-    ASSERT_EQ(*version, 2);
     ASSERT_EQ(QueryInt(*raw, "SELECT count(*) FROM sqlite_master WHERE name = 'cases'"),
               0);
   }
@@ -345,15 +285,9 @@ TEST_F(SqlcipherCaseStoreTest, VersionTwoVaultUpgradesOnOpen) {
     ASSERT_TRUE(tx->Commit().ok());
   }
   EXPECT_EQ(DueRefundIds(30), std::vector<std::string>{"rfd_1"});
-  store_.reset();
 
-  auto raw = RawConnection();
+  auto raw = CloseAndExpectCurrentSchema();
   ASSERT_NE(raw, nullptr);
-  auto version = sqlcipher::ReadSchemaVersion(*raw);
-  ASSERT_TRUE(version.has_value());
-  EXPECT_EQ(*version, kVaultSchemaVersion);
-  EXPECT_EQ(QueryInt(*raw, "SELECT count(*) FROM schema_migrations"),
-            kVaultSchemaVersion);
   EXPECT_EQ(QueryInt(*raw,
                      "SELECT count(*) FROM sqlite_master WHERE type = 'index' "
                      "AND name IN ('cases_by_customer', "
@@ -362,7 +296,7 @@ TEST_F(SqlcipherCaseStoreTest, VersionTwoVaultUpgradesOnOpen) {
 }
 
 TEST_F(SqlcipherCaseStoreTest, DeleteCasesRemovesOneKindOfOneCustomer) {
-  InsertAll({
+  InsertCases({
       MakeTicket("tkt_a1", "cus_a", 100),
       MakeRefund("rfd_a1", "cus_a", 110, 500, std::nullopt),
       MakeTicket("tkt_b1", "cus_b", 120),
@@ -371,13 +305,13 @@ TEST_F(SqlcipherCaseStoreTest, DeleteCasesRemovesOneKindOfOneCustomer) {
   {
     auto tx = Begin(true);
     ASSERT_NE(tx, nullptr);
-    auto deleted = tx->DeleteCases("cus_a", "ticket");
+    auto deleted = tx->DeleteCases("cus_a", "ticket", kNoLimit);
     ASSERT_TRUE(deleted.has_value()) << deleted.error().ToString();
     EXPECT_EQ(*deleted, 2u);
-    auto again = tx->DeleteCases("cus_a", "ticket");
+    auto again = tx->DeleteCases("cus_a", "ticket", kNoLimit);
     ASSERT_TRUE(again.has_value());
     EXPECT_EQ(*again, 0u);
-    auto misspelt = tx->DeleteCases("cus_a", "tickets");
+    auto misspelt = tx->DeleteCases("cus_a", "tickets", kNoLimit);
     ASSERT_FALSE(misspelt.has_value());
     EXPECT_EQ(misspelt.error().code(), StatusCode::kInvalidArgument);
     ASSERT_TRUE(tx->Commit().ok());
@@ -397,14 +331,14 @@ TEST_F(SqlcipherCaseStoreTest, DeleteCasesRemovesOneKindOfOneCustomer) {
   auto other = tx->ListCases("cus_b", "ticket");
   ASSERT_TRUE(other.has_value());
   EXPECT_EQ(CaseIds(*other), std::vector<std::string>{"tkt_b1"});
-  auto in_read = tx->DeleteCases("cus_b", "ticket");
+  auto in_read = tx->DeleteCases("cus_b", "ticket", kNoLimit);
   ASSERT_FALSE(in_read.has_value());
   EXPECT_EQ(in_read.error().code(), StatusCode::kFailedPrecondition);
 }
 
 TEST_F(SqlcipherCaseStoreTest, ReassignMovesTheCaseAndReplacesItsDocument) {
   const CaseRow original = MakeRefund("rfd_1", "cus_a", 100, 2'000, std::nullopt);
-  InsertAll({original, MakeRefund("rfd_2", "cus_a", 110, std::nullopt, 900)});
+  InsertCases({original, MakeRefund("rfd_2", "cus_a", 110, std::nullopt, 900)});
 
   CaseRow held = original;
   held.customer_id = "hld_1";
@@ -412,7 +346,7 @@ TEST_F(SqlcipherCaseStoreTest, ReassignMovesTheCaseAndReplacesItsDocument) {
   held.updated_at_us = 700;
   held.processing_due_at_us = std::nullopt;
   held.retention_class = 4;
-  held.document = B("refund-ciphertext-under-hold");
+  held.document = TextBytes("refund-ciphertext-under-hold");
   CaseRow attempt = held;
   attempt.kind = "ticket";     // never changes
   attempt.opened_at_us = 999;  // never changes

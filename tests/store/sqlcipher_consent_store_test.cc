@@ -7,45 +7,22 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
-#include <filesystem>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "cvault/secret_bytes.h"
-#include "store/sqlcipher/connection.h"
-#include "store/sqlcipher/migrations.h"
-#include "store/sqlcipher/sqlcipher_store.h"
 #include "store/store.h"
-#include "tests/testing/sqlcipher_fixture.h"
+#include "tests/testing/store_rows.h"
 
 namespace cvault::store {
 namespace {
 
+using testing::EventIds;
+using testing::kNoLimit;
+using testing::MakeConsentEvent;
 using testing::QueryInt;
-
-Bytes B(std::string_view text) { return Bytes(text.begin(), text.end()); }
-
-ConsentEventRow MakeEvent(const std::string& event_id, const std::string& customer_id,
-                          const std::string& purpose, const std::string& event_type,
-                          std::int64_t time_us) {
-  ConsentEventRow row;
-  row.event_id = event_id;
-  row.consent_id = "con_" + customer_id + "_" + purpose;
-  row.customer_id = customer_id;
-  row.purpose = purpose;
-  row.event_type = event_type;
-  row.time_us = time_us;
-  row.receipt = B("receipt-ciphertext-" + event_id);
-  return row;
-}
-
-std::vector<std::string> EventIds(const std::vector<ConsentEventRow>& rows) {
-  std::vector<std::string> ids;
-  for (const ConsentEventRow& row : rows) ids.push_back(row.event_id);
-  return ids;
-}
+using testing::TextBytes;
 
 void ExpectSameEvent(const ConsentEventRow& got, const ConsentEventRow& expected) {
   EXPECT_EQ(got.event_id, expected.event_id);
@@ -59,27 +36,17 @@ void ExpectSameEvent(const ConsentEventRow& got, const ConsentEventRow& expected
   EXPECT_EQ(got.receipt, expected.receipt);
 }
 
-class SqlcipherConsentStoreTest : public testing::SqlcipherVaultStoreFixture {
- protected:
-  void AppendAll(const std::vector<ConsentEventRow>& rows) {
-    auto tx = Begin(true);
-    ASSERT_NE(tx, nullptr);
-    for (const ConsentEventRow& row : rows) {
-      Status appended = tx->AppendConsentEvent(row);
-      ASSERT_TRUE(appended.ok()) << row.event_id << ": " << appended.ToString();
-    }
-    ASSERT_TRUE(tx->Commit().ok());
-  }
-};
+using SqlcipherConsentStoreTest = testing::SqlcipherVaultRowsFixture;
 
 TEST_F(SqlcipherConsentStoreTest, ConsentEventsRoundTripAcrossReopen) {
-  ConsentEventRow given = MakeEvent("evt_1", "cus_a", "marketing_email", "given", 100);
+  ConsentEventRow given =
+      MakeConsentEvent("evt_1", "cus_a", "marketing_email", "given", 100);
   given.expires_at_us = 1'000'000;
   ConsentEventRow withdrawn =
-      MakeEvent("evt_2", "cus_a", "marketing_email", "withdrawn", 200);
+      MakeConsentEvent("evt_2", "cus_a", "marketing_email", "withdrawn", 200);
   withdrawn.previous_event_id = "evt_1";
   withdrawn.receipt = Bytes();  // empty stays empty
-  AppendAll({given, withdrawn});
+  AppendConsentEvents({given, withdrawn});
   Reopen();
 
   auto tx = Begin(false);
@@ -98,14 +65,16 @@ TEST_F(SqlcipherConsentStoreTest, ConsentEventsRoundTripAcrossReopen) {
 TEST_F(SqlcipherConsentStoreTest, DuplicateEventIdIsAlreadyExists) {
   auto tx = Begin(true);
   ASSERT_TRUE(
-      tx->AppendConsentEvent(MakeEvent("evt_dup", "cus_a", "p", "given", 1)).ok());
-  Status again = tx->AppendConsentEvent(MakeEvent("evt_dup", "cus_b", "q", "given", 2));
+      tx->AppendConsentEvent(MakeConsentEvent("evt_dup", "cus_a", "p", "given", 1)).ok());
+  Status again =
+      tx->AppendConsentEvent(MakeConsentEvent("evt_dup", "cus_b", "q", "given", 2));
   EXPECT_EQ(again.code(), StatusCode::kAlreadyExists);
   EXPECT_NE(again.message().find("consent event"), std::string::npos);
   EXPECT_EQ(again.message().find("evt_dup"), std::string::npos);
   // A refused append does not spoil the transaction.
   ASSERT_TRUE(
-      tx->AppendConsentEvent(MakeEvent("evt_next", "cus_a", "p", "renewed", 3)).ok());
+      tx->AppendConsentEvent(MakeConsentEvent("evt_next", "cus_a", "p", "renewed", 3))
+          .ok());
   ASSERT_TRUE(tx->Commit().ok());
   auto read = Begin(false);
   auto events = read->ListConsentEvents("cus_a");
@@ -119,12 +88,12 @@ TEST_F(SqlcipherConsentStoreTest, DuplicateEventIdIsAlreadyExists) {
 TEST_F(SqlcipherConsentStoreTest, UnknownEventTypeIsInvalidArgument) {
   auto tx = Begin(true);
   Status appended =
-      tx->AppendConsentEvent(MakeEvent("evt_1", "cus_a", "p", "revoked", 1));
+      tx->AppendConsentEvent(MakeConsentEvent("evt_1", "cus_a", "p", "revoked", 1));
   EXPECT_EQ(appended.code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(appended.message().find("revoked"), std::string::npos);
   for (const char* type : {"given", "withdrawn", "renewed", "expired"}) {
     EXPECT_TRUE(tx->AppendConsentEvent(
-                      MakeEvent(std::string("evt_") + type, "cus_a", "p", type, 1))
+                      MakeConsentEvent(std::string("evt_") + type, "cus_a", "p", type, 1))
                     .ok())
         << type;
   }
@@ -132,22 +101,24 @@ TEST_F(SqlcipherConsentStoreTest, UnknownEventTypeIsInvalidArgument) {
 
 TEST_F(SqlcipherConsentStoreTest, WritesInReadTransactionFail) {
   auto tx = Begin(false);
-  EXPECT_EQ(tx->AppendConsentEvent(MakeEvent("evt_1", "cus_a", "p", "given", 1)).code(),
-            StatusCode::kFailedPrecondition);
+  EXPECT_EQ(
+      tx->AppendConsentEvent(MakeConsentEvent("evt_1", "cus_a", "p", "given", 1)).code(),
+      StatusCode::kFailedPrecondition);
   NoticeRow notice{"privacy", "v1", Bytes(32, 7), "text", 5};
   EXPECT_EQ(tx->InsertNotice(notice).code(), StatusCode::kFailedPrecondition);
 }
 
 TEST_F(SqlcipherConsentStoreTest, EventsListByTimeThenInsertionOrder) {
   // Appended out of time order; evt_b, evt_c and evt_d share a timestamp.
-  AppendAll({
-      MakeEvent("evt_e", "cus_a", "analytics", "renewed", 300),
-      MakeEvent("evt_b", "cus_a", "marketing", "given", 200),
-      MakeEvent("evt_c", "cus_a", "analytics", "given", 200),
-      MakeEvent("evt_a", "cus_a", "marketing", "given", 100),
-      MakeEvent("evt_x", "cus_other", "marketing", "given", 150),
+  AppendConsentEvents({
+      MakeConsentEvent("evt_e", "cus_a", "analytics", "renewed", 300),
+      MakeConsentEvent("evt_b", "cus_a", "marketing", "given", 200),
+      MakeConsentEvent("evt_c", "cus_a", "analytics", "given", 200),
+      MakeConsentEvent("evt_a", "cus_a", "marketing", "given", 100),
+      MakeConsentEvent("evt_x", "cus_other", "marketing", "given", 150),
   });
-  AppendAll({MakeEvent("evt_d", "cus_a", "marketing", "withdrawn", 200)});
+  AppendConsentEvents(
+      {MakeConsentEvent("evt_d", "cus_a", "marketing", "withdrawn", 200)});
 
   auto tx = Begin(false);
   auto events = tx->ListConsentEvents("cus_a");
@@ -161,12 +132,12 @@ TEST_F(SqlcipherConsentStoreTest, EventsListByTimeThenInsertionOrder) {
 }
 
 TEST_F(SqlcipherConsentStoreTest, ListForPurposeStopsAtAsOfInclusive) {
-  AppendAll({
-      MakeEvent("evt_1", "cus_a", "marketing", "given", 100),
-      MakeEvent("evt_2", "cus_a", "marketing", "withdrawn", 200),
-      MakeEvent("evt_3", "cus_a", "marketing", "given", 300),
-      MakeEvent("evt_4", "cus_a", "analytics", "given", 150),
-      MakeEvent("evt_5", "cus_b", "marketing", "given", 50),
+  AppendConsentEvents({
+      MakeConsentEvent("evt_1", "cus_a", "marketing", "given", 100),
+      MakeConsentEvent("evt_2", "cus_a", "marketing", "withdrawn", 200),
+      MakeConsentEvent("evt_3", "cus_a", "marketing", "given", 300),
+      MakeConsentEvent("evt_4", "cus_a", "analytics", "given", 150),
+      MakeConsentEvent("evt_5", "cus_b", "marketing", "given", 50),
   });
   auto tx = Begin(false);
   const auto ids_as_of = [&](std::int64_t as_of_us) {
@@ -181,25 +152,25 @@ TEST_F(SqlcipherConsentStoreTest, ListForPurposeStopsAtAsOfInclusive) {
   auto events = tx->ListConsentEventsFor("cus_a", "marketing", 300);
   ASSERT_TRUE(events.has_value());
   ASSERT_EQ(events->size(), 3u);
-  EXPECT_EQ((*events)[2].receipt, B("receipt-ciphertext-evt_3"));
+  EXPECT_EQ((*events)[2].receipt, TextBytes("receipt-ciphertext-evt_3"));
 }
 
 TEST_F(SqlcipherConsentStoreTest, LatestEventsPickEachCustomersLastAsOf) {
-  ConsentEventRow expiring = MakeEvent("a2", "cus_a", "marketing", "given", 200);
+  ConsentEventRow expiring = MakeConsentEvent("a2", "cus_a", "marketing", "given", 200);
   expiring.expires_at_us = 9'000;
   expiring.previous_event_id = "a1";
-  AppendAll({
-      MakeEvent("c1", "cus_c", "marketing", "given", 100),
-      MakeEvent("a1", "cus_a", "marketing", "given", 100),
+  AppendConsentEvents({
+      MakeConsentEvent("c1", "cus_c", "marketing", "given", 100),
+      MakeConsentEvent("a1", "cus_a", "marketing", "given", 100),
       expiring,
-      MakeEvent("a3", "cus_a", "marketing", "withdrawn", 400),
-      MakeEvent("a_other", "cus_a", "analytics", "withdrawn", 250),
+      MakeConsentEvent("a3", "cus_a", "marketing", "withdrawn", 400),
+      MakeConsentEvent("a_other", "cus_a", "analytics", "withdrawn", 250),
       // cus_b has two events at the same time: the later append wins.
-      MakeEvent("b1", "cus_b", "marketing", "given", 200),
-      MakeEvent("b2", "cus_b", "marketing", "withdrawn", 200),
+      MakeConsentEvent("b1", "cus_b", "marketing", "given", 200),
+      MakeConsentEvent("b2", "cus_b", "marketing", "withdrawn", 200),
       // cus_d's only marketing event is in the future of every as_of below.
-      MakeEvent("d1", "cus_d", "marketing", "given", 5'000),
-      MakeEvent("e1", "cus_e", "analytics", "given", 100),
+      MakeConsentEvent("d1", "cus_d", "marketing", "given", 5'000),
+      MakeConsentEvent("e1", "cus_e", "analytics", "given", 100),
   });
   auto tx = Begin(false);
 
@@ -236,8 +207,9 @@ TEST_F(SqlcipherConsentStoreTest, LatestEventsPickEachCustomersLastAsOf) {
 }
 
 TEST_F(SqlcipherConsentStoreTest, TriggersRefuseUpdateDeleteAndReplace) {
-  const ConsentEventRow original = MakeEvent("evt_1", "cus_a", "marketing", "given", 100);
-  AppendAll({original});
+  const ConsentEventRow original =
+      MakeConsentEvent("evt_1", "cus_a", "marketing", "given", 100);
+  AppendConsentEvents({original});
   {
     auto raw = RawConnection();
     ASSERT_NE(raw, nullptr);
@@ -332,15 +304,9 @@ TEST_F(SqlcipherConsentStoreTest, CountCustomersCountsThoseCreatedByAsOf) {
 TEST_F(SqlcipherConsentStoreTest, VersionOneVaultUpgradesOnOpen) {
   // A vault as the version 1 code left it: only migration 1, and a customer.
   {
-    auto raw = RecreateAtSchemaVersion(1);
+    auto raw = RecreateWithRowsAtSchemaVersion(
+        1, "INSERT INTO customers(id, created_at, updated_at) VALUES('cus_old', 10, 10)");
     ASSERT_NE(raw, nullptr);
-    ASSERT_TRUE(raw->Execute("INSERT INTO customers(id, created_at, "
-                             "updated_at) VALUES('cus_old', 10, 10)",
-                             "insert a version 1 customer")
-                    .ok());
-    auto version = sqlcipher::ReadSchemaVersion(*raw);
-    ASSERT_TRUE(version.has_value());
-    ASSERT_EQ(*version, 1);
     ASSERT_EQ(QueryInt(*raw,
                        "SELECT count(*) FROM sqlite_master "
                        "WHERE name IN ('consent_events', 'notices')"),
@@ -357,39 +323,34 @@ TEST_F(SqlcipherConsentStoreTest, VersionOneVaultUpgradesOnOpen) {
     ASSERT_TRUE(count.has_value());
     EXPECT_EQ(*count, 1u);
     ASSERT_TRUE(
-        tx->AppendConsentEvent(MakeEvent("evt_1", "cus_old", "p", "given", 20)).ok());
+        tx->AppendConsentEvent(MakeConsentEvent("evt_1", "cus_old", "p", "given", 20))
+            .ok());
     ASSERT_TRUE(tx->InsertNotice({"privacy", "v1", Bytes(32, 1), "text", 20}).ok());
     ASSERT_TRUE(tx->Commit().ok());
   }
-  store_.reset();
-  auto raw = RawConnection();
+  auto raw = CloseAndExpectCurrentSchema();
   ASSERT_NE(raw, nullptr);
-  auto version = sqlcipher::ReadSchemaVersion(*raw);
-  ASSERT_TRUE(version.has_value());
-  EXPECT_EQ(*version, kVaultSchemaVersion);
-  EXPECT_EQ(QueryInt(*raw, "SELECT count(*) FROM schema_migrations"),
-            kVaultSchemaVersion);
   // The upgraded vault carries the append-only guard too.
   EXPECT_FALSE(raw->Execute("DELETE FROM consent_events", "delete consent events").ok());
 }
 
 TEST_F(SqlcipherConsentStoreTest, DeleteConsentEventsRemovesOnlyThatCustomersEvents) {
-  AppendAll({
-      MakeEvent("a1", "cus_a", "marketing", "given", 100),
-      MakeEvent("b1", "cus_b", "marketing", "given", 110),
-      MakeEvent("a2", "cus_a", "marketing", "withdrawn", 200),
-      MakeEvent("a3", "cus_a", "analytics", "given", 300),
+  AppendConsentEvents({
+      MakeConsentEvent("a1", "cus_a", "marketing", "given", 100),
+      MakeConsentEvent("b1", "cus_b", "marketing", "given", 110),
+      MakeConsentEvent("a2", "cus_a", "marketing", "withdrawn", 200),
+      MakeConsentEvent("a3", "cus_a", "analytics", "given", 300),
   });
   {
     auto tx = Begin(true);
     ASSERT_NE(tx, nullptr);
-    auto deleted = tx->DeleteConsentEvents("cus_a");
+    auto deleted = tx->DeleteConsentEvents("cus_a", kNoLimit);
     ASSERT_TRUE(deleted.has_value()) << deleted.error().ToString();
     EXPECT_EQ(*deleted, 3u);
-    auto again = tx->DeleteConsentEvents("cus_a");
+    auto again = tx->DeleteConsentEvents("cus_a", kNoLimit);
     ASSERT_TRUE(again.has_value()) << again.error().ToString();
     EXPECT_EQ(*again, 0u);
-    auto nobody = tx->DeleteConsentEvents("cus_nobody");
+    auto nobody = tx->DeleteConsentEvents("cus_nobody", kNoLimit);
     ASSERT_TRUE(nobody.has_value());
     EXPECT_EQ(*nobody, 0u);
     ASSERT_TRUE(tx->Commit().ok());
@@ -405,19 +366,20 @@ TEST_F(SqlcipherConsentStoreTest, DeleteConsentEventsRemovesOnlyThatCustomersEve
 }
 
 TEST_F(SqlcipherConsentStoreTest, GuardIsWholeAgainAfterDeleteConsentEvents) {
-  AppendAll({
-      MakeEvent("a1", "cus_a", "marketing", "given", 100),
-      MakeEvent("b1", "cus_b", "marketing", "given", 110),
+  AppendConsentEvents({
+      MakeConsentEvent("a1", "cus_a", "marketing", "given", 100),
+      MakeConsentEvent("b1", "cus_b", "marketing", "given", 110),
   });
   {
     auto tx = Begin(true);
     ASSERT_NE(tx, nullptr);
-    auto deleted = tx->DeleteConsentEvents("cus_a");
+    auto deleted = tx->DeleteConsentEvents("cus_a", kNoLimit);
     ASSERT_TRUE(deleted.has_value()) << deleted.error().ToString();
     ASSERT_EQ(*deleted, 1u);
     // The same customer's new events are protected again at once.
     ASSERT_TRUE(
-        tx->AppendConsentEvent(MakeEvent("a2", "cus_a", "marketing", "given", 500)).ok());
+        tx->AppendConsentEvent(MakeConsentEvent("a2", "cus_a", "marketing", "given", 500))
+            .ok());
     ASSERT_TRUE(tx->Commit().ok());
   }
   {
@@ -444,11 +406,11 @@ TEST_F(SqlcipherConsentStoreTest, GuardIsWholeAgainAfterDeleteConsentEvents) {
 }
 
 TEST_F(SqlcipherConsentStoreTest, RolledBackDeleteConsentEventsKeepsEvents) {
-  AppendAll({MakeEvent("a1", "cus_a", "marketing", "given", 100)});
+  AppendConsentEvents({MakeConsentEvent("a1", "cus_a", "marketing", "given", 100)});
   {
     auto tx = Begin(true);
     ASSERT_NE(tx, nullptr);
-    auto deleted = tx->DeleteConsentEvents("cus_a");
+    auto deleted = tx->DeleteConsentEvents("cus_a", kNoLimit);
     ASSERT_TRUE(deleted.has_value());
     EXPECT_EQ(*deleted, 1u);
   }  // no Commit
@@ -456,45 +418,38 @@ TEST_F(SqlcipherConsentStoreTest, RolledBackDeleteConsentEventsKeepsEvents) {
   auto events = tx->ListConsentEvents("cus_a");
   ASSERT_TRUE(events.has_value());
   EXPECT_EQ(EventIds(*events), std::vector<std::string>{"a1"});
-  auto deleted = tx->DeleteConsentEvents("cus_a");
+  auto deleted = tx->DeleteConsentEvents("cus_a", kNoLimit);
   ASSERT_FALSE(deleted.has_value()) << "a read transaction never deletes";
   EXPECT_EQ(deleted.error().code(), StatusCode::kFailedPrecondition);
 }
 
 TEST_F(SqlcipherConsentStoreTest, LapsedConsentsAreLatestGrantsPastTheirExpiry) {
-  const auto expiring = [](const std::string& event_id, const std::string& customer_id,
-                           const std::string& purpose, const std::string& event_type,
-                           std::int64_t time_us, std::int64_t expires_at_us) {
-    ConsentEventRow row = MakeEvent(event_id, customer_id, purpose, event_type, time_us);
-    row.expires_at_us = expires_at_us;
-    return row;
-  };
-  AppendAll({
+  AppendConsentEvents({
       // Lapsed at 1'000: given, expired at 500, nothing since.
-      expiring("a_mkt", "cus_a", "marketing", "given", 100, 500),
+      MakeConsentEvent("a_mkt", "cus_a", "marketing", "given", 100, 500),
       // Withdrawn after being given: nothing to lapse.
-      expiring("a_an1", "cus_a", "analytics", "given", 100, 500),
-      MakeEvent("a_an2", "cus_a", "analytics", "withdrawn", 300),
+      MakeConsentEvent("a_an1", "cus_a", "analytics", "given", 100, 500),
+      MakeConsentEvent("a_an2", "cus_a", "analytics", "withdrawn", 300),
       // Lapsed, appended after marketing but listed before it (purpose order).
-      expiring("a_bill", "cus_a", "billing", "renewed", 200, 900),
+      MakeConsentEvent("a_bill", "cus_a", "billing", "renewed", 200, 900),
       // Renewed later with a future expiry: lapses only at 5'000.
-      expiring("b_mkt1", "cus_b", "marketing", "given", 100, 500),
-      expiring("b_mkt2", "cus_b", "marketing", "renewed", 400, 5'000),
+      MakeConsentEvent("b_mkt1", "cus_b", "marketing", "given", 100, 500),
+      MakeConsentEvent("b_mkt2", "cus_b", "marketing", "renewed", 400, 5'000),
       // Already marked expired: not listed again.
-      expiring("b_an1", "cus_b", "analytics", "given", 100, 500),
-      MakeEvent("b_an2", "cus_b", "analytics", "expired", 600),
+      MakeConsentEvent("b_an1", "cus_b", "analytics", "given", 100, 500),
+      MakeConsentEvent("b_an2", "cus_b", "analytics", "expired", 600),
       // No expiry at all.
-      MakeEvent("c_mkt", "cus_c", "marketing", "given", 100),
+      MakeConsentEvent("c_mkt", "cus_c", "marketing", "given", 100),
       // Expiry in the future of 1'000, reached exactly at 2'000.
-      expiring("c_an", "cus_c", "analytics", "given", 100, 2'000),
+      MakeConsentEvent("c_an", "cus_c", "analytics", "given", 100, 2'000),
       // Same time: the later append is the latest.
-      expiring("d_mkt1", "cus_d", "marketing", "given", 50, 100),
-      MakeEvent("d_mkt2", "cus_d", "marketing", "withdrawn", 50),
-      MakeEvent("d_an1", "cus_d", "analytics", "withdrawn", 50),
-      expiring("d_an2", "cus_d", "analytics", "given", 50, 100),
+      MakeConsentEvent("d_mkt1", "cus_d", "marketing", "given", 50, 100),
+      MakeConsentEvent("d_mkt2", "cus_d", "marketing", "withdrawn", 50),
+      MakeConsentEvent("d_an1", "cus_d", "analytics", "withdrawn", 50),
+      MakeConsentEvent("d_an2", "cus_d", "analytics", "given", 50, 100),
       // Appended out of time order: time decides, not insertion.
-      expiring("e_mkt_late", "cus_e", "marketing", "renewed", 400, 10'000),
-      expiring("e_mkt_early", "cus_e", "marketing", "given", 100, 200),
+      MakeConsentEvent("e_mkt_late", "cus_e", "marketing", "renewed", 400, 10'000),
+      MakeConsentEvent("e_mkt_early", "cus_e", "marketing", "given", 100, 200),
   });
   auto tx = Begin(false);
   ASSERT_NE(tx, nullptr);
@@ -514,7 +469,8 @@ TEST_F(SqlcipherConsentStoreTest, LapsedConsentsAreLatestGrantsPastTheirExpiry) 
   auto lapsed = tx->ListLapsedConsents(1'000);
   ASSERT_TRUE(lapsed.has_value());
   ASSERT_EQ(lapsed->size(), 3u);
-  ConsentEventRow expected = expiring("a_mkt", "cus_a", "marketing", "given", 100, 500);
+  ConsentEventRow expected =
+      MakeConsentEvent("a_mkt", "cus_a", "marketing", "given", 100, 500);
   expected.receipt.clear();  // the receipt is never read
   ExpectSameEvent((*lapsed)[1], expected);
   for (const ConsentEventRow& row : *lapsed) {

@@ -10,33 +10,15 @@
 #include <string>
 #include <vector>
 
-#include "store/sqlcipher/connection.h"
-#include "store/sqlcipher/migrations.h"
-#include "store/sqlcipher/sqlcipher_store.h"
 #include "store/store.h"
-#include "tests/testing/sqlcipher_fixture.h"
+#include "tests/testing/store_rows.h"
 
 namespace cvault::store {
 namespace {
 
+using testing::kNoLimit;
+using testing::MakeHold;
 using testing::QueryInt;
-
-HoldRow MakeHold(const std::string& hold_id, std::int64_t until_us) {
-  HoldRow row;
-  row.hold_id = hold_id;
-  row.erasure_id = "era_" + hold_id;
-  row.jurisdiction = "DE";
-  row.legal_reason = "refund records kept for tax law";
-  row.created_at_us = 1'000;
-  row.until_us = until_us;
-  return row;
-}
-
-std::vector<std::string> HoldIds(const std::vector<HoldRow>& rows) {
-  std::vector<std::string> ids;
-  for (const HoldRow& row : rows) ids.push_back(row.hold_id);
-  return ids;
-}
 
 void ExpectSameHold(const HoldRow& got, const HoldRow& expected) {
   EXPECT_EQ(got.hold_id, expected.hold_id);
@@ -47,24 +29,11 @@ void ExpectSameHold(const HoldRow& got, const HoldRow& expected) {
   EXPECT_EQ(got.until_us, expected.until_us);
 }
 
-class SqlcipherHoldStoreTest : public testing::SqlcipherVaultStoreFixture {
+class SqlcipherHoldStoreTest : public testing::SqlcipherVaultRowsFixture {
  protected:
-  void InsertAll(const std::vector<HoldRow>& rows) {
-    auto tx = Begin(true);
-    ASSERT_NE(tx, nullptr);
-    for (const HoldRow& row : rows) {
-      Status inserted = tx->InsertHold(row);
-      ASSERT_TRUE(inserted.ok()) << row.hold_id << ": " << inserted.ToString();
-    }
-    ASSERT_TRUE(tx->Commit().ok());
-  }
-
   std::vector<std::string> DueHoldIds(std::int64_t at_us) {
-    auto tx = Begin(false);
-    if (tx == nullptr) return {};
-    auto due = tx->ListHoldsDueBy(at_us);
-    EXPECT_TRUE(due.has_value()) << due.error().ToString();
-    return due.has_value() ? HoldIds(*due) : std::vector<std::string>{};
+    return ListIds([&](VaultTransaction& tx) { return tx.ListHoldsDueBy(at_us); },
+                   &HoldRow::hold_id);
   }
 };
 
@@ -72,7 +41,7 @@ TEST_F(SqlcipherHoldStoreTest, HoldRoundTripsAcrossReopen) {
   HoldRow hold = MakeHold("hld_1", 9'000);
   hold.jurisdiction = "default";
   hold.created_at_us = 1'700'000'000'000'000;
-  InsertAll({hold});
+  InsertHolds({hold});
   Reopen();
   auto tx = Begin(false);
   ASSERT_NE(tx, nullptr);
@@ -101,7 +70,7 @@ TEST_F(SqlcipherHoldStoreTest, DuplicateHoldIdIsAlreadyExists) {
 }
 
 TEST_F(SqlcipherHoldStoreTest, DueHoldsListOldestExpiryFirstIncludingTheInstant) {
-  InsertAll({
+  InsertHolds({
       MakeHold("hld_300", 300),
       MakeHold("hld_100_first", 100),
       MakeHold("hld_200", 200),
@@ -123,7 +92,7 @@ TEST_F(SqlcipherHoldStoreTest, DueHoldsListOldestExpiryFirstIncludingTheInstant)
 }
 
 TEST_F(SqlcipherHoldStoreTest, DeleteHoldRemovesOnlyThatHold) {
-  InsertAll({MakeHold("hld_1", 100), MakeHold("hld_2", 100)});
+  InsertHolds({MakeHold("hld_1", 100), MakeHold("hld_2", 100)});
   {
     auto tx = Begin(true);
     ASSERT_NE(tx, nullptr);
@@ -144,7 +113,7 @@ TEST_F(SqlcipherHoldStoreTest, DeleteHoldRemovesOnlyThatHold) {
 }
 
 TEST_F(SqlcipherHoldStoreTest, WritesInReadTransactionFail) {
-  InsertAll({MakeHold("hld_1", 100)});
+  InsertHolds({MakeHold("hld_1", 100)});
   auto tx = Begin(false);
   ASSERT_NE(tx, nullptr);
   EXPECT_EQ(tx->InsertHold(MakeHold("hld_2", 100)).code(),
@@ -161,24 +130,17 @@ TEST_F(SqlcipherHoldStoreTest, VersionFourVaultUpgradesOnOpen) {
   // A vault as the version 4 code left it: a customer with an email, a
   // consent event and a refund.
   {
-    auto raw = RecreateAtSchemaVersion(4);
+    auto raw = RecreateWithRowsAtSchemaVersion(
+        4,
+        "INSERT INTO customers(id, created_at, updated_at, email, email_index, "
+        "phone_index) VALUES('cus_old', 10, 10, x'0a', x'01', x'02');"
+        "INSERT INTO consent_events(event_id, consent_id, customer_id, purpose, "
+        "event_type, time_us, receipt) VALUES('evt_old', 'con_old', 'cus_old', "
+        "'marketing', 'given', 10, x'01');"
+        "INSERT INTO cases(case_id, kind, customer_id, status, opened_at_us, "
+        "updated_at_us, retention_class, document) VALUES('rfd_old', 'refund', "
+        "'cus_old', 'completed', 10, 10, 2, x'03')");
     ASSERT_NE(raw, nullptr);
-    ASSERT_TRUE(raw->Execute("INSERT INTO customers(id, created_at, updated_at, "
-                             "email, email_index, phone_index) "
-                             "VALUES('cus_old', 10, 10, x'0a', x'01', x'02');"
-                             "INSERT INTO consent_events(event_id, consent_id, "
-                             "customer_id, purpose, event_type, time_us, "
-                             "receipt) VALUES('evt_old', 'con_old', 'cus_old', "
-                             "'marketing', 'given', 10, x'01');"
-                             "INSERT INTO cases(case_id, kind, customer_id, "
-                             "status, opened_at_us, updated_at_us, "
-                             "retention_class, document) VALUES('rfd_old', "
-                             "'refund', 'cus_old', 'completed', 10, 10, 2, x'03')",
-                             "insert version 4 rows")
-                    .ok());
-    auto version = sqlcipher::ReadSchemaVersion(*raw);
-    ASSERT_TRUE(version.has_value());
-    ASSERT_EQ(*version, 4);
     ASSERT_EQ(QueryInt(*raw,
                        "SELECT count(*) FROM sqlite_master WHERE name IN "
                        "('retention_holds', 'consent_erasures')"),
@@ -206,7 +168,7 @@ TEST_F(SqlcipherHoldStoreTest, VersionFourVaultUpgradesOnOpen) {
     ASSERT_TRUE(tx->ReassignCase(held).ok());
     ASSERT_TRUE(tx->InsertHold(MakeHold("hld_1", 500)).ok());
 
-    auto deleted = tx->DeleteConsentEvents("cus_old");
+    auto deleted = tx->DeleteConsentEvents("cus_old", kNoLimit);
     ASSERT_TRUE(deleted.has_value()) << deleted.error().ToString();
     EXPECT_EQ(*deleted, 1u);
     auto erased = tx->DeleteCustomer("cus_old");
@@ -218,15 +180,9 @@ TEST_F(SqlcipherHoldStoreTest, VersionFourVaultUpgradesOnOpen) {
     ASSERT_TRUE(tx->Commit().ok());
   }
   EXPECT_EQ(DueHoldIds(500), std::vector<std::string>{"hld_1"});
-  store_.reset();
 
-  auto raw = RawConnection();
+  auto raw = CloseAndExpectCurrentSchema();
   ASSERT_NE(raw, nullptr);
-  auto version = sqlcipher::ReadSchemaVersion(*raw);
-  ASSERT_TRUE(version.has_value());
-  EXPECT_EQ(*version, kVaultSchemaVersion);
-  EXPECT_EQ(QueryInt(*raw, "SELECT count(*) FROM schema_migrations"),
-            kVaultSchemaVersion);
   EXPECT_EQ(QueryInt(*raw,
                      "SELECT count(*) FROM sqlite_master WHERE type = 'index' "
                      "AND name IN ('customers_by_email_index_next', "

@@ -2,15 +2,12 @@
 // unique per (customer, retention class), rewrap, list by KEK and shred.
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <map>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "cvault/secret_bytes.h"
-#include "store/sqlcipher/sqlcipher_store.h"
 #include "store/store.h"
 #include "tests/testing/sqlcipher_fixture.h"
 
@@ -37,10 +34,7 @@ TEST_F(SqlcipherKeyStoreTest, DataKeyRoundTripsAcrossReopen) {
     ASSERT_TRUE(tx->InsertDataKey(MakeKey("cus_a", 4, 7)).ok());
     ASSERT_TRUE(tx->Commit().ok());
   }
-  store_.reset();
-  auto reopened = OpenSqlcipherKeyStore(file_, key_, /*create=*/false);
-  ASSERT_TRUE(reopened.has_value()) << reopened.error().ToString();
-  store_ = std::move(*reopened);
+  Reopen();
 
   auto tx = Begin(false);
   auto got = tx->GetDataKey("cus_a", 4);

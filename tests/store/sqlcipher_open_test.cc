@@ -15,7 +15,7 @@
 #include "store/sqlcipher/migrations.h"
 #include "store/sqlcipher/sqlcipher_store.h"
 #include "store/store.h"
-#include "tests/testing/sqlcipher_fixture.h"
+#include "tests/testing/store_rows.h"
 
 namespace cvault::store {
 namespace {
@@ -24,7 +24,7 @@ using sqlcipher::Connection;
 
 constexpr std::string_view kMarker = "PLAINTEXT-MARKER-7f3a9c";
 
-Bytes B(std::string_view text) { return Bytes(text.begin(), text.end()); }
+using testing::TextBytes;
 
 std::string ReadFile(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
@@ -50,10 +50,10 @@ CustomerRow MakeCustomer(int n) {
   row.created_at_us = n;
   row.updated_at_us = n;
   for (std::size_t i = 0; i < kCustomerFieldCount; ++i) {
-    row.fields[i] = B(std::string(kMarker) + std::string(150, 'x'));
+    row.fields[i] = TextBytes(std::string(kMarker) + std::string(150, 'x'));
   }
-  row.email_index = B("email-" + std::to_string(n));
-  row.phone_index = B("phone-" + std::to_string(n % 5));
+  row.email_index = TextBytes("email-" + std::to_string(n));
+  row.phone_index = TextBytes("phone-" + std::to_string(n % 5));
   return row;
 }
 
@@ -275,14 +275,13 @@ TEST_F(SqlcipherOpenTest, DatabaseFilesAreMode0600EvenWithPermissiveUmask) {
 
 TEST_F(SqlcipherOpenTest, MigrationsAreRecorded) {
   ASSERT_NE(CreateVault(), nullptr);
-  auto connection = Connection::Open(file_, key_, false, {}, "vault database");
-  ASSERT_TRUE(connection.has_value()) << connection.error().ToString();
-  auto version = sqlcipher::ReadSchemaVersion(**connection);
+  auto connection = RawConnection();
+  ASSERT_NE(connection, nullptr);
+  auto version = sqlcipher::ReadSchemaVersion(*connection);
   ASSERT_TRUE(version.has_value());
   EXPECT_EQ(*version, kVaultSchemaVersion);
   auto applied =
-      (*connection)
-          ->Prepare("SELECT count(*), min(applied_at) FROM schema_migrations");
+      connection->Prepare("SELECT count(*), min(applied_at) FROM schema_migrations");
   ASSERT_TRUE(applied.has_value());
   auto has_row = (*applied)->Step("test");
   ASSERT_TRUE(has_row.has_value() && *has_row);
@@ -293,13 +292,10 @@ TEST_F(SqlcipherOpenTest, MigrationsAreRecorded) {
 TEST_F(SqlcipherOpenTest, DatabaseWithNewerSchemaIsRefused) {
   ASSERT_NE(CreateVault(), nullptr);
   {
-    auto connection =
-        Connection::Open(file_, key_, false, {}, "vault database");
-    ASSERT_TRUE(connection.has_value());
+    auto connection = RawConnection();
+    ASSERT_NE(connection, nullptr);
     ASSERT_TRUE(
-        (*connection)
-            ->Execute("INSERT INTO schema_migrations VALUES(99, 0)", "test")
-            .ok());
+        connection->Execute("INSERT INTO schema_migrations VALUES(99, 0)", "test").ok());
   }
   auto opened = OpenSqlcipherVaultStore(file_, key_, /*create=*/false);
   ASSERT_FALSE(opened.has_value());

@@ -13,26 +13,13 @@
 #include "cvault/secret_bytes.h"
 #include "store/sqlcipher/sqlcipher_store.h"
 #include "store/store.h"
-#include "tests/testing/sqlcipher_fixture.h"
+#include "tests/testing/store_rows.h"
 
 namespace cvault::store {
 namespace {
 
-Bytes B(std::string_view text) { return Bytes(text.begin(), text.end()); }
-
-CustomerRow MakeCustomer(const std::string& id, const std::string& email) {
-  CustomerRow row;
-  row.id = id;
-  row.created_at_us = 1'700'000'000'000'000;
-  row.updated_at_us = 1'700'000'000'000'001;
-  row.restricted = false;
-  for (std::size_t i = 0; i < kCustomerFieldCount; ++i) {
-    row.fields[i] = B("ciphertext-" + std::to_string(i) + "-" + id);
-  }
-  row.email_index = B("email-index-" + email);
-  row.phone_index = B("phone-index-shared");
-  return row;
-}
+using testing::MakeCustomer;
+using testing::TextBytes;
 
 AuditRow MakeAudit(std::uint64_t sequence) {
   AuditRow row;
@@ -106,7 +93,7 @@ TEST_F(SqlcipherVaultStoreTest, UpdateCustomerReplacesFieldsButKeepsCreatedAt) {
   changed.created_at_us = 5;  // ignored by UpdateCustomer
   changed.updated_at_us = 42;
   changed.restricted = true;
-  changed.fields[0] = B("new name ciphertext");
+  changed.fields[0] = TextBytes("new name ciphertext");
   changed.email_index = std::nullopt;
   ASSERT_TRUE(tx->UpdateCustomer(changed).ok());
   auto got = tx->GetCustomer("cus_a");
@@ -114,7 +101,7 @@ TEST_F(SqlcipherVaultStoreTest, UpdateCustomerReplacesFieldsButKeepsCreatedAt) {
   EXPECT_EQ((*got)->created_at_us, MakeCustomer("cus_a", "a").created_at_us);
   EXPECT_EQ((*got)->updated_at_us, 42);
   EXPECT_TRUE((*got)->restricted);
-  EXPECT_EQ((*got)->fields[0], B("new name ciphertext"));
+  EXPECT_EQ((*got)->fields[0], TextBytes("new name ciphertext"));
   EXPECT_FALSE((*got)->email_index.has_value());
 }
 
@@ -164,13 +151,13 @@ TEST_F(SqlcipherVaultStoreTest, FindsCustomersByBlindIndexes) {
   auto tx = Begin(true);
   ASSERT_TRUE(tx->InsertCustomer(MakeCustomer("cus_a", "a")).ok());
   ASSERT_TRUE(tx->InsertCustomer(MakeCustomer("cus_b", "b")).ok());
-  auto by_email = tx->FindByEmailIndex(B("email-index-b"));
+  auto by_email = tx->FindByEmailIndex(TextBytes("email-index-b"));
   ASSERT_TRUE(by_email.has_value());
   EXPECT_EQ(*by_email, std::vector<std::string>{"cus_b"});
-  auto by_phone = tx->FindByPhoneIndex(B("phone-index-shared"));
+  auto by_phone = tx->FindByPhoneIndex(TextBytes("phone-index-shared"));
   ASSERT_TRUE(by_phone.has_value());
   EXPECT_EQ(*by_phone, (std::vector<std::string>{"cus_a", "cus_b"}));
-  auto none = tx->FindByEmailIndex(B("email-index-zzz"));
+  auto none = tx->FindByEmailIndex(TextBytes("email-index-zzz"));
   ASSERT_TRUE(none.has_value());
   EXPECT_TRUE(none->empty());
 }
@@ -349,8 +336,8 @@ TEST_F(SqlcipherVaultStoreTest, MetaRoundTripsAndOverwrites) {
 
 TEST_F(SqlcipherVaultStoreTest, NextIndexesRoundTripThroughInsertAndUpdate) {
   CustomerRow row = MakeCustomer("cus_a", "a");
-  row.email_index_next = B("next-email-a");
-  row.phone_index_next = B("next-phone-a");
+  row.email_index_next = TextBytes("next-email-a");
+  row.phone_index_next = TextBytes("next-phone-a");
   {
     auto tx = Begin(true);
     ASSERT_TRUE(tx->InsertCustomer(row).ok());
@@ -362,8 +349,8 @@ TEST_F(SqlcipherVaultStoreTest, NextIndexesRoundTripThroughInsertAndUpdate) {
     auto tx = Begin(true);
     auto got = tx->GetCustomer("cus_a");
     ASSERT_TRUE(got.has_value() && got->has_value());
-    EXPECT_EQ((*got)->email_index_next, B("next-email-a"));
-    EXPECT_EQ((*got)->phone_index_next, B("next-phone-a"));
+    EXPECT_EQ((*got)->email_index_next, TextBytes("next-email-a"));
+    EXPECT_EQ((*got)->phone_index_next, TextBytes("next-phone-a"));
     EXPECT_EQ((*got)->email_index, row.email_index);
     auto plain = tx->GetCustomer("cus_b");
     ASSERT_TRUE(plain.has_value() && plain->has_value());
@@ -372,7 +359,7 @@ TEST_F(SqlcipherVaultStoreTest, NextIndexesRoundTripThroughInsertAndUpdate) {
 
     CustomerRow changed = **got;
     changed.email_index_next = std::nullopt;
-    changed.phone_index_next = B("next-phone-a2");
+    changed.phone_index_next = TextBytes("next-phone-a2");
     ASSERT_TRUE(tx->UpdateCustomer(changed).ok());
     ASSERT_TRUE(tx->Commit().ok());
   }
@@ -380,32 +367,33 @@ TEST_F(SqlcipherVaultStoreTest, NextIndexesRoundTripThroughInsertAndUpdate) {
   auto got = tx->GetCustomer("cus_a");
   ASSERT_TRUE(got.has_value() && got->has_value());
   EXPECT_FALSE((*got)->email_index_next.has_value());
-  EXPECT_EQ((*got)->phone_index_next, B("next-phone-a2"));
+  EXPECT_EQ((*got)->phone_index_next, TextBytes("next-phone-a2"));
 }
 
 TEST_F(SqlcipherVaultStoreTest, SetNextIndexesChangesOnlyTheNextColumns) {
   auto tx = Begin(true);
   ASSERT_TRUE(tx->InsertCustomer(MakeCustomer("cus_a", "a")).ok());
   ASSERT_TRUE(tx->InsertCustomer(MakeCustomer("cus_b", "b")).ok());
-  ASSERT_TRUE(tx->SetNextIndexes("cus_a", B("next-a"), B("next-phone")).ok());
+  ASSERT_TRUE(
+      tx->SetNextIndexes("cus_a", TextBytes("next-a"), TextBytes("next-phone")).ok());
   // The next email index may equal another customer's current one: the two
   // belong to different keys.
-  ASSERT_TRUE(tx->SetNextIndexes("cus_b", B("email-index-a"), std::nullopt).ok());
+  ASSERT_TRUE(tx->SetNextIndexes("cus_b", TextBytes("email-index-a"), std::nullopt).ok());
 
   auto a = tx->GetCustomer("cus_a");
   ASSERT_TRUE(a.has_value() && a->has_value());
-  EXPECT_EQ((*a)->email_index_next, B("next-a"));
-  EXPECT_EQ((*a)->phone_index_next, B("next-phone"));
-  EXPECT_EQ((*a)->email_index, B("email-index-a"));
-  EXPECT_EQ((*a)->phone_index, B("phone-index-shared"));
+  EXPECT_EQ((*a)->email_index_next, TextBytes("next-a"));
+  EXPECT_EQ((*a)->phone_index_next, TextBytes("next-phone"));
+  EXPECT_EQ((*a)->email_index, TextBytes("email-index-a"));
+  EXPECT_EQ((*a)->phone_index, TextBytes("phone-index-shared"));
   EXPECT_EQ((*a)->fields, MakeCustomer("cus_a", "a").fields);
   auto b = tx->GetCustomer("cus_b");
   ASSERT_TRUE(b.has_value() && b->has_value());
-  EXPECT_EQ((*b)->email_index_next, B("email-index-a"));
+  EXPECT_EQ((*b)->email_index_next, TextBytes("email-index-a"));
   EXPECT_FALSE((*b)->phone_index_next.has_value());
 
   // Lookups keep using the current indexes until promotion.
-  auto by_email = tx->FindByEmailIndex(B("next-a"));
+  auto by_email = tx->FindByEmailIndex(TextBytes("next-a"));
   ASSERT_TRUE(by_email.has_value());
   EXPECT_TRUE(by_email->empty());
 }
@@ -414,24 +402,24 @@ TEST_F(SqlcipherVaultStoreTest, SetNextIndexesRefusesTakenEmailAndUnknownCustome
   auto tx = Begin(true);
   ASSERT_TRUE(tx->InsertCustomer(MakeCustomer("cus_a", "a")).ok());
   ASSERT_TRUE(tx->InsertCustomer(MakeCustomer("cus_b", "b")).ok());
-  ASSERT_TRUE(tx->SetNextIndexes("cus_a", B("next-shared"), std::nullopt).ok());
+  ASSERT_TRUE(tx->SetNextIndexes("cus_a", TextBytes("next-shared"), std::nullopt).ok());
 
-  Status taken = tx->SetNextIndexes("cus_b", B("next-shared"), std::nullopt);
+  Status taken = tx->SetNextIndexes("cus_b", TextBytes("next-shared"), std::nullopt);
   EXPECT_EQ(taken.code(), StatusCode::kAlreadyExists);
   EXPECT_NE(taken.message().find("email"), std::string::npos);
   EXPECT_EQ(taken.message().find("next-shared"), std::string::npos);
 
   CustomerRow inserted = MakeCustomer("cus_c", "c");
-  inserted.email_index_next = B("next-shared");
+  inserted.email_index_next = TextBytes("next-shared");
   EXPECT_EQ(tx->InsertCustomer(inserted).code(), StatusCode::kAlreadyExists);
 
-  Status missing = tx->SetNextIndexes("cus_nobody", B("next-x"), std::nullopt);
+  Status missing = tx->SetNextIndexes("cus_nobody", TextBytes("next-x"), std::nullopt);
   EXPECT_EQ(missing.code(), StatusCode::kNotFound);
 
   // Several customers may lack a next email index at once, and a phone
   // index is not unique.
-  ASSERT_TRUE(tx->SetNextIndexes("cus_a", std::nullopt, B("next-phone")).ok());
-  ASSERT_TRUE(tx->SetNextIndexes("cus_b", std::nullopt, B("next-phone")).ok());
+  ASSERT_TRUE(tx->SetNextIndexes("cus_a", std::nullopt, TextBytes("next-phone")).ok());
+  ASSERT_TRUE(tx->SetNextIndexes("cus_b", std::nullopt, TextBytes("next-phone")).ok());
   auto b = tx->GetCustomer("cus_b");
   ASSERT_TRUE(b.has_value() && b->has_value());
   EXPECT_FALSE((*b)->email_index_next.has_value());
@@ -446,11 +434,11 @@ TEST_F(SqlcipherVaultStoreTest, ListsCustomersMissingANextIndexInInsertionOrder)
     CustomerRow email_only = MakeCustomer("cus_y_email_done", "y");
     email_only.fields[2] = std::nullopt;
     email_only.phone_index = std::nullopt;
-    email_only.email_index_next = B("next-y");
+    email_only.email_index_next = TextBytes("next-y");
     ASSERT_TRUE(tx->InsertCustomer(email_only).ok());
     // email done but phone not: missing.
     CustomerRow phone_missing = MakeCustomer("cus_x_phone_missing", "x");
-    phone_missing.email_index_next = B("next-x");
+    phone_missing.email_index_next = TextBytes("next-x");
     ASSERT_TRUE(tx->InsertCustomer(phone_missing).ok());
     // Neither email nor phone: nothing to index.
     CustomerRow bare = MakeCustomer("cus_w_bare", "w");
@@ -461,12 +449,12 @@ TEST_F(SqlcipherVaultStoreTest, ListsCustomersMissingANextIndexInInsertionOrder)
     ASSERT_TRUE(tx->InsertCustomer(bare).ok());
     // phone done but email not: missing.
     CustomerRow email_missing = MakeCustomer("cus_v_email_missing", "v");
-    email_missing.phone_index_next = B("next-phone");
+    email_missing.phone_index_next = TextBytes("next-phone");
     ASSERT_TRUE(tx->InsertCustomer(email_missing).ok());
     // Both done.
     CustomerRow done = MakeCustomer("cus_u_done", "u");
-    done.email_index_next = B("next-u");
-    done.phone_index_next = B("next-phone");
+    done.email_index_next = TextBytes("next-u");
+    done.phone_index_next = TextBytes("next-phone");
     ASSERT_TRUE(tx->InsertCustomer(done).ok());
     ASSERT_TRUE(tx->Commit().ok());
   }
@@ -491,11 +479,15 @@ TEST_F(SqlcipherVaultStoreTest, ListsCustomersMissingANextIndexInInsertionOrder)
   EXPECT_EQ(after_gone.error().code(), StatusCode::kNotFound);
 
   // Filling in the indexes finishes the work.
-  ASSERT_TRUE(tx->SetNextIndexes("cus_z_both", B("next-z"), B("next-phone")).ok());
   ASSERT_TRUE(
-      tx->SetNextIndexes("cus_x_phone_missing", B("next-x"), B("next-phone")).ok());
-  ASSERT_TRUE(
-      tx->SetNextIndexes("cus_v_email_missing", B("next-v"), B("next-phone")).ok());
+      tx->SetNextIndexes("cus_z_both", TextBytes("next-z"), TextBytes("next-phone"))
+          .ok());
+  ASSERT_TRUE(tx->SetNextIndexes("cus_x_phone_missing", TextBytes("next-x"),
+                                 TextBytes("next-phone"))
+                  .ok());
+  ASSERT_TRUE(tx->SetNextIndexes("cus_v_email_missing", TextBytes("next-v"),
+                                 TextBytes("next-phone"))
+                  .ok());
   auto none = tx->ListCustomersMissingNextIndex(std::nullopt, 100);
   ASSERT_TRUE(none.has_value());
   EXPECT_TRUE(none->empty());
@@ -509,8 +501,11 @@ TEST_F(SqlcipherVaultStoreTest, PromoteMovesNextIndexesIntoPlaceAndClearsThem) {
     ASSERT_TRUE(tx->InsertCustomer(MakeCustomer("cus_untouched", "u")).ok());
     // Each takes the other's current email index, the worst case for a
     // row-by-row copy under the UNIQUE constraint.
-    ASSERT_TRUE(tx->SetNextIndexes("cus_a", B("email-index-b"), B("phone-new")).ok());
-    ASSERT_TRUE(tx->SetNextIndexes("cus_b", B("email-index-a"), std::nullopt).ok());
+    ASSERT_TRUE(
+        tx->SetNextIndexes("cus_a", TextBytes("email-index-b"), TextBytes("phone-new"))
+            .ok());
+    ASSERT_TRUE(
+        tx->SetNextIndexes("cus_b", TextBytes("email-index-a"), std::nullopt).ok());
     auto promoted = tx->PromoteNextIndexes();
     ASSERT_TRUE(promoted.has_value()) << promoted.error().ToString();
     EXPECT_EQ(*promoted, 2u);
@@ -519,23 +514,23 @@ TEST_F(SqlcipherVaultStoreTest, PromoteMovesNextIndexesIntoPlaceAndClearsThem) {
   auto tx = Begin(true);
   auto a = tx->GetCustomer("cus_a");
   ASSERT_TRUE(a.has_value() && a->has_value());
-  EXPECT_EQ((*a)->email_index, B("email-index-b"));
-  EXPECT_EQ((*a)->phone_index, B("phone-new"));
+  EXPECT_EQ((*a)->email_index, TextBytes("email-index-b"));
+  EXPECT_EQ((*a)->phone_index, TextBytes("phone-new"));
   EXPECT_FALSE((*a)->email_index_next.has_value());
   EXPECT_FALSE((*a)->phone_index_next.has_value());
   auto b = tx->GetCustomer("cus_b");
   ASSERT_TRUE(b.has_value() && b->has_value());
-  EXPECT_EQ((*b)->email_index, B("email-index-a"));
+  EXPECT_EQ((*b)->email_index, TextBytes("email-index-a"));
   EXPECT_FALSE((*b)->phone_index.has_value()) << "no next phone index: none now";
   auto untouched = tx->GetCustomer("cus_untouched");
   ASSERT_TRUE(untouched.has_value() && untouched->has_value());
-  EXPECT_EQ((*untouched)->email_index, B("email-index-u"));
-  EXPECT_EQ((*untouched)->phone_index, B("phone-index-shared"));
+  EXPECT_EQ((*untouched)->email_index, TextBytes("email-index-u"));
+  EXPECT_EQ((*untouched)->phone_index, TextBytes("phone-index-shared"));
 
-  auto by_email = tx->FindByEmailIndex(B("email-index-a"));
+  auto by_email = tx->FindByEmailIndex(TextBytes("email-index-a"));
   ASSERT_TRUE(by_email.has_value());
   EXPECT_EQ(*by_email, std::vector<std::string>{"cus_b"});
-  auto by_phone = tx->FindByPhoneIndex(B("phone-new"));
+  auto by_phone = tx->FindByPhoneIndex(TextBytes("phone-new"));
   ASSERT_TRUE(by_phone.has_value());
   EXPECT_EQ(*by_phone, std::vector<std::string>{"cus_a"});
 
@@ -548,24 +543,25 @@ TEST_F(SqlcipherVaultStoreTest, ClearNextIndexesAbandonsARotation) {
   auto tx = Begin(true);
   ASSERT_TRUE(tx->InsertCustomer(MakeCustomer("cus_a", "a")).ok());
   ASSERT_TRUE(tx->InsertCustomer(MakeCustomer("cus_b", "b")).ok());
-  ASSERT_TRUE(tx->SetNextIndexes("cus_a", B("next-a"), B("next-phone")).ok());
-  ASSERT_TRUE(tx->SetNextIndexes("cus_b", std::nullopt, B("next-phone")).ok());
+  ASSERT_TRUE(
+      tx->SetNextIndexes("cus_a", TextBytes("next-a"), TextBytes("next-phone")).ok());
+  ASSERT_TRUE(tx->SetNextIndexes("cus_b", std::nullopt, TextBytes("next-phone")).ok());
   ASSERT_TRUE(tx->ClearNextIndexes().ok());
   for (const char* id : {"cus_a", "cus_b"}) {
     auto got = tx->GetCustomer(id);
     ASSERT_TRUE(got.has_value() && got->has_value()) << id;
     EXPECT_FALSE((*got)->email_index_next.has_value()) << id;
     EXPECT_FALSE((*got)->phone_index_next.has_value()) << id;
-    EXPECT_EQ((*got)->phone_index, B("phone-index-shared")) << id;
+    EXPECT_EQ((*got)->phone_index, TextBytes("phone-index-shared")) << id;
   }
   auto a = tx->GetCustomer("cus_a");
   ASSERT_TRUE(a.has_value() && a->has_value());
-  EXPECT_EQ((*a)->email_index, B("email-index-a"));
+  EXPECT_EQ((*a)->email_index, TextBytes("email-index-a"));
   auto promoted = tx->PromoteNextIndexes();
   ASSERT_TRUE(promoted.has_value());
   EXPECT_EQ(*promoted, 0u);
   // The cleared next email index is free again.
-  EXPECT_TRUE(tx->SetNextIndexes("cus_b", B("next-a"), std::nullopt).ok());
+  EXPECT_TRUE(tx->SetNextIndexes("cus_b", TextBytes("next-a"), std::nullopt).ok());
 }
 
 TEST_F(SqlcipherVaultStoreTest, DeleteCustomerRemovesOnlyThatCustomer) {
@@ -592,7 +588,7 @@ TEST_F(SqlcipherVaultStoreTest, DeleteCustomerRemovesOnlyThatCustomer) {
   auto ids = tx->ListCustomerIds(std::nullopt, 10);
   ASSERT_TRUE(ids.has_value());
   EXPECT_EQ(*ids, std::vector<std::string>{"cus_b"});
-  auto by_phone = tx->FindByPhoneIndex(B("phone-index-shared"));
+  auto by_phone = tx->FindByPhoneIndex(TextBytes("phone-index-shared"));
   ASSERT_TRUE(by_phone.has_value());
   EXPECT_EQ(*by_phone, std::vector<std::string>{"cus_b"});
   // The erased customer's email index is free for a new customer.
@@ -609,7 +605,7 @@ TEST_F(SqlcipherVaultStoreTest, ErasureAndRotationWritesInReadTransactionFail) {
   auto deleted = tx->DeleteCustomer("cus_a");
   ASSERT_FALSE(deleted.has_value());
   EXPECT_EQ(deleted.error().code(), StatusCode::kFailedPrecondition);
-  EXPECT_EQ(tx->SetNextIndexes("cus_a", B("n"), std::nullopt).code(),
+  EXPECT_EQ(tx->SetNextIndexes("cus_a", TextBytes("n"), std::nullopt).code(),
             StatusCode::kFailedPrecondition);
   auto promoted = tx->PromoteNextIndexes();
   ASSERT_FALSE(promoted.has_value());

@@ -283,9 +283,12 @@ TEST_F(ErasureTest, RawFilesHoldNothingDecryptableOfTheCustomer) {
   GiveAdaHistory();
   vault_.reset();
   keys::Keyring keyring = OpenKeyring();
-  // What of Ada the files hold before: her row's ciphertexts and index
-  // entries, and her wrapped data keys.
-  std::vector<std::vector<std::uint8_t>> traces;
+  // What of Ada the files hold before. `now`: her row's ciphertexts and
+  // index entries and her wrapped data keys, which the erasure itself
+  // destroys. `swept`: her ticket, consent receipts and refund case as
+  // stored, keyless after the erasure and gone after the purge's sweep.
+  std::vector<std::vector<std::uint8_t>> now;
+  std::vector<std::vector<std::uint8_t>> swept;
   {
     auto vs = store::OpenSqlcipherVaultStore(dir_ / "vault" / "vault.db",
                                              keyring.vault_db_key(), false);
@@ -295,17 +298,19 @@ TEST_F(ErasureTest, RawFilesHoldNothingDecryptableOfTheCustomer) {
     auto row = (*tx)->GetCustomer(ada_.str());
     ASSERT_TRUE(row.has_value() && row->has_value());
     for (const auto& field : (*row)->fields) {
-      if (field) traces.push_back(*field);
+      if (field) now.push_back(*field);
     }
-    traces.push_back(*(*row)->email_index);
-    traces.push_back(*(*row)->phone_index);
-    auto tickets = (*tx)->ListCases(ada_.str(), "ticket");
-    ASSERT_TRUE(tickets.has_value());
-    ASSERT_EQ(tickets->size(), 1u);
-    traces.push_back(tickets->front().document);
+    now.push_back(*(*row)->email_index);
+    now.push_back(*(*row)->phone_index);
+    for (const char* kind : {"ticket", "refund"}) {
+      auto cases = (*tx)->ListCases(ada_.str(), kind);
+      ASSERT_TRUE(cases.has_value());
+      ASSERT_EQ(cases->size(), 1u);
+      swept.push_back(cases->front().document);
+    }
     auto events = (*tx)->ListConsentEvents(ada_.str());
     ASSERT_TRUE(events.has_value());
-    for (const auto& e : *events) traces.push_back(e.receipt);
+    for (const auto& e : *events) swept.push_back(e.receipt);
     auto ks = store::OpenSqlcipherKeyStore(dir_ / "vault" / "keystore.db",
                                            keyring.keystore_db_key(), false);
     ASSERT_TRUE(ks.has_value());
@@ -314,9 +319,17 @@ TEST_F(ErasureTest, RawFilesHoldNothingDecryptableOfTheCustomer) {
     for (int cls : {1, 2}) {
       auto key = (*ktx)->GetDataKey(ada_.str(), cls);
       ASSERT_TRUE(key.has_value() && key->has_value());
-      traces.push_back((*key)->wrapped);
+      now.push_back((*key)->wrapped);
     }
   }
+  auto found = [](const std::string& plain,
+                  const std::vector<std::vector<std::uint8_t>>& traces) {
+    std::vector<std::size_t> hits;
+    for (std::size_t i = 0; i < traces.size(); ++i) {
+      if (testing::Contains(plain, traces[i])) hits.push_back(i);
+    }
+    return hits;
+  };
   const std::string id(ada_.str());
   auto decrypted = [&] {
     return testing::DecryptDatabaseFiles(dir_ / "vault" / "vault.db",
@@ -327,21 +340,99 @@ TEST_F(ErasureTest, RawFilesHoldNothingDecryptableOfTheCustomer) {
   // The decryption works: before erasure, every trace is found.
   std::string plain = decrypted();
   ASSERT_NE(plain.find("CREATE TABLE customers"), std::string::npos);
-  for (std::size_t i = 0; i < traces.size(); ++i) {
-    ASSERT_TRUE(testing::Contains(plain, traces[i])) << "trace " << i << " of " << traces.size()
-                                                    << ", " << traces[i].size() << " bytes";
-  }
+  ASSERT_EQ(found(plain, now).size(), now.size());
+  ASSERT_EQ(found(plain, swept).size(), swept.size());
   ASSERT_NE(plain.find(id), std::string::npos);
 
+  // The erasure: her row, indexes and keys are gone from every page. What
+  // is left waits for the sweep with no key to open it.
   Reopen();
   EraseAda();
   vault_.reset();
   plain = decrypted();
   ASSERT_NE(plain.find(grace_.str()), std::string::npos) << "control: Grace is still there";
-  for (std::size_t i = 0; i < traces.size(); ++i) {
-    EXPECT_FALSE(testing::Contains(plain, traces[i])) << "trace " << i << " survived";
-  }
+  EXPECT_EQ(found(plain, now), std::vector<std::size_t>{}) << "traces the erasure destroys";
+  EXPECT_EQ(found(plain, swept).size(), swept.size()) << "left for the sweep";
+
+  // The purge's sweep: nothing of hers is left, not even her id.
+  Reopen();
+  auto purge = vault_->rights().Purge(Operator());
+  ASSERT_TRUE(purge.has_value()) << purge.error().ToString();
+  EXPECT_EQ(purge->erasures_swept, 1u);
+  vault_.reset();
+  plain = decrypted();
+  ASSERT_NE(plain.find(grace_.str()), std::string::npos) << "control: Grace is still there";
+  EXPECT_EQ(found(plain, now), std::vector<std::size_t>{});
+  EXPECT_EQ(found(plain, swept), std::vector<std::size_t>{}) << "traces the sweep removes";
   EXPECT_EQ(plain.find(id), std::string::npos) << "the customer id survived";
+}
+
+TEST_F(ErasureTest, UntilTheSweepTheCustomersRowsAreUnreadableAndUnlisted) {
+  GiveAdaHistory();
+  ASSERT_TRUE(vault_->consents().Grant(AccountService(), grace_, Marketing()).has_value());
+  ErasureResult r = EraseAda();
+  // Nothing about Ada reaches a caller: her ticket is not found, her
+  // refund case reads minimised under the hold, and listings across
+  // customers leave her out.
+  EXPECT_EQ(vault_->support().GetTicket(Agent(), ticket_).error().code(),
+            StatusCode::kNotFound);
+  auto report = vault_->consents().Report(Auditor(), "marketing");
+  ASSERT_TRUE(report.has_value()) << report.error().ToString();
+  EXPECT_EQ(report->active, 1u) << "Grace only";
+  EXPECT_EQ(report->never_given, 0u);
+  auto overdue = vault_->refunds().Overdue(RefundSvc(), clock_->Now() + 24h * 365);
+  ASSERT_TRUE(overdue.has_value()) << overdue.error().ToString();
+  EXPECT_TRUE(overdue->empty()) << overdue->front().case_id;
+  auto held = vault_->refunds().Get(Legal(), refund_);
+  ASSERT_TRUE(held.has_value()) << held.error().ToString();
+  EXPECT_EQ(held->retention_hold, GroupNamed(r, "financial")->hold_id);
+  EXPECT_TRUE(held->notices.empty());
+
+  auto purge = vault_->rights().Purge(Operator());
+  ASSERT_TRUE(purge.has_value()) << purge.error().ToString();
+  EXPECT_EQ(purge->erasures_swept, 1u);
+  EXPECT_EQ(purge->rows_swept, 3u) << "a ticket and a consent deleted, a refund moved";
+  auto again = vault_->rights().Purge(Operator());
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(again->erasures_swept, 0u);
+  EXPECT_EQ(again->rows_swept, 0u);
+  // The same minimised record, now stored minimised under the hold.
+  auto kept = vault_->refunds().Get(Legal(), refund_);
+  ASSERT_TRUE(kept.has_value()) << kept.error().ToString();
+  EXPECT_EQ(kept->retention_hold, held->retention_hold);
+  EXPECT_EQ(kept->order_ref, held->order_ref);
+  ASSERT_EQ(kept->payments.size(), 1u);
+  EXPECT_EQ(kept->payments[0].refund_id, "re_3N8f2kLkdIwHu7ix0Zq1aB2d");
+  EXPECT_EQ(vault_->refunds().Get(RefundSvc(), refund_).error().reason_code(),
+            "retention_hold");
+  auto tail = vault_->audit().Tail(Auditor(), 20);
+  ASSERT_TRUE(tail.has_value());
+  bool sweep_audited = false;
+  for (const AuditEntry& e : *tail) {
+    EXPECT_EQ(e.subject.find(ada_.str()), std::string::npos);
+    if (e.action == "dsr.erase_sweep") {
+      sweep_audited = true;
+      EXPECT_EQ(e.subject, r.erasure_id);
+    }
+  }
+  EXPECT_TRUE(sweep_audited);
+  auto verified = vault_->audit().Verify(Auditor());
+  ASSERT_TRUE(verified.has_value());
+  EXPECT_TRUE(verified->ok) << verified->problem;
+}
+
+TEST_F(ErasureTest, TheSweepWorksInBatchesThroughManyRecords) {
+  // More consent events than one sweep transaction takes (500).
+  for (int i = 0; i < 260; ++i) {
+    ASSERT_TRUE(vault_->consents().Grant(AccountService(), ada_, Marketing()).has_value());
+    ASSERT_TRUE(vault_->consents().Withdraw(AccountService(), ada_, "marketing").has_value());
+  }
+  ErasureResult r = EraseAda();
+  EXPECT_EQ(GroupNamed(r, "consent_records")->records, 520u);
+  auto purge = vault_->rights().Purge(Operator());
+  ASSERT_TRUE(purge.has_value()) << purge.error().ToString();
+  EXPECT_EQ(purge->erasures_swept, 1u);
+  EXPECT_EQ(purge->rows_swept, 520u);
 }
 
 TEST_F(ErasureTest, PurgeShredsExpiredHoldsAndExpiresLapsedConsents) {
@@ -353,6 +444,7 @@ TEST_F(ErasureTest, PurgeShredsExpiredHoldsAndExpiresLapsedConsents) {
   clock_->Advance(48h);
   auto early = vault_->rights().Purge(Operator());
   ASSERT_TRUE(early.has_value()) << early.error().ToString();
+  EXPECT_EQ(early->erasures_swept, 1u);
   EXPECT_EQ(early->holds_expired, 0u);
   EXPECT_EQ(early->consents_expired, 1u);
   EXPECT_TRUE(vault_->refunds().Get(Legal(), refund_).has_value()) << "hold not over yet";

@@ -11,11 +11,6 @@ namespace {
 
 constexpr std::int64_t kMaxInt64 = std::numeric_limits<std::int64_t>::max();
 
-std::int64_t LimitParameter(std::size_t limit) {
-  return limit > static_cast<std::size_t>(kMaxInt64) ? kMaxInt64
-                                                     : static_cast<std::int64_t>(limit);
-}
-
 // Column list shared by the entry reads; ReadAuditRow follows its order.
 #define CVAULT_AUDIT_COLUMNS                                               \
   "sequence, time_us, principal_id, role, action, purpose, subject, "      \
@@ -117,7 +112,7 @@ StatusOr<std::vector<AuditRow>> ReadAudit(Connection& connection, std::uint64_t 
                                              " FROM audit_log WHERE sequence >= ?1 "
                                              "ORDER BY sequence LIMIT ?2"));
   query->BindInt64(1, static_cast<std::int64_t>(from));
-  query->BindInt64(2, LimitParameter(limit));
+  query->BindLimit(2, limit);
   return CollectAuditRows(*query, "read audit entries");
 }
 
@@ -145,7 +140,7 @@ StatusOr<std::vector<AuditRow>> ReadAuditForSubject(Connection& connection,
                       "ORDER BY sequence LIMIT ?3"));
   query->BindText(1, subject);
   query->BindInt64(2, static_cast<std::int64_t>(from));
-  query->BindInt64(3, LimitParameter(limit));
+  query->BindLimit(3, limit);
   return CollectAuditRows(*query, "read a subject's audit entries");
 }
 

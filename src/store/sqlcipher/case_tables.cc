@@ -138,28 +138,44 @@ StatusOr<std::vector<CaseRow>> ListDueRefunds(Connection& connection,
   // Each side of the OR is a range search of its own (kind, due) index;
   // SQLite's multi-index OR unions the rowids (a refund due on both counts
   // comes once) and sorts them by seq. NULL due columns never compare true.
+  // Refunds of a customer whose erasure is still to be swept are not due:
+  // the sweep moves them under the retention hold.
   CVAULT_ASSIGN_OR_RETURN(
       auto query,
       connection.Prepare("SELECT " CVAULT_CASE_COLUMNS " FROM cases WHERE "
-                         "(kind = 'refund' AND processing_due_at_us <= ?1) OR "
-                         "(kind = 'refund' AND update_due_at_us <= ?1) "
+                         "((kind = 'refund' AND processing_due_at_us <= ?1) OR "
+                         "(kind = 'refund' AND update_due_at_us <= ?1)) "
+                         "AND customer_id NOT IN (SELECT customer_id FROM erasures_pending) "
                          "ORDER BY seq"));
   query->BindInt64(1, at_us);
   return CollectCases(*query, /*with_document=*/false, "list due refunds");
 }
 
 StatusOr<std::size_t> DeleteCases(Connection& connection, std::string_view customer_id,
-                                  std::string_view kind) {
+                                  std::string_view kind, std::size_t limit) {
   if (!IsCaseKind(kind)) {
     return Error(Status::InvalidArgument("case kind must be ticket or refund"));
   }
   CVAULT_ASSIGN_OR_RETURN(
       auto erase,
-      connection.Prepare("DELETE FROM cases WHERE customer_id = ?1 AND kind = ?2"));
+      connection.Prepare("DELETE FROM cases WHERE seq IN (SELECT seq FROM cases "
+                         "WHERE customer_id = ?1 AND kind = ?2 ORDER BY seq LIMIT ?3)"));
   erase->BindText(1, customer_id);
   erase->BindText(2, kind);
+  erase->BindLimit(3, limit);
   CVAULT_RETURN_IF_ERROR(erase->Run("delete a customer's cases"));
   return static_cast<std::size_t>(connection.changes());
+}
+
+StatusOr<std::size_t> CountCases(Connection& connection, std::string_view customer_id,
+                                 std::string_view kind) {
+  CVAULT_ASSIGN_OR_RETURN(
+      auto query,
+      connection.Prepare("SELECT count(*) FROM cases WHERE customer_id = ?1 AND kind = ?2"));
+  query->BindText(1, customer_id);
+  query->BindText(2, kind);
+  CVAULT_ASSIGN_OR_RETURN(const bool has_row, query->Step("count a customer's cases"));
+  return has_row ? static_cast<std::size_t>(query->ColumnInt64(0)) : std::size_t{0};
 }
 
 Status ReassignCase(Connection& connection, const CaseRow& row) {

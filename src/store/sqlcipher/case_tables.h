@@ -38,7 +38,10 @@ namespace cvault::store::sqlcipher {
 // cannot make an erasure quietly delete nothing.
 [[nodiscard]] StatusOr<std::size_t> DeleteCases(Connection& connection,
                                                 std::string_view customer_id,
-                                                std::string_view kind);
+                                                std::string_view kind, std::size_t limit);
+[[nodiscard]] StatusOr<std::size_t> CountCases(Connection& connection,
+                                               std::string_view customer_id,
+                                               std::string_view kind);
 // As UpdateCase, but customer_id is replaced too.
 [[nodiscard]] Status ReassignCase(Connection& connection, const CaseRow& row);
 

@@ -131,6 +131,7 @@ StatusOr<std::vector<ConsentEventRow>> LatestConsentEvents(Connection& connectio
           "AND e.seq = (SELECT e2.seq FROM consent_events e2 "
           "WHERE e2.customer_id = e.customer_id AND e2.purpose = e.purpose "
           "AND e2.time_us <= ?2 ORDER BY e2.time_us DESC, e2.seq DESC LIMIT 1) "
+          "AND e.customer_id NOT IN (SELECT customer_id FROM erasures_pending) "
           "ORDER BY e.customer_id"));
   query->BindText(1, purpose);
   query->BindInt64(2, as_of_us);
@@ -139,7 +140,8 @@ StatusOr<std::vector<ConsentEventRow>> LatestConsentEvents(Connection& connectio
 }
 
 StatusOr<std::size_t> DeleteConsentEvents(Connection& connection,
-                                          std::string_view customer_id) {
+                                          std::string_view customer_id,
+                                          std::size_t limit) {
   {
     // OR IGNORE: a grant left behind (it cannot be, short of SQL that
     // bypasses the store) must not block an erasure; it is removed below.
@@ -152,8 +154,11 @@ StatusOr<std::size_t> DeleteConsentEvents(Connection& connection,
   const auto delete_events = [&]() -> StatusOr<std::size_t> {
     CVAULT_ASSIGN_OR_RETURN(
         auto erase,
-        connection.Prepare("DELETE FROM consent_events WHERE customer_id = ?1"));
+        connection.Prepare("DELETE FROM consent_events WHERE seq IN ("
+                           "SELECT seq FROM consent_events WHERE customer_id = ?1 "
+                           "ORDER BY seq LIMIT ?2)"));
     erase->BindText(1, customer_id);
+    erase->BindLimit(2, limit);
     CVAULT_RETURN_IF_ERROR(erase->Run("delete a customer's consent events"));
     return static_cast<std::size_t>(connection.changes());
   };
@@ -166,6 +171,16 @@ StatusOr<std::size_t> DeleteConsentEvents(Connection& connection,
   restore->BindText(1, customer_id);
   CVAULT_RETURN_IF_ERROR(restore->Run("restore the consent event guard"));
   return deleted;
+}
+
+StatusOr<std::size_t> CountConsentEvents(Connection& connection,
+                                         std::string_view customer_id) {
+  CVAULT_ASSIGN_OR_RETURN(
+      auto query,
+      connection.Prepare("SELECT count(*) FROM consent_events WHERE customer_id = ?1"));
+  query->BindText(1, customer_id);
+  CVAULT_ASSIGN_OR_RETURN(const bool has_row, query->Step("count a customer's consent events"));
+  return has_row ? static_cast<std::size_t>(query->ColumnInt64(0)) : std::size_t{0};
 }
 
 StatusOr<std::vector<ConsentEventRow>> ListLapsedConsents(Connection& connection,
@@ -182,6 +197,7 @@ StatusOr<std::vector<ConsentEventRow>> ListLapsedConsents(Connection& connection
                       "AND e.seq = (SELECT e2.seq FROM consent_events e2 "
                       "WHERE e2.customer_id = e.customer_id AND e2.purpose = e.purpose "
                       "ORDER BY e2.time_us DESC, e2.seq DESC LIMIT 1) "
+                      "AND e.customer_id NOT IN (SELECT customer_id FROM erasures_pending) "
                       "ORDER BY e.customer_id, e.purpose"));
   query->BindInt64(1, at_us);
   return CollectConsentEvents(*query, /*with_receipt=*/false, "list lapsed consents");

@@ -36,10 +36,14 @@ namespace cvault::store::sqlcipher {
     Connection& connection, std::string_view purpose, std::int64_t as_of_us);
 
 // Lifts the append-only guard for `customer_id` alone (migration 5's
-// consent_erasures), deletes the customer's events and restores the guard,
-// all inside the caller's transaction. Returns how many events went.
+// consent_erasures), deletes up to `limit` of the customer's events (oldest
+// first) and restores the guard, all inside the caller's transaction.
+// Returns how many events went.
 [[nodiscard]] StatusOr<std::size_t> DeleteConsentEvents(Connection& connection,
-                                                        std::string_view customer_id);
+                                                        std::string_view customer_id,
+                                                        std::size_t limit);
+[[nodiscard]] StatusOr<std::size_t> CountConsentEvents(Connection& connection,
+                                                       std::string_view customer_id);
 [[nodiscard]] StatusOr<std::vector<ConsentEventRow>> ListLapsedConsents(
     Connection& connection, std::int64_t at_us);
 

@@ -79,4 +79,71 @@ StatusOr<std::size_t> DeleteHold(Connection& connection, std::string_view hold_i
 
 #undef CVAULT_HOLD_COLUMNS
 
+namespace {
+
+#define CVAULT_PENDING_COLUMNS "customer_id, erasure_id, hold_id, erased_at_us"
+
+PendingErasureRow ReadPending(const Statement& s) {
+  PendingErasureRow row;
+  row.customer_id = s.ColumnText(0);
+  row.erasure_id = s.ColumnText(1);
+  row.hold_id = s.ColumnText(2);
+  row.erased_at_us = s.ColumnInt64(3);
+  return row;
+}
+
+}  // namespace
+
+Status InsertPendingErasure(Connection& connection, const PendingErasureRow& row) {
+  CVAULT_ASSIGN_OR_RETURN(
+      auto insert, connection.Prepare("INSERT INTO erasures_pending(" CVAULT_PENDING_COLUMNS
+                                      ") VALUES(?1, ?2, ?3, ?4)"));
+  insert->BindText(1, row.customer_id);
+  insert->BindText(2, row.erasure_id);
+  insert->BindText(3, row.hold_id);
+  insert->BindInt64(4, row.erased_at_us);
+  Status inserted = insert->Run("record a pending erasure");
+  if (inserted.code() == StatusCode::kAlreadyExists) {
+    return Status::AlreadyExists("the customer already has a pending erasure");
+  }
+  return inserted;
+}
+
+StatusOr<std::optional<PendingErasureRow>> GetPendingErasure(Connection& connection,
+                                                             std::string_view customer_id) {
+  CVAULT_ASSIGN_OR_RETURN(
+      auto query, connection.Prepare("SELECT " CVAULT_PENDING_COLUMNS
+                                     " FROM erasures_pending WHERE customer_id = ?1"));
+  query->BindText(1, customer_id);
+  CVAULT_ASSIGN_OR_RETURN(const bool has_row, query->Step("read a pending erasure"));
+  if (!has_row) return std::optional<PendingErasureRow>();
+  return std::optional<PendingErasureRow>(ReadPending(*query));
+}
+
+StatusOr<std::vector<PendingErasureRow>> ListPendingErasures(Connection& connection,
+                                                             std::size_t limit) {
+  CVAULT_ASSIGN_OR_RETURN(
+      auto query, connection.Prepare("SELECT " CVAULT_PENDING_COLUMNS
+                                     " FROM erasures_pending ORDER BY rowid LIMIT ?1"));
+  query->BindLimit(1, limit);
+  std::vector<PendingErasureRow> rows;
+  while (true) {
+    CVAULT_ASSIGN_OR_RETURN(const bool has_row, query->Step("list pending erasures"));
+    if (!has_row) return rows;
+    rows.push_back(ReadPending(*query));
+  }
+}
+
+StatusOr<std::size_t> DeletePendingErasure(Connection& connection,
+                                           std::string_view customer_id) {
+  CVAULT_ASSIGN_OR_RETURN(
+      auto erase,
+      connection.Prepare("DELETE FROM erasures_pending WHERE customer_id = ?1"));
+  erase->BindText(1, customer_id);
+  CVAULT_RETURN_IF_ERROR(erase->Run("delete a pending erasure"));
+  return static_cast<std::size_t>(connection.changes());
+}
+
+#undef CVAULT_PENDING_COLUMNS
+
 }  // namespace cvault::store::sqlcipher

@@ -1,6 +1,7 @@
 // The retention_holds table of the vault database (schema migration 5):
 // records an erasure had to keep because a legal obligation requires them,
-// and until when. Free functions over a Connection, called by the vault
+// and until when; and erasures_pending (migration 6): erasures whose rows
+// the purge has yet to sweep. Free functions over a Connection, called by the vault
 // transaction once it has checked that the transaction is usable; each runs
 // cached statements.
 //
@@ -30,6 +31,16 @@ namespace cvault::store::sqlcipher {
                                                             std::int64_t at_us);
 [[nodiscard]] StatusOr<std::size_t> DeleteHold(Connection& connection,
                                                std::string_view hold_id);
+
+[[nodiscard]] Status InsertPendingErasure(Connection& connection,
+                                          const PendingErasureRow& row);
+[[nodiscard]] StatusOr<std::optional<PendingErasureRow>> GetPendingErasure(
+    Connection& connection, std::string_view customer_id);
+// Oldest erasure first.
+[[nodiscard]] StatusOr<std::vector<PendingErasureRow>> ListPendingErasures(
+    Connection& connection, std::size_t limit);
+[[nodiscard]] StatusOr<std::size_t> DeletePendingErasure(Connection& connection,
+                                                         std::string_view customer_id);
 
 }  // namespace cvault::store::sqlcipher
 

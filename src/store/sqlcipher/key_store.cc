@@ -1,6 +1,5 @@
 // The keystore database: per-subject data keys, wrapped under a KEK. The
 // store sees only the wrapped bytes.
-#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -25,12 +24,6 @@ constexpr std::string_view kRole = "keystore database";
 
 sqlcipher::SchemaSpec KeyStoreSchema() {
   return {kRole, "keystore", sqlcipher::KeyStoreMigrations()};
-}
-
-// A caller's row limit as SQLite's signed LIMIT.
-std::int64_t SqlLimit(std::size_t limit) {
-  constexpr auto kMax = std::numeric_limits<std::int64_t>::max();
-  return limit > static_cast<std::size_t>(kMax) ? kMax : static_cast<std::int64_t>(limit);
 }
 
 class SqlcipherKeyTransaction final : public KeyTransaction {
@@ -130,7 +123,7 @@ class SqlcipherKeyTransaction final : public KeyTransaction {
             "AND (customer_id, retention_class) > (?3, ?4) "
             "ORDER BY customer_id, retention_class LIMIT ?2"));
     query->BindInt64(1, kek_version);
-    query->BindInt64(2, SqlLimit(limit));
+    query->BindLimit(2, limit);
     // "" sorts before every id, so no cursor starts at the beginning.
     query->BindText(3, after ? after->customer_id : std::string());
     query->BindInt64(4, after ? after->retention_class : 0);
@@ -190,7 +183,7 @@ class SqlcipherKeyTransaction final : public KeyTransaction {
                                 : "SELECT DISTINCT customer_id FROM data_keys "
                                   "ORDER BY customer_id LIMIT ?2"));
     if (after.has_value()) query->BindText(1, *after);
-    query->BindInt64(2, SqlLimit(limit));
+    query->BindLimit(2, limit);
     std::vector<std::string> ids;
     while (true) {
       CVAULT_ASSIGN_OR_RETURN(const bool has_row,

@@ -9,7 +9,7 @@ namespace {
 
 // Each schema's migration 1 records the store kind under kStoreKindMetaKey,
 // so a keystore file passed as the vault (or back) is refused at open.
-constexpr std::array<Migration, 5> kVaultMigrations = {{
+constexpr std::array<Migration, 6> kVaultMigrations = {{
     {1,
      "CREATE TABLE customers("
      "  rowid INTEGER PRIMARY KEY,"
@@ -149,6 +149,17 @@ constexpr std::array<Migration, 5> kVaultMigrations = {{
      "WHEN NOT EXISTS(SELECT 1 FROM consent_erasures "
      "  WHERE customer_id = OLD.customer_id) "
      "BEGIN SELECT RAISE(ABORT, 'consent events are append-only'); END;"},
+    // Erasures whose rows the purge still has to sweep: the erasure shreds
+    // keys and deletes the customer row at once, and leaves the customer's
+    // other rows (ciphertext without a key) to bounded batches later, so its
+    // own cost does not grow with the customer's records. Listings across
+    // customers leave the listed customers out.
+    {6,
+     "CREATE TABLE erasures_pending("
+     "  customer_id TEXT PRIMARY KEY,"
+     "  erasure_id TEXT NOT NULL,"
+     "  hold_id TEXT NOT NULL,"
+     "  erased_at_us INTEGER NOT NULL);"},
 }};
 static_assert(kVaultMigrations.back().version == kVaultSchemaVersion);
 

@@ -1,5 +1,6 @@
 #include "store/sqlcipher/statement.h"
 
+#include <limits>
 #include <utility>
 
 #include "store/sqlcipher/errors.h"
@@ -35,6 +36,12 @@ void Statement::NoteBindResult(int rc) {
 
 void Statement::BindInt64(int index, std::int64_t value) {
   NoteBindResult(sqlite3_bind_int64(statement_.get(), index, value));
+}
+
+void Statement::BindLimit(int index, std::size_t limit) {
+  constexpr auto kMax = std::numeric_limits<std::int64_t>::max();
+  BindInt64(index, limit > static_cast<std::size_t>(kMax) ? kMax
+                                                          : static_cast<std::int64_t>(limit));
 }
 
 void Statement::BindText(int index, std::string_view value) {

@@ -9,6 +9,7 @@
 #ifndef CVAULT_STORE_SQLCIPHER_STATEMENT_H_
 #define CVAULT_STORE_SQLCIPHER_STATEMENT_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -36,6 +37,8 @@ class Statement {
 
   // Parameters are 1-based, as in SQLite. Values are copied.
   void BindInt64(int index, std::int64_t value);
+  // A row count for LIMIT; SIZE_MAX and anything past int64 mean no limit.
+  void BindLimit(int index, std::size_t limit);
   void BindText(int index, std::string_view value);
   // An empty span binds an empty blob, not NULL.
   void BindBlob(int index, std::span<const std::uint8_t> value);

@@ -3,7 +3,6 @@
 // its checkpoints are delegated to audit_tables.cc, consent events and
 // notices to consent_tables.cc, support tickets and refund cases to
 // case_tables.cc, retention holds to hold_tables.cc.
-#include <limits>
 #include <string>
 #include <utility>
 
@@ -37,14 +36,6 @@ sqlcipher::SchemaSpec VaultSchema() {
   "id, created_at, updated_at, restricted, full_name, email, phone, " \
   "postal_address, country, language, external_ref, email_index, "   \
   "phone_index, email_index_next, phone_index_next"
-
-constexpr std::int64_t kMaxLimit = std::numeric_limits<std::int64_t>::max();
-
-std::int64_t LimitParameter(std::size_t limit) {
-  return limit > static_cast<std::size_t>(kMaxLimit)
-             ? kMaxLimit
-             : static_cast<std::int64_t>(limit);
-}
 
 CustomerRow ReadCustomer(const Statement& s) {
   CustomerRow row;
@@ -154,7 +145,7 @@ class SqlcipherVaultTransaction final : public VaultTransaction {
         connection_.Prepare("SELECT id FROM customers WHERE rowid > ?1 "
                             "ORDER BY rowid LIMIT ?2"));
     query->BindInt64(1, after_rowid);
-    query->BindInt64(2, LimitParameter(limit));
+    query->BindLimit(2, limit);
     return CollectTexts(*query, "list customers");
   }
 
@@ -273,16 +264,27 @@ class SqlcipherVaultTransaction final : public VaultTransaction {
     return static_cast<std::size_t>(connection_.changes());
   }
 
-  StatusOr<std::size_t> DeleteConsentEvents(
-      std::string_view customer_id) override {
+  StatusOr<std::size_t> DeleteConsentEvents(std::string_view customer_id,
+                                            std::size_t limit) override {
     CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/true));
-    return sqlcipher::DeleteConsentEvents(connection_, customer_id);
+    return sqlcipher::DeleteConsentEvents(connection_, customer_id, limit);
   }
 
-  StatusOr<std::size_t> DeleteCases(std::string_view customer_id,
-                                    std::string_view kind) override {
+  StatusOr<std::size_t> DeleteCases(std::string_view customer_id, std::string_view kind,
+                                    std::size_t limit) override {
     CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/true));
-    return sqlcipher::DeleteCases(connection_, customer_id, kind);
+    return sqlcipher::DeleteCases(connection_, customer_id, kind, limit);
+  }
+
+  StatusOr<std::size_t> CountConsentEvents(std::string_view customer_id) override {
+    CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/false));
+    return sqlcipher::CountConsentEvents(connection_, customer_id);
+  }
+
+  StatusOr<std::size_t> CountCases(std::string_view customer_id,
+                                   std::string_view kind) override {
+    CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/false));
+    return sqlcipher::CountCases(connection_, customer_id, kind);
   }
 
   Status ReassignCase(const CaseRow& row) override {
@@ -308,6 +310,27 @@ class SqlcipherVaultTransaction final : public VaultTransaction {
   StatusOr<std::size_t> DeleteHold(std::string_view hold_id) override {
     CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/true));
     return sqlcipher::DeleteHold(connection_, hold_id);
+  }
+
+  Status InsertPendingErasure(const PendingErasureRow& row) override {
+    CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/true));
+    return sqlcipher::InsertPendingErasure(connection_, row);
+  }
+
+  StatusOr<std::optional<PendingErasureRow>> GetPendingErasure(
+      std::string_view customer_id) override {
+    CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/false));
+    return sqlcipher::GetPendingErasure(connection_, customer_id);
+  }
+
+  StatusOr<std::vector<PendingErasureRow>> ListPendingErasures(std::size_t limit) override {
+    CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/false));
+    return sqlcipher::ListPendingErasures(connection_, limit);
+  }
+
+  StatusOr<std::size_t> DeletePendingErasure(std::string_view customer_id) override {
+    CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/true));
+    return sqlcipher::DeletePendingErasure(connection_, customer_id);
   }
 
   StatusOr<std::vector<ConsentEventRow>> ListLapsedConsents(
@@ -351,7 +374,7 @@ class SqlcipherVaultTransaction final : public VaultTransaction {
             "(phone IS NOT NULL AND phone_index_next IS NULL)) "
             "ORDER BY rowid LIMIT ?2"));
     query->BindInt64(1, after_rowid);
-    query->BindInt64(2, LimitParameter(limit));
+    query->BindLimit(2, limit);
     return CollectTexts(*query, "list customers missing a next index");
   }
 

@@ -1,0 +1,245 @@
+// Rows for the SQLCipher vault store tests: builders that fill a row's columns
+// from its id, the ids that listings are compared by, and a vault store
+// fixture that writes, lists and deletes rows in transactions of their own
+// and checks a vault as an older schema version left it.
+#ifndef CVAULT_TESTS_TESTING_STORE_ROWS_H_
+#define CVAULT_TESTS_TESTING_STORE_ROWS_H_
+
+#include <gtest/gtest.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "cvault/status.h"
+#include "store/sqlcipher/connection.h"
+#include "store/sqlcipher/migrations.h"
+#include "store/sqlcipher/sqlcipher_store.h"
+#include "store/store.h"
+#include "tests/testing/sqlcipher_fixture.h"
+
+namespace cvault::testing {
+
+// The row limit that means every row.
+inline constexpr std::size_t kNoLimit = std::numeric_limits<std::size_t>::max();
+
+// The bytes of `text`, standing in for ciphertext and blind indexes.
+inline store::Bytes TextBytes(std::string_view text) {
+  return store::Bytes(text.begin(), text.end());
+}
+
+// A case opened and last updated at `opened_at_us`: an "open" ticket of
+// retention class 1, or a "requested" refund of class 2; its document is
+// "<kind>-ciphertext-<case_id>".
+inline store::CaseRow MakeCase(const std::string& case_id, const std::string& kind,
+                               const std::string& customer_id,
+                               std::int64_t opened_at_us) {
+  store::CaseRow row;
+  row.case_id = case_id;
+  row.kind = kind;
+  row.customer_id = customer_id;
+  row.status = kind == "refund" ? "requested" : "open";
+  row.opened_at_us = opened_at_us;
+  row.updated_at_us = opened_at_us;
+  row.retention_class = kind == "refund" ? 2 : 1;
+  row.document = TextBytes(kind + "-ciphertext-" + case_id);
+  return row;
+}
+
+// MakeCase for a ticket.
+inline store::CaseRow MakeTicket(const std::string& case_id,
+                                 const std::string& customer_id,
+                                 std::int64_t opened_at_us) {
+  return MakeCase(case_id, "ticket", customer_id, opened_at_us);
+}
+
+// MakeCase for a refund, with its due times.
+inline store::CaseRow MakeRefund(const std::string& case_id,
+                                 const std::string& customer_id,
+                                 std::int64_t opened_at_us,
+                                 std::optional<std::int64_t> processing_due_at_us,
+                                 std::optional<std::int64_t> update_due_at_us) {
+  store::CaseRow row = MakeCase(case_id, "refund", customer_id, opened_at_us);
+  row.processing_due_at_us = processing_due_at_us;
+  row.update_due_at_us = update_due_at_us;
+  return row;
+}
+
+// The first event of the consent "con_<customer_id>_<purpose>", with the
+// receipt "receipt-ciphertext-<event_id>".
+inline store::ConsentEventRow MakeConsentEvent(
+    const std::string& event_id, const std::string& customer_id,
+    const std::string& purpose, const std::string& event_type, std::int64_t time_us,
+    std::optional<std::int64_t> expires_at_us = std::nullopt) {
+  store::ConsentEventRow row;
+  row.event_id = event_id;
+  row.consent_id = "con_" + customer_id + "_" + purpose;
+  row.customer_id = customer_id;
+  row.purpose = purpose;
+  row.event_type = event_type;
+  row.time_us = time_us;
+  row.expires_at_us = expires_at_us;
+  row.receipt = TextBytes("receipt-ciphertext-" + event_id);
+  return row;
+}
+
+// A German tax-law hold created at 1'000 by the erasure "era_<hold_id>".
+inline store::HoldRow MakeHold(const std::string& hold_id, std::int64_t until_us) {
+  store::HoldRow row;
+  row.hold_id = hold_id;
+  row.erasure_id = "era_" + hold_id;
+  row.jurisdiction = "DE";
+  row.legal_reason = "refund records kept for tax law";
+  row.created_at_us = 1'000;
+  row.until_us = until_us;
+  return row;
+}
+
+// The erasure "era_<customer_id>", its refunds under the hold "hld_<customer_id>".
+inline store::PendingErasureRow MakePendingErasure(const std::string& customer_id,
+                                                   std::int64_t erased_at_us) {
+  store::PendingErasureRow row;
+  row.customer_id = customer_id;
+  row.erasure_id = "era_" + customer_id;
+  row.hold_id = "hld_" + customer_id;
+  row.erased_at_us = erased_at_us;
+  return row;
+}
+
+// An unrestricted customer with every field, the email index
+// "email-index-<email>" and the phone index every such customer shares.
+inline store::CustomerRow MakeCustomer(const std::string& id, const std::string& email) {
+  store::CustomerRow row;
+  row.id = id;
+  row.created_at_us = 1'700'000'000'000'000;
+  row.updated_at_us = 1'700'000'000'000'001;
+  row.restricted = false;
+  for (std::size_t i = 0; i < store::kCustomerFieldCount; ++i) {
+    row.fields[i] = TextBytes("ciphertext-" + std::to_string(i) + "-" + id);
+  }
+  row.email_index = TextBytes("email-index-" + email);
+  row.phone_index = TextBytes("phone-index-shared");
+  return row;
+}
+
+// The `id` column of each row, in order.
+template <class Row>
+std::vector<std::string> IdsOf(const std::vector<Row>& rows, std::string Row::*id) {
+  std::vector<std::string> ids;
+  for (const Row& row : rows) ids.push_back(row.*id);
+  return ids;
+}
+
+// The case_id of each row.
+inline std::vector<std::string> CaseIds(const std::vector<store::CaseRow>& rows) {
+  return IdsOf(rows, &store::CaseRow::case_id);
+}
+
+// The event_id of each row.
+inline std::vector<std::string> EventIds(
+    const std::vector<store::ConsentEventRow>& rows) {
+  return IdsOf(rows, &store::ConsentEventRow::event_id);
+}
+
+// A vault store whose helpers each run in a transaction of their own.
+class SqlcipherVaultRowsFixture : public SqlcipherVaultStoreFixture {
+ protected:
+  // Each writes `rows` in one transaction and commits; a refused row fails
+  // the test with its id.
+  void InsertCases(const std::vector<store::CaseRow>& rows) {
+    WriteAll(rows, &store::VaultTransaction::InsertCase, &store::CaseRow::case_id);
+  }
+  void AppendConsentEvents(const std::vector<store::ConsentEventRow>& rows) {
+    WriteAll(rows, &store::VaultTransaction::AppendConsentEvent,
+             &store::ConsentEventRow::event_id);
+  }
+  void InsertHolds(const std::vector<store::HoldRow>& rows) {
+    WriteAll(rows, &store::VaultTransaction::InsertHold, &store::HoldRow::hold_id);
+  }
+  void InsertPendingErasures(const std::vector<store::PendingErasureRow>& rows) {
+    WriteAll(rows, &store::VaultTransaction::InsertPendingErasure,
+             &store::PendingErasureRow::customer_id);
+  }
+
+  // The `id` of each row `list(transaction)` returns in a read transaction;
+  // empty, with a test failure, if the listing fails.
+  template <class List, class Row>
+  std::vector<std::string> ListIds(List list, std::string Row::*id) {
+    auto tx = Begin(false);
+    if (tx == nullptr) return {};
+    auto rows = list(*tx);
+    EXPECT_TRUE(rows.has_value()) << rows.error().ToString();
+    return rows.has_value() ? IdsOf(*rows, id) : std::vector<std::string>{};
+  }
+
+  // How many rows `erase(transaction)` deleted in a committed write
+  // transaction, or kNoLimit (with a test failure) if it failed.
+  template <class Erase>
+  std::size_t CommitDelete(Erase erase) {
+    auto tx = Begin(true);
+    if (tx == nullptr) return kNoLimit;
+    auto deleted = erase(*tx);
+    EXPECT_TRUE(deleted.has_value()) << deleted.error().ToString();
+    EXPECT_TRUE(tx->Commit().ok());
+    return deleted.has_value() ? *deleted : kNoLimit;
+  }
+
+  // RecreateAtSchemaVersion(version), then `rows_sql` run on the file for
+  // the rows the older code left; the connection, or null with a test
+  // failure (also when the file is not at `version`).
+  std::unique_ptr<store::sqlcipher::Connection> RecreateWithRowsAtSchemaVersion(
+      int version, std::string_view rows_sql) {
+    auto raw = RecreateAtSchemaVersion(version);
+    if (raw == nullptr) return nullptr;
+    Status inserted = raw->Execute(rows_sql, "insert the rows of an older version");
+    EXPECT_TRUE(inserted.ok()) << inserted.ToString();
+    if (!inserted.ok()) return nullptr;
+    return ExpectSchemaVersion(*raw, version) ? std::move(raw) : nullptr;
+  }
+
+  // Closes the store and expects its file at kVaultSchemaVersion with every
+  // migration recorded; a connection to it, or null with a test failure.
+  std::unique_ptr<store::sqlcipher::Connection> CloseAndExpectCurrentSchema() {
+    store_.reset();
+    auto raw = RawConnection();
+    if (raw == nullptr || !ExpectSchemaVersion(*raw, store::kVaultSchemaVersion)) {
+      return nullptr;
+    }
+    EXPECT_EQ(QueryInt(*raw, "SELECT count(*) FROM schema_migrations"),
+              store::kVaultSchemaVersion);
+    return raw;
+  }
+
+ private:
+  template <class Row>
+  void WriteAll(const std::vector<Row>& rows,
+                Status (store::VaultTransaction::*write)(const Row&),
+                std::string Row::*id) {
+    auto tx = Begin(true);
+    ASSERT_NE(tx, nullptr);
+    for (const Row& row : rows) {
+      Status written = ((*tx).*write)(row);
+      ASSERT_TRUE(written.ok()) << row.*id << ": " << written.ToString();
+    }
+    ASSERT_TRUE(tx->Commit().ok());
+  }
+
+  // Whether the file reads as schema `version`; a test failure if not.
+  static bool ExpectSchemaVersion(store::sqlcipher::Connection& connection, int version) {
+    auto read = store::sqlcipher::ReadSchemaVersion(connection);
+    EXPECT_TRUE(read.has_value()) << read.error().ToString();
+    if (!read.has_value()) return false;
+    EXPECT_EQ(*read, version);
+    return *read == version;
+  }
+};
+
+}  // namespace cvault::testing
+
+#endif  // CVAULT_TESTS_TESTING_STORE_ROWS_H_
