@@ -6,7 +6,9 @@
 //       the mix). The customers of a run are made before it, their records
 //       written round robin across them (as records collected over time
 //       interleave), and each erase is timed on its own (manual time).
-//       Stores: vault; sqlcipher (DELETE the rows, one transaction);
+//       Stores: vault; vault-sweep (the erasure untimed, then the timed
+//       Rights::Purge that deletes or moves what it left); sqlcipher (DELETE
+//       the rows, one transaction);
 //       sqlcipher+truncate (the same, then the WAL checkpoint the vault runs
 //       after every shred).
 //   kek_rotation/<store>/<customers>   Operations::RotateKek over a vault of

@@ -107,7 +107,8 @@ void DsrSummary::PrintErasure(std::ostream& out) const {
   for (std::size_t n : kErasureRecordCounts) any = any || Seconds(name("sqlcipher", n));
   if (!any) return;
 
-  constexpr std::string_view kStores[] = {"vault", "sqlcipher", "sqlcipher+truncate"};
+  constexpr std::string_view kStores[] = {"vault", "sqlcipher", "sqlcipher+truncate",
+                                          "vault-sweep"};
   // "12.34 (5.67)": wall ms, then the CPU ms of the benchmark thread.
   auto wall_and_cpu = [&](std::string_view store, std::size_t n) {
     const std::string wall = Fixed(Seconds(name(store, n)), 1e3, 2);
@@ -117,9 +118,10 @@ void DsrSummary::PrintErasure(std::ostream& out) const {
   out << "\nerasure: one fresh customer per erase, synchronous=FULL. ms per customer, "
          "wall "
          "(CPU); time ratios, larger = slower\n";
-  constexpr std::string_view kRow = "{:>7} {:>10} {:>16} {:>16} {:>19} {:>15} {:>18}\n";
+  constexpr std::string_view kRow =
+      "{:>7} {:>10} {:>16} {:>16} {:>19} {:>15} {:>18} {:>16}\n";
   out << fmt::format(kRow, "records", "mix c/t/r", kStores[0], kStores[1], kStores[2],
-                     "vault/sqlcipher", "vault/(+truncate)");
+                     "vault/sqlcipher", "vault/(+truncate)", kStores[3]);
   for (std::size_t n : kErasureRecordCounts) {
     const RecordMix mix = ErasureMix(n);
     const auto vault = Seconds(name("vault", n));
@@ -128,17 +130,17 @@ void DsrSummary::PrintErasure(std::ostream& out) const {
         fmt::format("{}/{}/{}", mix.consent_events, mix.tickets, mix.refund_cases),
         wall_and_cpu(kStores[0], n), wall_and_cpu(kStores[1], n),
         wall_and_cpu(kStores[2], n), Times(vault, Seconds(name(kStores[1], n))),
-        Times(vault, Seconds(name(kStores[2], n))));
+        Times(vault, Seconds(name(kStores[2], n))), wall_and_cpu(kStores[3], n));
   }
   const std::size_t smallest = kErasureRecordCounts[0];
   out << fmt::format(
       "growth with the customer's records, erase(N) / erase({}), wall (CPU):\n",
       smallest);
-  constexpr std::string_view kGrowth = "{:>7} {:>16} {:>16} {:>19}\n";
-  out << fmt::format(kGrowth, "N", kStores[0], kStores[1], kStores[2]);
+  constexpr std::string_view kGrowth = "{:>7} {:>16} {:>16} {:>19} {:>16}\n";
+  out << fmt::format(kGrowth, "N", kStores[0], kStores[1], kStores[2], kStores[3]);
   for (std::size_t n : kErasureRecordCounts) {
     if (n == smallest) continue;
-    std::array<std::string, 3> cells;
+    std::array<std::string, 4> cells;
     for (std::size_t i = 0; i < cells.size(); ++i) {
       const std::string wall =
           Times(Seconds(name(kStores[i], n)), Seconds(name(kStores[i], smallest)));
@@ -146,20 +148,21 @@ void DsrSummary::PrintErasure(std::ostream& out) const {
           Times(CpuSeconds(name(kStores[i], n)), CpuSeconds(name(kStores[i], smallest)));
       cells[i] = fmt::format("{} ({})", wall, cpu);
     }
-    out << fmt::format(kGrowth, n, cells[0], cells[1], cells[2]);
+    out << fmt::format(kGrowth, n, cells[0], cells[1], cells[2], cells[3]);
   }
   const std::size_t largest = std::end(kErasureRecordCounts)[-1];
-  const auto wall_small = Seconds(name("vault", smallest));
-  const auto wall_large = Seconds(name("vault", largest));
-  const auto cpu_small = CpuSeconds(name("vault", smallest));
-  const auto cpu_large = CpuSeconds(name("vault", largest));
-  if (wall_small && wall_large && cpu_small && cpu_large) {
+  for (std::string_view store : {kStores[0], kStores[3]}) {
+    const auto wall_small = Seconds(name(store, smallest));
+    const auto wall_large = Seconds(name(store, largest));
+    const auto cpu_small = CpuSeconds(name(store, smallest));
+    const auto cpu_large = CpuSeconds(name(store, largest));
+    if (!wall_small || !wall_large || !cpu_small || !cpu_large) continue;
     const double extra = static_cast<double>(largest - smallest);
     out << fmt::format(
-        "vault: {:.1f} us wall ({:.1f} us CPU) per extra record, (erase({}) - erase({})) "
-        "/ {}\n",
-        (*wall_large - *wall_small) * 1e6 / extra,
-        (*cpu_large - *cpu_small) * 1e6 / extra, largest, smallest, largest - smallest);
+        "{}: {:.1f} us wall ({:.1f} us CPU) per extra record, ({}({}) - {}({})) / {}\n",
+        store, (*wall_large - *wall_small) * 1e6 / extra,
+        (*cpu_large - *cpu_small) * 1e6 / extra, store, largest, store, smallest,
+        largest - smallest);
   }
 }
 
