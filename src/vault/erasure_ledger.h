@@ -30,6 +30,12 @@ namespace cvault::internal {
 inline constexpr char kErasureLedgerFile[] = "erasure-ledger.jsonl";
 // The vault meta key that counts the ledger entries the vault has applied.
 inline constexpr char kLedgerAppliedKey[] = "erasure_ledger.applied";
+// The error when the ledger holds entries this open vault has not applied:
+// an erasure or hold purge failed after its ledger line was written.
+inline constexpr char kLedgerAheadMessage[] =
+    "the erasure ledger records an erasure or hold purge that this vault has not "
+    "applied (it failed part-way); close and reopen the vault, which finishes it, "
+    "then retry";
 
 struct LedgerEntry {
   enum class Kind { kErasure, kHoldPurged };

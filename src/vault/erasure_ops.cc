@@ -137,8 +137,7 @@ StatusOr<ErasureResult> VaultCore::EraseDecided(Decided d, const CustomerId& id,
     entry.at_us = now;
     if (hold) entry.hold_until_us = hold->until_us;
     if (applied != ledger_->entries().size()) {
-      return Error(fail(Status::Integrity(
-          "the erasure ledger and the vault disagree on how many erasures were applied")));
+      return Error(fail(Status::Integrity(kLedgerAheadMessage)));
     }
     auto appended = ledger_->Append(std::move(entry));
     if (!appended) return Error(fail(appended.error()));

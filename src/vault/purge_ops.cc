@@ -113,8 +113,7 @@ StatusOr<std::size_t> VaultCore::PurgeHold(store::VaultTransaction& tx,
   CVAULT_ASSIGN_OR_RETURN(std::uint64_t applied, LedgerApplied(tx));
   if (replay == nullptr) {
     if (applied != ledger_->entries().size()) {
-      return Error(Status::Integrity(
-          "the erasure ledger and the vault disagree on how many erasures were applied"));
+      return Error(Status::Integrity(kLedgerAheadMessage));
     }
     LedgerEntry entry;
     entry.kind = LedgerEntry::Kind::kHoldPurged;
