@@ -1,126 +1,24 @@
-// Erasure (GDPR Art. 17), retention holds, the purge job, the erasure ledger
-// and backup/restore through the public API. The raw-file tests decrypt every
-// page of both databases with their keys, as someone holding the keyring
-// could, and look for anything of the erased customer.
+// Erasure (GDPR Art. 17) through the public API: the result per field
+// group, what callers see afterwards, the retention hold, and what the raw
+// files still hold. The raw-file test decrypts every page of both databases
+// with their keys, as someone holding the keyring could, and looks for
+// anything of the erased customer after the erasure and after the purge's
+// sweep.
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <iterator>
-
-#include "crypto/bytes.h"
 #include "keys/keyring.h"
 #include "store/sqlcipher/sqlcipher_store.h"
 #include "tests/testing/sqlcipher_pages.h"
-#include "tests/testing/vault_fixture.h"
+#include "tests/vault/erasure_fixture.h"
 
 namespace cvault {
 namespace {
 
 using namespace std::chrono_literals;
 using testing::AccountService;
-using testing::As;
 using testing::Auditor;
 using testing::Dpo;
-
-AccessContext Agent() { return As("support-agent", "support", "agent-7"); }
-AccessContext RefundSvc() { return As("refund-service", "refund_processing", "refund-svc"); }
-AccessContext Operator() { return As("operator", "operations", "ops-1"); }
-AccessContext Legal() { return As("dpo", "legal_compliance"); }
-
-const GroupErasure* GroupNamed(const ErasureResult& r, std::string_view name) {
-  for (const GroupErasure& g : r.groups) {
-    if (g.group == name) return &g;
-  }
-  return nullptr;
-}
-
-std::string ReadText(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-class ErasureTest : public testing::VaultTest {
- protected:
-  void SetUp() override {
-    VaultTest::SetUp();
-    auto notice = vault_->consents().RegisterNotice(Legal(), "privacy", "3",
-                                                    "We email offers if you agree.");
-    ASSERT_TRUE(notice.has_value()) << notice.error().ToString();
-    ada_ = AddAda();
-    NewCustomer grace;
-    grace.full_name = "Grace Hopper";
-    grace.email = "grace.hopper@example.com";
-    grace.phone = "+1 202 555 0143";
-    grace.country = "US";
-    auto g = vault_->customers().Create(AccountService(), grace);
-    ASSERT_TRUE(g.has_value()) << g.error().ToString();
-    grace_ = *g;
-  }
-
-  ConsentGrant Marketing(std::optional<Timestamp> expires = std::nullopt) {
-    ConsentGrant g;
-    g.purpose = "marketing";
-    g.notice_id = "privacy";
-    g.notice_version = "3";
-    g.collection_method = "checkbox";
-    g.channel = "web";
-    g.expires_at = expires;
-    return g;
-  }
-
-  // A ticket, a consent and a paid-out refund case for Ada.
-  void GiveAdaHistory() {
-    ASSERT_TRUE(vault_->consents().Grant(AccountService(), ada_, Marketing()).has_value());
-    NewTicket t;
-    t.customer = ada_;
-    t.product = {ProductKind::kPlugin, "seo-booster-2"};
-    t.summary = "Checkout page breaks for Ada after activation";
-    t.substantial = true;
-    auto ticket = vault_->support().OpenTicket(Agent(), t);
-    ASSERT_TRUE(ticket.has_value()) << ticket.error().ToString();
-    ticket_ = *ticket;
-    ASSERT_TRUE(vault_->support().Resolve(Agent(), ticket_, TicketState::kUnfixable).ok());
-    NewRefundCase r;
-    r.customer = ada_;
-    r.order_ref = "ORD-2026-000123";
-    r.product = {ProductKind::kPlugin, "seo-booster-2"};
-    r.reason = RefundReason::kFunctionalDefect;
-    r.ticket_ids = {ticket_};
-    auto refund = vault_->refunds().Open(RefundSvc(), r);
-    ASSERT_TRUE(refund.has_value()) << refund.error().ToString();
-    refund_ = *refund;
-    ASSERT_TRUE(vault_->refunds().Assess(RefundSvc(), refund_).has_value());
-    for (RefundStatus to : {RefundStatus::kUnderReview, RefundStatus::kApproved}) {
-      ASSERT_TRUE(
-          vault_->refunds().Transition(RefundSvc(), refund_, to, "Ada was told by phone").ok());
-    }
-    PaymentReference pay;
-    pay.processor = Processor::kStripe;
-    pay.charge_id = "ch_3N8f2kLkdIwHu7ix0Zq1aB2c";
-    pay.refund_id = "re_3N8f2kLkdIwHu7ix0Zq1aB2d";
-    pay.amount_minor = 4900;
-    pay.currency = "EUR";
-    ASSERT_TRUE(vault_->refunds().AttachPayment(RefundSvc(), refund_, pay).ok());
-    ASSERT_TRUE(vault_->refunds().Notify(RefundSvc(), refund_, "email", "refund-approved").ok());
-  }
-
-  ErasureResult EraseAda() {
-    auto result = vault_->rights().Erase(Dpo(), ada_);
-    EXPECT_TRUE(result.has_value()) << result.error().ToString();
-    return result.value_or(ErasureResult{});
-  }
-
-  keys::Keyring OpenKeyring() {
-    auto keyring = keys::Keyring::Open(dir_ / "keys", KeyFile{key_file_});
-    EXPECT_TRUE(keyring.has_value());
-    return std::move(*keyring);
-  }
-
-  CustomerId ada_;
-  CustomerId grace_;
-  std::string ticket_;
-  std::string refund_;
-};
+using testing::ErasureTest;
 
 TEST_F(ErasureTest, ResultListsEveryGroupWithTheHoldForFinancialRecords) {
   GiveAdaHistory();
@@ -435,139 +333,6 @@ TEST_F(ErasureTest, TheSweepWorksInBatchesThroughManyRecords) {
   EXPECT_EQ(purge->rows_swept, 520u);
 }
 
-TEST_F(ErasureTest, PurgeShredsExpiredHoldsAndExpiresLapsedConsents) {
-  GiveAdaHistory();
-  ErasureResult r = EraseAda();
-  ASSERT_TRUE(
-      vault_->consents().Grant(AccountService(), grace_, Marketing(clock_->Now() + 24h))
-          .has_value());
-  clock_->Advance(48h);
-  auto early = vault_->rights().Purge(Operator());
-  ASSERT_TRUE(early.has_value()) << early.error().ToString();
-  EXPECT_EQ(early->erasures_swept, 1u);
-  EXPECT_EQ(early->holds_expired, 0u);
-  EXPECT_EQ(early->consents_expired, 1u);
-  EXPECT_TRUE(vault_->refunds().Get(Legal(), refund_).has_value()) << "hold not over yet";
-  auto history = vault_->consents().History(Dpo(), grace_);
-  ASSERT_TRUE(history.has_value());
-  ASSERT_EQ(history->size(), 2u);
-  EXPECT_EQ(history->back().type, ConsentEventType::kExpired);
-  EXPECT_EQ(history->back().actor, "cvault-purge");
-
-  clock_->Set(*GroupNamed(r, "financial")->retained_until + 1s);
-  auto late = vault_->rights().Purge(Dpo());
-  ASSERT_TRUE(late.has_value()) << late.error().ToString();
-  EXPECT_EQ(late->holds_expired, 1u);
-  EXPECT_EQ(late->records_shredded, 1u);
-  EXPECT_EQ(late->consents_expired, 0u) << "already recorded";
-  EXPECT_EQ(vault_->refunds().Get(Legal(), refund_).error().code(), StatusCode::kNotFound);
-  EXPECT_EQ(vault_->rights().Purge(AccountService()).error().code(),
-            StatusCode::kPermissionDenied);
-  auto report = vault_->audit().Verify(Auditor());
-  ASSERT_TRUE(report.has_value());
-  EXPECT_TRUE(report->ok) << report->problem;
-}
-
-TEST_F(ErasureTest, TheLedgerHoldsNoPersonalDataAndDetectsTampering) {
-  GiveAdaHistory();
-  EraseAda();
-  vault_.reset();
-  const auto ledger = dir_ / "vault" / "erasure-ledger.jsonl";
-  const std::string text = ReadText(ledger);
-  ASSERT_FALSE(text.empty());
-  EXPECT_EQ(text.find(ada_.str()), std::string::npos);
-  EXPECT_EQ(text.find("ada.lovelace"), std::string::npos);
-  EXPECT_EQ(text.find("Lovelace"), std::string::npos);
-  Reopen();  // an intact ledger opens
-  vault_.reset();
-
-  std::string altered = text;
-  altered[altered.find("\"at_us\":") + 9] ^= 1;  // one digit of the time
-  { std::ofstream(ledger, std::ios::binary | std::ios::trunc) << altered; }
-  auto opened = Vault::Open(MakeOptions());
-  ASSERT_FALSE(opened.has_value());
-  EXPECT_EQ(opened.error().code(), StatusCode::kIntegrity);
-  EXPECT_NE(opened.error().message().find("line 1"), std::string::npos);
-
-  std::filesystem::remove(ledger);
-  opened = Vault::Open(MakeOptions());
-  ASSERT_FALSE(opened.has_value());
-  EXPECT_EQ(opened.error().code(), StatusCode::kIntegrity) << "a deleted ledger is noticed";
-}
-
-TEST_F(ErasureTest, RestoringABackupFromBeforeAnErasureDoesNotBringTheCustomerBack) {
-  GiveAdaHistory();
-  auto backup = vault_->operations().Backup(Operator(), dir_ / "backup");
-  ASSERT_TRUE(backup.has_value()) << backup.error().ToString();
-  EXPECT_EQ(backup->ledger_entries, 0u);
-  EraseAda();
-  vault_.reset();
-
-  RestoreResult restored;
-  auto vault = Vault::Restore(MakeOptions(), dir_ / "backup", Operator(), &restored);
-  ASSERT_TRUE(vault.has_value()) << vault.error().ToString();
-  vault_ = std::move(*vault);
-  EXPECT_EQ(restored.ledger_replayed, 1u);
-  EXPECT_EQ(restored.customers_erased, 1u);
-  EXPECT_EQ(vault_->customers().Get(AccountService(), ada_).error().code(),
-            StatusCode::kNotFound);
-  EXPECT_EQ(vault_->customers().FindByEmail(AccountService(), "ada.lovelace@example.com")
-                .error()
-                .code(),
-            StatusCode::kNotFound);
-  EXPECT_TRUE(vault_->customers().Get(AccountService(), grace_).has_value());
-  auto kept = vault_->refunds().Get(Legal(), refund_);
-  ASSERT_TRUE(kept.has_value()) << kept.error().ToString();
-  EXPECT_FALSE(kept->retention_hold.empty());
-  auto report = vault_->audit().Verify(Auditor());
-  ASSERT_TRUE(report.has_value());
-  EXPECT_TRUE(report->ok) << report->problem;
-  auto tail = vault_->audit().Tail(Auditor(), 20);
-  ASSERT_TRUE(tail.has_value());
-  std::vector<std::string> actions;
-  for (const AuditEntry& e : *tail) actions.push_back(e.action + "/" + e.reason_code);
-  EXPECT_NE(std::find(actions.begin(), actions.end(), "dsr.erase/erased_ledger_replay"),
-            actions.end());
-  EXPECT_NE(std::find(actions.begin(), actions.end(), "vault.restore/restored_ledger_replayed"),
-            actions.end());
-
-  // Opening again replays nothing more.
-  Reopen();
-  EXPECT_TRUE(vault_->customers().Get(AccountService(), grace_).has_value());
-
-  // Erasure, replay and restore logged ids and counts, never what was erased.
-  const std::string logged = sink_->Text();
-  EXPECT_NE(logged.find("replayed 1 erasure ledger entries"), std::string::npos) << logged;
-  for (const char* value : {"Lovelace", "ada.lovelace@example.com", "+44", "ORD-2026-000123",
-                            "Checkout page breaks"}) {
-    EXPECT_EQ(logged.find(value), std::string::npos) << value;
-  }
-}
-
-TEST_F(ErasureTest, RestoreRefusesAnAlteredBackupAndOtherRoles) {
-  auto backup = vault_->operations().Backup(Operator(), dir_ / "backup");
-  ASSERT_TRUE(backup.has_value()) << backup.error().ToString();
-  EXPECT_EQ(vault_->operations().Backup(Operator(), dir_ / "backup").error().code(),
-            StatusCode::kAlreadyExists);
-  EXPECT_EQ(vault_->operations().Backup(Dpo(), dir_ / "other").error().code(),
-            StatusCode::kPermissionDenied);
-  vault_.reset();
-
-  EXPECT_EQ(Vault::Restore(MakeOptions(), dir_ / "backup", Dpo()).error().code(),
-            StatusCode::kPermissionDenied);
-  {
-    std::fstream f(dir_ / "backup" / "keystore.db",
-                   std::ios::in | std::ios::out | std::ios::binary);
-    f.seekp(5000);
-    f.put('\x5a');
-  }
-  auto restored = Vault::Restore(MakeOptions(), dir_ / "backup", Operator());
-  ASSERT_FALSE(restored.has_value());
-  EXPECT_EQ(restored.error().code(), StatusCode::kIntegrity);
-  EXPECT_NE(restored.error().message().find("keystore.db"), std::string::npos);
-  // Nothing was replaced: the vault still opens.
-  Reopen();
-}
 
 TEST_F(ErasureTest, ErasureWithNothingButTheIdentity) {
   ErasureResult r = vault_->rights().Erase(Dpo(), grace_).value_or(ErasureResult{});
@@ -576,6 +341,7 @@ TEST_F(ErasureTest, ErasureWithNothingButTheIdentity) {
   EXPECT_EQ(GroupNamed(r, "support_evidence")->outcome, ErasureOutcome::kNoneHeld);
   EXPECT_EQ(GroupNamed(r, "contact")->records, 2u);  // email, phone
 }
+
 
 }  // namespace
 }  // namespace cvault
