@@ -46,6 +46,7 @@
 
 #include "bench/dsr_bench.h"
 #include "bench/dsr_summary.h"
+#include "bench/raw_store.h"
 #include "cvault/vault.h"
 #include "keys/root_key.h"
 #include "store/sqlcipher/sqlite_api.h"
@@ -323,22 +324,6 @@ class SqlBaseline {
 
  private:
   explicit SqlBaseline(sqlite3* db) : db_(db) {}
-
-  // SQLCipher's raw-key form x'<64 hex digits>', kept in SecretBytes.
-  static SecretBytes RawKeyLiteral(const SecretBytes& key) {
-    constexpr char kHex[] = "0123456789abcdef";
-    const auto in = key.Reveal();
-    SecretBytes literal(3 + 2 * in.size());
-    auto out = literal.RevealMutable();
-    out[0] = 'x';
-    out[1] = '\'';
-    for (std::size_t i = 0; i < in.size(); ++i) {
-      out[2 + 2 * i] = static_cast<std::uint8_t>(kHex[in[i] >> 4]);
-      out[3 + 2 * i] = static_cast<std::uint8_t>(kHex[in[i] & 0x0f]);
-    }
-    out[out.size() - 1] = '\'';
-    return literal;
-  }
 
   static std::optional<std::string> Text(sqlite3_stmt* s, int column) {
     if (sqlite3_column_type(s, column) == SQLITE_NULL) return std::nullopt;

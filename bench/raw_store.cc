@@ -14,7 +14,9 @@ namespace {
 // The vault's default page cache (Options::cache_kib).
 constexpr std::uint32_t kCacheKib = 8192;
 
-// SQLCipher's raw-key form x'<64 hex digits>', kept in SecretBytes.
+
+}  // namespace
+
 SecretBytes RawKeyLiteral(const SecretBytes& key) {
   constexpr char kHex[] = "0123456789abcdef";
   const auto in = key.Reveal();
@@ -29,8 +31,6 @@ SecretBytes RawKeyLiteral(const SecretBytes& key) {
   out[out.size() - 1] = '\'';
   return literal;
 }
-
-}  // namespace
 
 void BindText(sqlite3_stmt* s, int index, std::string_view text) {
   sqlite3_bind_text(s, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);

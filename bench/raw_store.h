@@ -18,6 +18,7 @@
 #include <string_view>
 
 #include "cvault/options.h"
+#include "cvault/secret_bytes.h"
 #include "cvault/status.h"
 #include "store/sqlcipher/sqlite_api.h"
 
@@ -33,6 +34,10 @@ using RawStatement = std::unique_ptr<sqlite3_stmt, StatementFinalizer>;
 void BindText(sqlite3_stmt* s, int index, std::string_view text);
 void BindBlob(sqlite3_stmt* s, int index, std::span<const std::uint8_t> bytes);
 std::string ColumnText(sqlite3_stmt* s, int column);
+
+// SQLCipher's raw-key form x'<64 hex digits>' of `key`, kept in SecretBytes,
+// for sqlite3_key.
+SecretBytes RawKeyLiteral(const SecretBytes& key);
 
 class RawStore {
  public:
