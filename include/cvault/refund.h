@@ -117,7 +117,7 @@ struct StatusChange {
   std::string note;   // free text, encrypted, card-number screened
 };
 
-// An update sent to the customer (DESIGN.md: regular updates).
+// An update sent to the customer (the refund policy promises regular updates).
 struct CustomerNotice {
   std::string channel;      // email, sms, in_app, phone, letter
   std::string template_id;  // the message template used

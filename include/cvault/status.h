@@ -28,6 +28,10 @@ enum class StatusCode {
   kFailedPrecondition,  // the vault is not in a state that allows the call
   kInternal,            // a bug or an unexpected library failure
   kUnavailable,         // an I/O or database failure that may pass
+  kBusy,                // another process or thread holds what the call needs
+                        // (a database lock, a key-duty lease, the vault for
+                        // a restore) or changed it first: nothing was
+                        // written; retry the call later
 };
 
 // The stable lower_snake name of a code, e.g. "permission_denied".
@@ -72,8 +76,13 @@ class [[nodiscard]] Status {
   static Status Unavailable(std::string message) {
     return Status(StatusCode::kUnavailable, std::move(message));
   }
+  static Status Busy(std::string message) {
+    return Status(StatusCode::kBusy, std::move(message));
+  }
 
   bool ok() const { return code_ == StatusCode::kOk; }
+  // True for kBusy: the same call may succeed when retried.
+  bool retryable() const { return code_ == StatusCode::kBusy; }
   StatusCode code() const { return code_; }
   const std::string& message() const { return message_; }
   // Machine-readable reason: always set on denials, and on other errors the

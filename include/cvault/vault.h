@@ -271,7 +271,10 @@ class Rights {
 // The operator's key and backup duties (role operator, purpose operations:
 // legitimate interest, no personal field is ever returned). Every call is
 // audited. Long jobs work in batches and let other calls run in between, so
-// the vault keeps serving reads and writes. Thread-safe; one job at a time.
+// the vault keeps serving reads and writes. Thread-safe. One key duty at a
+// time in the whole vault, across every process that has it open: a second
+// one started while one runs fails with Busy (reason "job_running"); the
+// duty of a process that died is taken over by the next call.
 class Operations {
  public:
   // KEK rotation: a new primary KEK, every data key rewrapped under it in
@@ -287,7 +290,8 @@ class Operations {
   [[nodiscard]] Status Reseal(const AccessContext& ctx, const RootKeySource& new_root,
                               PassphraseCost cost = PassphraseCost::kModerate);
   // SQLCipher rekey of both databases under fresh keys (crash-safe: the
-  // keyring holds the pending keys until both files are rekeyed).
+  // keyring holds the pending keys until both files are rekeyed). Needs the
+  // vault to itself: Busy, naming them, while other opens hold it.
   [[nodiscard]] Status RekeyDatabases(const AccessContext& ctx);
   // Blind-index key rotation: a new index key, every customer's indexes
   // rebuilt from the decrypted values in batches while writes maintain both
@@ -316,14 +320,17 @@ class Vault {
   // keyring or vault database is already there.
   [[nodiscard]] static StatusOr<std::unique_ptr<Vault>> Create(Options options);
   // Opens an existing vault. A wrong passphrase or key file is a KeyFailure;
-  // a damaged file is an Integrity error.
+  // a damaged file is an Integrity error. Any number of processes may have
+  // one vault open at once; Busy while a restore or rekey elsewhere holds
+  // it for longer than 5 s.
   [[nodiscard]] static StatusOr<std::unique_ptr<Vault>> Open(Options options);
   // Replaces the databases in options.vault_dir with the backup in
   // `backup_dir` (made by Operations::Backup for this keyring; its manifest
   // signature and file hashes are checked first), opens the vault and
   // replays the erasure ledger, so customers erased after the backup was
   // taken are erased again. Action "vault.restore" (operator, operations);
-  // the vault must not be open elsewhere.
+  // the vault must not be open elsewhere: Busy, naming the processes that
+  // have it open, and nothing is replaced.
   [[nodiscard]] static StatusOr<std::unique_ptr<Vault>> Restore(
       Options options, const std::filesystem::path& backup_dir, const AccessContext& ctx,
       RestoreResult* result = nullptr);

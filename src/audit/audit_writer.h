@@ -3,8 +3,13 @@
 // commits (or rolls back) with the data change it records: a data operation
 // whose audit entry cannot be made durable fails.
 //
-// Not thread-safe: the vault serialises calls. The cached head only moves
-// forward when the caller reports a successful commit.
+// Holds no chain state of its own: several processes append to one log, so
+// the head (last sequence and hash) and the last checkpoint are read inside
+// the write transaction that extends them, where no other writer can move
+// them before the commit.
+//
+// Thread-compatible: its only state (the signer) is immutable; the caller's
+// transaction is used by one thread at a time.
 #ifndef CVAULT_AUDIT_AUDIT_WRITER_H_
 #define CVAULT_AUDIT_AUDIT_WRITER_H_
 
@@ -33,40 +38,34 @@ struct AuditEvent {
 
 class AuditWriter {
  public:
-  // The head (sequence, hash) an append produced; hand it back to
-  // Committed() once the transaction holding the entry has committed.
-  struct Head {
+  // What an append produced.
+  struct Appended {
     std::uint64_t sequence = 0;
-    crypto::Bytes hash;
+    // The entry's sequence is a multiple of `checkpoint_every`: a checkpoint
+    // is due once the transaction commits. Sequences are global, so exactly
+    // one appender (in whichever process) sees each due point.
+    bool checkpoint_due = false;
   };
 
   AuditWriter(crypto::Signer signer, std::uint64_t checkpoint_every);
 
-  // Loads the current head and last checkpoint from the store.
-  [[nodiscard]] Status Load(store::VaultStore& store);
+  // Appends the entry inside `tx`, chained to the head read in `tx`.
+  // REQUIRES: `tx` is a write transaction.
+  [[nodiscard]] StatusOr<Appended> Append(store::VaultTransaction& tx,
+                                          const AccessContext& ctx,
+                                          const AuditEvent& event, std::int64_t now_us);
 
-  // Appends the entry inside `tx`.
-  [[nodiscard]] StatusOr<Head> Append(store::VaultTransaction& tx,
-                                      const AccessContext& ctx,
-                                      const AuditEvent& event, std::int64_t now_us);
-  void Committed(Head head) { head_ = std::move(head); }
-
-  // True when `checkpoint_every` entries have passed since the last one.
-  bool CheckpointDue() const;
-  // Signs the current head into a checkpoint row inside `tx` (no-op when the
-  // head already has one). Returns the latest checkpoint.
+  // Signs the head read in `tx` into a checkpoint row inside `tx`, unless
+  // that head already has one (written by any process), which is returned
+  // instead. FailedPrecondition when the log is empty.
   [[nodiscard]] StatusOr<store::CheckpointRow> WriteCheckpoint(
       store::VaultTransaction& tx, std::int64_t now_us);
-  void CheckpointCommitted(store::CheckpointRow row) { last_checkpoint_ = std::move(row); }
 
   const crypto::Bytes& public_key() const { return signer_.public_key(); }
-  std::uint64_t head_sequence() const { return head_.sequence; }
 
  private:
   crypto::Signer signer_;
   std::uint64_t checkpoint_every_;
-  Head head_;
-  std::optional<store::CheckpointRow> last_checkpoint_;
 };
 
 }  // namespace cvault::audit

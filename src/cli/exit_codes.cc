@@ -22,6 +22,8 @@ int ExitCodeFor(StatusCode code) {
     case StatusCode::kInvalidArgument:
     case StatusCode::kAlreadyExists:
       return kExitRejected;
+    case StatusCode::kBusy:
+      return kExitBusy;
     case StatusCode::kFailedPrecondition:
     case StatusCode::kInternal:
     case StatusCode::kUnavailable:

@@ -16,7 +16,7 @@
 
 namespace cvault::cli {
 
-// The exit codes scripts rely on (DESIGN.md, "Command-line tool").
+// The exit codes scripts rely on (README.md and docs/operations.md list them).
 enum ExitCode : int {
   kExitOk = 0,
   kExitError = 1,      // internal, unavailable, failed precondition
@@ -25,6 +25,7 @@ enum ExitCode : int {
   kExitNotFound = 4,   // no such customer, entry or file
   kExitIntegrity = 5,  // tampered data, wrong key, broken audit log
   kExitRejected = 6,   // input failed validation or is already taken
+  kExitBusy = 7,       // the vault was busy (locks, a running key duty): retry
 };
 
 // A problem with how the tool was called. The message names options, never

@@ -107,7 +107,7 @@ int Run(int argc, char** argv) {
   SetGlobalOptionsFooter(app);
   app.footer(
       "Exit codes: 0 ok, 1 error, 2 usage, 3 access denied, 4 not found, "
-      "5 integrity or key failure, 6 rejected input.");
+      "5 integrity or key failure, 6 rejected input, 7 busy (retry).");
 
   try {
     app.parse(argc, argv);

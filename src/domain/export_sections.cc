@@ -197,7 +197,7 @@ json PurposesData(
   return data;
 }
 
-// DESIGN.md, "Field groups": each group's legal basis and retention class.
+// docs/policy.md, field groups: each group's legal basis and retention class.
 json RetentionData(int financial_years) {
   struct Rule {
     FieldGroup group;

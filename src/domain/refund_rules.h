@@ -1,6 +1,6 @@
 // The refund policy as pure rules: which status changes a refund case may
 // make, and whether the customer is eligible for a refund on the evidence of
-// the linked support tickets (DESIGN.md "Refund policy").
+// the linked support tickets (docs/refund-process.md).
 //
 // Pure functions over their arguments: no I/O, no clock; safe to call from
 // any thread.

@@ -168,6 +168,8 @@ class VaultTransaction {
       std::string_view subject, std::uint64_t from, std::size_t limit) = 0;
   [[nodiscard]] virtual Status InsertCheckpoint(const CheckpointRow& row) = 0;
   [[nodiscard]] virtual StatusOr<std::vector<CheckpointRow>> ListCheckpoints() = 0;
+  // The checkpoint with the highest sequence, if any.
+  [[nodiscard]] virtual StatusOr<std::optional<CheckpointRow>> LastCheckpoint() = 0;
 
   // Consent events are append-only: there is no update or delete.
   // AlreadyExists if the event id is taken.
@@ -271,7 +273,7 @@ class VaultTransaction {
   // Clears every *_index_next (an abandoned rotation).
   [[nodiscard]] virtual Status ClearNextIndexes() = 0;
 
-  // Small key/value settings (schema facts, vault id).
+  // Small key/value settings (schema facts, vault id, generation, leases).
   [[nodiscard]] virtual StatusOr<std::optional<std::string>> GetMeta(
       std::string_view key) = 0;
   [[nodiscard]] virtual Status SetMeta(std::string_view key,
@@ -342,6 +344,10 @@ class KeyTransaction {
       std::string_view customer_id) = 0;
   [[nodiscard]] virtual StatusOr<std::vector<std::string>> ListKeyedCustomerIds(
       std::optional<std::string_view> after, std::size_t limit) = 0;
+  // Small key/value settings (the keyring generation).
+  [[nodiscard]] virtual StatusOr<std::optional<std::string>> GetMeta(
+      std::string_view key) = 0;
+  [[nodiscard]] virtual Status SetMeta(std::string_view key, std::string_view value) = 0;
   [[nodiscard]] virtual Status Commit() = 0;
 };
 

@@ -27,7 +27,7 @@ StatusOr<AuditVerifyReport> VaultCore::VerifyAudit(
                            report.first_bad_sequence.value_or(0));
     return report;
   }
-  CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
+  CVAULT_ASSIGN_OR_RETURN(auto tx, BeginWrite());
   CVAULT_RETURN_IF_ERROR(CommitWithAudit(*tx, ctx, event));
   return report;
 }
@@ -41,8 +41,9 @@ StatusOr<std::vector<AuditEntry>> VaultCore::TailAudit(const AccessContext& in,
       decider_.Decide(ctx, {action::kAuditRead, policy::FieldUse::kRead, {}, std::nullopt});
   if (!decision.allowed()) return Error(Deny(ctx, event, decision));
   count = std::min<std::size_t>(count, 10000);
-  CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
-  std::uint64_t head = audit_->head_sequence();
+  CVAULT_ASSIGN_OR_RETURN(auto tx, BeginWrite());
+  CVAULT_ASSIGN_OR_RETURN(auto last, tx->LastAudit());
+  std::uint64_t head = last ? last->sequence : 0;
   std::uint64_t from = head >= count ? head - count + 1 : 1;
   CVAULT_ASSIGN_OR_RETURN(auto rows, tx->ReadAudit(from, count));
   std::vector<AuditEntry> entries;
@@ -62,13 +63,12 @@ StatusOr<AuditCheckpoint> VaultCore::Checkpoint(const AccessContext& in) {
   if (!decision.allowed()) return Error(Deny(ctx, event, decision));
   // The request is recorded first, so the checkpoint covers it.
   {
-    CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
+    CVAULT_ASSIGN_OR_RETURN(auto tx, BeginWrite());
     CVAULT_RETURN_IF_ERROR(CommitWithAudit(*tx, ctx, event));
   }
-  CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
+  CVAULT_ASSIGN_OR_RETURN(auto tx, BeginWrite());
   CVAULT_ASSIGN_OR_RETURN(auto row, audit_->WriteCheckpoint(*tx, NowMicros()));
   CVAULT_RETURN_IF_ERROR(tx->Commit());
-  audit_->CheckpointCommitted(row);
   return audit::ToAuditCheckpoint(row);
 }
 

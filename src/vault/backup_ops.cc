@@ -113,7 +113,7 @@ StatusOr<BackupResult> VaultCore::Backup(const AccessContext& in,
   // The entry goes in first, so the backup records that it was taken.
   std::uint64_t ledger_applied = 0;
   {
-    CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
+    CVAULT_ASSIGN_OR_RETURN(auto tx, BeginWrite());
     CVAULT_ASSIGN_OR_RETURN(ledger_applied, LedgerApplied(*tx));
     CVAULT_RETURN_IF_ERROR(CommitWithAudit(*tx, ctx, event));
   }
@@ -166,6 +166,7 @@ StatusOr<std::unique_ptr<VaultCore>> VaultCore::Restore(Options options,
                                                         const AccessContext& ctx_in,
                                                         RestoreResult* result) {
   std::filesystem::path vault_dir = options.vault_dir;
+  std::optional<VaultHolders> alone;
   {
     // Decided before anything is read or replaced. The vault cannot be
     // audited into until it is restored, so a denial is only returned.
@@ -227,12 +228,18 @@ StatusOr<std::unique_ptr<VaultCore>> VaultCore::Restore(Options options,
       }
     }
     CVAULT_RETURN_IF_ERROR(keys::EnsurePrivateDirectory(vault_dir));
+    // No other process may have the files open while they are replaced:
+    // the restore fails, naming them, rather than wait.
+    CVAULT_ASSIGN_OR_RETURN(auto holders, VaultHolders::Join(vault_dir, /*exclusive=*/true,
+                                                             std::chrono::milliseconds(0)));
+    alone.emplace(std::move(holders));
     for (const char* name : {kKeyStoreFile, kVaultFile}) {
       CVAULT_RETURN_IF_ERROR(ReplaceWithCopy(backup_dir / name, vault_dir, name));
     }
   }
-  // Opening replays the erasure ledger.
-  CVAULT_ASSIGN_OR_RETURN(auto core, Open(std::move(options)));
+  // Opening replays the erasure ledger, still alone; others may open after.
+  CVAULT_ASSIGN_OR_RETURN(auto core, Open(std::move(options), std::move(*alone)));
+  core->holders_->ReleaseExclusive();
   {
     std::lock_guard lock(core->mu_);
     AccessContext ctx = ctx_in;

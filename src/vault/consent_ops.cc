@@ -255,7 +255,7 @@ StatusOr<ConsentReport> VaultCore::ConsentReportFor(const AccessContext& in,
                  "purpose: a purpose whose legal basis is consent is required")));
   }
   std::int64_t at = as_of ? ToMicros(*as_of) : NowMicros();
-  CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
+  CVAULT_ASSIGN_OR_RETURN(auto tx, BeginWrite());
   CVAULT_ASSIGN_OR_RETURN(auto latest, tx->LatestConsentEvents(purpose, at));
   CVAULT_ASSIGN_OR_RETURN(std::uint64_t customers, tx->CountCustomers(at));
   ConsentReport report;
@@ -304,7 +304,7 @@ StatusOr<Notice> VaultCore::RegisterNotice(const AccessContext& in,
   row.text = std::string(text);
   row.text_sha256 = crypto::Sha256(crypto::AsBytes(text));
   row.registered_at_us = NowMicros();
-  CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
+  CVAULT_ASSIGN_OR_RETURN(auto tx, BeginWrite());
   Status inserted = tx->InsertNotice(row);
   if (!inserted.ok()) {
     tx.reset();

@@ -121,11 +121,13 @@ StatusOr<CustomerId> VaultCore::CreateCustomer(const AccessContext& in,
 
   CVAULT_ASSIGN_OR_RETURN(const SubjectKeys* keys, NewSubjectKeys(row.id));
   row.created_at_us = row.updated_at_us = NowMicros();
-  CVAULT_RETURN_IF_ERROR(domain::SealFields(keys->cipher, *indexer_, *values, row,
-                                            next_indexer_ ? &*next_indexer_ : nullptr));
   event.subject = keys->pseudonym;
   event.fields_returned = Names(SetFields(*values));
-  CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
+  // Sealed inside the write transaction: its blind indexes use the index
+  // keys current there, even if another process just rotated them.
+  CVAULT_ASSIGN_OR_RETURN(auto tx, BeginWrite());
+  CVAULT_RETURN_IF_ERROR(domain::SealFields(keys->cipher, *indexer_, *values, row,
+                                            next_indexer_ ? &*next_indexer_ : nullptr));
   Status inserted = tx->InsertCustomer(row);
   if (!inserted.ok()) {
     tx.reset();  // roll back; the orphaned key is removed at the next open
@@ -147,7 +149,7 @@ StatusOr<CustomerRecord> VaultCore::GetCustomer(const AccessContext& in,
   std::vector<CustomerField> requested = domain::ExpandRequestedFields(fields);
   audit::AuditEvent event{std::string(action::kCustomerRead), "", Names(requested), {},
                           "allow", "ok"};
-  CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
+  CVAULT_ASSIGN_OR_RETURN(auto tx, BeginWrite());
   CVAULT_ASSIGN_OR_RETURN(Subject subject, LoadSubject(*tx, id.str(), ctx, event));
   auto& row = subject.row;
   const SubjectKeys* keys = subject.keys;
@@ -215,9 +217,9 @@ StatusOr<std::vector<CustomerId>> VaultCore::FindCustomers(const AccessContext& 
     event.reason_code = "invalid_input";
     return Error(AuditFailure(ctx, event, key.error()));
   }
+  CVAULT_ASSIGN_OR_RETURN(auto tx, BeginWrite());
   crypto::Bytes index = indexer_->Compute(
       by_email ? crypto::IndexedField::kEmail : crypto::IndexedField::kPhone, *key);
-  CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
   CVAULT_ASSIGN_OR_RETURN(auto ids, by_email ? tx->FindByEmailIndex(index)
                                              : tx->FindByPhoneIndex(index));
   std::vector<CustomerId> found;
@@ -250,7 +252,7 @@ Status VaultCore::UpdateCustomer(const AccessContext& in, const CustomerId& id,
   std::vector<CustomerField> named = FieldsNamedIn(update);
   audit::AuditEvent event{std::string(action::kCustomerUpdate), "", Names(named), {},
                           "allow", "ok"};
-  CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
+  CVAULT_ASSIGN_OR_RETURN(auto tx, BeginWrite());
   CVAULT_ASSIGN_OR_RETURN(Subject subject, LoadSubject(*tx, id.str(), ctx, event));
   auto& row = subject.row;
   const SubjectKeys* keys = subject.keys;
@@ -301,7 +303,7 @@ StatusOr<std::vector<CustomerId>> VaultCore::ListCustomerIds(
   policy::Decision decision =
       decider_.Decide(ctx, {action::kCustomerList, policy::FieldUse::kRead, {}, std::nullopt});
   if (!decision.allowed()) return Error(Deny(ctx, event, decision));
-  CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
+  CVAULT_ASSIGN_OR_RETURN(auto tx, BeginWrite());
   CVAULT_ASSIGN_OR_RETURN(
       auto raw, tx->ListCustomerIds(after ? std::optional<std::string_view>(after->str())
                                           : std::nullopt,

@@ -11,7 +11,13 @@
 // removed line is an integrity error; a torn last line (a crash while
 // appending, before the erasure committed) is dropped.
 //
-// Not thread-safe: the vault serialises access.
+// Several processes append to one ledger: every read and append holds an
+// exclusive flock on the file, and an append first reads the lines other
+// processes added since, so sequences and the MAC chain stay one. The
+// in-memory entries are a per-process cache of the file's prefix; Refresh()
+// brings them up to date.
+//
+// Not thread-safe: the vault serialises access within a process.
 #ifndef CVAULT_VAULT_ERASURE_LEDGER_H_
 #define CVAULT_VAULT_ERASURE_LEDGER_H_
 
@@ -30,12 +36,13 @@ namespace cvault::internal {
 inline constexpr char kErasureLedgerFile[] = "erasure-ledger.jsonl";
 // The vault meta key that counts the ledger entries the vault has applied.
 inline constexpr char kLedgerAppliedKey[] = "erasure_ledger.applied";
-// The error when the ledger holds entries this open vault has not applied:
-// an erasure or hold purge failed after its ledger line was written.
+// The error (Busy) when the ledger holds entries the vault has not applied:
+// an erasure or hold purge stopped after its ledger line was written (its
+// process died, or its commit failed). Erase and Purge finish such entries
+// before they start, so a retry goes through.
 inline constexpr char kLedgerAheadMessage[] =
-    "the erasure ledger records an erasure or hold purge that this vault has not "
-    "applied (it failed part-way); close and reopen the vault, which finishes it, "
-    "then retry";
+    "the erasure ledger records an erasure or hold purge that the vault has not "
+    "applied yet (it stopped part-way); retry, and the retry finishes it first";
 
 struct LedgerEntry {
   enum class Kind { kErasure, kHoldPurged };
@@ -64,7 +71,12 @@ class ErasureLedger {
   // The pseudonym an erasure of `customer_id` is recorded under.
   std::string SubjectOf(std::string_view customer_id) const;
 
-  // Assigns the next seq, appends the line and fsyncs before returning.
+  // Reads the lines appended (by any process) since the last read.
+  // Integrity and Unavailable as for Open.
+  [[nodiscard]] Status Refresh();
+
+  // Reads what other processes appended, assigns the next seq, appends the
+  // line and fsyncs before returning.
   [[nodiscard]] StatusOr<LedgerEntry> Append(LedgerEntry entry);
 
  private:
@@ -74,12 +86,15 @@ class ErasureLedger {
         mac_key_(std::move(mac_key)) {}
 
   std::string Mac(std::string_view body) const;
+  // Parses and checks the lines past offset_ in the locked file `fd`.
+  [[nodiscard]] Status ReadNewLines(int fd);
 
   std::filesystem::path file_;
   SecretBytes subject_key_;
   SecretBytes mac_key_;
   std::string last_mac_;
   std::vector<LedgerEntry> entries_;
+  std::uint64_t offset_ = 0;  // bytes of whole lines read so far
 };
 
 }  // namespace cvault::internal

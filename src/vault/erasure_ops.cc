@@ -56,6 +56,9 @@ StatusOr<ErasureResult> VaultCore::EraseSubject(const AccessContext& in,
                                                 const CustomerId& id) {
   std::lock_guard lock(mu_);
   CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kDsrErase));
+  // An erasure another process recorded but did not finish is finished
+  // first, so this one's ledger line follows it.
+  CVAULT_RETURN_IF_ERROR(StatusOf(ReplayLedger()));
   audit::AuditEvent event{"dsr.erase", "", {}, {}, "allow", "erased"};
   CVAULT_ASSIGN_OR_RETURN(
       Decided d,
@@ -128,7 +131,7 @@ StatusOr<ErasureResult> VaultCore::EraseDecided(Decided d, const CustomerId& id,
   }
 
   // 2. The ledger line, synced before the vault commits.
-  CVAULT_ASSIGN_OR_RETURN(std::uint64_t applied, LedgerApplied(tx));
+  std::uint64_t applied = 0;
   if (replay == nullptr) {
     LedgerEntry entry;
     entry.kind = LedgerEntry::Kind::kErasure;
@@ -136,12 +139,9 @@ StatusOr<ErasureResult> VaultCore::EraseDecided(Decided d, const CustomerId& id,
     entry.subject = ledger_->SubjectOf(id.str());
     entry.at_us = now;
     if (hold) entry.hold_until_us = hold->until_us;
-    if (applied != ledger_->entries().size()) {
-      return Error(fail(Status::Integrity(kLedgerAheadMessage)));
-    }
-    auto appended = ledger_->Append(std::move(entry));
+    auto appended = AppendLedger(tx, std::move(entry));
     if (!appended) return Error(fail(appended.error()));
-    applied = appended->seq;
+    applied = *appended;
   } else {
     applied = replay->seq;
   }
@@ -199,14 +199,14 @@ Status VaultCore::GiveFinancialKeyToHold(std::string_view customer_id,
           "the customer's financial data key is missing from the keystore; their "
           "refund cases cannot be kept under a hold");
     }
-    CVAULT_ASSIGN_OR_RETURN(dek, keys::UnwrapDataKey(*keyring_, *key_row));
+    CVAULT_ASSIGN_OR_RETURN(dek, UnwrapKey(*key_row));
   }
   // Committed before the hold row that needs it, as for any new key: a
   // crash in between leaves an orphan key that the next open removes.
+  CVAULT_ASSIGN_OR_RETURN(auto ktx, BeginKeyWrite());
   CVAULT_ASSIGN_OR_RETURN(
       auto hold_row,
       keys::WrapDataKey(*keyring_, hold_id, keys::RetentionClass::kFinancial, dek, now));
-  CVAULT_ASSIGN_OR_RETURN(auto ktx, key_store_->Begin(/*write=*/true));
   CVAULT_RETURN_IF_ERROR(ktx->InsertDataKey(hold_row));
   return ktx->Commit();
 }
@@ -234,11 +234,29 @@ void VaultCore::TruncateLogs() {
   }
 }
 
+StatusOr<std::uint64_t> VaultCore::AppendLedger(store::VaultTransaction& tx,
+                                                LedgerEntry entry) {
+  // Only writers holding the vault's write lock append, so under it the
+  // ledger's length and the vault's position agree unless a writer died
+  // between its line and its commit.
+  CVAULT_RETURN_IF_ERROR(ledger_->Refresh());
+  CVAULT_ASSIGN_OR_RETURN(std::uint64_t applied, LedgerApplied(tx));
+  if (applied != ledger_->entries().size()) {
+    return Error(Status::Busy(kLedgerAheadMessage));
+  }
+  CVAULT_ASSIGN_OR_RETURN(auto appended, ledger_->Append(std::move(entry)));
+  return appended.seq;
+}
+
 StatusOr<std::uint64_t> VaultCore::ReplayLedger() {
-  CVAULT_ASSIGN_OR_RETURN(auto ledger,
-                          ErasureLedger::Open(options_.vault_dir / kErasureLedgerFile,
-                                              keyring_->erasure_ledger_key()));
-  ledger_.emplace(std::move(ledger));
+  if (!ledger_) {
+    CVAULT_ASSIGN_OR_RETURN(auto ledger,
+                            ErasureLedger::Open(options_.vault_dir / kErasureLedgerFile,
+                                                keyring_->erasure_ledger_key()));
+    ledger_.emplace(std::move(ledger));
+  } else {
+    CVAULT_RETURN_IF_ERROR(ledger_->Refresh());
+  }
   std::uint64_t applied = 0;
   {
     CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/false));
@@ -252,11 +270,13 @@ StatusOr<std::uint64_t> VaultCore::ReplayLedger() {
         entries.size(), applied)));
   }
   if (applied == entries.size()) return std::uint64_t{0};
+  const std::size_t first = applied;
+  const std::size_t end = entries.size();
 
   // Pseudonyms of the erasures still to apply, then one pass over the
   // customers to find whom they name.
   std::map<std::string, const LedgerEntry*> pending;
-  for (std::size_t i = applied; i < entries.size(); ++i) {
+  for (std::size_t i = first; i < end; ++i) {
     if (entries[i].kind == LedgerEntry::Kind::kErasure) pending[entries[i].subject] = &entries[i];
   }
   std::map<std::uint64_t, CustomerId> found;  // ledger seq -> customer
@@ -279,19 +299,30 @@ StatusOr<std::uint64_t> VaultCore::ReplayLedger() {
 
   std::uint64_t erased = 0;
   const AccessContext ctx = SystemContext();
-  for (std::size_t i = applied; i < entries.size(); ++i) {
+  for (std::size_t i = first; i < end; ++i) {
     const LedgerEntry& entry = entries[i];
-    CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
+    CVAULT_ASSIGN_OR_RETURN(auto tx, BeginWrite());
+    // Another process may have applied it meanwhile (it was still
+    // committing when this one read the position).
+    CVAULT_ASSIGN_OR_RETURN(std::uint64_t now_applied, LedgerApplied(*tx));
+    if (now_applied >= entry.seq) continue;
+    if (now_applied + 1 != entry.seq) {
+      return Error(Status::Integrity("the vault's erasure ledger position moved backwards"));
+    }
     auto who = found.find(entry.seq);
     if (entry.kind == LedgerEntry::Kind::kErasure && who != found.end()) {
       audit::AuditEvent event{"dsr.erase", "", {}, {}, "allow", "erased_ledger_replay"};
       Decided d;
       d.tx = std::move(tx);
       CVAULT_ASSIGN_OR_RETURN(d.subject, LoadSubject(*d.tx, who->second.str(), ctx, event));
-      CVAULT_ASSIGN_OR_RETURN(auto done, EraseDecided(std::move(d), who->second, ctx, event, &entry));
-      (void)done;
-      ++erased;
-      continue;
+      if (d.subject.row) {
+        CVAULT_ASSIGN_OR_RETURN(auto done,
+                                EraseDecided(std::move(d), who->second, ctx, event, &entry));
+        (void)done;
+        ++erased;
+        continue;
+      }
+      tx = std::move(d.tx);  // gone already: only the position moves
     }
     if (entry.kind == LedgerEntry::Kind::kHoldPurged) {
       CVAULT_ASSIGN_OR_RETURN(auto hold, tx->GetHold(entry.id));
@@ -310,7 +341,7 @@ StatusOr<std::uint64_t> VaultCore::ReplayLedger() {
     CVAULT_RETURN_IF_ERROR(tx->SetMeta(kLedgerAppliedKey, std::to_string(entry.seq)));
     CVAULT_RETURN_IF_ERROR(tx->Commit());
   }
-  replayed_entries_ = entries.size() - applied;
+  replayed_entries_ = end - first;
   replayed_erasures_ = erased;
   options_.logger->warn("replayed {} erasure ledger entries ({} customers erased again)",
                         replayed_entries_, erased);

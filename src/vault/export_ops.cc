@@ -118,7 +118,7 @@ StatusOr<std::string> VaultCore::ExportSubject(const AccessContext& in,
   CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kDsrExport));
   audit::AuditEvent event{
       std::string(action::kDsrExport), "", SectionNames(), {}, "allow", "ok"};
-  CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
+  CVAULT_ASSIGN_OR_RETURN(auto tx, BeginWrite());
   CVAULT_ASSIGN_OR_RETURN(Subject subject, LoadSubject(*tx, id.str(), ctx, event));
   // Decided before anything is read or existence revealed. A restriction
   // (Art. 18) limits the controller's processing, not the customer's right
@@ -171,7 +171,7 @@ StatusOr<std::string> VaultCore::SigningPublicKey(const AccessContext& in) {
     denied.message = "the role may not act for this purpose";
     return Error(Deny(ctx, event, denied));
   }
-  CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
+  CVAULT_ASSIGN_OR_RETURN(auto tx, BeginWrite());
   CVAULT_RETURN_IF_ERROR(CommitWithAudit(*tx, ctx, event));
   return crypto::ToHex(audit_->public_key());
 }

@@ -17,19 +17,11 @@ namespace {
 
 namespace action = policy::action;
 
+// One key duty (KEK rotation, index rotation, reseal, rekey) at a time in
+// the whole vault, across processes.
+constexpr std::string_view kKeyDutyLease = "key_duty";
 constexpr char kIndexVersionKey[] = "blind_index.version";
 constexpr char kIndexNextKey[] = "blind_index.next";
-
-RootKeySource CopyRootKey(const RootKeySource& root) {
-  if (const auto* p = std::get_if<Passphrase>(&root)) {
-    return Passphrase{SecretBytes::CopyFrom(p->text.Reveal())};
-  }
-  if (const auto* f = std::get_if<KeyFile>(&root)) return KeyFile{f->path};
-  if (const auto* r = std::get_if<RawRootKey>(&root)) {
-    return RawRootKey{SecretBytes::CopyFrom(r->key.Reveal())};
-  }
-  return std::monostate{};
-}
 
 StatusOr<std::uint32_t> ParseVersion(const std::optional<std::string>& text) {
   if (!text || text->empty()) return std::uint32_t{0};
@@ -44,11 +36,6 @@ StatusOr<std::uint32_t> ParseVersion(const std::optional<std::string>& text) {
 
 }  // namespace
 
-Status VaultCore::SaveKeyring() {
-  return keyring_->Save(options_.keys_dir, options_.root_key, options_.passphrase_cost)
-      .WithContext("saving the keyring");
-}
-
 Status VaultCore::DecideOperation(const AccessContext& ctx, std::string_view act,
                                   const audit::AuditEvent& event) {
   policy::Decision decision =
@@ -57,25 +44,27 @@ Status VaultCore::DecideOperation(const AccessContext& ctx, std::string_view act
   return Status::Ok();
 }
 
-Status VaultCore::ClaimKeyJob(const AccessContext& ctx, const audit::AuditEvent& event) {
-  if (!key_job_running_) {
-    key_job_running_ = true;
-    return Status::Ok();
-  }
-  return Fail(ctx, event, "job_running",
-              Status::FailedPrecondition(
-                  "another key job (rotation or re-indexing) is running on this vault; "
-                  "run one at a time"));
-}
-
-void VaultCore::ReleaseKeyJob() {
-  std::lock_guard lock(mu_);
-  key_job_running_ = false;
-}
-
 Status VaultCore::AuditOperation(const AccessContext& ctx, audit::AuditEvent event) {
-  CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
+  CVAULT_ASSIGN_OR_RETURN(auto tx, BeginWrite());
   return CommitWithAudit(*tx, ctx, event);
+}
+
+StatusOr<std::unique_ptr<store::VaultTransaction>> VaultCore::BeginKeyDuty(
+    const AccessContext& ctx, const audit::AuditEvent& event) {
+  CVAULT_ASSIGN_OR_RETURN(auto tx, BeginWrite());
+  Status leased = TakeLease(*tx, kKeyDutyLease);
+  if (!leased.ok()) {
+    tx.reset();
+    return Error(Fail(ctx, event, "job_running", leased));
+  }
+  // A duty saves the keyring under this process's root key: after a reseal
+  // elsewhere that would undo it.
+  Status sealed = CheckNotResealed();
+  if (!sealed.ok()) {
+    tx.reset();
+    return Error(Fail(ctx, event, "keyring_resealed", sealed));
+  }
+  return tx;
 }
 
 // --- KEK rotation ---------------------------------------------------------
@@ -87,14 +76,14 @@ StatusOr<KekRotationResult> VaultCore::RotateKek(const AccessContext& in,
   KekRotationResult result;
   AccessContext ctx;
   std::uint64_t total = 0;
-  std::optional<KeyJobRelease> release;
+  std::optional<LeaseRelease> release;
   {
     std::lock_guard lock(mu_);
     CVAULT_ASSIGN_OR_RETURN(ctx, CheckContext(in, action::kKeysManage));
     audit::AuditEvent event{"keys.rotate_kek", "", {}, {}, "allow", "started"};
     CVAULT_RETURN_IF_ERROR(DecideOperation(ctx, action::kKeysManage, event));
-    CVAULT_RETURN_IF_ERROR(ClaimKeyJob(ctx, event));
-    release.emplace(*this);
+    CVAULT_ASSIGN_OR_RETURN(auto tx, BeginKeyDuty(ctx, event));
+    release.emplace(*this, kKeyDutyLease);
     std::map<std::uint32_t, std::uint64_t> counts;
     {
       CVAULT_ASSIGN_OR_RETURN(auto ktx, key_store_->Begin(/*write=*/false));
@@ -104,38 +93,42 @@ StatusOr<KekRotationResult> VaultCore::RotateKek(const AccessContext& in,
     for (const auto& [version, n] : counts) {
       if (version != primary) total += n;
     }
-    // An earlier run that added a KEK and stopped leaves keys under an old
-    // KEK or an old KEK in the keyring: finish that rotation, do not start
-    // another.
+    // An earlier run (in any process) that added a KEK and stopped leaves
+    // keys under an old KEK or an old KEK in the keyring: finish that
+    // rotation, do not start another.
     result.resumed = total > 0 || keyring_->kek_versions().size() > 1;
     if (!result.resumed) {
       const std::uint32_t previous = keyring_->primary_kek_version();
       const std::uint32_t added = keyring_->AddKek();
-      Status saved = SaveKeyring();
+      // From this save on, every process wraps new keys under the new KEK.
+      Status saved = SaveKeyring(*tx);
       if (!saved.ok()) {
         // Back to the keyring on disk: nothing was wrapped under the new KEK.
         CVAULT_RETURN_IF_ERROR(keyring_->UndoAddKek(added, previous));
+        tx.reset();
         return Error(Fail(ctx, event, "keyring_save_failed", saved));
       }
       for (const auto& [version, n] : counts) total += n;
     }
     result.primary_version = keyring_->primary_kek_version();
     event.reason_code = result.resumed ? "resumed" : "started";
-    CVAULT_RETURN_IF_ERROR(AuditOperation(ctx, event));
+    CVAULT_RETURN_IF_ERROR(CommitWithAudit(*tx, ctx, event));
   }
   if (progress) progress({"rewrap", 0, total});
 
   // One pass in key order from a cursor, then one more from the start for
-  // keys another writer added behind the cursor under the old KEK.
+  // keys another writer added behind the cursor under the old KEK before
+  // it saw the new one.
   std::optional<store::KeyTransaction::DataKeyCursor> cursor;
   bool second_pass = false;
   auto rewrap_batch = [&]() -> StatusOr<std::size_t> {
-    CVAULT_ASSIGN_OR_RETURN(auto ktx, key_store_->Begin(/*write=*/true));
+    CVAULT_RETURN_IF_ERROR(RenewLease(kKeyDutyLease));
+    CVAULT_ASSIGN_OR_RETURN(auto ktx, BeginKeyWrite());
     CVAULT_ASSIGN_OR_RETURN(auto rows,
                             ktx->ListDataKeysNotAtKek(result.primary_version, cursor, batch));
     if (!rows.empty()) cursor = {rows.back().customer_id, rows.back().retention_class};
     for (const store::DataKeyRow& row : rows) {
-      CVAULT_ASSIGN_OR_RETURN(auto dek, keys::UnwrapDataKey(*keyring_, row));
+      CVAULT_ASSIGN_OR_RETURN(auto dek, UnwrapKey(row));
       CVAULT_ASSIGN_OR_RETURN(
           auto rewrapped,
           keys::WrapDataKey(*keyring_, row.customer_id,
@@ -154,7 +147,8 @@ StatusOr<KekRotationResult> VaultCore::RotateKek(const AccessContext& in,
       auto done = rewrap_batch();
       if (!done) {
         return Error(Fail(ctx, {"keys.rotate_kek", "", {}, {}, "deny", ""},
-                          "rotation_failed", done.error()));
+                          done.error().retryable() ? "job_running" : "rotation_failed",
+                          done.error()));
       }
       done_now = *done;
     }
@@ -170,24 +164,31 @@ StatusOr<KekRotationResult> VaultCore::RotateKek(const AccessContext& in,
 
   std::lock_guard lock(mu_);
   CVAULT_RETURN_IF_ERROR(RequireOpen());
-  std::map<std::uint32_t, std::uint64_t> counts;
+  audit::AuditEvent event{"keys.rotate_kek", "", {}, {}, "allow", "completed"};
+  CVAULT_ASSIGN_OR_RETURN(auto tx, BeginWrite());
   {
+    // No key can be wrapped under an old KEK any more: every keystore write
+    // since the first save read its generation and wraps under the new one.
+    std::map<std::uint32_t, std::uint64_t> counts;
     CVAULT_ASSIGN_OR_RETURN(auto ktx, key_store_->Begin(/*write=*/false));
     CVAULT_ASSIGN_OR_RETURN(counts, ktx->CountDataKeysByKek());
+    for (std::uint32_t version : keyring_->kek_versions()) {
+      if (version == result.primary_version) continue;
+      auto used = counts.find(version);
+      if (used != counts.end() && used->second > 0) continue;  // a writer raced us
+      CVAULT_RETURN_IF_ERROR(keyring_->RetireKek(version));
+      result.retired.push_back(version);
+    }
+    ktx.reset();
   }
-  for (std::uint32_t version : keyring_->kek_versions()) {
-    if (version == result.primary_version) continue;
-    auto used = counts.find(version);
-    if (used != counts.end() && used->second > 0) continue;  // a writer raced us
-    CVAULT_RETURN_IF_ERROR(keyring_->RetireKek(version));
-    result.retired.push_back(version);
-  }
-  audit::AuditEvent event{"keys.rotate_kek", "", {}, {}, "allow", "completed"};
   if (!result.retired.empty()) {
-    Status saved = SaveKeyring();
-    if (!saved.ok()) return Error(Fail(ctx, event, "keyring_save_failed", saved));
+    Status saved = SaveKeyring(*tx);
+    if (!saved.ok()) {
+      tx.reset();
+      return Error(Fail(ctx, event, "keyring_save_failed", saved));
+    }
   }
-  CVAULT_RETURN_IF_ERROR(AuditOperation(ctx, event));
+  CVAULT_RETURN_IF_ERROR(CommitWithAudit(*tx, ctx, event));
   options_.logger->info("KEK rotation: {} data keys rewrapped, primary KEK v{}",
                         result.rewrapped, result.primary_version);
   return result;
@@ -201,11 +202,17 @@ Status VaultCore::ResealKeyring(const AccessContext& in, const RootKeySource& ne
   CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kKeysManage));
   audit::AuditEvent event{"keys.reseal", "", {}, {}, "allow", "resealed"};
   CVAULT_RETURN_IF_ERROR(DecideOperation(ctx, action::kKeysManage, event));
-  if (key_job_running_) return Fail(ctx, event, "job_running", Status::FailedPrecondition("a key job is running; reseal after it"));
-  Status sealed = keyring_->Reseal(options_.keys_dir, new_root, cost);
+  {
+    CVAULT_ASSIGN_OR_RETURN(auto tx, BeginKeyDuty(ctx, event));
+    CVAULT_RETURN_IF_ERROR(tx->Commit());
+  }
+  // The keys do not change, so the keyring generation stays: other
+  // processes keep working with the keyring they hold. They need the new
+  // root key when they next reread the file, and refuse key duties (which
+  // would save it under their old root) until they reopen.
+  Status sealed = ResealUnderKeystoreLock(new_root, cost);
+  ReleaseLease(kKeyDutyLease);
   if (!sealed.ok()) return Fail(ctx, event, "reseal_failed", sealed);
-  options_.root_key = CopyRootKey(new_root);
-  options_.passphrase_cost = cost;
   return AuditOperation(ctx, event);
 }
 
@@ -216,19 +223,32 @@ Status VaultCore::RekeyDatabases(const AccessContext& in) {
   CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kKeysManage));
   audit::AuditEvent event{"keys.rekey_db", "", {}, {}, "allow", "rekeyed"};
   CVAULT_RETURN_IF_ERROR(DecideOperation(ctx, action::kKeysManage, event));
-  // The pending keys reach the disk before either database changes.
-  if (key_job_running_) {
-    return Fail(ctx, event, "job_running",
-                Status::FailedPrecondition("a key job is running; rekey after it"));
+  {
+    CVAULT_ASSIGN_OR_RETURN(auto tx, BeginKeyDuty(ctx, event));
+    CVAULT_RETURN_IF_ERROR(tx->Commit());
   }
-  keyring_->BeginDbRekey();
-  Status s = SaveKeyring();
-  if (!s.ok()) {
-    keyring_->CancelDbRekey();  // nothing was rekeyed under them
-    return Fail(ctx, event, "keyring_save_failed", s);
+  // Every other process's connections would stop reading the files: the
+  // rekey needs the vault to itself.
+  Status alone = holders_->AcquireExclusive();
+  if (!alone.ok()) {
+    ReleaseLease(kKeyDutyLease);
+    return Fail(ctx, event, "vault_in_use", alone);
   }
-  s = FinishDbRekey(/*vault_done=*/false, /*keystore_done=*/false);
-  if (!s.ok()) return Fail(ctx, event, "rekey_failed", s);
+  Status s = [&]() -> Status {
+    // The pending keys reach the disk before either database changes.
+    keyring_->BeginDbRekey();
+    Status saved = keyring_->Save(options_.keys_dir, options_.root_key,
+                                  options_.passphrase_cost);
+    if (!saved.ok()) {
+      keyring_->CancelDbRekey();  // nothing was rekeyed under them
+      return saved.WithContext("saving the keyring").WithReasonCode("keyring_save_failed");
+    }
+    Status rekeyed = FinishDbRekey(/*vault_done=*/false, /*keystore_done=*/false);
+    return rekeyed.WithReasonCode("rekey_failed");
+  }();
+  holders_->ReleaseExclusive();
+  ReleaseLease(kKeyDutyLease);
+  if (!s.ok()) return Fail(ctx, event, s.reason_code(), s);
   return AuditOperation(ctx, event);
 }
 
@@ -240,15 +260,16 @@ Status VaultCore::FinishDbRekey(bool vault_done, bool keystore_done) {
     CVAULT_RETURN_IF_ERROR(vault_store_->Rekey(*keyring_->pending_vault_db_key()));
   }
   CVAULT_RETURN_IF_ERROR(keyring_->FinishDbRekey());
-  return SaveKeyring();
+  CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
+  CVAULT_RETURN_IF_ERROR(SaveKeyring(*tx));
+  return tx->Commit();
 }
 
 // --- Blind-index rotation -------------------------------------------------
 
-Status VaultCore::LoadIndexers() {
-  CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/false));
-  CVAULT_ASSIGN_OR_RETURN(auto current_text, tx->GetMeta(kIndexVersionKey));
-  CVAULT_ASSIGN_OR_RETURN(auto next_text, tx->GetMeta(kIndexNextKey));
+Status VaultCore::LoadIndexers(store::VaultTransaction& tx) {
+  CVAULT_ASSIGN_OR_RETURN(auto current_text, tx.GetMeta(kIndexVersionKey));
+  CVAULT_ASSIGN_OR_RETURN(auto next_text, tx.GetMeta(kIndexNextKey));
   CVAULT_ASSIGN_OR_RETURN(std::uint32_t current, ParseVersion(current_text));
   CVAULT_ASSIGN_OR_RETURN(std::uint32_t next, ParseVersion(next_text));
   if (current == 0) current = keyring_->blind_index_version();
@@ -281,22 +302,21 @@ StatusOr<IndexRotationResult> VaultCore::RotateBlindIndex(const AccessContext& i
   AccessContext ctx;
   std::uint32_t next = 0;
   std::uint64_t total = 0;
-  std::optional<KeyJobRelease> release;
+  std::optional<LeaseRelease> release;
   {
     std::lock_guard lock(mu_);
     CVAULT_ASSIGN_OR_RETURN(ctx, CheckContext(in, action::kKeysManage));
     audit::AuditEvent event{"keys.rotate_index", "", {}, {}, "allow", "started"};
     CVAULT_RETURN_IF_ERROR(DecideOperation(ctx, action::kKeysManage, event));
-    CVAULT_RETURN_IF_ERROR(ClaimKeyJob(ctx, event));
-    release.emplace(*this);
-    CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
+    CVAULT_ASSIGN_OR_RETURN(auto tx, BeginKeyDuty(ctx, event));
+    release.emplace(*this, kKeyDutyLease);
     CVAULT_ASSIGN_OR_RETURN(auto next_text, tx->GetMeta(kIndexNextKey));
     CVAULT_ASSIGN_OR_RETURN(next, ParseVersion(next_text));
     result.resumed = next != 0;
     if (!result.resumed) {
       // The new key reaches the keyring file before any index uses it.
       next = keyring_->AddBlindIndexRoot();
-      Status saved = SaveKeyring();
+      Status saved = SaveKeyring(*tx);
       if (!saved.ok()) {
         (void)keyring_->RetireBlindIndexRoot(next);
         tx.reset();
@@ -312,14 +332,19 @@ StatusOr<IndexRotationResult> VaultCore::RotateBlindIndex(const AccessContext& i
                                               std::nullopt, std::numeric_limits<std::size_t>::max()));
     total = missing.size();
     event.reason_code = result.resumed ? "resumed" : "started";
-    // From this commit on, every write maintains both indexes.
+    // From this commit on, every write in every process maintains both
+    // indexes (the save above moved the generation it reads).
     CVAULT_RETURN_IF_ERROR(CommitWithAudit(*tx, ctx, event));
   }
   if (progress) progress({"reindex", 0, total});
 
   std::optional<std::string> after;
   auto reindex_batch = [&]() -> StatusOr<std::size_t> {
-    CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
+    CVAULT_RETURN_IF_ERROR(RenewLease(kKeyDutyLease));
+    CVAULT_ASSIGN_OR_RETURN(auto tx, BeginWrite());
+    if (!next_indexer_) {
+      return Error(Status::Busy("the blind-index rotation was finished or abandoned elsewhere"));
+    }
     // A customer erased since the last batch ends the listing after it;
     // starting over is safe, as finished customers drop out.
     std::vector<std::string> ids;
@@ -352,7 +377,8 @@ StatusOr<IndexRotationResult> VaultCore::RotateBlindIndex(const AccessContext& i
       auto done = reindex_batch();
       if (!done) {
         return Error(Fail(ctx, {"keys.rotate_index", "", {}, {}, "deny", ""},
-                          "rotation_failed", done.error()));
+                          done.error().retryable() ? "job_running" : "rotation_failed",
+                          done.error()));
       }
       done_now = *done;
     }
@@ -363,9 +389,10 @@ StatusOr<IndexRotationResult> VaultCore::RotateBlindIndex(const AccessContext& i
 
   std::lock_guard lock(mu_);
   CVAULT_RETURN_IF_ERROR(RequireOpen());
+  CVAULT_ASSIGN_OR_RETURN(auto tx, BeginWrite());
   {
-    CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
-    // Anything written between the last batch and this lock was dual-written.
+    // Anything written between the last batch and this transaction was
+    // dual-written.
     CVAULT_ASSIGN_OR_RETURN(auto left, tx->ListCustomersMissingNextIndex(std::nullopt, 1));
     if (!left.empty()) {
       return Error(Status::Internal("customers were left without a next index (a bug)"));
@@ -373,13 +400,13 @@ StatusOr<IndexRotationResult> VaultCore::RotateBlindIndex(const AccessContext& i
     CVAULT_RETURN_IF_ERROR(StatusOf(tx->PromoteNextIndexes()));
     CVAULT_RETURN_IF_ERROR(tx->SetMeta(kIndexVersionKey, std::to_string(next)));
     CVAULT_RETURN_IF_ERROR(tx->SetMeta(kIndexNextKey, ""));
-    audit::AuditEvent event{"keys.rotate_index", "", {}, {}, "allow", "completed"};
-    CVAULT_RETURN_IF_ERROR(CommitWithAudit(*tx, ctx, event));
+    // Every process switches indexers with this commit.
+    CVAULT_RETURN_IF_ERROR(BumpVaultGeneration(*tx));
   }
+  audit::AuditEvent event{"keys.rotate_index", "", {}, {}, "allow", "completed"};
+  CVAULT_RETURN_IF_ERROR(CommitWithAudit(*tx, ctx, event));
   indexer_ = std::move(next_indexer_);
   next_indexer_.reset();
-  index_version_ = next;
-  result.index_version = next;
   // The database now names the version, so the keyring can forget the old.
   CVAULT_RETURN_IF_ERROR(keyring_->SetBlindIndexVersion(next));
   for (std::uint32_t version : keyring_->blind_index_versions()) {
@@ -387,7 +414,11 @@ StatusOr<IndexRotationResult> VaultCore::RotateBlindIndex(const AccessContext& i
     CVAULT_RETURN_IF_ERROR(keyring_->RetireBlindIndexRoot(version));
     result.retired.push_back(version);
   }
-  CVAULT_RETURN_IF_ERROR(SaveKeyring());
+  CVAULT_ASSIGN_OR_RETURN(auto save_tx, BeginWrite());
+  CVAULT_RETURN_IF_ERROR(SaveKeyring(*save_tx));
+  CVAULT_RETURN_IF_ERROR(save_tx->Commit());
+  index_version_ = next;
+  result.index_version = next;
   return result;
 }
 

@@ -25,12 +25,14 @@ namespace action = policy::action;
 constexpr int kFinancial = static_cast<int>(keys::RetentionClass::kFinancial);
 // Rows per sweep transaction: bounds how long one holds the vault's lock.
 constexpr std::size_t kSweepBatch = 500;
+constexpr std::string_view kPurgeLease = "purge";
 
 }  // namespace
 
 StatusOr<PurgeResult> VaultCore::Purge(const AccessContext& in) {
   PurgeResult result;
   AccessContext ctx;
+  std::optional<LeaseRelease> release;
   {
     std::lock_guard lock(mu_);
     CVAULT_ASSIGN_OR_RETURN(ctx, CheckContext(in, action::kDsrPurge));
@@ -38,8 +40,17 @@ StatusOr<PurgeResult> VaultCore::Purge(const AccessContext& in) {
     policy::Decision decision =
         decider_.Decide(ctx, {action::kDsrPurge, policy::FieldUse::kWrite, {}, std::nullopt});
     if (!decision.allowed()) return Error(Deny(ctx, event, decision));
-    CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
+    // One purge at a time across processes; an erasure another process left
+    // half-done is finished before any hold purge extends the ledger.
+    CVAULT_RETURN_IF_ERROR(StatusOf(ReplayLedger()));
+    CVAULT_ASSIGN_OR_RETURN(auto tx, BeginWrite());
+    Status leased = TakeLease(*tx, kPurgeLease);
+    if (!leased.ok()) {
+      tx.reset();
+      return Error(Fail(ctx, event, "job_running", leased));
+    }
     CVAULT_RETURN_IF_ERROR(CommitWithAudit(*tx, ctx, event));
+    release.emplace(*this, kPurgeLease);
   }
   // Erasures whose rows are still to go, in bounded transactions. First,
   // so that every refund case is under its hold before holds expire.
@@ -47,7 +58,7 @@ StatusOr<PurgeResult> VaultCore::Purge(const AccessContext& in) {
   while (true) {
     std::lock_guard lock(mu_);
     CVAULT_RETURN_IF_ERROR(RequireOpen());
-    CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
+    CVAULT_ASSIGN_OR_RETURN(auto tx, BeginWrite());
     CVAULT_ASSIGN_OR_RETURN(auto pending, tx->ListPendingErasures(1));
     if (pending.empty()) break;
     CVAULT_ASSIGN_OR_RETURN(std::size_t rows,
@@ -64,7 +75,7 @@ StatusOr<PurgeResult> VaultCore::Purge(const AccessContext& in) {
   while (true) {
     std::lock_guard lock(mu_);
     CVAULT_RETURN_IF_ERROR(RequireOpen());
-    CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
+    CVAULT_ASSIGN_OR_RETURN(auto tx, BeginWrite());
     CVAULT_ASSIGN_OR_RETURN(auto due, tx->ListHoldsDueBy(NowMicros()));
     if (due.empty()) break;
     CVAULT_ASSIGN_OR_RETURN(std::size_t shredded, PurgeHold(*tx, ctx, due.front(), nullptr));
@@ -73,7 +84,7 @@ StatusOr<PurgeResult> VaultCore::Purge(const AccessContext& in) {
   }
   // Consents past their end without an "expired" event.
   std::lock_guard lock(mu_);
-  CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
+  CVAULT_ASSIGN_OR_RETURN(auto tx, BeginWrite());
   const std::int64_t now = NowMicros();
   CVAULT_ASSIGN_OR_RETURN(auto lapsed, tx->ListLapsedConsents(now));
   for (const store::ConsentEventRow& last_clear : lapsed) {
@@ -101,7 +112,7 @@ StatusOr<PurgeResult> VaultCore::Purge(const AccessContext& in) {
                             {"consent:" + last.purpose}, {}, "allow", "expired_by_purge"};
     CVAULT_RETURN_IF_ERROR(CommitWithAudit(*tx, ctx, event));
     result.consents_expired += 1;
-    CVAULT_ASSIGN_OR_RETURN(tx, vault_store_->Begin(/*write=*/true));
+    CVAULT_ASSIGN_OR_RETURN(tx, BeginWrite());
   }
   return result;
 }
@@ -110,17 +121,13 @@ StatusOr<std::size_t> VaultCore::PurgeHold(store::VaultTransaction& tx,
                                            const AccessContext& ctx,
                                            const store::HoldRow& hold,
                                            const LedgerEntry* replay) {
-  CVAULT_ASSIGN_OR_RETURN(std::uint64_t applied, LedgerApplied(tx));
+  std::uint64_t applied = 0;
   if (replay == nullptr) {
-    if (applied != ledger_->entries().size()) {
-      return Error(Status::Integrity(kLedgerAheadMessage));
-    }
     LedgerEntry entry;
     entry.kind = LedgerEntry::Kind::kHoldPurged;
     entry.id = hold.hold_id;
     entry.at_us = NowMicros();
-    CVAULT_ASSIGN_OR_RETURN(auto appended, ledger_->Append(std::move(entry)));
-    applied = appended.seq;
+    CVAULT_ASSIGN_OR_RETURN(applied, AppendLedger(tx, std::move(entry)));
   } else {
     applied = replay->seq;
   }

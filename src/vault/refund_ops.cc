@@ -86,7 +86,7 @@ StatusOr<std::string> VaultCore::OpenRefund(const AccessContext& in,
   d.tx.reset();  // the financial key is committed to the keystore first
   CVAULT_ASSIGN_OR_RETURN(const crypto::FieldCipher* cipher,
                           FinancialCipherFor(r.customer.str()));
-  CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
+  CVAULT_ASSIGN_OR_RETURN(auto tx, BeginWrite());
   std::int64_t now = NowMicros();
   domain::BusinessCalendar calendar(options_.refund_policy.holidays);
   RefundCase refund;
@@ -367,7 +367,7 @@ StatusOr<std::vector<OverdueCase>> VaultCore::OverdueRefunds(
       decider_.Decide(ctx, RefundRequest(action::kRefundRead, policy::FieldUse::kRead));
   if (!decision.allowed()) return Error(Deny(ctx, event, decision));
   std::int64_t when = at ? Us(*at) : NowMicros();
-  CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
+  CVAULT_ASSIGN_OR_RETURN(auto tx, BeginWrite());
   CVAULT_ASSIGN_OR_RETURN(auto rows, tx->ListDueRefunds(when));
   std::vector<OverdueCase> overdue;
   for (const store::CaseRow& row : rows) {

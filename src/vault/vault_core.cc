@@ -31,6 +31,8 @@ constexpr std::uint32_t kDataKeyId = 1;
 // still in flight in another process; orphan removal leaves it alone.
 constexpr std::int64_t kOrphanGraceMicros = 10LL * 60 * 1000 * 1000;
 constexpr std::size_t kOrphanBatch = 500;
+// How long opening waits for a restore or rekey in another process.
+constexpr auto kJoinWait = std::chrono::milliseconds(5000);
 
 std::string NewRequestId() { return "req_" + crypto::ToHex(crypto::RandomBytes(12)); }
 
@@ -93,10 +95,14 @@ StatusOr<std::unique_ptr<VaultCore>> VaultCore::Create(Options options) {
                                        o.vault_dir.string() + ": " + ec.message()));
     }
   }
+  CVAULT_ASSIGN_OR_RETURN(auto holders,
+                          VaultHolders::Join(o.vault_dir, /*exclusive=*/false, kJoinWait));
+  core->holders_.emplace(std::move(holders));
   CVAULT_ASSIGN_OR_RETURN(
       auto keyring, keys::Keyring::Create(o.keys_dir, o.root_key, o.passphrase_cost,
                                           o.development_keyring, core->NowMicros()));
   core->keyring_.emplace(std::move(keyring));
+  core->keyring_stamp_ = KeyringStamp::Of(o.keys_dir / keys::kKeyringFileName);
   Status made = core->FinishCreate();
   if (!made.ok()) {
     // Everything this call created goes, so `init` can simply be run again.
@@ -120,7 +126,7 @@ Status VaultCore::FinishCreate() {
   std::lock_guard lock(mu_);
   open_ = true;
   {
-    CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
+    CVAULT_ASSIGN_OR_RETURN(auto tx, BeginWrite());
     CVAULT_RETURN_IF_ERROR(CommitWithAudit(*tx, SystemContext(),
                                            {"vault.create", "", {}, {}, "allow", "ok"}));
   }
@@ -130,9 +136,24 @@ Status VaultCore::FinishCreate() {
 }
 
 StatusOr<std::unique_ptr<VaultCore>> VaultCore::Open(Options options) {
+  // A vault folder that does not exist is reported by the store, not
+  // created by the registration.
+  std::error_code ec;
+  if (!std::filesystem::is_directory(options.vault_dir, ec)) {
+    return Error(Status::NotFound("no vault in " + options.vault_dir.string() +
+                                 ": run `cvault init` first"));
+  }
+  CVAULT_ASSIGN_OR_RETURN(auto holders,
+                          VaultHolders::Join(options.vault_dir, /*exclusive=*/false, kJoinWait));
+  return Open(std::move(options), std::move(holders));
+}
+
+StatusOr<std::unique_ptr<VaultCore>> VaultCore::Open(Options options, VaultHolders holders) {
   std::unique_ptr<VaultCore> core(new VaultCore(std::move(options)));
+  core->holders_.emplace(std::move(holders));
   const Options& o = core->options_;
   CVAULT_RETURN_IF_ERROR(core->LoadPolicy());
+  core->keyring_stamp_ = KeyringStamp::Of(o.keys_dir / keys::kKeyringFileName);
   CVAULT_ASSIGN_OR_RETURN(auto keyring, keys::Keyring::Open(o.keys_dir, o.root_key));
   core->keyring_.emplace(std::move(keyring));
   if (core->keyring_->development()) {
@@ -191,14 +212,18 @@ Status VaultCore::OpenStores(bool create) {
   if (!vault) return vault.error();
   vault_store_ = std::move(*vault);
   if (pending_vault != nullptr) {
-    CVAULT_RETURN_IF_ERROR(FinishDbRekey(vault_rekeyed, keystore_rekeyed));
+    // A rekey that stopped part-way: finishing it needs the vault to itself.
+    CVAULT_RETURN_IF_ERROR(holders_->AcquireExclusive());
+    Status finished = FinishDbRekey(vault_rekeyed, keystore_rekeyed);
+    holders_->ReleaseExclusive();
+    CVAULT_RETURN_IF_ERROR(finished);
   }
 
-  CVAULT_RETURN_IF_ERROR(LoadIndexers());
+  CVAULT_RETURN_IF_ERROR(LoadGenerations());
   CVAULT_ASSIGN_OR_RETURN(auto signer,
                           crypto::Signer::FromSeed(keyring_->audit_signing_seed()));
   audit_.emplace(std::move(signer), options_.checkpoint_every);
-  return audit_->Load(*vault_store_);
+  return Status::Ok();
 }
 
 Status VaultCore::CheckVaultIdentity(bool create) {
@@ -219,8 +244,7 @@ Status VaultCore::CheckVaultIdentity(bool create) {
 
 Status VaultCore::RemoveOrphans() {
   // A data key whose customer row never committed (a crash between the two
-  // files' commits) is deleted. DESIGN.md: "opening the vault removes
-  // orphans". (Rows whose key is gone only arise from erasure, which does its
+  // files' commits) is deleted (docs/architecture.md, "Write ordering"). (Rows whose key is gone only arise from erasure, which does its
   // own recovery.)
   std::size_t removed_keys = 0;
   std::int64_t cutoff = NowMicros() - kOrphanGraceMicros;
@@ -265,7 +289,7 @@ Status VaultCore::RemoveOrphans() {
   if (removed_keys == 0) return Status::Ok();
   options_.logger->warn("removed {} orphaned data keys left by an interrupted write",
                         removed_keys);
-  CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
+  CVAULT_ASSIGN_OR_RETURN(auto tx, BeginWrite());
   return CommitWithAudit(*tx, SystemContext(),
                          {"vault.recover", "", {}, {}, "allow", "orphans_removed"});
 }
@@ -279,12 +303,12 @@ Status VaultCore::Close() {
 Status VaultCore::CloseLocked() {
   open_ = false;
   Status result;
-  if (audit_ && audit_->head_sequence() > 0) {
+  if (audit_) {
+    // Any process's checkpoint at the current head will do.
     auto tx = vault_store_->Begin(/*write=*/true);
     if (tx) {
       auto cp = audit_->WriteCheckpoint(**tx, NowMicros());
       result = cp ? (*tx)->Commit() : cp.error();
-      if (result.ok()) audit_->CheckpointCommitted(std::move(*cp));
     } else {
       result = tx.error();
     }
@@ -294,6 +318,7 @@ Status VaultCore::CloseLocked() {
   financial_keys_.Clear();
   vault_store_.reset();
   key_store_.reset();
+  holders_.reset();
   return result.WithContext("writing the closing audit checkpoint");
 }
 
@@ -343,24 +368,17 @@ StatusOr<AccessContext> VaultCore::CheckContext(const AccessContext& ctx,
 
 Status VaultCore::CommitWithAudit(store::VaultTransaction& tx, const AccessContext& ctx,
                                   const audit::AuditEvent& event) {
-  CVAULT_ASSIGN_OR_RETURN(auto head, audit_->Append(tx, ctx, event, NowMicros()));
+  CVAULT_ASSIGN_OR_RETURN(auto appended, audit_->Append(tx, ctx, event, NowMicros()));
   CVAULT_RETURN_IF_ERROR(tx.Commit());
-  audit_->Committed(std::move(head));
   options_.logger->debug("{} {} ({}) request {}", event.action, event.decision,
                          event.reason_code, ctx.request_id);
-  if (audit_->CheckpointDue()) {
+  if (appended.checkpoint_due) {
     // The data change is already committed; a failed checkpoint is logged
-    // and retried at the next due point rather than failing the call.
+    // and made at the next due point rather than failing the call.
     auto cp_tx = vault_store_->Begin(/*write=*/true);
-    if (cp_tx) {
-      auto cp = audit_->WriteCheckpoint(**cp_tx, NowMicros());
-      Status s = cp ? (*cp_tx)->Commit() : cp.error();
-      if (s.ok()) {
-        audit_->CheckpointCommitted(std::move(*cp));
-      } else {
-        options_.logger->error("writing an audit checkpoint: {}", s.ToString());
-      }
-    }
+    Status s = cp_tx ? StatusOf(audit_->WriteCheckpoint(**cp_tx, NowMicros())) : cp_tx.error();
+    if (s.ok()) s = (*cp_tx)->Commit();
+    if (!s.ok()) options_.logger->error("writing an audit checkpoint: {}", s.ToString());
   }
   return Status::Ok();
 }
@@ -369,7 +387,7 @@ Status VaultCore::AuditFailure(const AccessContext& ctx, const audit::AuditEvent
                                Status result) {
   options_.logger->info("{} {} ({}) request {}", event.action, event.decision,
                         event.reason_code, ctx.request_id);
-  auto tx = vault_store_->Begin(/*write=*/true);
+  auto tx = BeginWrite();
   if (!tx) return tx.error().WithContext("recording the audit entry");
   Status s = CommitWithAudit(**tx, ctx, event);
   if (!s.ok()) return s.WithContext("recording the audit entry");
@@ -391,7 +409,7 @@ StatusOr<VaultCore::Decided> VaultCore::BeginForSubject(const AccessContext& ctx
                                                        audit::AuditEvent& event,
                                                        bool ignore_restriction) {
   Decided d;
-  CVAULT_ASSIGN_OR_RETURN(d.tx, vault_store_->Begin(/*write=*/true));
+  CVAULT_ASSIGN_OR_RETURN(d.tx, BeginWrite());
   CVAULT_ASSIGN_OR_RETURN(d.subject, LoadSubject(*d.tx, id.str(), ctx, event));
   request.subject = d.subject.facts;
   if (ignore_restriction) request.subject->restricted = false;
@@ -417,7 +435,7 @@ StatusOr<VaultCore::DecidedCase> VaultCore::BeginForCase(const AccessContext& ct
   policy::Decision early = decider_.Decide(ctx, request);
   if (!early.allowed()) return Error(Deny(ctx, event, early));
   DecidedCase out;
-  CVAULT_ASSIGN_OR_RETURN(out.decided.tx, vault_store_->Begin(/*write=*/true));
+  CVAULT_ASSIGN_OR_RETURN(out.decided.tx, BeginWrite());
   CVAULT_ASSIGN_OR_RETURN(auto row, out.decided.tx->GetCase(case_id));
   if (!row || row->kind != kind) {
     out.decided.tx.reset();
@@ -489,7 +507,7 @@ StatusOr<const SubjectKeys*> VaultCore::KeysFor(std::string_view customer_id) {
         "the customer's data key is missing from the keystore; the record cannot "
         "be decrypted"));
   }
-  CVAULT_ASSIGN_OR_RETURN(auto dek, keys::UnwrapDataKey(*keyring_, *row));
+  CVAULT_ASSIGN_OR_RETURN(auto dek, UnwrapKey(*row));
   return CacheSubjectKeys(customer_id, std::move(dek));
 }
 
@@ -513,7 +531,7 @@ StatusOr<const crypto::FieldCipher*> VaultCore::FinancialCipherFor(
     CVAULT_ASSIGN_OR_RETURN(auto tx, key_store_->Begin(/*write=*/false));
     CVAULT_ASSIGN_OR_RETURN(auto row, tx->GetDataKey(customer_id, kFinancial));
     if (row) {
-      CVAULT_ASSIGN_OR_RETURN(dek, keys::UnwrapDataKey(*keyring_, *row));
+      CVAULT_ASSIGN_OR_RETURN(dek, UnwrapKey(*row));
     }
   }
   if (dek.empty() && domain::IsHoldId(customer_id)) {
@@ -524,14 +542,20 @@ StatusOr<const crypto::FieldCipher*> VaultCore::FinancialCipherFor(
   }
   if (dek.empty()) {
     // First financial record of this customer: the key is committed before
-    // the row that needs it, as for the standard key.
-    dek = keys::NewDataKey();
-    CVAULT_ASSIGN_OR_RETURN(
-        auto row, keys::WrapDataKey(*keyring_, customer_id, keys::RetentionClass::kFinancial,
-                                    dek, NowMicros()));
-    CVAULT_ASSIGN_OR_RETURN(auto tx, key_store_->Begin(/*write=*/true));
-    CVAULT_RETURN_IF_ERROR(tx->InsertDataKey(row));
-    CVAULT_RETURN_IF_ERROR(tx->Commit());
+    // the row that needs it, as for the standard key. Another process may
+    // have made it since the read above; then that one is used.
+    CVAULT_ASSIGN_OR_RETURN(auto tx, BeginKeyWrite());
+    CVAULT_ASSIGN_OR_RETURN(auto existing, tx->GetDataKey(customer_id, kFinancial));
+    if (existing) {
+      CVAULT_ASSIGN_OR_RETURN(dek, UnwrapKey(*existing));
+    } else {
+      dek = keys::NewDataKey();
+      CVAULT_ASSIGN_OR_RETURN(
+          auto row, keys::WrapDataKey(*keyring_, customer_id,
+                                      keys::RetentionClass::kFinancial, dek, NowMicros()));
+      CVAULT_RETURN_IF_ERROR(tx->InsertDataKey(row));
+      CVAULT_RETURN_IF_ERROR(tx->Commit());
+    }
   }
   CVAULT_ASSIGN_OR_RETURN(auto cipher,
                           crypto::FieldCipher::Create(kFinancialKeyId, std::move(dek)));
@@ -541,13 +565,16 @@ StatusOr<const crypto::FieldCipher*> VaultCore::FinancialCipherFor(
 }
 
 StatusOr<const SubjectKeys*> VaultCore::NewSubjectKeys(std::string_view customer_id) {
-  // Committed to the keystore before any row that needs it (DESIGN.md,
-  // Storage): a crash in between leaves an orphan key, never an unreadable row.
+  // Committed to the keystore before any row that needs it
+  // (docs/architecture.md): a crash in between leaves an orphan key, never
+  // an unreadable row.
+  // Wrapped inside the keystore transaction, under the primary KEK of the
+  // keyring generation it names (shared_state.cc).
   SecretBytes dek = keys::NewDataKey();
+  CVAULT_ASSIGN_OR_RETURN(auto tx, BeginKeyWrite());
   CVAULT_ASSIGN_OR_RETURN(
       auto row, keys::WrapDataKey(*keyring_, customer_id, keys::RetentionClass::kStandard,
                                   dek, NowMicros()));
-  CVAULT_ASSIGN_OR_RETURN(auto tx, key_store_->Begin(/*write=*/true));
   CVAULT_RETURN_IF_ERROR(tx->InsertDataKey(row));
   CVAULT_RETURN_IF_ERROR(tx->Commit());
   return CacheSubjectKeys(customer_id, std::move(dek));

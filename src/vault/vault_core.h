@@ -2,8 +2,11 @@
 // writer, data-key cache) and the operations behind the public facade. Every
 // operation is decided by the access policy and audited, allowed or denied.
 //
-// Thread-safe: one mutex serialises the operations (the embedded store has a
-// single writer anyway). Neither copyable nor movable.
+// Thread-safe: one mutex serialises the operations of one open vault (the
+// embedded store has a single writer anyway). Several processes may open the
+// same vault: nothing another process can change is trusted from memory
+// (shared_state.cc says what is cached and how it is refreshed). Neither
+// copyable nor movable.
 #ifndef CVAULT_VAULT_VAULT_CORE_H_
 #define CVAULT_VAULT_VAULT_CORE_H_
 
@@ -25,6 +28,7 @@
 #include "store/store.h"
 #include "vault/erasure_ledger.h"
 #include "vault/subject_key_cache.h"
+#include "vault/vault_holders.h"
 
 namespace cvault::domain {
 struct ExportSubjectData;
@@ -32,10 +36,24 @@ struct ExportSubjectData;
 
 namespace cvault::internal {
 
+// Identifies one version of the keyring file (saves replace it by rename):
+// rereading is skipped while the file is the one already loaded.
+struct KeyringStamp {
+  std::uint64_t inode = 0;
+  std::int64_t size = -1;
+  std::int64_t mtime_ns = 0;
+  static KeyringStamp Of(const std::filesystem::path& file);
+  bool operator==(const KeyringStamp&) const = default;
+};
+
 class VaultCore {
  public:
   [[nodiscard]] static StatusOr<std::unique_ptr<VaultCore>> Create(Options options);
   [[nodiscard]] static StatusOr<std::unique_ptr<VaultCore>> Open(Options options);
+  // Open with the vault folder already joined (Restore joins it exclusively
+  // before it replaces the files).
+  [[nodiscard]] static StatusOr<std::unique_ptr<VaultCore>> Open(Options options,
+                                                                 VaultHolders holders);
   // Vault::Restore (backup_ops.cc).
   [[nodiscard]] static StatusOr<std::unique_ptr<VaultCore>> Restore(
       Options options, const std::filesystem::path& backup_dir, const AccessContext& ctx,
@@ -158,9 +176,16 @@ class VaultCore {
   [[nodiscard]] Status CheckVaultIdentity(bool create);
   [[nodiscard]] Status RemoveOrphans();
   // Applies the erasure ledger entries the vault database has not applied
-  // yet (a restored backup, or a crash mid-erasure); returns how many
-  // customers it erased (erasure_ops.cc). REQUIRES mu_ held.
+  // yet (a restored backup, or a process that died mid-erasure); returns
+  // how many customers it erased (erasure_ops.cc). Each entry is applied in
+  // a write transaction that first checks nobody else applied it. REQUIRES
+  // mu_ held.
   [[nodiscard]] StatusOr<std::uint64_t> ReplayLedger();
+  // Appends `entry` to the ledger from inside the write transaction `tx`
+  // that applies it; returns its seq. Busy when another process's entry is
+  // not applied yet (the retry replays it first).
+  [[nodiscard]] StatusOr<std::uint64_t> AppendLedger(store::VaultTransaction& tx,
+                                                     LedgerEntry entry);
   [[nodiscard]] Status CloseLocked();
 
   // Shared plumbing (vault_core.cc). All REQUIRE mu_ held.
@@ -173,6 +198,7 @@ class VaultCore {
   [[nodiscard]] StatusOr<AccessContext> CheckContext(const AccessContext& ctx,
                                                      std::string_view action);
   // Appends `event` in `tx`, commits, and writes a checkpoint when one is due.
+  // REQUIRES: `tx` came from BeginWrite (or reads the generation itself).
   [[nodiscard]] Status CommitWithAudit(store::VaultTransaction& tx,
                                        const AccessContext& ctx,
                                        const audit::AuditEvent& event);
@@ -252,24 +278,74 @@ class VaultCore {
   [[nodiscard]] StatusOr<EligibilityDecision> AssessLinkedTickets(OpenedRefund& o,
                                                                   Timestamp at);
   // Key-duty steps (key_ops.cc). REQUIRE mu_ held.
-  [[nodiscard]] Status SaveKeyring();
   // Denies (audited) unless the policy allows `act` to the context.
   [[nodiscard]] Status DecideOperation(const AccessContext& ctx, std::string_view act,
                                        const audit::AuditEvent& event);
-  // One key job (KEK or index rotation) at a time: ClaimKeyJob fails (and
-  // audits) while one runs; a KeyJobRelease clears the claim when it goes,
-  // taking mu_ itself (so it must not be destroyed with mu_ held).
-  [[nodiscard]] Status ClaimKeyJob(const AccessContext& ctx, const audit::AuditEvent& event);
-  void ReleaseKeyJob();
-  class KeyJobRelease {
+  // A write transaction holding the key-duty lease (one key duty at a time
+  // across every process), with the keyring reread from its file. A duty
+  // running elsewhere is audited and returned as Busy.
+  [[nodiscard]] StatusOr<std::unique_ptr<store::VaultTransaction>> BeginKeyDuty(
+      const AccessContext& ctx, const audit::AuditEvent& event);
+
+  // State shared with other processes (shared_state.cc). All REQUIRE mu_.
+  //
+  // A write transaction on the vault database that first brings this
+  // process's caches of shared state (keyring, blind-index keys and
+  // versions) up to date when another process moved them: the vault's
+  // generation is read inside the transaction, where nobody can move it
+  // before the commit.
+  [[nodiscard]] StatusOr<std::unique_ptr<store::VaultTransaction>> BeginWrite();
+  // The same for the keystore: every key is wrapped under the KEKs of the
+  // keyring generation the keystore names, read inside the transaction that
+  // stores it, so no process wraps under a KEK a rotation has retired.
+  [[nodiscard]] StatusOr<std::unique_ptr<store::KeyTransaction>> BeginKeyWrite();
+  // Saves the keyring file while holding the keystore's write lock and
+  // moves both generations (the vault's inside `vtx`), so every other
+  // process reloads before its next write.
+  [[nodiscard]] Status SaveKeyring(store::VaultTransaction& vtx);
+  // Moves the vault's generation inside `vtx` (blind-index state changed).
+  [[nodiscard]] Status BumpVaultGeneration(store::VaultTransaction& vtx);
+  // Rereads the keyring file (a KEK this process has not seen, or a
+  // generation that moved), unless it is the file already loaded.
+  [[nodiscard]] Status ReloadKeyring();
+  // Unwraps a data key, rereading the keyring first when the key names a
+  // KEK this process has not seen (another process rotated).
+  [[nodiscard]] StatusOr<SecretBytes> UnwrapKey(const store::DataKeyRow& row);
+  // KeyFailure when another process resealed the keyring since this one
+  // opened the vault (a key duty here would save it under the old root).
+  [[nodiscard]] Status CheckNotResealed();
+  // Reseals the keyring file under `new_root` while holding the keystore's
+  // write lock, and moves the seal counter CheckNotResealed reads.
+  [[nodiscard]] Status ResealUnderKeystoreLock(const RootKeySource& new_root,
+                                               PassphraseCost cost);
+  // Reads both generations (and the blind-index state) after the stores
+  // open, rereading the keyring file if it changed meanwhile.
+  [[nodiscard]] Status LoadGenerations();
+  // Leases make a duty exclusive across processes: a row in the vault's
+  // meta naming the holder (VaultHolders token) and an expiry, taken inside
+  // `tx` (committed by the caller). A lease held by a live holder that has
+  // not expired is Busy; a dead holder's lease is taken over.
+  [[nodiscard]] Status TakeLease(store::VaultTransaction& tx, std::string_view lease);
+  // Extends this holder's lease; Busy if another holder has taken it.
+  [[nodiscard]] Status RenewLease(std::string_view lease);
+  // Ends this holder's lease (a failure is logged: the lease then ends with
+  // this process or at its expiry).
+  void ReleaseLease(std::string_view lease);
+  // Releases a lease when it goes, taking mu_ itself (so it must not be
+  // destroyed with mu_ held).
+  class LeaseRelease {
    public:
-    explicit KeyJobRelease(VaultCore& core) : core_(core) {}
-    ~KeyJobRelease() { core_.ReleaseKeyJob(); }
-    KeyJobRelease(const KeyJobRelease&) = delete;
-    KeyJobRelease& operator=(const KeyJobRelease&) = delete;
+    LeaseRelease(VaultCore& core, std::string_view lease) : core_(core), lease_(lease) {}
+    ~LeaseRelease() {
+      std::lock_guard lock(core_.mu_);
+      core_.ReleaseLease(lease_);
+    }
+    LeaseRelease(const LeaseRelease&) = delete;
+    LeaseRelease& operator=(const LeaseRelease&) = delete;
 
    private:
     VaultCore& core_;
+    std::string_view lease_;
   };
   // Appends `event` in a transaction of its own.
   [[nodiscard]] Status AuditOperation(const AccessContext& ctx, audit::AuditEvent event);
@@ -277,8 +353,8 @@ class VaultCore {
   // keys current in the keyring (saved).
   [[nodiscard]] Status FinishDbRekey(bool vault_done, bool keystore_done);
   // The blind indexers the vault database names (current, and next during
-  // a rotation).
-  [[nodiscard]] Status LoadIndexers();
+  // a rotation), read in `tx`.
+  [[nodiscard]] Status LoadIndexers(store::VaultTransaction& tx);
 
   // Erasure steps (erasure_ops.cc). REQUIRE mu_ held.
   // How many erasure ledger entries the vault database has applied.
@@ -329,7 +405,15 @@ class VaultCore {
   // Set during a blind-index rotation: writes maintain both indexes.
   std::optional<crypto::BlindIndexer> next_indexer_;
   std::uint32_t index_version_ = 0;
-  bool key_job_running_ = false;
+  // Per-process caches of shared state: the generations this process last
+  // loaded keyring_, indexer_ and next_indexer_ at (shared_state.cc).
+  std::uint64_t vault_generation_ = 0;
+  std::uint64_t keyring_generation_ = 0;
+  KeyringStamp keyring_stamp_;  // the keyring file keyring_ was read from
+  std::uint64_t keyring_seal_ = 0;  // reseals seen (keystore meta keyring.seal)
+  // This process's registration in the vault folder (restore and rekey
+  // need the vault to themselves; leases name their holder by its token).
+  std::optional<VaultHolders> holders_;
   std::optional<audit::AuditWriter> audit_;
   std::optional<ErasureLedger> ledger_;
   // What the last ReplayLedger did (reported by Restore).

@@ -256,7 +256,8 @@ TEST_F(CliConsentTest, StatusAsOfBeforeTheGrantIsNeverGiven) {
 TEST_F(CliConsentTest, ExpiredConsentDeniesThenIsRecordedAndRenewed) {
   std::string id = AddAda();
   ASSERT_EQ(AddNotice().exit_code, 0);
-  Timestamp expiry = SystemClock()->Now() + std::chrono::seconds(2);
+  // Long enough for the grant and the early attempt under a loaded ASan run.
+  Timestamp expiry = SystemClock()->Now() + std::chrono::seconds(5);
   ASSERT_EQ(Grant(id, "marketing", {"--expires", FormatTimestamp(expiry)}).exit_code, 0);
   CliResult early = Run(kAccount, {"consent", "expire", id, "--for", "marketing"});
   EXPECT_EQ(early.exit_code, 1) << ::testing::PrintToString(early);

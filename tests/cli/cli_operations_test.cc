@@ -157,6 +157,23 @@ TEST_F(CliOperationsTest, RestoreOfAnOlderBackupReplaysTheErasure) {
   EXPECT_EQ(verify.exit_code, 0) << ::testing::PrintToString(verify);
 }
 
+TEST_F(CliOperationsTest, RestoreWhileAServiceHasTheVaultOpenExitsBusyAndNamesIt) {
+  AddAda();
+  ASSERT_EQ(Run(kOperator, {"backup", "--out", "bk"}).exit_code, 0);
+  {
+    auto service = Vault::Open(LibraryOptions());  // this test process
+    ASSERT_TRUE(service.has_value()) << service.error().ToString();
+    CliResult r = Run(kOperator, {"restore", "--from", "bk"});
+    EXPECT_EQ(r.exit_code, 7) << ::testing::PrintToString(r);
+    EXPECT_THAT(r.err, HasSubstr("pid=" + std::to_string(::getpid())));
+    CliResult json = Run(kOperator, {"--json", "restore", "--from", "bk"});
+    EXPECT_EQ(json.exit_code, 7);
+    EXPECT_THAT(json.err, HasSubstr("\"code\":\"busy\""));
+  }
+  CliResult r = Run(kOperator, {"restore", "--from", "bk"});
+  EXPECT_EQ(r.exit_code, 0) << ::testing::PrintToString(r);
+}
+
 TEST_F(CliOperationsTest, RestoreRefusesAChangedBackupFile) {
   AddAda();
   ASSERT_EQ(Run(kOperator, {"backup", "--out", "bk"}).exit_code, 0);

@@ -338,7 +338,7 @@ TEST_F(SqlcipherOpenTest, ConnectionPinsCipherAndConnectionSettings) {
   EXPECT_EQ(Pragma(**connection, "PRAGMA synchronous"), "1");  // NORMAL
 }
 
-TEST_F(SqlcipherOpenTest, WriteLockHeldByAnotherConnectionIsUnavailable) {
+TEST_F(SqlcipherOpenTest, WriteLockHeldByAnotherConnectionIsBusy) {
   SqlcipherSettings impatient;
   impatient.busy_timeout_ms = 50;
   auto first = OpenSqlcipherVaultStore(file_, key_, true, impatient);
@@ -349,7 +349,7 @@ TEST_F(SqlcipherOpenTest, WriteLockHeldByAnotherConnectionIsUnavailable) {
   ASSERT_TRUE(holder.has_value());
   auto blocked = (*second)->Begin(true);
   ASSERT_FALSE(blocked.has_value());
-  EXPECT_EQ(blocked.error().code(), StatusCode::kUnavailable);
+  EXPECT_EQ(blocked.error().code(), StatusCode::kBusy);
   // Readers are not blocked by a writer in WAL mode.
   auto reader = (*second)->Begin(false);
   ASSERT_TRUE(reader.has_value());

@@ -248,7 +248,8 @@ TEST_F(IntegrityTest, DamagedDatabaseFileIsReportedNotCrashed) {
 TEST_F(IntegrityTest, RawFilesHoldNoReadablePersonalData) {
   AddAda();
   vault_.reset();  // checkpoint the WAL into the main file
-  for (const auto& entry : std::filesystem::directory_iterator(dir_ / "vault")) {
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir_ / "vault")) {
+    if (!entry.is_regular_file()) continue;
     std::string bytes = ReadAll(entry.path());
     for (const char* needle : {"ada.lovelace@example.com", "Lovelace", "2071838750",
                                "St James", "acct-1815"}) {

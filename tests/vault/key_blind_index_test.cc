@@ -282,7 +282,7 @@ auto RunOverlapped(Job job) {
 }
 
 // vault.h: Operations is "Thread-safe; one job at a time": a second job
-// started while one runs must be refused (FailedPrecondition) or finish
+// started while one runs must be refused (Busy) or finish
 // harmlessly. The tests below run it in a child process (KeyOpsDeathTest),
 // since a broken library aborts here.
 
@@ -295,7 +295,7 @@ TEST_F(KeyOpsDeathTest, OverlappingBlindIndexRotationsLeaveLookupsWorking) {
     });
     if (!*first) return 10;
     if (!second) return 11;
-    if (!*second && second->error().code() != StatusCode::kFailedPrecondition) return 12;
+    if (!*second && second->error().code() != StatusCode::kBusy) return 12;
     for (const Person& p : people) {
       auto found = vault_->customers().FindByEmail(AccountService(), p.data.email);
       if (!found || *found != p.id) return 13;
@@ -319,7 +319,7 @@ TEST_F(KeyOpsDeathTest, OverlappingKekRotationsLeaveOneKek) {
     });
     if (!*first) return 10;
     if (!second) return 11;
-    if (!*second && second->error().code() != StatusCode::kFailedPrecondition) return 12;
+    if (!*second && second->error().code() != StatusCode::kBusy) return 12;
     if (OpenKeyring().kek_versions().size() != 1) return 13;
     for (const Person& p : people) {
       if (!vault_->customers().Get(AccountService(), p.id)) return 14;

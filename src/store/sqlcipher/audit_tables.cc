@@ -163,25 +163,44 @@ Status InsertCheckpoint(Connection& connection, const CheckpointRow& row) {
   return inserted;
 }
 
+namespace {
+
+#define CVAULT_CHECKPOINT_SELECT \
+  "SELECT sequence, time_us, head_hash, signature, public_key FROM audit_checkpoints "
+
+CheckpointRow ReadCheckpointRow(const Statement& query) {
+  CheckpointRow row;
+  row.sequence = static_cast<std::uint64_t>(query.ColumnInt64(0));
+  row.time_us = query.ColumnInt64(1);
+  row.head_hash = query.ColumnBlob(2);
+  row.signature = query.ColumnBlob(3);
+  row.public_key = query.ColumnBlob(4);
+  return row;
+}
+
+}  // namespace
+
+StatusOr<std::optional<CheckpointRow>> LastCheckpoint(Connection& connection) {
+  CVAULT_ASSIGN_OR_RETURN(auto query,
+                          connection.Prepare(CVAULT_CHECKPOINT_SELECT
+                                             "ORDER BY sequence DESC LIMIT 1"));
+  CVAULT_ASSIGN_OR_RETURN(const bool has_row, query->Step("read the last audit checkpoint"));
+  if (!has_row) return std::optional<CheckpointRow>();
+  return ReadCheckpointRow(*query);
+}
+
 StatusOr<std::vector<CheckpointRow>> ListCheckpoints(Connection& connection) {
-  CVAULT_ASSIGN_OR_RETURN(
-      auto query,
-      connection.Prepare("SELECT sequence, time_us, head_hash, signature, "
-                         "public_key FROM audit_checkpoints ORDER BY sequence"));
+  CVAULT_ASSIGN_OR_RETURN(auto query, connection.Prepare(CVAULT_CHECKPOINT_SELECT
+                                                         "ORDER BY sequence"));
   std::vector<CheckpointRow> rows;
   while (true) {
     CVAULT_ASSIGN_OR_RETURN(const bool has_row, query->Step("read audit checkpoints"));
     if (!has_row) return rows;
-    CheckpointRow row;
-    row.sequence = static_cast<std::uint64_t>(query->ColumnInt64(0));
-    row.time_us = query->ColumnInt64(1);
-    row.head_hash = query->ColumnBlob(2);
-    row.signature = query->ColumnBlob(3);
-    row.public_key = query->ColumnBlob(4);
-    rows.push_back(std::move(row));
+    rows.push_back(ReadCheckpointRow(*query));
   }
 }
 
+#undef CVAULT_CHECKPOINT_SELECT
 #undef CVAULT_AUDIT_COLUMNS
 
 }  // namespace cvault::store::sqlcipher

@@ -32,6 +32,7 @@ namespace cvault::store::sqlcipher {
     std::size_t limit);
 
 [[nodiscard]] Status InsertCheckpoint(Connection& connection, const CheckpointRow& row);
+[[nodiscard]] StatusOr<std::optional<CheckpointRow>> LastCheckpoint(Connection& connection);
 [[nodiscard]] StatusOr<std::vector<CheckpointRow>> ListCheckpoints(
     Connection& connection);
 

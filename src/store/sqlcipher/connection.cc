@@ -355,11 +355,10 @@ Status Connection::CheckpointTruncate() {
                           checkpoint->Step("checkpoint the write-ahead log"));
   // The row is (busy, log frames, checkpointed frames).
   if (has_row && checkpoint->ColumnInt64(0) != 0) {
-    return Status::Unavailable(
-        role_ +
-        ": the write-ahead log could not be checkpointed and "
-        "truncated: another connection is reading or writing; retry "
-        "later");
+    return Status::Busy(role_ +
+                        ": the write-ahead log could not be checkpointed and "
+                        "truncated: another connection is reading or writing; "
+                        "retry later");
   }
   return Status::Ok();
 }

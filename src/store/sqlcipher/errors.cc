@@ -33,10 +33,10 @@ Status StatusFromSqlite(int code, std::string_view role,
           "): restore it from a backup; " + detail);
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-      return Status::Unavailable(role_text + ": could not " + action_text +
-                                 ": the database is locked by another "
-                                 "connection; retry later; " +
-                                 detail);
+      return Status::Busy(role_text + ": could not " + action_text +
+                          ": another process or connection held the database "
+                          "lock past the wait limit; nothing was written, retry; " +
+                          detail);
     case SQLITE_IOERR:
     case SQLITE_FULL:
     case SQLITE_CANTOPEN:

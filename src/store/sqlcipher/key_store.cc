@@ -8,6 +8,7 @@
 
 #include "store/sqlcipher/connection.h"
 #include "store/sqlcipher/keyed_connection.h"
+#include "store/sqlcipher/meta_tables.h"
 #include "store/sqlcipher/migrations.h"
 #include "store/sqlcipher/schemas.h"
 #include "store/sqlcipher/sqlcipher_store.h"
@@ -191,6 +192,16 @@ class SqlcipherKeyTransaction final : public KeyTransaction {
       if (!has_row) return ids;
       ids.push_back(query->ColumnText(0));
     }
+  }
+
+  StatusOr<std::optional<std::string>> GetMeta(std::string_view key) override {
+    CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/false));
+    return sqlcipher::GetMeta(connection_, key);
+  }
+
+  Status SetMeta(std::string_view key, std::string_view value) override {
+    CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/true));
+    return sqlcipher::SetMeta(connection_, key, value);
   }
 
   Status Commit() override { return transaction_.Commit(); }

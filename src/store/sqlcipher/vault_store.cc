@@ -14,6 +14,7 @@
 #include "store/sqlcipher/customer_tables.h"
 #include "store/sqlcipher/hold_tables.h"
 #include "store/sqlcipher/keyed_connection.h"
+#include "store/sqlcipher/meta_tables.h"
 #include "store/sqlcipher/migrations.h"
 #include "store/sqlcipher/schemas.h"
 #include "store/sqlcipher/sqlcipher_store.h"
@@ -100,6 +101,11 @@ class SqlcipherVaultTransaction final : public VaultTransaction {
   StatusOr<std::vector<CheckpointRow>> ListCheckpoints() override {
     CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/false));
     return sqlcipher::ListCheckpoints(connection_);
+  }
+
+  StatusOr<std::optional<CheckpointRow>> LastCheckpoint() override {
+    CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/false));
+    return sqlcipher::LastCheckpoint(connection_);
   }
 
   Status AppendConsentEvent(const ConsentEventRow& row) override {
@@ -273,29 +279,12 @@ class SqlcipherVaultTransaction final : public VaultTransaction {
 
   StatusOr<std::optional<std::string>> GetMeta(std::string_view key) override {
     CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/false));
-    CVAULT_ASSIGN_OR_RETURN(
-        auto query,
-        connection_.Prepare("SELECT value FROM meta WHERE key = ?1"));
-    query->BindText(1, key);
-    CVAULT_ASSIGN_OR_RETURN(const bool has_row, query->Step("read a setting"));
-    if (!has_row) return std::optional<std::string>();
-    return std::optional<std::string>(query->ColumnText(0));
+    return sqlcipher::GetMeta(connection_, key);
   }
 
   Status SetMeta(std::string_view key, std::string_view value) override {
     CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/true));
-    if (key == sqlcipher::kStoreKindMetaKey) {
-      return Status::InvalidArgument(std::string(key) +
-                                     " is reserved for the store itself");
-    }
-    // INSERT OR REPLACE, not UPSERT: SQLite 3.15 has no ON CONFLICT DO UPDATE.
-    CVAULT_ASSIGN_OR_RETURN(
-        auto upsert,
-        connection_.Prepare(
-            "INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)"));
-    upsert->BindText(1, key);
-    upsert->BindText(2, value);
-    return upsert->Run("write a setting");
+    return sqlcipher::SetMeta(connection_, key, value);
   }
 
   Status Commit() override { return transaction_.Commit(); }
