@@ -71,11 +71,7 @@ void CheckConsent(Vault& vault, const ExpectedCustomer& c, const CustomerId& id,
 
 }  // namespace
 
-std::string Describe(const Status& status) {
-  std::string out = status.ToString();
-  if (!status.reason_code().empty()) out += " [" + status.reason_code() + "]";
-  return out;
-}
+std::string Describe(const Status& status) { return status.ToString(); }
 
 std::vector<CheckFailure> CheckCustomer(Vault& vault, const ExpectedCustomer& c,
                                         const std::string& who) {

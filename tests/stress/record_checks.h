@@ -43,7 +43,8 @@ std::vector<CheckFailure> CheckRefund(Vault& vault, const ExpectedRefund& expect
                                       const ExpectedCustomer* customer,
                                       const std::string& principal);
 
-// "not_found: <message>", for failure lines. Status messages carry no
+// "not_found: <message>" ("code (reason): <message>" when the vault
+// audited a reason), for failure lines. Status messages carry no
 // stored values (cvault/status.h).
 std::string Describe(const Status& status);
 

@@ -371,7 +371,7 @@ class Workload {
   void CountError(const std::string& op, const Status& s) {
     std::string key = op + ":" + std::string(StatusCodeName(s.code()));
     if (!s.reason_code().empty()) key += "/" + s.reason_code();
-    ++result_.errors[key];
+    if (++result_.errors[key] == 1) result_.first_errors[key] = Describe(s);
   }
 
   void RefreshPeers() {
@@ -432,6 +432,9 @@ std::string WorkloadResult::Summary() const {
   if (!errors.empty()) {
     out += "; errors (not acknowledged):";
     for (const auto& [key, n] : errors) out += " " + key + "=" + std::to_string(n);
+  }
+  for (const auto& [key, message] : first_errors) {
+    out += "\n  first " + key + ": " + message;
   }
   return out;
 }

@@ -54,7 +54,11 @@ struct WorkloadResult {
   // Errors by "operation:status_code[/reason]": not acknowledged, not
   // failures.
   std::map<std::string, std::uint64_t> errors;
+  // The first error of each key, as the vault described it (status
+  // messages carry no stored values).
+  std::map<std::string, std::string> first_errors;
 
+  // One line of counts, then one line per key with its first error.
   std::string Summary() const;
 };
 
