@@ -40,6 +40,8 @@ struct VerifyRequest {
   // rotation (or rotates once more), so the checks then read every
   // customer through the rotated keys.
   bool finish_rotation = false;
+  // Walk the audit chain (the whole of it: its cost grows with the log).
+  bool verify_audit = true;
   // A checkpoint an earlier verification signed: the log must still hold
   // its entry unchanged (nothing acknowledged was rolled back or forked).
   std::optional<AuditCheckpoint> trusted;
