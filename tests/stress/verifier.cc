@@ -112,6 +112,8 @@ VerifyReport VerifyVault(const VerifyRequest& request, const AckModel& model) {
     if (!rotated) {
       report.failures.push_back("rotate: cannot finish the KEK rotation: " +
                                 Describe(rotated.error()));
+    } else {
+      report.rotation_resumed = rotated->resumed;
     }
   }
   CheckRecords(**vault, model, request, report);

@@ -53,6 +53,8 @@ struct VerifyRequest {
 struct VerifyReport {
   std::uint64_t checked = 0;  // acknowledged operations whose effect was checked
   std::vector<std::string> failures;
+  // finish_rotation found a rotation begun and not finished, and finished it.
+  bool rotation_resumed = false;
   // Signed at the end of a verification that could read the log; trust it
   // next time.
   std::optional<AuditCheckpoint> checkpoint;
