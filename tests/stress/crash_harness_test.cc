@@ -81,63 +81,139 @@ class CrashHarnessTest : public StressTest {
  protected:
   // A SIGKILL is a process crash, not a power loss: NORMAL keeps it fast.
   Durability durability() const override { return Durability::kNormal; }
-};
 
-TEST_F(CrashHarnessTest, SigkillAtAnyMomentLosesNothingAcknowledged) {
-  const std::uint64_t rounds = FromEnvironment("CVAULT_CRASH_KILLS", kDefaultKills);
-  const std::uint64_t seed = FromEnvironment("CVAULT_CRASH_SEED", kDefaultSeed);
+  // Runs one worker with a fresh seed, kills it, and checks what it touched
+  // plus a sample of what came before.
+  void RunRound(std::uint64_t round) {
+    acks_.push_back(dir_ / ("run-" + std::to_string(round) + ".ack"));
+    bool killed = KillWorker(round, WorkerArgs(round));
+    std::vector<AckRecord> lines = model_.AddFile(acks_.back());
+    if (killed) {
+      // What the kill interrupted: start-up and open, or the call whose
+      // attempt is the log's last line.
+      if (lines.empty()) {
+        ++interrupted_["start-up or open"];
+      } else if (lines.back().attempt) {
+        ++interrupted_[std::string(AckKindName(lines.back().kind))];
+      }
+    }
+    VerifyRequest request = Request();
+    request.scope.everything = false;
+    request.problems_from = problems_seen_;
+    request.verify_audit = VerifiesAuditAfter(round);
+    std::vector<std::string> touched;
+    for (const AckRecord& line : lines) {
+      if (line.kind == AckKind::kRotate) request.finish_rotation = true;
+      if (line.kind == AckKind::kRotate || line.kind == AckKind::kPurge ||
+          line.kind == AckKind::kBackup) {
+        if (!line.attempt) request.scope.jobs.push_back(line);
+      } else if (!line.id.empty() && request.scope.ids.insert(line.id).second) {
+        touched.push_back(line.id);
+      }
+    }
+    std::sample(earlier_ids_.begin(), earlier_ids_.end(),
+                std::inserter(request.scope.ids, request.scope.ids.end()),
+                kSampledPerRound, sampler_);
+    earlier_ids_.insert(earlier_ids_.end(), touched.begin(), touched.end());
+    Verify(request, "round " + std::to_string(round));
+  }
+
+  // Checks everything the logs acknowledged.
+  void FinalCheck() {
+    VerifyRequest request = Request();
+    request.finish_rotation = model_.rotation_attempted();
+    request.problems_from = problems_seen_;
+    final_summary_ = Verify(request, "final check").Summary();
+  }
+
+  void PrintTotals(std::uint64_t rounds, Clock::duration took) const {
+    std::cout << "kills: " << kills_ << ", acknowledged operations checked: " << checked_
+              << ", failures: " << failures_.size() << "\n"
+              << "rounds: " << rounds << " (seed " << seed_ << ") in " << Seconds(took)
+              << " s, verifying " << Seconds(verifying_) << " s (finishing KEK rotations "
+              << Seconds(verifying_rotations_)
+              << " s); KEK rotations started: " << rotations_started_
+              << ", resumed after a kill: " << rotations_resumed_
+              << "; audit chain verified " << audit_verifications_
+              << " times; final check: " << final_summary_ << "\nkills interrupted:";
+    for (const auto& [what, n] : interrupted_) std::cout << " " << what << "=" << n;
+    std::cout << "\n";
+  }
+
+  std::string FirstFailures() const {
+    std::string shown;
+    for (std::size_t i = 0; i < failures_.size() && i < kFailuresShown; ++i) {
+      shown += failures_[i] + "\n";
+    }
+    return shown;
+  }
+
+  std::uint64_t Acknowledged(AckKind kind) const {
+    auto it = model_.acknowledged_by_kind().find(kind);
+    return it == model_.acknowledged_by_kind().end() ? 0 : it->second;
+  }
+
+  std::uint64_t seed_ = FromEnvironment("CVAULT_CRASH_SEED", kDefaultSeed);
   // The plan (delays, jobs, worker numbers) comes from one generator and
   // the sample of older records from another, so a seed names one plan
   // however many records the runs happen to acknowledge.
-  std::mt19937_64 rng(seed);
-  std::mt19937_64 sampler(seed + 1);
-  const auto started = Clock::now();
+  std::mt19937_64 plan_{seed_};
+  std::mt19937_64 sampler_{seed_ + 1};
+  AckModel model_;
+  std::vector<std::filesystem::path> acks_;
+  std::vector<std::string> earlier_ids_;  // records of earlier rounds
+  std::optional<AuditCheckpoint> trusted_;
+  std::size_t problems_seen_ = 0;  // the model's problems already reported
+  std::vector<std::string> failures_;
+  std::uint64_t kills_ = 0;
+  std::uint64_t checked_ = 0;
+  std::uint64_t rotations_started_ = 0;
+  std::uint64_t rotations_resumed_ = 0;  // interrupted, finished by the verifier
+  std::uint64_t audit_verifications_ = 0;
+  std::map<std::string, std::uint64_t> interrupted_;
+  Clock::duration verifying_{};
+  Clock::duration verifying_rotations_{};  // of checks that finished a rotation
+  std::string final_summary_;
 
-  AckModel model;
-  std::optional<AuditCheckpoint> trusted;
-  std::vector<std::string> checked_before;  // ids of records from earlier rounds
-  std::vector<std::filesystem::path> acks;
-  std::vector<std::string> failures;
-  std::uint64_t kills = 0;
-  std::uint64_t checked = 0;
-  std::uint64_t rotations_started = 0;
-  std::uint64_t rotations_resumed = 0;  // interrupted, finished by the verifier
-  Clock::duration verifying{};
-  Clock::duration verifying_rotations{};  // of rounds that finished a rotation
-  std::map<std::string, std::uint64_t> interrupted;
-  std::uint64_t audit_verifications = 1;  // the final check's
-
-  for (std::uint64_t round = 0; round < rounds; ++round) {
-    const std::string name = "run-" + std::to_string(round);
-    acks.push_back(dir_ / (name + ".ack"));
-    // A fresh seed per run keeps emails unique; the worker number varies
-    // the workload with the harness seed.
+ private:
+  // A fresh seed per run keeps emails unique; the worker number varies the
+  // workload with the harness seed. Jobs start in one run in eight each.
+  std::vector<std::string> WorkerArgs(std::uint64_t round) {
     std::vector<std::string> args = {
-        "--ack",  acks.back().string(),      "--worker", std::to_string(rng() % 10000),
+        "--ack",  acks_.back().string(),     "--worker", std::to_string(plan_() % 10000),
         "--seed", std::to_string(round + 1), "--ops",    "400"};
     // The two runs before share their refund cases and customers.
-    for (std::size_t back = 2; back <= 3 && back <= acks.size(); ++back) {
-      args.insert(args.end(), {"--peer-ack", acks[acks.size() - back].string()});
+    for (std::size_t back = 2; back <= 3 && back <= acks_.size(); ++back) {
+      args.insert(args.end(), {"--peer-ack", acks_[acks_.size() - back].string()});
     }
     std::uniform_int_distribution<int> early(0, 8);
-    std::uniform_int_distribution<int> one_in(0, 7);
-    if (one_in(rng) == 0) {
-      ++rotations_started;
+    auto one_in_eight = [&] {
+      return std::uniform_int_distribution<int>(0, 7)(plan_) == 0;
+    };
+    if (one_in_eight()) {
+      ++rotations_started_;
       // Small batches make the rotation long enough to be killed half-way.
+      args.insert(args.end(), {"--rotate-kek-at", std::to_string(early(plan_)),
+                               "--rotate-batch", "2"});
+    }
+    if (one_in_eight()) {
       args.insert(args.end(),
-                  {"--rotate-kek-at", std::to_string(early(rng)), "--rotate-batch", "2"});
+                  {"--backup-at", std::to_string(early(plan_)), "--backup-dir",
+                   (dir_ / ("backup-" + std::to_string(round))).string()});
     }
-    if (one_in(rng) == 0) {
-      args.insert(args.end(), {"--backup-at", std::to_string(early(rng)), "--backup-dir",
-                               (dir_ / ("backup-" + std::to_string(round))).string()});
+    if (one_in_eight()) {
+      args.insert(args.end(), {"--purge-at", std::to_string(early(plan_))});
     }
-    if (one_in(rng) == 0)
-      args.insert(args.end(), {"--purge-at", std::to_string(early(rng))});
+    return args;
+  }
 
+  // Starts the worker and SIGKILLs it (one time in five during start-up,
+  // otherwise after its first line); true when the kill found it running.
+  bool KillWorker(std::uint64_t round, const std::vector<std::string>& args) {
     testing::ChildProcess& worker = Start(args, dir_ / "workers.out");
-    const bool kill_in_startup = std::uniform_int_distribution<int>(0, 4)(rng) == 0;
+    const bool in_startup = std::uniform_int_distribution<int>(0, 4)(plan_) == 0;
     const auto delay = std::chrono::microseconds(std::uniform_int_distribution<int>(
-        0, kill_in_startup ? kStartupMicros : kWorkMicros)(rng));
+        0, in_startup ? kStartupMicros : kWorkMicros)(plan_));
     bool ended = false;
     // Polls until `done` or `deadline`; false when the worker ended first.
     auto run_until = [&](Clock::time_point deadline, auto done) {
@@ -148,110 +224,64 @@ TEST_F(CrashHarnessTest, SigkillAtAnyMomentLosesNothingAcknowledged) {
       }
       return true;
     };
-    if (kill_in_startup || run_until(Clock::now() + kFirstLineLimit,
-                                     [&] { return FileSize(acks.back()) > 0; })) {
+    if (in_startup || run_until(Clock::now() + kFirstLineLimit,
+                                [&] { return FileSize(acks_.back()) > 0; })) {
       run_until(Clock::now() + delay, [] { return false; });
     }
-    if (!ended) ++kills;
     const int status = worker.KillAndReap();
-    if (ended && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
-      failures.push_back("round " + std::to_string(round) + ": the worker " +
-                         testing::DescribeWaitStatus(status));
-    }
     workers_.clear();
+    if (!ended) {
+      ++kills_;
+      return true;
+    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+      failures_.push_back("round " + std::to_string(round) + ": the worker " +
+                          testing::DescribeWaitStatus(status));
+    }
+    return false;
+  }
 
-    // Everything the killed run touched, plus a sample of what came before.
-    const std::size_t problems_before = model.problems().size();
+  VerifyRequest Request() const {
     VerifyRequest request;
     request.paths = paths_;
     request.durability = durability();
-    request.scope.everything = false;
-    request.trusted = trusted;
-    request.problems_from = problems_before;
-    request.verify_audit = VerifiesAuditAfter(round);
-    if (request.verify_audit) ++audit_verifications;
-    std::vector<std::string> touched;
-    const std::vector<AckRecord> lines = model.AddFile(acks.back());
-    if (!ended) {
-      // What the kill interrupted: start-up and open, or the call whose
-      // attempt is the last line.
-      if (lines.empty()) {
-        ++interrupted["start-up or open"];
-      } else if (lines.back().attempt) {
-        ++interrupted[std::string(AckKindName(lines.back().kind))];
-      }
-    }
-    for (const AckRecord& line : lines) {
-      if (line.kind == AckKind::kRotate) request.finish_rotation = true;
-      if (line.kind == AckKind::kRotate || line.kind == AckKind::kPurge ||
-          line.kind == AckKind::kBackup) {
-        if (!line.attempt) request.scope.jobs.push_back(line);
-        continue;
-      }
-      if (!line.id.empty() && request.scope.ids.insert(line.id).second) {
-        touched.push_back(line.id);
-      }
-    }
-    std::sample(checked_before.begin(), checked_before.end(),
-                std::inserter(request.scope.ids, request.scope.ids.end()),
-                kSampledPerRound, sampler);
-    checked_before.insert(checked_before.end(), touched.begin(), touched.end());
+    request.trusted = trusted_;
+    return request;
+  }
 
-    const auto verify_started = Clock::now();
-    VerifyReport report = VerifyVault(request, model);
-    verifying += Clock::now() - verify_started;
-    if (request.finish_rotation) verifying_rotations += Clock::now() - verify_started;
-    checked += report.checked;
-    if (report.rotation_resumed) ++rotations_resumed;
+  VerifyReport Verify(const VerifyRequest& request, const std::string& when) {
+    const auto started = Clock::now();
+    VerifyReport report = VerifyVault(request, model_);
+    verifying_ += Clock::now() - started;
+    if (request.finish_rotation) verifying_rotations_ += Clock::now() - started;
+    problems_seen_ = model_.problems().size();
+    checked_ += report.checked;
+    if (report.rotation_resumed) ++rotations_resumed_;
+    if (request.verify_audit) ++audit_verifications_;
     for (const std::string& failure : report.failures) {
-      failures.push_back("round " + std::to_string(round) + ": " + failure);
+      failures_.push_back(when + ": " + failure);
     }
-    if (report.checkpoint) trusted = report.checkpoint;
+    if (report.checkpoint) trusted_ = report.checkpoint;
+    return report;
   }
+};
 
-  // Everything, once more, at the end.
-  VerifyRequest last;
-  last.paths = paths_;
-  last.durability = durability();
-  last.finish_rotation = model.rotation_attempted();
-  last.trusted = trusted;
-  last.problems_from = model.problems().size();  // reported in their round
-  VerifyReport final_report = VerifyVault(last, model);
-  checked += final_report.checked;
-  for (const std::string& failure : final_report.failures) {
-    failures.push_back("final check: " + failure);
-  }
-
-  std::cout << "kills: " << kills << ", acknowledged operations checked: " << checked
-            << ", failures: " << failures.size() << "\n"
-            << "rounds: " << rounds << " (seed " << seed << ") in "
-            << Seconds(Clock::now() - started) << " s, verifying " << Seconds(verifying)
-            << " s (finishing KEK rotations " << Seconds(verifying_rotations)
-            << " s); KEK rotations started: " << rotations_started
-            << ", resumed after a kill: " << rotations_resumed
-            << "; audit chain verified " << audit_verifications
-            << " times; final check: " << final_report.Summary() << "\n";
-  std::cout << "kills that interrupted:";
-  for (const auto& [what, n] : interrupted) std::cout << " " << what << "=" << n;
-  std::cout << "\n";
-  std::string shown;
-  for (std::size_t i = 0; i < failures.size() && i < kFailuresShown; ++i) {
-    shown += failures[i] + "\n";
-  }
-  EXPECT_TRUE(failures.empty()) << failures.size() << " failures; the first ones:\n"
-                                << shown;
+TEST_F(CrashHarnessTest, SigkillAtAnyMomentLosesNothingAcknowledged) {
+  const std::uint64_t rounds = FromEnvironment("CVAULT_CRASH_KILLS", kDefaultKills);
+  const auto started = Clock::now();
+  for (std::uint64_t round = 0; round < rounds; ++round) RunRound(round);
+  FinalCheck();
+  PrintTotals(rounds, Clock::now() - started);
+  EXPECT_TRUE(failures_.empty()) << failures_.size() << " failures; the first ones:\n"
+                                 << FirstFailures();
 
   // The runs did what they are meant to, or passing would prove little.
-  auto acknowledged = [&](AckKind kind) {
-    auto it = model.acknowledged_by_kind().find(kind);
-    return it == model.acknowledged_by_kind().end() ? 0u : it->second;
-  };
-  EXPECT_GE(kills, rounds * 3 / 4) << "most workers should die by the kill";
-  EXPECT_GT(acknowledged(AckKind::kCreate), rounds);
-  EXPECT_GT(acknowledged(AckKind::kErase), 0u);
-  EXPECT_GT(acknowledged(AckKind::kConsent), 0u);
-  EXPECT_GT(acknowledged(AckKind::kRefundMove), 0u);
-  EXPECT_GT(rotations_started, 0u);
+  EXPECT_GE(kills_, rounds * 3 / 4) << "most workers should die by the kill";
+  EXPECT_GT(Acknowledged(AckKind::kCreate), rounds);
+  EXPECT_GT(Acknowledged(AckKind::kErase), 0u);
+  EXPECT_GT(Acknowledged(AckKind::kConsent), 0u);
+  EXPECT_GT(Acknowledged(AckKind::kRefundMove), 0u);
+  EXPECT_GT(rotations_started_, 0u);
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include "cvault/vault.h"
 #include "tests/stress/ack_log.h"
 #include "tests/stress/ack_model.h"
+#include "tests/stress/peer_logs.h"
 #include "tests/stress/record_checks.h"
 
 namespace cvault::stress {
@@ -75,9 +76,8 @@ class Workload {
         result_(result),
         rng_(options.seed * 1000003 + options.worker),
         tag_("w" + std::to_string(options.worker) + "s" + std::to_string(options.seed)),
-        principal_("stress-" + tag_) {
-    for (const auto& peer : options.peer_acks) peers_.emplace_back(peer);
-  }
+        principal_("stress-" + tag_),
+        peers_(options.peer_acks) {}
 
   void Run() {
     for (std::uint64_t i = 0; i < o_.ops && result_.fatal.ok(); ++i) {
@@ -164,9 +164,9 @@ class Workload {
   // its log yet, but an erasure its log acknowledged must hold.
   void ReadPeer() {
     RefreshPeers();
-    if (peer_customers_.empty()) return;
-    const std::string& id_text = Pick(peer_customers_);
-    const ExpectedCustomer& expected = peer_model_.customers().at(id_text);
+    if (peers_.customers().empty()) return;
+    const std::string& id_text = Pick(peers_.customers());
+    const ExpectedCustomer& expected = peers_.model().customers().at(id_text);
     auto id = CustomerId::Parse(id_text);
     if (!id) return;
     auto record = vault_->customers().Get(SupportAgent(principal_), *id);
@@ -300,9 +300,10 @@ class Workload {
   // may read the same status and try the same move: at most one may win.
   void MoveRefund() {
     RefreshPeers();
-    const bool shared = !peer_cases_.empty() && (own_cases_.empty() || Below(2) == 0);
+    const bool shared =
+        !peers_.refund_cases().empty() && (own_cases_.empty() || Below(2) == 0);
     if (!shared && own_cases_.empty()) return;
-    const std::string case_id = shared ? Pick(peer_cases_) : Pick(own_cases_);
+    const std::string case_id = shared ? Pick(peers_.refund_cases()) : Pick(own_cases_);
     auto refund = vault_->refunds().Get(RefundService(principal_), case_id);
     if (!refund) return CountError("read_refund", refund.error());
     std::vector<RefundStatus> next = NextStatuses(refund->status);
@@ -374,23 +375,13 @@ class Workload {
     if (++result_.errors[key] == 1) result_.first_errors[key] = Describe(s);
   }
 
+  // Re-reading the peers' logs costs a little, so at most every few
+  // operations; a stale view only makes the checks weaker, never wrong.
   void RefreshPeers() {
-    if (peers_.empty() ||
-        (refreshed_ && result_.operations - last_refresh_ < kPeerRefreshEvery)) {
-      return;
-    }
+    if (refreshed_ && result_.operations - last_refresh_ < kPeerRefreshEvery) return;
     refreshed_ = true;
     last_refresh_ = result_.operations;
-    for (AckReader& peer : peers_) {
-      for (auto& line : peer.ReadNew()) {
-        if (!line) continue;  // the verifier reports it
-        // The peers' lines only inform reads here; problems are theirs.
-        peer_model_.Apply(*line);
-        if (line->attempt) continue;
-        if (line->kind == AckKind::kCreate) peer_customers_.push_back(line->id);
-        if (line->kind == AckKind::kRefundOpen) peer_cases_.push_back(line->id);
-      }
-    }
+    peers_.Refresh();
   }
 
   // Uniform in [0, n). REQUIRES: n > 0.
@@ -411,10 +402,7 @@ class Workload {
   AckModel own_;                   // what this worker's log says so far
   std::vector<std::string> live_;  // own customers with no erasure attempted
   std::vector<std::string> own_cases_;
-  std::vector<AckReader> peers_;
-  AckModel peer_model_;
-  std::vector<std::string> peer_customers_;
-  std::vector<std::string> peer_cases_;
+  PeerLogs peers_;
   bool refreshed_ = false;
   std::uint64_t last_refresh_ = 0;
   std::uint64_t created_ = 0;
