@@ -39,6 +39,8 @@ constexpr std::uint64_t kDefaultSeed = 20260115;
 constexpr std::size_t kSampledPerRound = 10;
 // Failure lines printed in full; the rest are counted.
 constexpr std::size_t kFailuresShown = 40;
+// Bytes of a failed worker's output quoted in its failure.
+constexpr std::size_t kOutputShown = 4000;
 
 std::uint64_t FromEnvironment(const char* name, std::uint64_t fallback) {
   const char* text = std::getenv(name);
@@ -235,8 +237,14 @@ class CrashHarnessTest : public StressTest {
       return true;
     }
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-      failures_.push_back("round " + std::to_string(round) + ": the worker " +
-                          testing::DescribeWaitStatus(status));
+      // Killed workers print nothing, so the output ends with this one's
+      // (a sanitizer report, or why it could not run).
+      const std::string output = ReadText(dir_ / "workers.out");
+      failures_.push_back(
+          "round " + std::to_string(round) + ": the worker " +
+          testing::DescribeWaitStatus(status) + "; its output ends:\n" +
+          output.substr(output.size() -
+                        std::min<std::size_t>(output.size(), kOutputShown)));
     }
     return false;
   }
