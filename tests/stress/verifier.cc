@@ -1,6 +1,7 @@
 #include "tests/stress/verifier.h"
 
 #include <filesystem>
+#include <optional>
 #include <system_error>
 
 #include "tests/stress/record_checks.h"
@@ -42,6 +43,31 @@ void CheckRecords(Vault& vault, const AckModel& model, const VerifyRequest& requ
     Append(report.failures,
            CheckRefund(vault, refund, Find(model.customers(), refund.customer), who));
     report.checked += (refund.source.empty() ? 0 : 1) + refund.moves.size();
+  }
+}
+
+// Every customer the vault lists decrypts, also those whose creation was
+// never acknowledged (committed just before a kill): after a KEK rotation
+// no data key may be left under a KEK the keyring no longer holds.
+void CheckEveryCustomerReadable(Vault& vault, const std::string& who,
+                                VerifyReport& report) {
+  constexpr std::size_t kPage = 500;
+  std::optional<CustomerId> after;
+  for (;;) {
+    auto ids = vault.customers().ListIds(AccountService(who), after, kPage);
+    if (!ids) {
+      report.failures.push_back("customers: cannot list them: " + Describe(ids.error()));
+      return;
+    }
+    for (const CustomerId& id : *ids) {
+      auto record = vault.customers().Get(AccountService(who), id);
+      if (!record) {
+        report.failures.push_back("customer " + id.str() + ": listed, but unreadable: " +
+                                  Describe(record.error()));
+      }
+    }
+    if (ids->size() < kPage) return;
+    after = ids->back();
   }
 }
 
@@ -117,6 +143,8 @@ VerifyReport VerifyVault(const VerifyRequest& request, const AckModel& model) {
     }
   }
   CheckRecords(**vault, model, request, report);
+  if (request.scope.everything)
+    CheckEveryCustomerReadable(**vault, request.principal, report);
   CheckJobs(request.scope.everything ? model.jobs() : request.scope.jobs, report);
   if (request.verify_audit) CheckAudit(**vault, request, report);
   Status closed = (*vault)->Close();

@@ -3,7 +3,8 @@
 // acknowledged customer, update, consent event, erasure, ticket and refund
 // move is there (record_checks.h), an interrupted or acknowledged KEK
 // rotation can be finished and everything still decrypts afterwards, and
-// the audit chain verifies without gap or fork.
+// the audit chain verifies without gap or fork. Checking everything also
+// reads every customer the vault lists, acknowledged or not.
 //
 // Reports name ids and kinds, never a stored value.
 #ifndef CVAULT_TESTS_STRESS_VERIFIER_H_
