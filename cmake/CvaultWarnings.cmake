@@ -10,3 +10,14 @@ if(CVAULT_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
   add_link_options(-fsanitize=address,undefined)
 endif()
+
+# ThreadSanitizer cannot share a process with AddressSanitizer: each needs a
+# build folder of its own.
+if(CVAULT_TSAN AND CVAULT_SANITIZE)
+  message(FATAL_ERROR "CVAULT_TSAN and CVAULT_SANITIZE cannot both be ON: "
+                      "configure a separate build folder for each sanitizer.")
+endif()
+if(CVAULT_TSAN)
+  add_compile_options(-fsanitize=thread -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=thread)
+endif()

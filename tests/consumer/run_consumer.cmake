@@ -13,6 +13,8 @@ run(${CMAKE_COMMAND} --install ${CVAULT_BUILD_DIR} --prefix ${STAGE_DIR})
 set(flags "${CXX_FLAGS}")
 if(SANITIZE)
   set(flags "${flags} -fsanitize=address,undefined")
+elseif(TSAN)
+  set(flags "${flags} -fsanitize=thread")
 endif()
 run(${CMAKE_COMMAND} -S ${CONSUMER_SOURCE_DIR} -B ${CONSUMER_BUILD_DIR}
     -DCMAKE_PREFIX_PATH=${STAGE_DIR} -DCMAKE_CXX_COMPILER=${CXX_COMPILER}

@@ -1,19 +1,12 @@
 // Blind-index rotation through Vault::operations(): lookups keep working
-// before, during and after it, writes made meanwhile are indexed under the
-// new key, it resumes after an interruption and a restart, a keyring that
-// cannot be saved changes nothing, and overlapping key jobs stay harmless.
+// before, during and after it, writes made between its batches are indexed
+// under the new key, it resumes after an interruption and a restart, and a
+// keyring that cannot be saved changes nothing. Rotations racing other
+// threads are in tests/threads/key_jobs_test.cc.
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <chrono>
-#include <cstddef>
 #include <cstdint>
-#include <cstdlib>
-#include <mutex>
-#include <optional>
 #include <string>
-#include <thread>
-#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -22,18 +15,15 @@
 namespace cvault {
 namespace {
 
-using namespace std::chrono_literals;
 using testing::AccountService;
 using testing::Dpo;
 using testing::InterruptAfterFirstBatch;
 using testing::Interrupted;
-using testing::KeyOpsDeathTest;
 using testing::KeyOpsTest;
 using testing::KeyringSavesFail;
 using testing::Operator;
 using testing::Person;
 using testing::PersonNumber;
-using testing::WaitForWriterBetweenBatches;
 
 TEST_F(KeyOpsTest, RotateBlindIndexKeepsLookupsWorking) {
   std::vector<Person> people = AddPeople(11);
@@ -163,68 +153,6 @@ TEST_F(KeyOpsTest, RotateBlindIndexResumesAfterAnInterruptionAndRestart) {
                                  {"keys.rotate_index", "completed"}}));
 }
 
-TEST_F(KeyOpsTest, ConcurrentWritesDuringBlindIndexRotationStayFindable) {
-  std::vector<Person> people = AddPeople(100);
-  ASSERT_EQ(people.size(), 100u);
-  std::vector<std::string> first_emails;
-  for (const Person& p : people) first_emails.push_back(p.data.email);
-  std::atomic<bool> rotation_done{false};
-  std::atomic<int> calls{0};
-  std::mutex mu;
-  std::vector<std::string> failures;  // guarded by mu
-  std::vector<Person> written;        // guarded by mu
-  std::thread writer([&] {
-    for (int i = 0; !rotation_done.load(); ++i) {
-      Person p{CustomerId(), PersonNumber(2000 + i), "", ""};
-      auto id = vault_->customers().Create(AccountService(), p.data);
-      // Moves customers on both sides of the rebuild's cursor.
-      Person& moved = people[static_cast<std::size_t>(i * 37) % people.size()];
-      const std::string email =
-          "v" + std::to_string(i) + "." +
-          first_emails[static_cast<std::size_t>(i * 37) % people.size()];
-      CustomerUpdate u;
-      u.email = email;
-      Status updated = vault_->customers().Update(AccountService(), moved.id, u);
-      auto found = vault_->customers().FindByEmail(AccountService(), email);
-      std::lock_guard lock(mu);
-      if (id) {
-        p.id = *id;
-        written.push_back(std::move(p));
-      } else {
-        failures.push_back("create: " + id.error().ToString());
-      }
-      if (updated.ok()) {
-        moved.data.email = email;
-      } else {
-        failures.push_back("update: " + updated.ToString());
-      }
-      if (!found || *found != moved.id) failures.push_back("the new email was not found");
-      ++calls;
-    }
-  });
-  int batches_without_writer = 0;
-  ProgressFn wait_for_writer = WaitForWriterBetweenBatches(calls, batches_without_writer);
-  auto result = vault_->operations().RotateBlindIndex(Operator(), wait_for_writer, 5);
-  rotation_done = true;
-  writer.join();
-
-  ASSERT_TRUE(result.has_value()) << result.error().ToString();
-  EXPECT_EQ(batches_without_writer, 0);
-  EXPECT_TRUE(failures.empty())
-      << failures.size() << " failures, first: " << failures.front();
-  EXPECT_EQ(result->index_version, 2u);
-  ExpectLookupsWork(people);
-  ExpectLookupsWork(written);
-  for (std::size_t i = 0; i < people.size(); ++i) {
-    if (people[i].data.email != first_emails[i]) {
-      EXPECT_EQ(FindByEmailCode(first_emails[i]), StatusCode::kNotFound);
-    }
-  }
-  Reopen();
-  ExpectLookupsWork(people);
-  ExpectLookupsWork(written);
-}
-
 TEST_F(KeyOpsTest, RotateBlindIndexThatCannotSaveTheKeyringChangesNothing) {
   std::vector<Person> people = AddPeople(3);
   {
@@ -244,94 +172,6 @@ TEST_F(KeyOpsTest, RotateBlindIndexThatCannotSaveTheKeyringChangesNothing) {
   Reopen();
   ExpectLookupsWork(people);
   ExpectLookupsWork(later);
-}
-
-// Runs job(progress) twice, overlapping: the first run, after its first
-// batch, starts the second on another thread and lets it get past its setup
-// (or be refused); the second then waits until the first has returned.
-template <class Job>
-auto RunOverlapped(Job job) {
-  using Result = std::invoke_result_t<Job, ProgressFn>;
-  std::atomic<bool> second_started{false};
-  std::atomic<bool> first_finished{false};
-  std::optional<Result> second;
-  std::thread other;
-  auto wait_until = [](const std::atomic<bool>& flag) {
-    const auto deadline = std::chrono::steady_clock::now() + 10s;
-    while (!flag && std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(1ms);
-    }
-  };
-  ProgressFn hold_second = [&](const JobProgress& q) {
-    if (q.done != 0) return;
-    second_started = true;
-    wait_until(first_finished);
-  };
-  ProgressFn start_second = [&](const JobProgress& p) {
-    if (p.done == 0 || other.joinable()) return;
-    other = std::thread([&] {
-      second = job(hold_second);
-      second_started = true;
-    });
-    wait_until(second_started);
-  };
-  std::optional<Result> first(job(start_second));
-  first_finished = true;
-  if (other.joinable()) other.join();
-  return std::pair(std::move(first), std::move(second));
-}
-
-// vault.h: Operations is "Thread-safe; one job at a time": a second job
-// started while one runs must be refused (Busy) or finish
-// harmlessly. The tests below run it in a child process (KeyOpsDeathTest),
-// since a broken library aborts here.
-
-TEST_F(KeyOpsDeathTest, OverlappingBlindIndexRotationsLeaveLookupsWorking) {
-  GTEST_FLAG_SET(death_test_style, "threadsafe");
-  auto overlap = [&]() -> int {
-    std::vector<Person> people = AddPeople(10);
-    auto [first, second] = RunOverlapped([&](ProgressFn progress) {
-      return vault_->operations().RotateBlindIndex(Operator(), progress, 2);
-    });
-    if (!*first) return 10;
-    if (!second) return 11;
-    if (!*second && second->error().code() != StatusCode::kBusy) return 12;
-    for (const Person& p : people) {
-      auto found = vault_->customers().FindByEmail(AccountService(), p.data.email);
-      if (!found || *found != p.id) return 13;
-    }
-    NewCustomer late = PersonNumber(99);
-    auto id = vault_->customers().Create(AccountService(), late);
-    if (!id) return 14;
-    auto found = vault_->customers().FindByEmail(AccountService(), late.email);
-    if (!found || *found != *id) return 15;
-    return 0;
-  };
-  EXPECT_EXIT(std::_Exit(overlap()), ::testing::ExitedWithCode(0), "");
-}
-
-TEST_F(KeyOpsDeathTest, OverlappingKekRotationsLeaveOneKek) {
-  GTEST_FLAG_SET(death_test_style, "threadsafe");
-  auto overlap = [&]() -> int {
-    std::vector<Person> people = AddPeople(10, 2);
-    auto [first, second] = RunOverlapped([&](ProgressFn progress) {
-      return vault_->operations().RotateKek(Operator(), progress, 2);
-    });
-    if (!*first) return 10;
-    if (!second) return 11;
-    if (!*second && second->error().code() != StatusCode::kBusy) return 12;
-    if (OpenKeyring().kek_versions().size() != 1) return 13;
-    for (const Person& p : people) {
-      if (!vault_->customers().Get(AccountService(), p.id)) return 14;
-    }
-    if (DataKeysByKek().size() != 1) return 15;
-    Reopen();
-    for (const Person& p : people) {
-      if (!vault_->customers().Get(AccountService(), p.id)) return 16;
-    }
-    return 0;
-  };
-  EXPECT_EXIT(std::_Exit(overlap()), ::testing::ExitedWithCode(0), "");
 }
 
 }  // namespace

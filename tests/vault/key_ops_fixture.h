@@ -1,7 +1,8 @@
 // The fixture the key-operation tests share (KeyOpsTest): numbered customers
 // with and without refund cases, reads of what the account service sees, and
 // views of the keyring, the keystore and the audit log taken behind the
-// vault's back; plus the helpers the key-operation test files have in common.
+// vault's back; plus the helpers the key-operation test files have in common
+// (tests/vault/key_*_test.cc, and the thread tests in tests/threads/).
 // Not thread-safe, as every gtest fixture.
 #ifndef CVAULT_TESTS_VAULT_KEY_OPS_FIXTURE_H_
 #define CVAULT_TESTS_VAULT_KEY_OPS_FIXTURE_H_

@@ -1,18 +1,15 @@
 // KEK rotation through Vault::operations(): every data key, the retention
 // holds' included, is rewrapped and the old KEK retired; the rotation resumes
-// after an interruption or a restart, the vault keeps serving meanwhile, and
-// a rotation that cannot save the keyring or meets a tampered data key stops
-// without losing a key.
+// after an interruption or a restart, the vault serves a half-done rotation,
+// and a rotation that cannot save the keyring or meets a tampered data key
+// stops without losing a key. Rotations racing other threads are in
+// tests/threads/key_jobs_test.cc.
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <map>
-#include <mutex>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -22,8 +19,6 @@
 namespace cvault {
 namespace {
 
-using namespace std::chrono_literals;
-using testing::AccountService;
 using testing::As;
 using testing::Dpo;
 using testing::InterruptAfterFirstBatch;
@@ -32,8 +27,6 @@ using testing::KeyOpsTest;
 using testing::KeyringSavesFail;
 using testing::Operator;
 using testing::Person;
-using testing::PersonNumber;
-using testing::WaitForWriterBetweenBatches;
 
 TEST_F(KeyOpsTest, RotateKekRewrapsEveryDataKeyAndRetiresTheOldKek) {
   std::vector<Person> people = AddPeople(40, /*refund_every=*/4);
@@ -186,58 +179,6 @@ TEST_F(KeyOpsTest, RotateKekResumesAfterARestartMidRotation) {
                                  {"keys.rotate_kek", "started"},
                                  {"keys.rotate_kek", "resumed"},
                                  {"keys.rotate_kek", "completed"}}));
-}
-
-TEST_F(KeyOpsTest, ReadsAndWritesKeepWorkingDuringRotateKek) {
-  std::vector<Person> people = AddPeople(200);
-  ASSERT_EQ(people.size(), 200u);
-  std::atomic<bool> rotation_done{false};
-  std::atomic<int> calls{0};
-  std::mutex mu;
-  std::vector<std::string> failures;  // guarded by mu
-  std::vector<Person> written;        // guarded by mu
-  std::thread writer([&] {
-    for (int i = 0; !rotation_done.load(); ++i) {
-      Person p{CustomerId(), PersonNumber(1000 + i), "", ""};
-      auto id = vault_->customers().Create(AccountService(), p.data);
-      const Person& old = people[static_cast<std::size_t>(i) % people.size()];
-      auto record = vault_->customers().Get(AccountService(), old.id);
-      std::lock_guard lock(mu);
-      if (id) {
-        p.id = *id;
-        written.push_back(std::move(p));
-      } else {
-        failures.push_back("create: " + id.error().ToString());
-      }
-      if (!record) {
-        failures.push_back("get: " + record.error().ToString());
-      } else if (record->fields[CustomerField::kFullName] != old.data.full_name) {
-        failures.push_back("get returned another name");
-      }
-      ++calls;
-    }
-  });
-  // Between batches, wait until the writer got a call through, so the calls
-  // provably interleave with the rotation.
-  int batches_without_writer = 0;
-  ProgressFn wait_for_writer = WaitForWriterBetweenBatches(calls, batches_without_writer);
-  auto result = vault_->operations().RotateKek(Operator(), wait_for_writer, /*batch=*/5);
-  rotation_done = true;
-  writer.join();
-
-  ASSERT_TRUE(result.has_value()) << result.error().ToString();
-  EXPECT_EQ(batches_without_writer, 0);
-  EXPECT_TRUE(failures.empty())
-      << failures.size() << " failures, first: " << failures.front();
-  EXPECT_GE(calls.load(), 200 / 5);
-  EXPECT_GE(result->rewrapped, 200u);  // plus what the writer made before the new KEK
-  EXPECT_EQ(result->retired, std::vector<std::uint32_t>{1});
-  const std::uint64_t all_keys = people.size() + written.size();
-  EXPECT_EQ(DataKeysByKek(), (std::map<std::uint32_t, std::uint64_t>{{2, all_keys}}));
-  Reopen();
-  ReadAll(people);
-  ReadAll(written);
-  ExpectNoPersonalDataLogged(people);
 }
 
 // A rotation that cannot save its new KEK must leave the vault on the KEK
