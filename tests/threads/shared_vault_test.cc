@@ -169,7 +169,8 @@ class SharedVaultTest : public KeyOpsTest {
           failures_.Add("grant: " + given.error().ToString());
         }
         if (given && i % 6 == 0) {
-          auto withdrawn = vault_->consents().Withdraw(AccountService(), *id, "marketing");
+          auto withdrawn =
+              vault_->consents().Withdraw(AccountService(), *id, "marketing");
           if (withdrawn) {
             w.marketing = ConsentStatus::kWithdrawn;
           } else {
@@ -186,7 +187,8 @@ class SharedVaultTest : public KeyOpsTest {
               Agent(), *ticket, FixOutcome::kNotFixed, "cleared caches");
           if (!attempt.ok()) failures_.Add("attempt: " + attempt.ToString());
           if (i % 8 == 0) {
-            Status resolved = vault_->support().Resolve(Agent(), *ticket, TicketState::kFixed);
+            Status resolved =
+                vault_->support().Resolve(Agent(), *ticket, TicketState::kFixed);
             if (resolved.ok()) {
               w.ticket_state = TicketState::kFixed;
             } else {
@@ -289,7 +291,8 @@ class SharedVaultTest : public KeyOpsTest {
       ASSERT_TRUE(record.has_value()) << record.error().ToString();
       EXPECT_TRUE(record->fields[CustomerField::kFullName] == p.data.full_name);
       EXPECT_TRUE(record->fields[CustomerField::kEmail] == p.data.email);
-      EXPECT_TRUE(record->fields[CustomerField::kPostalAddress] == *p.data.postal_address);
+      EXPECT_TRUE(record->fields[CustomerField::kPostalAddress] ==
+                  *p.data.postal_address);
       auto by_email = vault_->customers().FindByEmail(AccountService(), p.data.email);
       EXPECT_TRUE(by_email && *by_email == p.id);
       auto by_phone = vault_->customers().FindByPhone(Dpo(), *p.data.phone);
@@ -312,7 +315,8 @@ class SharedVaultTest : public KeyOpsTest {
       EXPECT_TRUE(record->fields[CustomerField::kFullName] == w.person.data.full_name);
       EXPECT_TRUE(record->fields[CustomerField::kEmail] == w.person.data.email);
       EXPECT_TRUE(record->fields[CustomerField::kCountry] == *w.person.data.country);
-      auto by_email = vault_->customers().FindByEmail(AccountService(), w.person.data.email);
+      auto by_email =
+          vault_->customers().FindByEmail(AccountService(), w.person.data.email);
       EXPECT_TRUE(by_email && *by_email == w.person.id);
       if (w.person.data.email != w.first_email) {
         EXPECT_EQ(StatusCodeName(FindByEmailCode(w.first_email)), "not_found");
@@ -394,7 +398,8 @@ TEST_F(SharedVaultTest, EveryAcknowledgedWriteSurvivesMixedCallsKeyJobsAndErasur
   }
   threads.emplace_back([&] { ReadWhileOthersWrite(people, doomed); });
   for (int r = 0; r < 2; ++r) {
-    threads.emplace_back([&, r] { race_codes[r] = RaceRefundMoves(raced_cases, together); });
+    threads.emplace_back(
+        [&, r] { race_codes[r] = RaceRefundMoves(raced_cases, together); });
   }
   std::thread dpo([&] { purges = EraseAndPurge(doomed); });
 
@@ -403,7 +408,8 @@ TEST_F(SharedVaultTest, EveryAcknowledgedWriteSurvivesMixedCallsKeyJobsAndErasur
   // the middle of it), then a blind-index rotation. Between batches both
   // wait for a writer's or the reader's next call.
   int batches_without_caller = 0;
-  ProgressFn wait_for_caller = WaitForWriterBetweenBatches(calls_, batches_without_caller);
+  ProgressFn wait_for_caller =
+      WaitForWriterBetweenBatches(calls_, batches_without_caller);
   bool erased_during_rotation = false;
   auto kek = vault_->operations().RotateKek(
       Operator(),
@@ -422,7 +428,8 @@ TEST_F(SharedVaultTest, EveryAcknowledgedWriteSurvivesMixedCallsKeyJobsAndErasur
   for (std::thread& t : threads) t.join();
 
   const std::vector<std::string> failures = failures_.Messages();
-  EXPECT_TRUE(failures.empty()) << failures.size() << " failures, first: " << failures.front();
+  EXPECT_TRUE(failures.empty())
+      << failures.size() << " failures, first: " << failures.front();
   ASSERT_TRUE(kek.has_value()) << kek.error().ToString();
   ASSERT_TRUE(index.has_value()) << index.error().ToString();
   EXPECT_TRUE(erased_during_rotation);
