@@ -57,7 +57,7 @@ namespace {
 
 constexpr std::uint64_t kSeed = 20261126;
 constexpr std::size_t kDefaultPopulation = 10000;
-// The vault's default page cache (Options::cache_kib), given to the
+// The vault's default page cache (EmbeddedStore::cache_kib), given to the
 // baselines too.
 constexpr std::uint32_t kCacheKib = 8192;
 

@@ -11,7 +11,7 @@
 namespace cvault::bench {
 namespace {
 
-// The vault's default page cache (Options::cache_kib).
+// The vault's default page cache (EmbeddedStore::cache_kib).
 constexpr std::uint32_t kCacheKib = 8192;
 
 

@@ -46,10 +46,25 @@ enum class Durability {
   kNormal,  // synchronous=NORMAL in WAL: survives a crash of the process
 };
 
+// The embedded backend (the default): the vault's data in two SQLCipher
+// files in Options::vault_dir, vault.db (customers, consent, cases, audit
+// log) and keystore.db (wrapped data keys). A plain struct.
+struct EmbeddedStore {
+  // Database page cache per connection, in KiB.
+  std::uint32_t cache_kib = 8192;
+};
+
+// Which storage backend holds the vault's data. The embedded one is the
+// only choice today; a server backend for fleets of hosts joins it.
+using StoreChoice = std::variant<EmbeddedStore>;
+
 struct Options {
-  // Folder holding vault.db (data and audit log) and keystore.db (wrapped
-  // data keys). Created by Vault::Create.
+  // The vault's folder: the embedded backend's database files, the erasure
+  // ledger and the record of which processes have the vault open. Created
+  // by Vault::Create.
   std::filesystem::path vault_dir = "vault";
+  // Where the data lives (docs/architecture.md, "Storage backends").
+  StoreChoice store;
   // Folder holding keyring.cvk, the sealed keyring. Must not be readable by
   // group or others.
   std::filesystem::path keys_dir = "keys";
@@ -76,8 +91,6 @@ struct Options {
   RefundPolicyOptions refund_policy;
   // How long erased customers' financial records are kept (cvault/erasure.h).
   RetentionOptions retention;
-  // Database page cache per connection, in KiB.
-  std::uint32_t cache_kib = 8192;
 };
 
 }  // namespace cvault

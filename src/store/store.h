@@ -1,17 +1,24 @@
-// The storage interface. A store moves opaque bytes: it knows the schema's
-// shape (customers, audit entries, checkpoints, wrapped data keys) but
-// nothing of cryptography or policy. The SQLCipher implementation lives in
-// store/sqlcipher/; a PostgreSQL one can follow without touching domain code.
+// The generic storage contract every backend implements. A store moves
+// opaque bytes: it knows the schema's shape (customers, audit entries,
+// checkpoints, wrapped data keys) but nothing of cryptography or policy.
+// Backends (store/backend.h) hand out a vault store and a keystore; the
+// embedded SQLCipher backend lives in store/sqlcipher/.
+//
+// Transactions: a read transaction sees one consistent snapshot; a write
+// transaction is serializable with every other write transaction on the
+// same store (a backend may get there by a single writer lock, as the
+// embedded one does, or by detecting conflicts). A write that could not be
+// serialized, or a lock that stayed taken past the backend's bounded wait,
+// fails with Busy: nothing of the transaction is kept, and the caller may
+// retry. A transaction that is destroyed without Commit() rolls back.
 //
 // A store is used by one thread at a time (the vault serialises access);
-// transactions are not thread-safe. A transaction that is destroyed without
-// Commit() rolls back.
+// transactions are not thread-safe.
 #ifndef CVAULT_STORE_STORE_H_
 #define CVAULT_STORE_STORE_H_
 
 #include <array>
 #include <cstdint>
-#include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
@@ -20,7 +27,6 @@
 #include <string_view>
 #include <vector>
 
-#include "cvault/secret_bytes.h"
 #include "cvault/status.h"
 
 namespace cvault::store {
@@ -285,25 +291,12 @@ class VaultTransaction {
 class VaultStore {
  public:
   virtual ~VaultStore() = default;
-  // `write` transactions take the write lock at once (BEGIN IMMEDIATE).
+  // A write transaction holds its write rights from the start, so it never
+  // fails later for a conflict a lock could have prevented (Busy when they
+  // could not be had in the backend's bounded wait).
   [[nodiscard]] virtual StatusOr<std::unique_ptr<VaultTransaction>> Begin(
       bool write) = 0;
-  // See StoreMaintenance below.
-  [[nodiscard]] virtual Status Rekey(const SecretBytes& new_key) = 0;
-  [[nodiscard]] virtual Status BackupTo(const std::filesystem::path& file) = 0;
-  [[nodiscard]] virtual Status TruncateLog() = 0;
 };
-
-// Maintenance every store offers (VaultStore and KeyStore), with no
-// transaction open:
-//   Rekey(new_key)  - re-encrypts the database under new_key (SQLCipher
-//                     PRAGMA rekey); the store keeps working under it.
-//   BackupTo(file)  - a consistent copy of the database, encrypted under the
-//                     same key, written to `file` (AlreadyExists if present;
-//                     mode 0600); other transactions may run meanwhile.
-//   TruncateLog()   - checkpoints the write-ahead log into the database and
-//                     truncates it, so deleted content no longer lingers in
-//                     the WAL file (erasure calls it).
 
 struct DataKeyRow {
   std::string customer_id;
@@ -354,12 +347,9 @@ class KeyTransaction {
 class KeyStore {
  public:
   virtual ~KeyStore() = default;
+  // As VaultStore::Begin.
   [[nodiscard]] virtual StatusOr<std::unique_ptr<KeyTransaction>> Begin(
       bool write) = 0;
-  // As VaultStore (StoreMaintenance above).
-  [[nodiscard]] virtual Status Rekey(const SecretBytes& new_key) = 0;
-  [[nodiscard]] virtual Status BackupTo(const std::filesystem::path& file) = 0;
-  [[nodiscard]] virtual Status TruncateLog() = 0;
 };
 
 }  // namespace cvault::store

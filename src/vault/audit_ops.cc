@@ -20,7 +20,7 @@ StatusOr<AuditVerifyReport> VaultCore::VerifyAudit(
       decider_.Decide(ctx, {action::kAuditVerify, policy::FieldUse::kRead, {}, std::nullopt});
   if (!decision.allowed()) return Error(Deny(ctx, event, decision));
   CVAULT_ASSIGN_OR_RETURN(
-      auto report, audit::VerifyAuditLog(*vault_store_, audit_->public_key(), trusted));
+      auto report, audit::VerifyAuditLog(backend_->vault_store(), audit_->public_key(), trusted));
   if (!report.ok) {
     // Do not extend a broken chain; report without appending to it.
     options_.logger->error("audit log verification failed at entry {}",

@@ -1,8 +1,8 @@
 // Backup and restore (Vault::operations().Backup, Vault::Restore).
 //
-// A backup folder holds vault.db and keystore.db, copied with SQLite's
-// online backup (each still encrypted under its database key), and
-// manifest.json: format, vault id, time, how many erasure-ledger entries the
+// A backup folder holds the backend's copies of its databases (the
+// embedded backend: vault.db and keystore.db, copied with SQLite's online
+// backup, each still encrypted under its database key), and manifest.json: format, vault id, time, how many erasure-ledger entries the
 // copy already reflects, each file's size and BLAKE2b-256, fingerprints of
 // the database keys, signed (Ed25519, the audit signing key) in
 // manifest.sig. The keyring and the erasure ledger are not in it: the
@@ -27,8 +27,6 @@ namespace {
 namespace action = policy::action;
 using nlohmann::json;
 
-constexpr char kVaultFile[] = "vault.db";
-constexpr char kKeyStoreFile[] = "keystore.db";
 constexpr char kManifestFile[] = "manifest.json";
 constexpr char kSignatureFile[] = "manifest.sig";
 constexpr char kBackupFormat[] = "cvault.backup/v1";
@@ -75,24 +73,6 @@ StatusOr<std::string> ReadSmallFile(const std::filesystem::path& file) {
   return text;
 }
 
-Status ReplaceWithCopy(const std::filesystem::path& from, const std::filesystem::path& dir,
-                       const std::string& name) {
-  std::error_code ec;
-  const std::filesystem::path tmp = dir / (name + ".restoring");
-  std::filesystem::remove(tmp, ec);
-  std::filesystem::copy_file(from, tmp, ec);
-  if (ec) return Status::Unavailable("cannot copy " + from.string() + ": " + ec.message());
-  std::filesystem::permissions(tmp, std::filesystem::perms::owner_read |
-                                        std::filesystem::perms::owner_write,
-                               std::filesystem::perm_options::replace, ec);
-  for (const char* suffix : {"-wal", "-shm", "-journal"}) {
-    std::filesystem::remove(dir / (name + suffix), ec);
-  }
-  std::filesystem::rename(tmp, dir / name, ec);
-  if (ec) return Status::Unavailable("cannot put " + name + " in place: " + ec.message());
-  return Status::Ok();
-}
-
 }  // namespace
 
 StatusOr<BackupResult> VaultCore::Backup(const AccessContext& in,
@@ -118,18 +98,20 @@ StatusOr<BackupResult> VaultCore::Backup(const AccessContext& in,
     CVAULT_RETURN_IF_ERROR(CommitWithAudit(*tx, ctx, event));
   }
   auto failed = [&](Status s) {
-    for (const char* name : {kVaultFile, kKeyStoreFile, kManifestFile, kSignatureFile}) {
-      std::filesystem::remove(dir / name, ec);
+    // Only what this call wrote: the folder was empty.
+    std::vector<std::filesystem::path> written;
+    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+      written.push_back(entry.path());
     }
-    event.reason_code = "backup_failed";
-    return Fail(ctx, event, "backup_failed", std::move(s));
+    for (const auto& file : written) std::filesystem::remove(file, ec);
+    std::string reason = s.reason_code() == "not_supported" ? "not_supported" : "backup_failed";
+    return Fail(ctx, event, reason, std::move(s));
   };
-  Status copied = vault_store_->BackupTo(dir / kVaultFile);
-  if (copied.ok()) copied = key_store_->BackupTo(dir / kKeyStoreFile);
-  if (!copied.ok()) return Error(failed(copied));
+  auto copied = backend_->CopyDatabasesTo(dir);
+  if (!copied) return Error(failed(copied.error()));
 
   json files = json::object();
-  for (const char* name : {kVaultFile, kKeyStoreFile}) {
+  for (const std::string& name : *copied) {
     auto hashed = HashFile(dir / name);
     if (!hashed) return Error(failed(hashed.error()));
     files[name] = {{"blake2b256", hashed->first}, {"size", hashed->second}};
@@ -218,7 +200,9 @@ StatusOr<std::unique_ptr<VaultCore>> VaultCore::Restore(Options options,
           "the backup's databases are under keys this keyring no longer holds (rekeyed "
           "since); restore with the keyring backed up at the time of the backup"));
     }
-    for (const char* name : {kVaultFile, kKeyStoreFile}) {
+    auto site = store::SiteFor(options);
+    CVAULT_ASSIGN_OR_RETURN(auto names, site->BackupFileNames());
+    for (const std::string& name : names) {
       CVAULT_ASSIGN_OR_RETURN(auto hashed, HashFile(backup_dir / name));
       const json& want = manifest["files"][name];
       if (!want.is_object() || want.value("blake2b256", "") != hashed.first ||
@@ -233,9 +217,7 @@ StatusOr<std::unique_ptr<VaultCore>> VaultCore::Restore(Options options,
     CVAULT_ASSIGN_OR_RETURN(auto holders, VaultHolders::Join(vault_dir, /*exclusive=*/true,
                                                              std::chrono::milliseconds(0)));
     alone.emplace(std::move(holders));
-    for (const char* name : {kKeyStoreFile, kVaultFile}) {
-      CVAULT_RETURN_IF_ERROR(ReplaceWithCopy(backup_dir / name, vault_dir, name));
-    }
+    CVAULT_RETURN_IF_ERROR(site->ReplaceDatabasesWith(backup_dir));
   }
   // Opening replays the erasure ledger, still alone; others may open after.
   CVAULT_ASSIGN_OR_RETURN(auto core, Open(std::move(options), std::move(*alone)));

@@ -105,7 +105,7 @@ StatusOr<CustomerId> VaultCore::CreateCustomer(const AccessContext& in,
   row.id = CustomerId::Generate().str();
   CVAULT_ASSIGN_OR_RETURN(auto email_key, domain::LookupKeyForEmail(customer.email));
   {
-    CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/false));
+    CVAULT_ASSIGN_OR_RETURN(auto tx, backend_->vault_store().Begin(/*write=*/false));
     CVAULT_ASSIGN_OR_RETURN(
         auto taken,
         tx->FindByEmailIndex(indexer_->Compute(crypto::IndexedField::kEmail, email_key)));

@@ -192,7 +192,7 @@ Status VaultCore::GiveFinancialKeyToHold(std::string_view customer_id,
                                          std::string_view hold_id, std::int64_t now) {
   SecretBytes dek;
   {
-    CVAULT_ASSIGN_OR_RETURN(auto ktx, key_store_->Begin(/*write=*/false));
+    CVAULT_ASSIGN_OR_RETURN(auto ktx, backend_->key_store().Begin(/*write=*/false));
     CVAULT_ASSIGN_OR_RETURN(auto key_row, ktx->GetDataKey(customer_id, kFinancial));
     if (!key_row) {
       return Status::Integrity(
@@ -215,22 +215,19 @@ Status VaultCore::ShredKeysOf(std::string_view owner) {
   subject_keys_.Evict(owner);
   financial_keys_.Evict(owner);
   {
-    CVAULT_ASSIGN_OR_RETURN(auto ktx, key_store_->Begin(/*write=*/true));
+    CVAULT_ASSIGN_OR_RETURN(auto ktx, backend_->key_store().Begin(/*write=*/true));
     CVAULT_RETURN_IF_ERROR(StatusOf(ktx->DeleteDataKeys(owner)));
     CVAULT_RETURN_IF_ERROR(ktx->Commit());
   }
-  TruncateLogs();
+  ForgetDeletedContent();
   return Status::Ok();
 }
 
-void VaultCore::TruncateLogs() {
-  // Deleted pages are zeroed in the databases (secure_delete); the WAL
-  // still holds their earlier images until it is checkpointed away.
-  for (Status t : {key_store_->TruncateLog(), vault_store_->TruncateLog()}) {
-    if (!t.ok()) {
-      options_.logger->warn("could not truncate a write-ahead log after a deletion: {}",
-                            t.ToString());
-    }
+void VaultCore::ForgetDeletedContent() {
+  Status s = backend_->ForgetDeletedContent();
+  if (!s.ok() && s.reason_code() != "not_supported") {
+    options_.logger->warn("could not drop deleted content from the store's logs: {}",
+                          s.ToString());
   }
 }
 
@@ -259,7 +256,7 @@ StatusOr<std::uint64_t> VaultCore::ReplayLedger() {
   }
   std::uint64_t applied = 0;
   {
-    CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/false));
+    CVAULT_ASSIGN_OR_RETURN(auto tx, backend_->vault_store().Begin(/*write=*/false));
     CVAULT_ASSIGN_OR_RETURN(applied, LedgerApplied(*tx));
   }
   const auto& entries = ledger_->entries();
@@ -282,7 +279,7 @@ StatusOr<std::uint64_t> VaultCore::ReplayLedger() {
   std::map<std::uint64_t, CustomerId> found;  // ledger seq -> customer
   std::optional<std::string> after;
   while (!pending.empty()) {
-    CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/false));
+    CVAULT_ASSIGN_OR_RETURN(auto tx, backend_->vault_store().Begin(/*write=*/false));
     CVAULT_ASSIGN_OR_RETURN(
         auto ids, tx->ListCustomerIds(after ? std::optional<std::string_view>(*after)
                                             : std::nullopt,

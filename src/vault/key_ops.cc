@@ -86,7 +86,7 @@ StatusOr<KekRotationResult> VaultCore::RotateKek(const AccessContext& in,
     release.emplace(*this, kKeyDutyLease);
     std::map<std::uint32_t, std::uint64_t> counts;
     {
-      CVAULT_ASSIGN_OR_RETURN(auto ktx, key_store_->Begin(/*write=*/false));
+      CVAULT_ASSIGN_OR_RETURN(auto ktx, backend_->key_store().Begin(/*write=*/false));
       CVAULT_ASSIGN_OR_RETURN(counts, ktx->CountDataKeysByKek());
     }
     const std::uint32_t primary = keyring_->primary_kek_version();
@@ -170,7 +170,7 @@ StatusOr<KekRotationResult> VaultCore::RotateKek(const AccessContext& in,
     // No key can be wrapped under an old KEK any more: every keystore write
     // since the first save read its generation and wraps under the new one.
     std::map<std::uint32_t, std::uint64_t> counts;
-    CVAULT_ASSIGN_OR_RETURN(auto ktx, key_store_->Begin(/*write=*/false));
+    CVAULT_ASSIGN_OR_RETURN(auto ktx, backend_->key_store().Begin(/*write=*/false));
     CVAULT_ASSIGN_OR_RETURN(counts, ktx->CountDataKeysByKek());
     for (std::uint32_t version : keyring_->kek_versions()) {
       if (version == result.primary_version) continue;
@@ -202,6 +202,10 @@ Status VaultCore::ResealKeyring(const AccessContext& in, const RootKeySource& ne
   CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kKeysManage));
   audit::AuditEvent event{"keys.reseal", "", {}, {}, "allow", "resealed"};
   CVAULT_RETURN_IF_ERROR(DecideOperation(ctx, action::kKeysManage, event));
+  if (!backend_->EncryptsDatabases()) {
+    return Fail(ctx, event, "not_supported",
+                store::NotSupported(backend_->name(), "re-encrypting the databases"));
+  }
   {
     CVAULT_ASSIGN_OR_RETURN(auto tx, BeginKeyDuty(ctx, event));
     CVAULT_RETURN_IF_ERROR(tx->Commit());
@@ -254,13 +258,15 @@ Status VaultCore::RekeyDatabases(const AccessContext& in) {
 
 Status VaultCore::FinishDbRekey(bool vault_done, bool keystore_done) {
   if (!keystore_done) {
-    CVAULT_RETURN_IF_ERROR(key_store_->Rekey(*keyring_->pending_keystore_db_key()));
+    CVAULT_RETURN_IF_ERROR(backend_->RekeyDatabase(store::Database::kKeyStore,
+                                                   *keyring_->pending_keystore_db_key()));
   }
   if (!vault_done) {
-    CVAULT_RETURN_IF_ERROR(vault_store_->Rekey(*keyring_->pending_vault_db_key()));
+    CVAULT_RETURN_IF_ERROR(backend_->RekeyDatabase(store::Database::kVault,
+                                                   *keyring_->pending_vault_db_key()));
   }
   CVAULT_RETURN_IF_ERROR(keyring_->FinishDbRekey());
-  CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
+  CVAULT_ASSIGN_OR_RETURN(auto tx, backend_->vault_store().Begin(/*write=*/true));
   CVAULT_RETURN_IF_ERROR(SaveKeyring(*tx));
   return tx->Commit();
 }

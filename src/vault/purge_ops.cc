@@ -69,7 +69,7 @@ StatusOr<PurgeResult> VaultCore::Purge(const AccessContext& in) {
   }
   if (swept) {
     std::lock_guard lock(mu_);
-    TruncateLogs();
+    ForgetDeletedContent();
   }
   // Holds past their end, one at a time.
   while (true) {

@@ -114,7 +114,7 @@ KeyringStamp KeyringStamp::Of(const std::filesystem::path& file) {
 }
 
 StatusOr<std::unique_ptr<store::VaultTransaction>> VaultCore::BeginWrite() {
-  CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/true));
+  CVAULT_ASSIGN_OR_RETURN(auto tx, backend_->vault_store().Begin(/*write=*/true));
   CVAULT_ASSIGN_OR_RETURN(std::uint64_t g, ReadGeneration(*tx, kVaultGenerationKey));
   if (g != vault_generation_) {
     CVAULT_RETURN_IF_ERROR(ReloadKeyring());
@@ -125,7 +125,7 @@ StatusOr<std::unique_ptr<store::VaultTransaction>> VaultCore::BeginWrite() {
 }
 
 StatusOr<std::unique_ptr<store::KeyTransaction>> VaultCore::BeginKeyWrite() {
-  CVAULT_ASSIGN_OR_RETURN(auto tx, key_store_->Begin(/*write=*/true));
+  CVAULT_ASSIGN_OR_RETURN(auto tx, backend_->key_store().Begin(/*write=*/true));
   CVAULT_ASSIGN_OR_RETURN(std::uint64_t g, ReadGeneration(*tx, kKeyringGenerationKey));
   if (g != keyring_generation_) {
     CVAULT_RETURN_IF_ERROR(ReloadKeyring());
@@ -136,11 +136,11 @@ StatusOr<std::unique_ptr<store::KeyTransaction>> VaultCore::BeginKeyWrite() {
 
 Status VaultCore::LoadGenerations() {
   {
-    CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/false));
+    CVAULT_ASSIGN_OR_RETURN(auto tx, backend_->vault_store().Begin(/*write=*/false));
     CVAULT_ASSIGN_OR_RETURN(vault_generation_, ReadGeneration(*tx, kVaultGenerationKey));
     CVAULT_RETURN_IF_ERROR(LoadIndexers(*tx));
   }
-  CVAULT_ASSIGN_OR_RETURN(auto ktx, key_store_->Begin(/*write=*/false));
+  CVAULT_ASSIGN_OR_RETURN(auto ktx, backend_->key_store().Begin(/*write=*/false));
   CVAULT_ASSIGN_OR_RETURN(keyring_generation_, ReadGeneration(*ktx, kKeyringGenerationKey));
   CVAULT_ASSIGN_OR_RETURN(keyring_seal_, ReadGeneration(*ktx, kKeyringSealKey));
   ktx.reset();
@@ -175,7 +175,7 @@ StatusOr<SecretBytes> VaultCore::UnwrapKey(const store::DataKeyRow& row) {
 }
 
 Status VaultCore::CheckNotResealed() {
-  CVAULT_ASSIGN_OR_RETURN(auto ktx, key_store_->Begin(/*write=*/false));
+  CVAULT_ASSIGN_OR_RETURN(auto ktx, backend_->key_store().Begin(/*write=*/false));
   CVAULT_ASSIGN_OR_RETURN(std::uint64_t seal, ReadGeneration(*ktx, kKeyringSealKey));
   if (seal == keyring_seal_) return Status::Ok();
   return Status::KeyFailure(
@@ -185,7 +185,7 @@ Status VaultCore::CheckNotResealed() {
 
 Status VaultCore::ResealUnderKeystoreLock(const RootKeySource& new_root,
                                           PassphraseCost cost) {
-  CVAULT_ASSIGN_OR_RETURN(auto ktx, key_store_->Begin(/*write=*/true));
+  CVAULT_ASSIGN_OR_RETURN(auto ktx, backend_->key_store().Begin(/*write=*/true));
   CVAULT_RETURN_IF_ERROR(keyring_->Reseal(options_.keys_dir, new_root, cost));
   keyring_stamp_ = KeyringStamp::Of(options_.keys_dir / keys::kKeyringFileName);
   options_.root_key = CopyRootKey(new_root);
@@ -197,7 +197,7 @@ Status VaultCore::ResealUnderKeystoreLock(const RootKeySource& new_root,
 Status VaultCore::SaveKeyring(store::VaultTransaction& vtx) {
   // The keystore's write lock orders this save against every key another
   // process wraps: it reads the generation this commit moves.
-  CVAULT_ASSIGN_OR_RETURN(auto ktx, key_store_->Begin(/*write=*/true));
+  CVAULT_ASSIGN_OR_RETURN(auto ktx, backend_->key_store().Begin(/*write=*/true));
   Status saved =
       keyring_->Save(options_.keys_dir, options_.root_key, options_.passphrase_cost);
   if (!saved.ok()) {

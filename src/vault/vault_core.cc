@@ -14,13 +14,10 @@
 #include "domain/validation.h"
 #include "keys/data_keys.h"
 #include "policy/policy_file.h"
-#include "store/sqlcipher/sqlcipher_store.h"
 
 namespace cvault::internal {
 namespace {
 
-constexpr char kVaultFile[] = "vault.db";
-constexpr char kKeyStoreFile[] = "keystore.db";
 // Each cached key is a guarded allocation (a few memory mappings), so the
 // cache stays well under the kernel's default map count.
 constexpr std::size_t kSubjectKeyCacheSize = 4096;
@@ -46,13 +43,6 @@ bool IsIdentifier(std::string_view s, std::size_t max, std::string_view extra) {
   return true;
 }
 
-store::SqlcipherSettings SettingsFrom(const Options& o) {
-  store::SqlcipherSettings s;
-  s.cache_kib = o.cache_kib;
-  s.durability = o.durability;
-  return s;
-}
-
 }  // namespace
 
 VaultCore::VaultCore(Options options)
@@ -60,6 +50,7 @@ VaultCore::VaultCore(Options options)
       decider_(policy::Policy::Default()),
       subject_keys_(kSubjectKeyCacheSize),
       financial_keys_(kFinancialKeyCacheSize) {
+  site_ = store::SiteFor(options_);
   if (!options_.clock) options_.clock = SystemClock();
   if (!options_.logger) {
     options_.logger = std::make_shared<spdlog::logger>(
@@ -79,8 +70,7 @@ StatusOr<std::unique_ptr<VaultCore>> VaultCore::Create(Options options) {
   const Options& o = core->options_;
   CVAULT_RETURN_IF_ERROR(core->LoadPolicy());
   std::error_code ec;
-  if (std::filesystem::exists(o.vault_dir / kVaultFile, ec) ||
-      std::filesystem::exists(o.vault_dir / kKeyStoreFile, ec)) {
+  if (core->site_->Exists()) {
     return Error(Status::AlreadyExists("a vault already exists in " +
                                        o.vault_dir.string()));
   }
@@ -106,13 +96,8 @@ StatusOr<std::unique_ptr<VaultCore>> VaultCore::Create(Options options) {
   Status made = core->FinishCreate();
   if (!made.ok()) {
     // Everything this call created goes, so `init` can simply be run again.
-    core->vault_store_.reset();
-    core->key_store_.reset();
-    for (const char* file : {kVaultFile, kKeyStoreFile}) {
-      for (const char* suffix : {"", "-wal", "-shm"}) {
-        std::filesystem::remove(o.vault_dir / (std::string(file) + suffix), ec);
-      }
-    }
+    core->backend_.reset();
+    core->site_->DiscardCreated();
     std::filesystem::remove(o.keys_dir / keys::kKeyringFileName, ec);
     return Error(made);
   }
@@ -185,35 +170,16 @@ Status VaultCore::LoadPolicy() {
 }
 
 Status VaultCore::OpenStores(bool create) {
-  store::SqlcipherSettings settings = SettingsFrom(options_);
-  const SecretBytes* pending_keystore = keyring_->pending_keystore_db_key();
-  const SecretBytes* pending_vault = keyring_->pending_vault_db_key();
-  // A rekey interrupted between its two keyring saves leaves each database
-  // under its old or its new key: try the current key, then the pending one.
-  bool keystore_rekeyed = false;
-  auto keystore = store::OpenSqlcipherKeyStore(options_.vault_dir / kKeyStoreFile,
-                                               keyring_->keystore_db_key(), create, settings);
-  if (!keystore && pending_keystore && keystore.error().code() == StatusCode::kKeyFailure) {
-    keystore = store::OpenSqlcipherKeyStore(options_.vault_dir / kKeyStoreFile,
-                                            *pending_keystore, create, settings);
-    keystore_rekeyed = true;
-  }
-  if (!keystore) return keystore.error();
-  key_store_ = std::move(*keystore);
-  bool vault_rekeyed = false;
-  auto vault = store::OpenSqlcipherVaultStore(options_.vault_dir / kVaultFile,
-                                              keyring_->vault_db_key(), create, settings);
-  if (!vault && pending_vault && vault.error().code() == StatusCode::kKeyFailure) {
-    vault = store::OpenSqlcipherVaultStore(options_.vault_dir / kVaultFile, *pending_vault,
-                                           create, settings);
-    vault_rekeyed = true;
-  }
-  if (!vault) return vault.error();
-  vault_store_ = std::move(*vault);
-  if (pending_vault != nullptr) {
+  store::DatabaseKeys keys{&keyring_->vault_db_key(), &keyring_->keystore_db_key(),
+                           keyring_->pending_vault_db_key(),
+                           keyring_->pending_keystore_db_key()};
+  CVAULT_ASSIGN_OR_RETURN(backend_, site_->Open(keys, create));
+  if (keys.pending_vault != nullptr) {
     // A rekey that stopped part-way: finishing it needs the vault to itself.
     CVAULT_RETURN_IF_ERROR(holders_->AcquireExclusive());
-    Status finished = FinishDbRekey(vault_rekeyed, keystore_rekeyed);
+    Status finished =
+        FinishDbRekey(backend_->OpenedUnderPendingKey(store::Database::kVault),
+                      backend_->OpenedUnderPendingKey(store::Database::kKeyStore));
     holders_->ReleaseExclusive();
     CVAULT_RETURN_IF_ERROR(finished);
   }
@@ -227,7 +193,7 @@ Status VaultCore::OpenStores(bool create) {
 
 Status VaultCore::CheckVaultIdentity(bool create) {
   std::string id = crypto::ToHex(keyring_->vault_id());
-  CVAULT_ASSIGN_OR_RETURN(auto tx, vault_store_->Begin(/*write=*/create));
+  CVAULT_ASSIGN_OR_RETURN(auto tx, backend_->vault_store().Begin(/*write=*/create));
   if (create) {
     CVAULT_RETURN_IF_ERROR(tx->SetMeta("vault_id", id));
     return tx->Commit();
@@ -250,7 +216,7 @@ Status VaultCore::RemoveOrphans() {
   std::int64_t cutoff = NowMicros() - kOrphanGraceMicros;
   std::optional<std::string> after;
   while (true) {
-    CVAULT_ASSIGN_OR_RETURN(auto ktx, key_store_->Begin(/*write=*/false));
+    CVAULT_ASSIGN_OR_RETURN(auto ktx, backend_->key_store().Begin(/*write=*/false));
     CVAULT_ASSIGN_OR_RETURN(
         auto ids, ktx->ListKeyedCustomerIds(
                       after ? std::optional<std::string_view>(*after) : std::nullopt,
@@ -258,7 +224,7 @@ Status VaultCore::RemoveOrphans() {
     ktx.reset();
     if (ids.empty()) break;
     after = ids.back();
-    CVAULT_ASSIGN_OR_RETURN(auto vtx, vault_store_->Begin(/*write=*/false));
+    CVAULT_ASSIGN_OR_RETURN(auto vtx, backend_->vault_store().Begin(/*write=*/false));
     std::vector<std::string> orphans;
     for (const std::string& id : ids) {
       // A key belongs to a customer or, after an erasure, a retention hold.
@@ -274,7 +240,7 @@ Status VaultCore::RemoveOrphans() {
     }
     vtx.reset();
     if (orphans.empty()) continue;
-    CVAULT_ASSIGN_OR_RETURN(auto wtx, key_store_->Begin(/*write=*/true));
+    CVAULT_ASSIGN_OR_RETURN(auto wtx, backend_->key_store().Begin(/*write=*/true));
     for (const std::string& id : orphans) {
       const auto cls = domain::IsHoldId(id) ? keys::RetentionClass::kFinancial
                                             : keys::RetentionClass::kStandard;
@@ -305,7 +271,7 @@ Status VaultCore::CloseLocked() {
   Status result;
   if (audit_) {
     // Any process's checkpoint at the current head will do.
-    auto tx = vault_store_->Begin(/*write=*/true);
+    auto tx = backend_->vault_store().Begin(/*write=*/true);
     if (tx) {
       auto cp = audit_->WriteCheckpoint(**tx, NowMicros());
       if (cp) {
@@ -320,8 +286,7 @@ Status VaultCore::CloseLocked() {
   // The stores close whatever happened to the checkpoint.
   subject_keys_.Clear();
   financial_keys_.Clear();
-  vault_store_.reset();
-  key_store_.reset();
+  backend_.reset();
   holders_.reset();
   return result.WithContext("writing the closing audit checkpoint");
 }
@@ -379,7 +344,7 @@ Status VaultCore::CommitWithAudit(store::VaultTransaction& tx, const AccessConte
   if (appended.checkpoint_due) {
     // The data change is already committed; a failed checkpoint is logged
     // and made at the next due point rather than failing the call.
-    auto cp_tx = vault_store_->Begin(/*write=*/true);
+    auto cp_tx = backend_->vault_store().Begin(/*write=*/true);
     Status s = cp_tx ? StatusOf(audit_->WriteCheckpoint(**cp_tx, NowMicros())) : cp_tx.error();
     if (s.ok()) s = (*cp_tx)->Commit();
     if (!s.ok()) options_.logger->error("writing an audit checkpoint: {}", s.ToString());
@@ -502,7 +467,7 @@ Status VaultCore::Fail(const AccessContext& ctx, audit::AuditEvent event,
 
 StatusOr<const SubjectKeys*> VaultCore::KeysFor(std::string_view customer_id) {
   if (const SubjectKeys* hit = subject_keys_.Find(customer_id)) return hit;
-  CVAULT_ASSIGN_OR_RETURN(auto tx, key_store_->Begin(/*write=*/false));
+  CVAULT_ASSIGN_OR_RETURN(auto tx, backend_->key_store().Begin(/*write=*/false));
   CVAULT_ASSIGN_OR_RETURN(
       auto row,
       tx->GetDataKey(customer_id, static_cast<int>(keys::RetentionClass::kStandard)));
@@ -532,7 +497,7 @@ StatusOr<const crypto::FieldCipher*> VaultCore::FinancialCipherFor(
   constexpr int kFinancial = static_cast<int>(keys::RetentionClass::kFinancial);
   SecretBytes dek;
   {
-    CVAULT_ASSIGN_OR_RETURN(auto tx, key_store_->Begin(/*write=*/false));
+    CVAULT_ASSIGN_OR_RETURN(auto tx, backend_->key_store().Begin(/*write=*/false));
     CVAULT_ASSIGN_OR_RETURN(auto row, tx->GetDataKey(customer_id, kFinancial));
     if (row) {
       CVAULT_ASSIGN_OR_RETURN(dek, UnwrapKey(*row));

@@ -25,6 +25,7 @@
 #include "cvault/vault.h"
 #include "keys/keyring.h"
 #include "policy/decision.h"
+#include "store/backend.h"
 #include "store/store.h"
 #include "vault/erasure_ledger.h"
 #include "vault/subject_key_cache.h"
@@ -385,10 +386,11 @@ class VaultCore {
                                                 const store::HoldRow& hold,
                                                 const LedgerEntry* replay);
   // Deletes every data key of a customer or hold, evicts them from the
-  // caches and truncates both write-ahead logs.
+  // caches and has the backend forget the deleted content.
   [[nodiscard]] Status ShredKeysOf(std::string_view owner);
-  // Truncates both write-ahead logs (after deletions), logging a failure.
-  void TruncateLogs();
+  // Asks the backend to forget deleted content (after deletions), logging
+  // a failure.
+  void ForgetDeletedContent();
 
   // Audits a failed call (decision "deny" with `reason`) and returns
   // `status`. REQUIRES mu_ held and no open transaction.
@@ -399,8 +401,9 @@ class VaultCore {
   mutable std::mutex mu_;
   bool open_ = false;
   std::optional<keys::Keyring> keyring_;
-  std::unique_ptr<store::VaultStore> vault_store_;
-  std::unique_ptr<store::KeyStore> key_store_;
+  // Where the stores live (Options::store), and the stores once open.
+  std::unique_ptr<store::BackendSite> site_;
+  std::unique_ptr<store::Backend> backend_;
   std::optional<crypto::BlindIndexer> indexer_;
   // Set during a blind-index rotation: writes maintain both indexes.
   std::optional<crypto::BlindIndexer> next_indexer_;

@@ -314,7 +314,7 @@ class KeyStoreMaintenanceTest : public testing::SqlcipherKeyStoreFixture {
   }
 
   // Reopens the store on `file` with `key`.
-  static StatusOr<std::unique_ptr<KeyStore>> OpenKeyStore(
+  static StatusOr<std::unique_ptr<SqlcipherKeyStore>> OpenKeyStore(
       const std::filesystem::path& file, const SecretBytes& key) {
     return OpenSqlcipherKeyStore(file, key, /*create=*/false, QuickSettings());
   }

@@ -112,7 +112,7 @@ class SqlcipherStoreFixture : public SqlcipherFileFixture {
 
 // A vault store on "vault.db".
 class SqlcipherVaultStoreFixture
-    : public SqlcipherStoreFixture<store::VaultStore, store::VaultTransaction> {
+    : public SqlcipherStoreFixture<store::SqlcipherVaultStore, store::VaultTransaction> {
  protected:
   // Closes the store and replaces its file with a database migrated only up
   // to `version`, as older code left it. Returns a connection to it; null,
@@ -130,19 +130,19 @@ class SqlcipherVaultStoreFixture
   }
 
  private:
-  StatusOr<std::unique_ptr<store::VaultStore>> Open(bool create) override {
+  StatusOr<std::unique_ptr<store::SqlcipherVaultStore>> Open(bool create) override {
     return store::OpenSqlcipherVaultStore(file_, key_, create);
   }
 };
 
 // A keystore on "keystore.db".
 class SqlcipherKeyStoreFixture
-    : public SqlcipherStoreFixture<store::KeyStore, store::KeyTransaction> {
+    : public SqlcipherStoreFixture<store::SqlcipherKeyStore, store::KeyTransaction> {
  protected:
   SqlcipherKeyStoreFixture() : SqlcipherStoreFixture("keystore.db") {}
 
  private:
-  StatusOr<std::unique_ptr<store::KeyStore>> Open(bool create) override {
+  StatusOr<std::unique_ptr<store::SqlcipherKeyStore>> Open(bool create) override {
     return store::OpenSqlcipherKeyStore(file_, key_, create);
   }
 };

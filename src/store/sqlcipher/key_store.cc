@@ -211,9 +211,9 @@ class SqlcipherKeyTransaction final : public KeyTransaction {
   Transaction transaction_;
 };
 
-class SqlcipherKeyStore final : public KeyStore {
+class KeyStoreFile final : public SqlcipherKeyStore {
  public:
-  explicit SqlcipherKeyStore(KeyedConnection keyed) : keyed_(std::move(keyed)) {}
+  explicit KeyStoreFile(KeyedConnection keyed) : keyed_(std::move(keyed)) {}
 
   StatusOr<std::unique_ptr<KeyTransaction>> Begin(bool write) override {
     CVAULT_RETURN_IF_ERROR(keyed_.CheckConnected());
@@ -235,13 +235,13 @@ class SqlcipherKeyStore final : public KeyStore {
 
 }  // namespace
 
-StatusOr<std::unique_ptr<KeyStore>> OpenSqlcipherKeyStore(
+StatusOr<std::unique_ptr<SqlcipherKeyStore>> OpenSqlcipherKeyStore(
     const std::filesystem::path& file, const SecretBytes& key, bool create,
     const SqlcipherSettings& settings) {
   CVAULT_ASSIGN_OR_RETURN(
       auto connection,
       sqlcipher::OpenWithSchema(file, key, create, settings, KeyStoreSchema()));
-  return std::unique_ptr<KeyStore>(new SqlcipherKeyStore(
+  return std::unique_ptr<SqlcipherKeyStore>(new KeyStoreFile(
       KeyedConnection(std::move(connection), key.Clone(), settings, KeyStoreSchema(),
                       "open the keystore again")));
 }

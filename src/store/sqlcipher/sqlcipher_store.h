@@ -43,6 +43,27 @@ struct SqlcipherSettings {
   std::uint32_t busy_timeout_ms = 5000;
 };
 
+// What a SQLCipher database file can do beyond the generic store contract:
+// the embedded backend's optional capabilities (store/backend.h). Each runs
+// with no transaction of this store open.
+class SqlcipherFile {
+ public:
+  virtual ~SqlcipherFile() = default;
+  // Re-encrypts the database under `new_key` (PRAGMA rekey); the store keeps
+  // working under it.
+  [[nodiscard]] virtual Status Rekey(const SecretBytes& new_key) = 0;
+  // A consistent copy of the database, encrypted under the same key, written
+  // to `file` (AlreadyExists if present; mode 0600); other transactions may
+  // run meanwhile.
+  [[nodiscard]] virtual Status BackupTo(const std::filesystem::path& file) = 0;
+  // Checkpoints the write-ahead log into the database and truncates it, so
+  // deleted content no longer lingers in the WAL file.
+  [[nodiscard]] virtual Status TruncateLog() = 0;
+};
+
+class SqlcipherVaultStore : public VaultStore, public SqlcipherFile {};
+class SqlcipherKeyStore : public KeyStore, public SqlcipherFile {};
+
 // Opens (create = false) or creates (create = true) the vault database at
 // `file`, keyed with `key` (exactly kSqlcipherKeySize bytes).
 //   create = true:  AlreadyExists if `file` exists; the file is made with
@@ -51,12 +72,12 @@ struct SqlcipherSettings {
 // KeyFailure for a wrong key or a file that is not a cvault database;
 // Integrity for a corrupted one; FailedPrecondition for a schema newer than
 // this code, or a keystore file opened as a vault.
-[[nodiscard]] StatusOr<std::unique_ptr<VaultStore>> OpenSqlcipherVaultStore(
+[[nodiscard]] StatusOr<std::unique_ptr<SqlcipherVaultStore>> OpenSqlcipherVaultStore(
     const std::filesystem::path& file, const SecretBytes& key, bool create,
     const SqlcipherSettings& settings = {});
 
 // As OpenSqlcipherVaultStore, for the keystore database.
-[[nodiscard]] StatusOr<std::unique_ptr<KeyStore>> OpenSqlcipherKeyStore(
+[[nodiscard]] StatusOr<std::unique_ptr<SqlcipherKeyStore>> OpenSqlcipherKeyStore(
     const std::filesystem::path& file, const SecretBytes& key, bool create,
     const SqlcipherSettings& settings = {});
 

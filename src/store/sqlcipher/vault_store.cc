@@ -294,9 +294,9 @@ class SqlcipherVaultTransaction final : public VaultTransaction {
   Transaction transaction_;
 };
 
-class SqlcipherVaultStore final : public VaultStore {
+class VaultStoreFile final : public SqlcipherVaultStore {
  public:
-  explicit SqlcipherVaultStore(KeyedConnection keyed) : keyed_(std::move(keyed)) {}
+  explicit VaultStoreFile(KeyedConnection keyed) : keyed_(std::move(keyed)) {}
 
   StatusOr<std::unique_ptr<VaultTransaction>> Begin(bool write) override {
     CVAULT_RETURN_IF_ERROR(keyed_.CheckConnected());
@@ -318,13 +318,13 @@ class SqlcipherVaultStore final : public VaultStore {
 
 }  // namespace
 
-StatusOr<std::unique_ptr<VaultStore>> OpenSqlcipherVaultStore(
+StatusOr<std::unique_ptr<SqlcipherVaultStore>> OpenSqlcipherVaultStore(
     const std::filesystem::path& file, const SecretBytes& key, bool create,
     const SqlcipherSettings& settings) {
   CVAULT_ASSIGN_OR_RETURN(
       auto connection,
       sqlcipher::OpenWithSchema(file, key, create, settings, VaultSchema()));
-  return std::unique_ptr<VaultStore>(new SqlcipherVaultStore(
+  return std::unique_ptr<SqlcipherVaultStore>(new VaultStoreFile(
       KeyedConnection(std::move(connection), key.Clone(), settings, VaultSchema(),
                       "open the vault again")));
 }
