@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "store/store.h"
+#include "tests/testing/sqlcipher_fixture.h"
 #include "tests/testing/store_rows.h"
 
 namespace cvault::store {

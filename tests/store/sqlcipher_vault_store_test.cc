@@ -13,6 +13,7 @@
 #include "cvault/secret_bytes.h"
 #include "store/sqlcipher/sqlcipher_store.h"
 #include "store/store.h"
+#include "tests/testing/sqlcipher_fixture.h"
 #include "tests/testing/store_rows.h"
 
 namespace cvault::store {

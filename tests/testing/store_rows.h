@@ -1,7 +1,6 @@
-// Rows for the SQLCipher vault store tests: builders that fill a row's columns
-// from its id, the ids that listings are compared by, and a vault store
-// fixture that writes, lists and deletes rows in transactions of their own
-// and checks a vault as an older schema version left it.
+// Rows for the vault store tests of every backend: builders that fill a row's
+// columns from its id, the ids that listings are compared by, and fixture
+// helpers that write, list and delete rows in transactions of their own.
 #ifndef CVAULT_TESTS_TESTING_STORE_ROWS_H_
 #define CVAULT_TESTS_TESTING_STORE_ROWS_H_
 
@@ -18,11 +17,7 @@
 #include <vector>
 
 #include "cvault/status.h"
-#include "store/sqlcipher/connection.h"
-#include "store/sqlcipher/migrations.h"
-#include "store/sqlcipher/sqlcipher_store.h"
 #include "store/store.h"
-#include "tests/testing/sqlcipher_fixture.h"
 
 namespace cvault::testing {
 
@@ -147,8 +142,11 @@ inline std::vector<std::string> EventIds(
   return IdsOf(rows, &store::ConsentEventRow::event_id);
 }
 
-// A vault store whose helpers each run in a transaction of their own.
-class SqlcipherVaultRowsFixture : public SqlcipherVaultStoreFixture {
+// The helpers below on top of `VaultFixture`, a fixture whose
+// Begin(write) gives a store::VaultTransaction (null, with a test failure,
+// when it does not begin). Each helper runs in a transaction of its own.
+template <class VaultFixture>
+class VaultRowsFixture : public VaultFixture {
  protected:
   // Each writes `rows` in one transaction and commits; a refused row fails
   // the test with its id.
@@ -171,7 +169,7 @@ class SqlcipherVaultRowsFixture : public SqlcipherVaultStoreFixture {
   // empty, with a test failure, if the listing fails.
   template <class List, class Row>
   std::vector<std::string> ListIds(List list, std::string Row::*id) {
-    auto tx = Begin(false);
+    auto tx = this->Begin(false);
     if (tx == nullptr) return {};
     auto rows = list(*tx);
     EXPECT_TRUE(rows.has_value()) << rows.error().ToString();
@@ -182,7 +180,7 @@ class SqlcipherVaultRowsFixture : public SqlcipherVaultStoreFixture {
   // transaction, or kNoLimit (with a test failure) if it failed.
   template <class Erase>
   std::size_t CommitDelete(Erase erase) {
-    auto tx = Begin(true);
+    auto tx = this->Begin(true);
     if (tx == nullptr) return kNoLimit;
     auto deleted = erase(*tx);
     EXPECT_TRUE(deleted.has_value()) << deleted.error().ToString();
@@ -190,30 +188,39 @@ class SqlcipherVaultRowsFixture : public SqlcipherVaultStoreFixture {
     return deleted.has_value() ? *deleted : kNoLimit;
   }
 
-  // RecreateAtSchemaVersion(version), then `rows_sql` run on the file for
-  // the rows the older code left; the connection, or null with a test
-  // failure (also when the file is not at `version`).
-  std::unique_ptr<store::sqlcipher::Connection> RecreateWithRowsAtSchemaVersion(
-      int version, std::string_view rows_sql) {
-    auto raw = RecreateAtSchemaVersion(version);
-    if (raw == nullptr) return nullptr;
-    Status inserted = raw->Execute(rows_sql, "insert the rows of an older version");
-    EXPECT_TRUE(inserted.ok()) << inserted.ToString();
-    if (!inserted.ok()) return nullptr;
-    return ExpectSchemaVersion(*raw, version) ? std::move(raw) : nullptr;
+  // The listings tests compare, each read in a transaction of its own.
+  std::vector<std::string> DueRefundIds(std::int64_t at_us) {
+    return ListIds([&](store::VaultTransaction& tx) { return tx.ListDueRefunds(at_us); },
+                   &store::CaseRow::case_id);
+  }
+  std::vector<std::string> DueHoldIds(std::int64_t at_us) {
+    return ListIds([&](store::VaultTransaction& tx) { return tx.ListHoldsDueBy(at_us); },
+                   &store::HoldRow::hold_id);
+  }
+  std::vector<std::string> PendingIds(std::size_t limit) {
+    return ListIds(
+        [&](store::VaultTransaction& tx) { return tx.ListPendingErasures(limit); },
+        &store::PendingErasureRow::customer_id);
+  }
+  // The sequences of ReadAuditForSubject(subject, from, limit).
+  std::vector<std::uint64_t> ForSubject(std::string_view subject, std::uint64_t from = 1,
+                                        std::size_t limit = 100) {
+    auto tx = this->Begin(false);
+    if (tx == nullptr) return {};
+    auto rows = tx->ReadAuditForSubject(subject, from, limit);
+    EXPECT_TRUE(rows.has_value()) << rows.error().ToString();
+    std::vector<std::uint64_t> sequences;
+    if (rows.has_value()) {
+      for (const store::AuditRow& row : *rows) sequences.push_back(row.sequence);
+    }
+    return sequences;
   }
 
-  // Closes the store and expects its file at kVaultSchemaVersion with every
-  // migration recorded; a connection to it, or null with a test failure.
-  std::unique_ptr<store::sqlcipher::Connection> CloseAndExpectCurrentSchema() {
-    store_.reset();
-    auto raw = RawConnection();
-    if (raw == nullptr || !ExpectSchemaVersion(*raw, store::kVaultSchemaVersion)) {
-      return nullptr;
-    }
-    EXPECT_EQ(QueryInt(*raw, "SELECT count(*) FROM schema_migrations"),
-              store::kVaultSchemaVersion);
-    return raw;
+  // One committed DeleteConsentEvents call; as CommitDelete.
+  std::size_t CommitDeleteConsentEvents(std::string_view customer_id, std::size_t limit) {
+    return CommitDelete([&](store::VaultTransaction& tx) {
+      return tx.DeleteConsentEvents(customer_id, limit);
+    });
   }
 
  private:
@@ -221,22 +228,13 @@ class SqlcipherVaultRowsFixture : public SqlcipherVaultStoreFixture {
   void WriteAll(const std::vector<Row>& rows,
                 Status (store::VaultTransaction::*write)(const Row&),
                 std::string Row::*id) {
-    auto tx = Begin(true);
+    auto tx = this->Begin(true);
     ASSERT_NE(tx, nullptr);
     for (const Row& row : rows) {
       Status written = ((*tx).*write)(row);
       ASSERT_TRUE(written.ok()) << row.*id << ": " << written.ToString();
     }
     ASSERT_TRUE(tx->Commit().ok());
-  }
-
-  // Whether the file reads as schema `version`; a test failure if not.
-  static bool ExpectSchemaVersion(store::sqlcipher::Connection& connection, int version) {
-    auto read = store::sqlcipher::ReadSchemaVersion(connection);
-    EXPECT_TRUE(read.has_value()) << read.error().ToString();
-    if (!read.has_value()) return false;
-    EXPECT_EQ(*read, version);
-    return *read == version;
   }
 };
 
