@@ -42,24 +42,6 @@ inline std::int64_t QueryInt(store::sqlcipher::Connection& connection,
   return (*query)->ColumnInt64(0);
 }
 
-// Every column of an audit row but its sequence.
-inline void ExpectSameAuditFields(const store::AuditRow& got,
-                                  const store::AuditRow& expected) {
-  EXPECT_EQ(got.time_us, expected.time_us);
-  EXPECT_EQ(got.principal_id, expected.principal_id);
-  EXPECT_EQ(got.role, expected.role);
-  EXPECT_EQ(got.action, expected.action);
-  EXPECT_EQ(got.purpose, expected.purpose);
-  EXPECT_EQ(got.subject, expected.subject);
-  EXPECT_EQ(got.fields_requested, expected.fields_requested);
-  EXPECT_EQ(got.fields_returned, expected.fields_returned);
-  EXPECT_EQ(got.decision, expected.decision);
-  EXPECT_EQ(got.reason_code, expected.reason_code);
-  EXPECT_EQ(got.request_id, expected.request_id);
-  EXPECT_EQ(got.previous_hash, expected.previous_hash);
-  EXPECT_EQ(got.entry_hash, expected.entry_hash);
-}
-
 // A fresh folder and a random database key for `file_`, which is not created.
 class SqlcipherFile {
  protected:

@@ -107,6 +107,29 @@ inline store::PendingErasureRow MakePendingErasure(const std::string& customer_i
   return row;
 }
 
+// Audit entry `sequence` of a refund service's partial read about `subject`,
+// chained by stand-in hashes: previous_hash is 32 bytes of sequence - 1,
+// entry_hash 32 bytes of sequence.
+inline store::AuditRow MakeAudit(std::uint64_t sequence,
+                                 std::string subject = "abcdef0123") {
+  store::AuditRow row;
+  row.sequence = sequence;
+  row.time_us = 1'000 + static_cast<std::int64_t>(sequence);
+  row.principal_id = "svc-refunds";
+  row.role = "refund-service";
+  row.action = "customer.read";
+  row.purpose = "refund_processing";
+  row.subject = std::move(subject);
+  row.fields_requested = "full_name,email";
+  row.fields_returned = "full_name";
+  row.decision = "partial";
+  row.reason_code = "ok";
+  row.request_id = "req-" + std::to_string(sequence);
+  row.previous_hash = store::Bytes(32, static_cast<std::uint8_t>(sequence - 1));
+  row.entry_hash = store::Bytes(32, static_cast<std::uint8_t>(sequence));
+  return row;
+}
+
 // An unrestricted customer with every field, the email index
 // "email-index-<email>" and the phone index every such customer shares.
 inline store::CustomerRow MakeCustomer(const std::string& id, const std::string& email) {
@@ -140,6 +163,24 @@ inline std::vector<std::string> CaseIds(const std::vector<store::CaseRow>& rows)
 inline std::vector<std::string> EventIds(
     const std::vector<store::ConsentEventRow>& rows) {
   return IdsOf(rows, &store::ConsentEventRow::event_id);
+}
+
+// Every column of an audit row but its sequence.
+inline void ExpectSameAuditFields(const store::AuditRow& got,
+                                  const store::AuditRow& expected) {
+  EXPECT_EQ(got.time_us, expected.time_us);
+  EXPECT_EQ(got.principal_id, expected.principal_id);
+  EXPECT_EQ(got.role, expected.role);
+  EXPECT_EQ(got.action, expected.action);
+  EXPECT_EQ(got.purpose, expected.purpose);
+  EXPECT_EQ(got.subject, expected.subject);
+  EXPECT_EQ(got.fields_requested, expected.fields_requested);
+  EXPECT_EQ(got.fields_returned, expected.fields_returned);
+  EXPECT_EQ(got.decision, expected.decision);
+  EXPECT_EQ(got.reason_code, expected.reason_code);
+  EXPECT_EQ(got.request_id, expected.request_id);
+  EXPECT_EQ(got.previous_hash, expected.previous_hash);
+  EXPECT_EQ(got.entry_hash, expected.entry_hash);
 }
 
 // The helpers below on top of `VaultFixture`, a fixture whose
