@@ -183,6 +183,20 @@ inline void ExpectSameAuditFields(const store::AuditRow& got,
   EXPECT_EQ(got.entry_hash, expected.entry_hash);
 }
 
+// Every column of a consent event.
+inline void ExpectSameEvent(const store::ConsentEventRow& got,
+                            const store::ConsentEventRow& expected) {
+  EXPECT_EQ(got.event_id, expected.event_id);
+  EXPECT_EQ(got.consent_id, expected.consent_id);
+  EXPECT_EQ(got.customer_id, expected.customer_id);
+  EXPECT_EQ(got.purpose, expected.purpose);
+  EXPECT_EQ(got.event_type, expected.event_type);
+  EXPECT_EQ(got.time_us, expected.time_us);
+  EXPECT_EQ(got.expires_at_us, expected.expires_at_us);
+  EXPECT_EQ(got.previous_event_id, expected.previous_event_id);
+  EXPECT_EQ(got.receipt, expected.receipt);
+}
+
 // The helpers below on top of `VaultFixture`, a fixture whose
 // Begin(write) gives a store::VaultTransaction (null, with a test failure,
 // when it does not begin). Each helper runs in a transaction of its own.
