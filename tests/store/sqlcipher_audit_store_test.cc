@@ -1,17 +1,14 @@
-// Behaviour of the audit tables of the SQLCipher vault store that data-subject
-// exports rely on (schema version 4): a subject's entries, including lookups
-// that matched several customers, paging, refused subjects, the indexes that
-// serve the query, and the upgrade of a version 3 vault.
+// The audit tables of the SQLCipher vault store that data-subject exports rely
+// on (schema version 4): the indexes that serve a subject's entries, and the
+// upgrade of a version 3 vault. What every backend must do with audit entries
+// is in tests/store/conformance/audit_conformance_test.cc.
 #include <gtest/gtest.h>
 
 #include <cstdint>
-#include <limits>
 #include <memory>
 #include <string>
-#include <utility>
 #include <vector>
 
-#include "cvault/secret_bytes.h"
 #include "store/sqlcipher/connection.h"
 #include "store/sqlcipher/migrations.h"
 #include "store/sqlcipher/sqlcipher_store.h"
@@ -22,31 +19,6 @@ namespace cvault::store {
 namespace {
 
 using sqlcipher::Connection;
-
-AuditRow MakeAudit(std::uint64_t sequence, std::string subject) {
-  AuditRow row;
-  row.sequence = sequence;
-  row.time_us = 1'000 + static_cast<std::int64_t>(sequence);
-  row.principal_id = "agent-7";
-  row.role = "support-agent";
-  row.action = "customer.read";
-  row.purpose = "support";
-  row.subject = std::move(subject);
-  row.fields_requested = "full_name";
-  row.fields_returned = "full_name";
-  row.decision = "allow";
-  row.reason_code = "ok";
-  row.request_id = "req-" + std::to_string(sequence);
-  row.previous_hash = Bytes(32, static_cast<std::uint8_t>(sequence - 1));
-  row.entry_hash = Bytes(32, static_cast<std::uint8_t>(sequence));
-  return row;
-}
-
-std::vector<std::uint64_t> Sequences(const std::vector<AuditRow>& rows) {
-  std::vector<std::uint64_t> out;
-  for (const AuditRow& row : rows) out.push_back(row.sequence);
-  return out;
-}
 
 // Every "detail" of EXPLAIN QUERY PLAN for `sql`, joined.
 std::string QueryPlan(Connection& connection, const std::string& sql) {
@@ -60,85 +32,7 @@ std::string QueryPlan(Connection& connection, const std::string& sql) {
   }
 }
 
-class SqlcipherAuditStoreTest : public testing::SqlcipherVaultStoreFixture {
- protected:
-  // Appends one entry per subject, sequences 1, 2, 3, ...
-  void AppendAll(const std::vector<std::string>& subjects) {
-    auto tx = Begin(true);
-    ASSERT_NE(tx, nullptr);
-    std::uint64_t sequence = 1;
-    for (const std::string& subject : subjects) {
-      Status appended = tx->AppendAudit(MakeAudit(sequence++, subject));
-      ASSERT_TRUE(appended.ok()) << appended.ToString();
-    }
-    ASSERT_TRUE(tx->Commit().ok());
-  }
-
-  std::vector<std::uint64_t> ForSubject(std::string_view subject, std::uint64_t from = 1,
-                                        std::size_t limit = 100) {
-    auto tx = Begin(false);
-    if (tx == nullptr) return {};
-    auto rows = tx->ReadAuditForSubject(subject, from, limit);
-    EXPECT_TRUE(rows.has_value()) << rows.error().ToString();
-    return rows ? Sequences(*rows) : std::vector<std::uint64_t>{};
-  }
-};
-
-TEST_F(SqlcipherAuditStoreTest, ReadsOnlyTheSubjectsEntriesIncludingSharedLookups) {
-  AppendAll({
-      "aa",        // 1: the subject
-      "bb",        // 2: another subject
-      "",          // 3: no subject
-      "aa,bb",     // 4: a lookup that matched both, subject first
-      "bb,aa",     // 5: ... subject last
-      "cc,aa,dd",  // 6: ... subject in the middle
-      "aab",       // 7: a longer pseudonym starting with the subject
-      "xaa,cc",    // 8: a list holding a pseudonym ending with the subject
-      "aa",        // 9
-  });
-  EXPECT_EQ(ForSubject("aa"), (std::vector<std::uint64_t>{1, 4, 5, 6, 9}));
-  EXPECT_EQ(ForSubject("bb"), (std::vector<std::uint64_t>{2, 4, 5}));
-  EXPECT_EQ(ForSubject("dd"), (std::vector<std::uint64_t>{6}));
-  EXPECT_TRUE(ForSubject("zz").empty());
-}
-
-TEST_F(SqlcipherAuditStoreTest, SubjectWithWildcardCharactersMatchesLiterally) {
-  AppendAll({"a%", "ab", "a_", "x,a%"});
-  EXPECT_EQ(ForSubject("a%"), (std::vector<std::uint64_t>{1, 4}));
-  EXPECT_EQ(ForSubject("a_"), (std::vector<std::uint64_t>{3}));
-}
-
-TEST_F(SqlcipherAuditStoreTest, PagesWithFromAndLimit) {
-  AppendAll({"aa", "bb", "aa,bb", "aa", "bb", "aa"});
-  EXPECT_EQ(ForSubject("aa", 1, 2), (std::vector<std::uint64_t>{1, 3}));
-  EXPECT_EQ(ForSubject("aa", 4, 2), (std::vector<std::uint64_t>{4, 6}));
-  EXPECT_EQ(ForSubject("aa", 2, 100), (std::vector<std::uint64_t>{3, 4, 6}));
-  EXPECT_TRUE(ForSubject("aa", 7, 100).empty());
-  EXPECT_TRUE(ForSubject("aa", std::numeric_limits<std::uint64_t>::max(), 100).empty());
-}
-
-TEST_F(SqlcipherAuditStoreTest, RowsRoundTripInFull) {
-  AppendAll({"aa"});
-  auto tx = Begin(false);
-  ASSERT_NE(tx, nullptr);
-  auto rows = tx->ReadAuditForSubject("aa", 1, 10);
-  ASSERT_TRUE(rows.has_value());
-  ASSERT_EQ(rows->size(), 1u);
-  AuditRow expected = MakeAudit(1, "aa");
-  testing::ExpectSameAuditFields(rows->front(), expected);
-}
-
-TEST_F(SqlcipherAuditStoreTest, EmptySubjectOrListIsRefused) {
-  AppendAll({"", "aa,bb"});
-  auto tx = Begin(false);
-  ASSERT_NE(tx, nullptr);
-  auto empty = tx->ReadAuditForSubject("", 1, 10);
-  ASSERT_FALSE(empty.has_value());
-  EXPECT_EQ(empty.error().code(), StatusCode::kInvalidArgument);
-  auto list = tx->ReadAuditForSubject("aa,bb", 1, 10);
-  ASSERT_FALSE(list.has_value());
-  EXPECT_EQ(list.error().code(), StatusCode::kInvalidArgument);
-}
+using SqlcipherAuditStoreTest = testing::SqlcipherVaultRowsFixture;
 
 TEST_F(SqlcipherAuditStoreTest, SubjectQueryUsesTheSubjectIndexes) {
   store_.reset();

@@ -1,16 +1,15 @@
-// Behaviour of the retention holds of the SQLCipher vault store (schema
-// version 5): holds round-trip, duplicates are refused, due holds list by
-// expiry, deletion, read-only transactions, and the upgrade of a version 4
-// vault (holds, next-index columns and the consent erasure guard).
+// The retention holds of the SQLCipher vault store (schema version 5): the
+// upgrade of a version 4 vault (holds, next-index columns and the consent
+// erasure guard). What every backend must do with holds is in
+// tests/store/conformance/holds_conformance_test.cc.
 #include <gtest/gtest.h>
 
-#include <cstdint>
-#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "store/store.h"
+#include "tests/testing/sqlcipher_fixture.h"
 #include "tests/testing/store_rows.h"
 
 namespace cvault::store {
@@ -20,111 +19,7 @@ using testing::kNoLimit;
 using testing::MakeHold;
 using testing::QueryInt;
 
-void ExpectSameHold(const HoldRow& got, const HoldRow& expected) {
-  EXPECT_EQ(got.hold_id, expected.hold_id);
-  EXPECT_EQ(got.erasure_id, expected.erasure_id);
-  EXPECT_EQ(got.jurisdiction, expected.jurisdiction);
-  EXPECT_EQ(got.legal_reason, expected.legal_reason);
-  EXPECT_EQ(got.created_at_us, expected.created_at_us);
-  EXPECT_EQ(got.until_us, expected.until_us);
-}
-
-class SqlcipherHoldStoreTest : public testing::SqlcipherVaultRowsFixture {
- protected:
-  std::vector<std::string> DueHoldIds(std::int64_t at_us) {
-    return ListIds([&](VaultTransaction& tx) { return tx.ListHoldsDueBy(at_us); },
-                   &HoldRow::hold_id);
-  }
-};
-
-TEST_F(SqlcipherHoldStoreTest, HoldRoundTripsAcrossReopen) {
-  HoldRow hold = MakeHold("hld_1", 9'000);
-  hold.jurisdiction = "default";
-  hold.created_at_us = 1'700'000'000'000'000;
-  InsertHolds({hold});
-  Reopen();
-  auto tx = Begin(false);
-  ASSERT_NE(tx, nullptr);
-  auto got = tx->GetHold("hld_1");
-  ASSERT_TRUE(got.has_value()) << got.error().ToString();
-  ASSERT_TRUE(got->has_value());
-  ExpectSameHold(**got, hold);
-  auto missing = tx->GetHold("hld_missing");
-  ASSERT_TRUE(missing.has_value());
-  EXPECT_FALSE(missing->has_value());
-}
-
-TEST_F(SqlcipherHoldStoreTest, DuplicateHoldIdIsAlreadyExists) {
-  auto tx = Begin(true);
-  ASSERT_NE(tx, nullptr);
-  ASSERT_TRUE(tx->InsertHold(MakeHold("hld_dup", 100)).ok());
-  Status again = tx->InsertHold(MakeHold("hld_dup", 200));
-  EXPECT_EQ(again.code(), StatusCode::kAlreadyExists);
-  EXPECT_NE(again.message().find("hold"), std::string::npos);
-  EXPECT_EQ(again.message().find("hld_dup"), std::string::npos);
-  // A refused insert does not spoil the transaction.
-  ASSERT_TRUE(tx->InsertHold(MakeHold("hld_next", 300)).ok());
-  auto got = tx->GetHold("hld_dup");
-  ASSERT_TRUE(got.has_value() && got->has_value());
-  EXPECT_EQ((*got)->until_us, 100) << "the first insert stands";
-}
-
-TEST_F(SqlcipherHoldStoreTest, DueHoldsListOldestExpiryFirstIncludingTheInstant) {
-  InsertHolds({
-      MakeHold("hld_300", 300),
-      MakeHold("hld_100_first", 100),
-      MakeHold("hld_200", 200),
-      MakeHold("hld_100_second", 100),
-  });
-  EXPECT_TRUE(DueHoldIds(99).empty());
-  EXPECT_EQ(DueHoldIds(100),
-            (std::vector<std::string>{"hld_100_first", "hld_100_second"}));
-  EXPECT_EQ(DueHoldIds(299),
-            (std::vector<std::string>{"hld_100_first", "hld_100_second", "hld_200"}));
-  EXPECT_EQ(DueHoldIds(300), (std::vector<std::string>{"hld_100_first", "hld_100_second",
-                                                       "hld_200", "hld_300"}));
-  auto tx = Begin(false);
-  ASSERT_NE(tx, nullptr);
-  auto due = tx->ListHoldsDueBy(200);
-  ASSERT_TRUE(due.has_value());
-  ASSERT_EQ(due->size(), 3u);
-  ExpectSameHold((*due)[2], MakeHold("hld_200", 200));
-}
-
-TEST_F(SqlcipherHoldStoreTest, DeleteHoldRemovesOnlyThatHold) {
-  InsertHolds({MakeHold("hld_1", 100), MakeHold("hld_2", 100)});
-  {
-    auto tx = Begin(true);
-    ASSERT_NE(tx, nullptr);
-    auto deleted = tx->DeleteHold("hld_1");
-    ASSERT_TRUE(deleted.has_value()) << deleted.error().ToString();
-    EXPECT_EQ(*deleted, 1u);
-    auto again = tx->DeleteHold("hld_1");
-    ASSERT_TRUE(again.has_value());
-    EXPECT_EQ(*again, 0u);
-    ASSERT_TRUE(tx->Commit().ok());
-  }
-  EXPECT_EQ(DueHoldIds(100), std::vector<std::string>{"hld_2"});
-  auto tx = Begin(false);
-  ASSERT_NE(tx, nullptr);
-  auto gone = tx->GetHold("hld_1");
-  ASSERT_TRUE(gone.has_value());
-  EXPECT_FALSE(gone->has_value());
-}
-
-TEST_F(SqlcipherHoldStoreTest, WritesInReadTransactionFail) {
-  InsertHolds({MakeHold("hld_1", 100)});
-  auto tx = Begin(false);
-  ASSERT_NE(tx, nullptr);
-  EXPECT_EQ(tx->InsertHold(MakeHold("hld_2", 100)).code(),
-            StatusCode::kFailedPrecondition);
-  auto deleted = tx->DeleteHold("hld_1");
-  ASSERT_FALSE(deleted.has_value());
-  EXPECT_EQ(deleted.error().code(), StatusCode::kFailedPrecondition);
-  auto still = tx->GetHold("hld_1");
-  ASSERT_TRUE(still.has_value());
-  EXPECT_TRUE(still->has_value());
-}
+using SqlcipherHoldStoreTest = testing::SqlcipherVaultRowsFixture;
 
 TEST_F(SqlcipherHoldStoreTest, VersionFourVaultUpgradesOnOpen) {
   // A vault as the version 4 code left it: a customer with an email, a

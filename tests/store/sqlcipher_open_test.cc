@@ -15,6 +15,7 @@
 #include "store/sqlcipher/migrations.h"
 #include "store/sqlcipher/sqlcipher_store.h"
 #include "store/store.h"
+#include "tests/testing/sqlcipher_fixture.h"
 #include "tests/testing/store_rows.h"
 
 namespace cvault::store {

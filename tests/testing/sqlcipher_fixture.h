@@ -1,6 +1,8 @@
-// Fixtures for the SQLCipher store tests: a fresh folder and a random key for
-// one database file, the vault store or keystore opened on it, and raw
-// connections to the same file for checks below the store interface.
+// Fixtures for the SQLCipher-specific store tests: a fresh folder and a random
+// key for one database file, the vault store or keystore opened on it, raw
+// connections to the same file for checks below the store interface, and a
+// vault as an older schema version left it. (The tests every backend runs
+// get their stores from tests/testing/store_backends.h instead.)
 #ifndef CVAULT_TESTS_TESTING_SQLCIPHER_FIXTURE_H_
 #define CVAULT_TESTS_TESTING_SQLCIPHER_FIXTURE_H_
 
@@ -21,6 +23,8 @@
 #include "store/sqlcipher/schemas.h"
 #include "store/sqlcipher/sqlcipher_store.h"
 #include "store/store.h"
+#include "tests/testing/store_fixture.h"
+#include "tests/testing/store_rows.h"
 #include "tests/testing/temp_dir.h"
 
 namespace cvault::testing {
@@ -38,29 +42,10 @@ inline std::int64_t QueryInt(store::sqlcipher::Connection& connection,
   return (*query)->ColumnInt64(0);
 }
 
-// Every column of an audit row but its sequence.
-inline void ExpectSameAuditFields(const store::AuditRow& got,
-                                  const store::AuditRow& expected) {
-  EXPECT_EQ(got.time_us, expected.time_us);
-  EXPECT_EQ(got.principal_id, expected.principal_id);
-  EXPECT_EQ(got.role, expected.role);
-  EXPECT_EQ(got.action, expected.action);
-  EXPECT_EQ(got.purpose, expected.purpose);
-  EXPECT_EQ(got.subject, expected.subject);
-  EXPECT_EQ(got.fields_requested, expected.fields_requested);
-  EXPECT_EQ(got.fields_returned, expected.fields_returned);
-  EXPECT_EQ(got.decision, expected.decision);
-  EXPECT_EQ(got.reason_code, expected.reason_code);
-  EXPECT_EQ(got.request_id, expected.request_id);
-  EXPECT_EQ(got.previous_hash, expected.previous_hash);
-  EXPECT_EQ(got.entry_hash, expected.entry_hash);
-}
-
 // A fresh folder and a random database key for `file_`, which is not created.
-class SqlcipherFileFixture : public ::testing::Test {
+class SqlcipherFile {
  protected:
-  explicit SqlcipherFileFixture(const std::string& file_name = "vault.db")
-      : file_(dir_ / file_name) {}
+  explicit SqlcipherFile(const std::string& file_name) : file_(dir_ / file_name) {}
 
   // A connection of its own to `file_`, as the vault database (a store on the
   // file may stay open); null, with a test failure, if it does not open.
@@ -76,38 +61,20 @@ class SqlcipherFileFixture : public ::testing::Test {
   SecretBytes key_ = SecretBytes::Random(store::kSqlcipherKeySize);
 };
 
+// A SqlcipherFile for tests that open it themselves.
+class SqlcipherFileFixture : public ::testing::Test, public SqlcipherFile {
+ protected:
+  explicit SqlcipherFileFixture(const std::string& file_name = "vault.db")
+      : SqlcipherFile(file_name) {}
+};
+
 // A store of type `Store` created on `file_` before each test.
 template <class Store, class Transaction>
-class SqlcipherStoreFixture : public SqlcipherFileFixture {
+class SqlcipherStoreFixture : public StoreFixture<Store, Transaction>,
+                              public SqlcipherFile {
  protected:
-  using SqlcipherFileFixture::SqlcipherFileFixture;
-
-  void SetUp() override { OpenStore(/*create=*/true); }
-
-  // Closes the store and opens it again from the same file.
-  void Reopen() {
-    store_.reset();
-    OpenStore(/*create=*/false);
-  }
-
-  // A transaction on the store; null, with a test failure, if it does not
-  // begin.
-  std::unique_ptr<Transaction> Begin(bool write) {
-    auto transaction = store_->Begin(write);
-    EXPECT_TRUE(transaction.has_value()) << transaction.error().ToString();
-    return transaction.has_value() ? std::move(*transaction) : nullptr;
-  }
-
-  std::unique_ptr<Store> store_;
-
- private:
-  virtual StatusOr<std::unique_ptr<Store>> Open(bool create) = 0;
-
-  void OpenStore(bool create) {
-    auto opened = Open(create);
-    ASSERT_TRUE(opened.has_value()) << opened.error().ToString();
-    store_ = std::move(*opened);
-  }
+  explicit SqlcipherStoreFixture(const std::string& file_name = "vault.db")
+      : SqlcipherFile(file_name) {}
 };
 
 // A vault store on "vault.db".
@@ -144,6 +111,47 @@ class SqlcipherKeyStoreFixture
  private:
   StatusOr<std::unique_ptr<store::SqlcipherKeyStore>> Open(bool create) override {
     return store::OpenSqlcipherKeyStore(file_, key_, create);
+  }
+};
+
+// SqlcipherVaultStoreFixture with the row helpers of store_rows.h, and checks
+// of a vault as an older schema version left it.
+class SqlcipherVaultRowsFixture : public VaultRowsFixture<SqlcipherVaultStoreFixture> {
+ protected:
+  // RecreateAtSchemaVersion(version), then `rows_sql` run on the file for
+  // the rows the older code left; the connection, or null with a test
+  // failure (also when the file is not at `version`).
+  std::unique_ptr<store::sqlcipher::Connection> RecreateWithRowsAtSchemaVersion(
+      int version, std::string_view rows_sql) {
+    auto raw = RecreateAtSchemaVersion(version);
+    if (raw == nullptr) return nullptr;
+    Status inserted = raw->Execute(rows_sql, "insert the rows of an older version");
+    EXPECT_TRUE(inserted.ok()) << inserted.ToString();
+    if (!inserted.ok()) return nullptr;
+    return ExpectSchemaVersion(*raw, version) ? std::move(raw) : nullptr;
+  }
+
+  // Closes the store and expects its file at kVaultSchemaVersion with every
+  // migration recorded; a connection to it, or null with a test failure.
+  std::unique_ptr<store::sqlcipher::Connection> CloseAndExpectCurrentSchema() {
+    store_.reset();
+    auto raw = RawConnection();
+    if (raw == nullptr || !ExpectSchemaVersion(*raw, store::kVaultSchemaVersion)) {
+      return nullptr;
+    }
+    EXPECT_EQ(QueryInt(*raw, "SELECT count(*) FROM schema_migrations"),
+              store::kVaultSchemaVersion);
+    return raw;
+  }
+
+ private:
+  // Whether the file reads as schema `version`; a test failure if not.
+  static bool ExpectSchemaVersion(store::sqlcipher::Connection& connection, int version) {
+    auto read = store::sqlcipher::ReadSchemaVersion(connection);
+    EXPECT_TRUE(read.has_value()) << read.error().ToString();
+    if (!read.has_value()) return false;
+    EXPECT_EQ(*read, version);
+    return *read == version;
   }
 };
 

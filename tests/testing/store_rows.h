@@ -1,7 +1,6 @@
-// Rows for the SQLCipher vault store tests: builders that fill a row's columns
-// from its id, the ids that listings are compared by, and a vault store
-// fixture that writes, lists and deletes rows in transactions of their own
-// and checks a vault as an older schema version left it.
+// Rows for the vault store tests of every backend: builders that fill a row's
+// columns from its id, the ids that listings are compared by, and fixture
+// helpers that write, list and delete rows in transactions of their own.
 #ifndef CVAULT_TESTS_TESTING_STORE_ROWS_H_
 #define CVAULT_TESTS_TESTING_STORE_ROWS_H_
 
@@ -18,11 +17,7 @@
 #include <vector>
 
 #include "cvault/status.h"
-#include "store/sqlcipher/connection.h"
-#include "store/sqlcipher/migrations.h"
-#include "store/sqlcipher/sqlcipher_store.h"
 #include "store/store.h"
-#include "tests/testing/sqlcipher_fixture.h"
 
 namespace cvault::testing {
 
@@ -112,6 +107,29 @@ inline store::PendingErasureRow MakePendingErasure(const std::string& customer_i
   return row;
 }
 
+// Audit entry `sequence` of a refund service's partial read about `subject`,
+// chained by stand-in hashes: previous_hash is 32 bytes of sequence - 1,
+// entry_hash 32 bytes of sequence.
+inline store::AuditRow MakeAudit(std::uint64_t sequence,
+                                 std::string subject = "abcdef0123") {
+  store::AuditRow row;
+  row.sequence = sequence;
+  row.time_us = 1'000 + static_cast<std::int64_t>(sequence);
+  row.principal_id = "svc-refunds";
+  row.role = "refund-service";
+  row.action = "customer.read";
+  row.purpose = "refund_processing";
+  row.subject = std::move(subject);
+  row.fields_requested = "full_name,email";
+  row.fields_returned = "full_name";
+  row.decision = "partial";
+  row.reason_code = "ok";
+  row.request_id = "req-" + std::to_string(sequence);
+  row.previous_hash = store::Bytes(32, static_cast<std::uint8_t>(sequence - 1));
+  row.entry_hash = store::Bytes(32, static_cast<std::uint8_t>(sequence));
+  return row;
+}
+
 // An unrestricted customer with every field, the email index
 // "email-index-<email>" and the phone index every such customer shares.
 inline store::CustomerRow MakeCustomer(const std::string& id, const std::string& email) {
@@ -147,8 +165,43 @@ inline std::vector<std::string> EventIds(
   return IdsOf(rows, &store::ConsentEventRow::event_id);
 }
 
-// A vault store whose helpers each run in a transaction of their own.
-class SqlcipherVaultRowsFixture : public SqlcipherVaultStoreFixture {
+// Every column of an audit row but its sequence.
+inline void ExpectSameAuditFields(const store::AuditRow& got,
+                                  const store::AuditRow& expected) {
+  EXPECT_EQ(got.time_us, expected.time_us);
+  EXPECT_EQ(got.principal_id, expected.principal_id);
+  EXPECT_EQ(got.role, expected.role);
+  EXPECT_EQ(got.action, expected.action);
+  EXPECT_EQ(got.purpose, expected.purpose);
+  EXPECT_EQ(got.subject, expected.subject);
+  EXPECT_EQ(got.fields_requested, expected.fields_requested);
+  EXPECT_EQ(got.fields_returned, expected.fields_returned);
+  EXPECT_EQ(got.decision, expected.decision);
+  EXPECT_EQ(got.reason_code, expected.reason_code);
+  EXPECT_EQ(got.request_id, expected.request_id);
+  EXPECT_EQ(got.previous_hash, expected.previous_hash);
+  EXPECT_EQ(got.entry_hash, expected.entry_hash);
+}
+
+// Every column of a consent event.
+inline void ExpectSameEvent(const store::ConsentEventRow& got,
+                            const store::ConsentEventRow& expected) {
+  EXPECT_EQ(got.event_id, expected.event_id);
+  EXPECT_EQ(got.consent_id, expected.consent_id);
+  EXPECT_EQ(got.customer_id, expected.customer_id);
+  EXPECT_EQ(got.purpose, expected.purpose);
+  EXPECT_EQ(got.event_type, expected.event_type);
+  EXPECT_EQ(got.time_us, expected.time_us);
+  EXPECT_EQ(got.expires_at_us, expected.expires_at_us);
+  EXPECT_EQ(got.previous_event_id, expected.previous_event_id);
+  EXPECT_EQ(got.receipt, expected.receipt);
+}
+
+// The helpers below on top of `VaultFixture`, a fixture whose
+// Begin(write) gives a store::VaultTransaction (null, with a test failure,
+// when it does not begin). Each helper runs in a transaction of its own.
+template <class VaultFixture>
+class VaultRowsFixture : public VaultFixture {
  protected:
   // Each writes `rows` in one transaction and commits; a refused row fails
   // the test with its id.
@@ -171,7 +224,7 @@ class SqlcipherVaultRowsFixture : public SqlcipherVaultStoreFixture {
   // empty, with a test failure, if the listing fails.
   template <class List, class Row>
   std::vector<std::string> ListIds(List list, std::string Row::*id) {
-    auto tx = Begin(false);
+    auto tx = this->Begin(false);
     if (tx == nullptr) return {};
     auto rows = list(*tx);
     EXPECT_TRUE(rows.has_value()) << rows.error().ToString();
@@ -182,7 +235,7 @@ class SqlcipherVaultRowsFixture : public SqlcipherVaultStoreFixture {
   // transaction, or kNoLimit (with a test failure) if it failed.
   template <class Erase>
   std::size_t CommitDelete(Erase erase) {
-    auto tx = Begin(true);
+    auto tx = this->Begin(true);
     if (tx == nullptr) return kNoLimit;
     auto deleted = erase(*tx);
     EXPECT_TRUE(deleted.has_value()) << deleted.error().ToString();
@@ -190,30 +243,39 @@ class SqlcipherVaultRowsFixture : public SqlcipherVaultStoreFixture {
     return deleted.has_value() ? *deleted : kNoLimit;
   }
 
-  // RecreateAtSchemaVersion(version), then `rows_sql` run on the file for
-  // the rows the older code left; the connection, or null with a test
-  // failure (also when the file is not at `version`).
-  std::unique_ptr<store::sqlcipher::Connection> RecreateWithRowsAtSchemaVersion(
-      int version, std::string_view rows_sql) {
-    auto raw = RecreateAtSchemaVersion(version);
-    if (raw == nullptr) return nullptr;
-    Status inserted = raw->Execute(rows_sql, "insert the rows of an older version");
-    EXPECT_TRUE(inserted.ok()) << inserted.ToString();
-    if (!inserted.ok()) return nullptr;
-    return ExpectSchemaVersion(*raw, version) ? std::move(raw) : nullptr;
+  // The listings tests compare, each read in a transaction of its own.
+  std::vector<std::string> DueRefundIds(std::int64_t at_us) {
+    return ListIds([&](store::VaultTransaction& tx) { return tx.ListDueRefunds(at_us); },
+                   &store::CaseRow::case_id);
+  }
+  std::vector<std::string> DueHoldIds(std::int64_t at_us) {
+    return ListIds([&](store::VaultTransaction& tx) { return tx.ListHoldsDueBy(at_us); },
+                   &store::HoldRow::hold_id);
+  }
+  std::vector<std::string> PendingIds(std::size_t limit) {
+    return ListIds(
+        [&](store::VaultTransaction& tx) { return tx.ListPendingErasures(limit); },
+        &store::PendingErasureRow::customer_id);
+  }
+  // The sequences of ReadAuditForSubject(subject, from, limit).
+  std::vector<std::uint64_t> ForSubject(std::string_view subject, std::uint64_t from = 1,
+                                        std::size_t limit = 100) {
+    auto tx = this->Begin(false);
+    if (tx == nullptr) return {};
+    auto rows = tx->ReadAuditForSubject(subject, from, limit);
+    EXPECT_TRUE(rows.has_value()) << rows.error().ToString();
+    std::vector<std::uint64_t> sequences;
+    if (rows.has_value()) {
+      for (const store::AuditRow& row : *rows) sequences.push_back(row.sequence);
+    }
+    return sequences;
   }
 
-  // Closes the store and expects its file at kVaultSchemaVersion with every
-  // migration recorded; a connection to it, or null with a test failure.
-  std::unique_ptr<store::sqlcipher::Connection> CloseAndExpectCurrentSchema() {
-    store_.reset();
-    auto raw = RawConnection();
-    if (raw == nullptr || !ExpectSchemaVersion(*raw, store::kVaultSchemaVersion)) {
-      return nullptr;
-    }
-    EXPECT_EQ(QueryInt(*raw, "SELECT count(*) FROM schema_migrations"),
-              store::kVaultSchemaVersion);
-    return raw;
+  // One committed DeleteConsentEvents call; as CommitDelete.
+  std::size_t CommitDeleteConsentEvents(std::string_view customer_id, std::size_t limit) {
+    return CommitDelete([&](store::VaultTransaction& tx) {
+      return tx.DeleteConsentEvents(customer_id, limit);
+    });
   }
 
  private:
@@ -221,22 +283,13 @@ class SqlcipherVaultRowsFixture : public SqlcipherVaultStoreFixture {
   void WriteAll(const std::vector<Row>& rows,
                 Status (store::VaultTransaction::*write)(const Row&),
                 std::string Row::*id) {
-    auto tx = Begin(true);
+    auto tx = this->Begin(true);
     ASSERT_NE(tx, nullptr);
     for (const Row& row : rows) {
       Status written = ((*tx).*write)(row);
       ASSERT_TRUE(written.ok()) << row.*id << ": " << written.ToString();
     }
     ASSERT_TRUE(tx->Commit().ok());
-  }
-
-  // Whether the file reads as schema `version`; a test failure if not.
-  static bool ExpectSchemaVersion(store::sqlcipher::Connection& connection, int version) {
-    auto read = store::sqlcipher::ReadSchemaVersion(connection);
-    EXPECT_TRUE(read.has_value()) << read.error().ToString();
-    if (!read.has_value()) return false;
-    EXPECT_EQ(*read, version);
-    return *read == version;
   }
 };
 

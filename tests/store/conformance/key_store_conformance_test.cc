@@ -1,15 +1,20 @@
-// Behaviour of the SQLCipher keystore: wrapped data keys round-trip, are
-// unique per (customer, retention class), rewrap, list by KEK and shred.
+// Conformance of every storage backend (tests/testing/store_backends.h) to
+// the KeyTransaction contract (store/store.h): wrapped data keys round-trip,
+// are unique per (customer, retention class), rewrap, list by KEK and shred;
+// and the keystore's transactions roll back and refuse writes when read-only.
 #include <gtest/gtest.h>
 
+#include <cstddef>
+#include <cstdint>
 #include <map>
-#include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "cvault/status.h"
 #include "store/store.h"
-#include "tests/testing/sqlcipher_fixture.h"
+#include "tests/testing/store_backends.h"
 
 namespace cvault::store {
 namespace {
@@ -25,9 +30,9 @@ DataKeyRow MakeKey(const std::string& customer, int retention_class,
   return row;
 }
 
-using SqlcipherKeyStoreTest = testing::SqlcipherKeyStoreFixture;
+using KeyStoreConformanceTest = testing::KeyStoreConformanceFixture;
 
-TEST_F(SqlcipherKeyStoreTest, DataKeyRoundTripsAcrossReopen) {
+TEST_P(KeyStoreConformanceTest, DataKeyRoundTripsAcrossReopen) {
   {
     auto tx = Begin(true);
     ASSERT_TRUE(tx->InsertDataKey(MakeKey("cus_a", 0)).ok());
@@ -51,15 +56,14 @@ TEST_F(SqlcipherKeyStoreTest, DataKeyRoundTripsAcrossReopen) {
   EXPECT_FALSE(missing->has_value());
 }
 
-TEST_F(SqlcipherKeyStoreTest, SecondKeyForSameClassIsAlreadyExists) {
+TEST_P(KeyStoreConformanceTest, SecondKeyForSameClassIsAlreadyExists) {
   auto tx = Begin(true);
   ASSERT_TRUE(tx->InsertDataKey(MakeKey("cus_a", 1)).ok());
-  EXPECT_EQ(tx->InsertDataKey(MakeKey("cus_a", 1, 2)).code(),
-            StatusCode::kAlreadyExists);
+  EXPECT_EQ(tx->InsertDataKey(MakeKey("cus_a", 1, 2)).code(), StatusCode::kAlreadyExists);
   EXPECT_TRUE(tx->InsertDataKey(MakeKey("cus_b", 1)).ok());
 }
 
-TEST_F(SqlcipherKeyStoreTest, UpdateRewrapsAndUnknownKeyIsNotFound) {
+TEST_P(KeyStoreConformanceTest, UpdateRewrapsAndUnknownKeyIsNotFound) {
   auto tx = Begin(true);
   ASSERT_TRUE(tx->InsertDataKey(MakeKey("cus_a", 1)).ok());
   DataKeyRow rewrapped = MakeKey("cus_a", 1, 2);
@@ -69,11 +73,10 @@ TEST_F(SqlcipherKeyStoreTest, UpdateRewrapsAndUnknownKeyIsNotFound) {
   ASSERT_TRUE(got.has_value() && got->has_value());
   EXPECT_EQ((*got)->kek_version, 2u);
   EXPECT_EQ((*got)->wrapped, rewrapped.wrapped);
-  EXPECT_EQ(tx->UpdateDataKey(MakeKey("cus_nobody", 1)).code(),
-            StatusCode::kNotFound);
+  EXPECT_EQ(tx->UpdateDataKey(MakeKey("cus_nobody", 1)).code(), StatusCode::kNotFound);
 }
 
-TEST_F(SqlcipherKeyStoreTest, DeleteShredsEveryKeyOfTheCustomer) {
+TEST_P(KeyStoreConformanceTest, DeleteShredsEveryKeyOfTheCustomer) {
   {
     auto tx = Begin(true);
     ASSERT_TRUE(tx->InsertDataKey(MakeKey("cus_a", 0)).ok());
@@ -96,7 +99,7 @@ TEST_F(SqlcipherKeyStoreTest, DeleteShredsEveryKeyOfTheCustomer) {
   EXPECT_TRUE(kept->has_value());
 }
 
-TEST_F(SqlcipherKeyStoreTest, ListsEachKeyedCustomerOnceWithPaging) {
+TEST_P(KeyStoreConformanceTest, ListsEachKeyedCustomerOnceWithPaging) {
   {
     auto tx = Begin(true);
     for (const char* id : {"cus_c", "cus_a", "cus_b", "cus_d", "cus_e"}) {
@@ -115,11 +118,10 @@ TEST_F(SqlcipherKeyStoreTest, ListsEachKeyedCustomerOnceWithPaging) {
   // Paging survives the "after" customer being shredded meanwhile.
   auto after_missing = tx->ListKeyedCustomerIds("cus_bb", 10);
   ASSERT_TRUE(after_missing.has_value());
-  EXPECT_EQ(*after_missing,
-            (std::vector<std::string>{"cus_c", "cus_d", "cus_e"}));
+  EXPECT_EQ(*after_missing, (std::vector<std::string>{"cus_c", "cus_d", "cus_e"}));
 }
 
-TEST_F(SqlcipherKeyStoreTest, DeleteDataKeyRemovesOnlyThatRetentionClass) {
+TEST_P(KeyStoreConformanceTest, DeleteDataKeyRemovesOnlyThatRetentionClass) {
   {
     auto tx = Begin(true);
     ASSERT_TRUE(tx->InsertDataKey(MakeKey("cus_a", 1)).ok());
@@ -149,7 +151,7 @@ TEST_F(SqlcipherKeyStoreTest, DeleteDataKeyRemovesOnlyThatRetentionClass) {
   }
 }
 
-TEST_F(SqlcipherKeyStoreTest, ListDataKeysNotAtKekGivesWholeRowsInKeyOrder) {
+TEST_P(KeyStoreConformanceTest, ListDataKeysNotAtKekGivesWholeRowsInKeyOrder) {
   {
     auto tx = Begin(true);
     ASSERT_TRUE(tx->InsertDataKey(MakeKey("cus_c", 1, 1)).ok());
@@ -182,12 +184,13 @@ TEST_F(SqlcipherKeyStoreTest, ListDataKeysNotAtKekGivesWholeRowsInKeyOrder) {
   EXPECT_EQ((*after)[0].customer_id, "cus_a");
   EXPECT_EQ((*after)[0].retention_class, 2);
   EXPECT_EQ((*after)[1].customer_id, "cus_c");
-  auto past_end = tx->ListDataKeysNotAtKek(2, KeyTransaction::DataKeyCursor{"cus_c", 1}, 10);
+  auto past_end =
+      tx->ListDataKeysNotAtKek(2, KeyTransaction::DataKeyCursor{"cus_c", 1}, 10);
   ASSERT_TRUE(past_end.has_value());
   EXPECT_TRUE(past_end->empty());
 }
 
-TEST_F(SqlcipherKeyStoreTest, RewrappingPageByPageEmptiesTheList) {
+TEST_P(KeyStoreConformanceTest, RewrappingPageByPageEmptiesTheList) {
   {
     auto tx = Begin(true);
     for (const char* id : {"cus_e", "cus_b", "cus_d", "cus_a", "cus_c"}) {
@@ -221,7 +224,7 @@ TEST_F(SqlcipherKeyStoreTest, RewrappingPageByPageEmptiesTheList) {
   EXPECT_EQ(*counts, (std::map<std::uint32_t, std::uint64_t>{{2, 5}}));
 }
 
-TEST_F(SqlcipherKeyStoreTest, CountDataKeysByKekCountsEachVersion) {
+TEST_P(KeyStoreConformanceTest, CountDataKeysByKekCountsEachVersion) {
   {
     auto tx = Begin(false);
     auto empty = tx->CountDataKeysByKek();
@@ -242,7 +245,7 @@ TEST_F(SqlcipherKeyStoreTest, CountDataKeysByKekCountsEachVersion) {
   EXPECT_EQ(*counts, (std::map<std::uint32_t, std::uint64_t>{{1, 1}, {3, 3}}));
 }
 
-TEST_F(SqlcipherKeyStoreTest, DestroyingUncommittedTransactionRollsBack) {
+TEST_P(KeyStoreConformanceTest, DestroyingUncommittedTransactionRollsBack) {
   {
     auto tx = Begin(true);
     ASSERT_TRUE(tx->InsertDataKey(MakeKey("cus_a", 0)).ok());
@@ -253,15 +256,18 @@ TEST_F(SqlcipherKeyStoreTest, DestroyingUncommittedTransactionRollsBack) {
   EXPECT_FALSE(got->has_value());
 }
 
-TEST_F(SqlcipherKeyStoreTest, WriteInReadTransactionFails) {
+TEST_P(KeyStoreConformanceTest, WriteInReadTransactionFails) {
   auto tx = Begin(false);
   EXPECT_EQ(tx->InsertDataKey(MakeKey("cus_a", 0)).code(),
             StatusCode::kFailedPrecondition);
-  EXPECT_EQ(tx->DeleteDataKeys("cus_a").error().code(),
-            StatusCode::kFailedPrecondition);
+  EXPECT_EQ(tx->DeleteDataKeys("cus_a").error().code(), StatusCode::kFailedPrecondition);
   EXPECT_EQ(tx->DeleteDataKey("cus_a", 0).error().code(),
             StatusCode::kFailedPrecondition);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, KeyStoreConformanceTest,
+                         ::testing::ValuesIn(testing::StoreBackends()),
+                         testing::StoreBackendName);
 
 }  // namespace
 }  // namespace cvault::store
