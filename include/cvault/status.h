@@ -30,8 +30,11 @@ enum class StatusCode {
   kUnavailable,         // an I/O or database failure that may pass
   kBusy,                // another process or thread holds what the call needs
                         // (a database lock, a key-duty lease, the vault for
-                        // a restore) or changed it first: nothing was
-                        // written; retry the call later
+                        // a restore): nothing was written; retry the call
+                        // later
+  kConflict,            // another writer changed the record (a customer, a
+                        // case, a consent chain) between this call's read
+                        // and its write: nothing was written; retry the call
 };
 
 // The stable lower_snake name of a code, e.g. "permission_denied".
@@ -79,10 +82,15 @@ class [[nodiscard]] Status {
   static Status Busy(std::string message) {
     return Status(StatusCode::kBusy, std::move(message));
   }
+  static Status Conflict(std::string message) {
+    return Status(StatusCode::kConflict, std::move(message));
+  }
 
   bool ok() const { return code_ == StatusCode::kOk; }
-  // True for kBusy: the same call may succeed when retried.
-  bool retryable() const { return code_ == StatusCode::kBusy; }
+  // True for kBusy and kConflict: the same call may succeed when retried.
+  bool retryable() const {
+    return code_ == StatusCode::kBusy || code_ == StatusCode::kConflict;
+  }
   StatusCode code() const { return code_; }
   const std::string& message() const { return message_; }
   // Machine-readable reason: always set on denials, and on other errors the

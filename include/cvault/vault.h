@@ -68,8 +68,9 @@ class Customers {
   [[nodiscard]] Status Update(const AccessContext& ctx, const CustomerId& id,
                               const CustomerUpdate& update);
 
-  // Customer ids in creation order, after `after` (exclusive), at most
-  // `limit` of them.
+  // Customer ids in ascending id order, greater than `after` (which need
+  // not exist any more), at most `limit` of them. Ids are random, so the
+  // order is stable for paging but says nothing about creation time.
   [[nodiscard]] StatusOr<std::vector<CustomerId>> ListIds(
       const AccessContext& ctx, std::optional<CustomerId> after = std::nullopt,
       std::size_t limit = 1000);

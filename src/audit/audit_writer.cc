@@ -24,6 +24,14 @@ StatusOr<AuditWriter::Appended> AuditWriter::Append(store::VaultTransaction& tx,
   row.action = event.action;
   row.purpose = ctx.purpose;
   row.subject = event.subject;
+  // A lookup that matched several customers names them all, joined by
+  // commas in the hashed text; each is indexed on its own.
+  for (std::size_t start = 0; start < event.subject.size();) {
+    std::size_t comma = event.subject.find(',', start);
+    if (comma == std::string::npos) comma = event.subject.size();
+    if (comma > start) row.subjects.push_back(event.subject.substr(start, comma - start));
+    start = comma + 1;
+  }
   row.fields_requested = fmt::format("{}", fmt::join(event.fields_requested, ","));
   row.fields_returned = fmt::format("{}", fmt::join(event.fields_returned, ","));
   row.decision = event.decision;

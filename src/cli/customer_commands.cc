@@ -221,7 +221,7 @@ void AddCustomerCommands(CLI::App& app, const GlobalOptions& global,
 
   auto list_args = std::make_shared<CustomerArgs>();
   CLI::App* list =
-      customer->add_subcommand("list", "List customer ids in creation order");
+      customer->add_subcommand("list", "List customer ids (in id order, for paging)");
   list->add_option("--after", list_args->after, "Start after this id")->type_name("ID");
   list->add_option("--limit", list_args->limit, "At most this many ids")
       ->type_name("N")

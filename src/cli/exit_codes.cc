@@ -23,6 +23,7 @@ int ExitCodeFor(StatusCode code) {
     case StatusCode::kAlreadyExists:
       return kExitRejected;
     case StatusCode::kBusy:
+    case StatusCode::kConflict:
       return kExitBusy;
     case StatusCode::kFailedPrecondition:
     case StatusCode::kInternal:

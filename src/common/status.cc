@@ -17,6 +17,7 @@ std::string_view StatusCodeName(StatusCode code) {
     case StatusCode::kInternal: return "internal";
     case StatusCode::kUnavailable: return "unavailable";
     case StatusCode::kBusy: return "busy";
+    case StatusCode::kConflict: return "conflict";
   }
   return "unknown";
 }

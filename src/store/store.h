@@ -39,6 +39,10 @@ inline constexpr std::size_t kCustomerFieldCount = 7;
 
 struct CustomerRow {
   std::string id;
+  // Moves with every update. An update names the version it read and is
+  // refused (Conflict) if another writer moved it since: no lost updates
+  // whatever isolation the backend's transactions have.
+  std::uint64_t version = 0;
   std::int64_t created_at_us = 0;
   std::int64_t updated_at_us = 0;
   bool restricted = false;
@@ -60,7 +64,12 @@ struct AuditRow {
   std::string role;
   std::string action;
   std::string purpose;
+  // The subject pseudonym, or several joined by commas (a lookup that
+  // matched several customers): the canonical text the entry hash covers.
   std::string subject;
+  // The pseudonyms the entry is about, each on its own: AppendAudit indexes
+  // the entry under every one (ReadAuditForSubject). Reads leave it empty.
+  std::vector<std::string> subjects;
   std::string fields_requested;  // comma-separated field names
   std::string fields_returned;   // comma-separated field names
   std::string decision;
@@ -105,6 +114,7 @@ struct NoticeRow {
 // (ids, status, times) and everything else as one encrypted document.
 struct CaseRow {
   std::string case_id;      // "tkt_..." or "rfd_..."
+  std::uint64_t version = 0;  // as CustomerRow::version
   std::string kind;         // "ticket" or "refund"
   std::string customer_id;
   std::string status;       // ticket state or refund status
@@ -147,8 +157,9 @@ class VaultTransaction {
 
   // AlreadyExists when the id or the email index is taken.
   [[nodiscard]] virtual Status InsertCustomer(const CustomerRow& row) = 0;
-  // Replaces fields, indexes, restricted flag and updated_at of row.id.
-  // NotFound if absent; AlreadyExists if the new email index is taken.
+  // Replaces fields, indexes, restricted flag and updated_at of row.id and
+  // moves its version. NotFound if absent; Conflict if its version is no
+  // longer row.version; AlreadyExists if the new email index is taken.
   [[nodiscard]] virtual Status UpdateCustomer(const CustomerRow& row) = 0;
   [[nodiscard]] virtual StatusOr<std::optional<CustomerRow>> GetCustomer(
       std::string_view id) = 0;
@@ -156,7 +167,9 @@ class VaultTransaction {
       std::span<const std::uint8_t> index) = 0;
   [[nodiscard]] virtual StatusOr<std::vector<std::string>> FindByPhoneIndex(
       std::span<const std::uint8_t> index) = 0;
-  // Ids in insertion order, strictly after `after` when given.
+  // Ids in ascending id order, strictly greater than `after` when given
+  // (which need not exist any more). Ids are random, so the order says
+  // nothing about when a customer was created.
   [[nodiscard]] virtual StatusOr<std::vector<std::string>> ListCustomerIds(
       std::optional<std::string_view> after, std::size_t limit) = 0;
 
@@ -166,10 +179,9 @@ class VaultTransaction {
   // Entries with sequence >= from, in order, at most `limit`.
   [[nodiscard]] virtual StatusOr<std::vector<AuditRow>> ReadAudit(
       std::uint64_t from, std::size_t limit) = 0;
-  // The entries about one subject with sequence >= from, in order, at most
-  // `limit`: those whose subject is `subject`, and those whose subject is a
-  // comma-separated list naming it (a lookup that matched several
-  // customers). InvalidArgument for an empty subject or one holding a comma.
+  // The entries indexed under `subject` (AuditRow::subjects) with sequence
+  // >= from, in order, at most `limit`. InvalidArgument for an empty
+  // subject or one holding a comma.
   [[nodiscard]] virtual StatusOr<std::vector<AuditRow>> ReadAuditForSubject(
       std::string_view subject, std::uint64_t from, std::size_t limit) = 0;
   [[nodiscard]] virtual Status InsertCheckpoint(const CheckpointRow& row) = 0;
@@ -178,7 +190,9 @@ class VaultTransaction {
   [[nodiscard]] virtual StatusOr<std::optional<CheckpointRow>> LastCheckpoint() = 0;
 
   // Consent events are append-only: there is no update or delete.
-  // AlreadyExists if the event id is taken.
+  // AlreadyExists if the event id is taken; Conflict if another event of the
+  // chain already follows row.previous_event_id (two writers extended the
+  // same chain at once: a chain never forks).
   [[nodiscard]] virtual Status AppendConsentEvent(const ConsentEventRow& row) = 0;
   // Every event of the customer, oldest first (time, then insertion order).
   [[nodiscard]] virtual StatusOr<std::vector<ConsentEventRow>> ListConsentEvents(
@@ -204,8 +218,9 @@ class VaultTransaction {
 
   // AlreadyExists if the id is taken.
   [[nodiscard]] virtual Status InsertCase(const CaseRow& row) = 0;
-  // Replaces every column but case_id, kind, customer_id and opened_at.
-  // NotFound if absent.
+  // Replaces every column but case_id, kind, customer_id and opened_at, and
+  // moves the version. NotFound if absent; Conflict if its version is no
+  // longer row.version.
   [[nodiscard]] virtual Status UpdateCase(const CaseRow& row) = 0;
   [[nodiscard]] virtual StatusOr<std::optional<CaseRow>> GetCase(
       std::string_view case_id) = 0;
@@ -233,15 +248,15 @@ class VaultTransaction {
   [[nodiscard]] virtual StatusOr<std::size_t> CountCases(std::string_view customer_id,
                                                          std::string_view kind) = 0;
   // Replaces every column of row.case_id but case_id, kind and opened_at,
-  // including customer_id (moving a case under a retention hold). NotFound
-  // if absent.
+  // including customer_id (moving a case under a retention hold), as
+  // UpdateCase does (NotFound, Conflict).
   [[nodiscard]] virtual Status ReassignCase(const CaseRow& row) = 0;
 
   // Retention holds. AlreadyExists if the id is taken.
   [[nodiscard]] virtual Status InsertHold(const HoldRow& row) = 0;
   [[nodiscard]] virtual StatusOr<std::optional<HoldRow>> GetHold(
       std::string_view hold_id) = 0;
-  // Holds with until_us <= at_us, oldest expiry first.
+  // Holds with until_us <= at_us, oldest expiry first (then by hold id).
   [[nodiscard]] virtual StatusOr<std::vector<HoldRow>> ListHoldsDueBy(
       std::int64_t at_us) = 0;
   [[nodiscard]] virtual StatusOr<std::size_t> DeleteHold(std::string_view hold_id) = 0;
@@ -250,7 +265,7 @@ class VaultTransaction {
   [[nodiscard]] virtual Status InsertPendingErasure(const PendingErasureRow& row) = 0;
   [[nodiscard]] virtual StatusOr<std::optional<PendingErasureRow>> GetPendingErasure(
       std::string_view customer_id) = 0;
-  // The oldest `limit` pending erasures.
+  // The oldest `limit` pending erasures (by erased_at_us, then customer id).
   [[nodiscard]] virtual StatusOr<std::vector<PendingErasureRow>> ListPendingErasures(
       std::size_t limit) = 0;
   [[nodiscard]] virtual StatusOr<std::size_t> DeletePendingErasure(
@@ -268,7 +283,7 @@ class VaultTransaction {
   [[nodiscard]] virtual Status SetNextIndexes(std::string_view id,
                                               const std::optional<Bytes>& email_next,
                                               const std::optional<Bytes>& phone_next) = 0;
-  // Customers (ids, insertion order, after `after`) whose email or phone
+  // Customers (ids, ascending, greater than `after`) whose email or phone
   // ciphertext is set but whose next index for it is not: the rebuild's
   // remaining work.
   [[nodiscard]] virtual StatusOr<std::vector<std::string>> ListCustomersMissingNextIndex(

@@ -34,18 +34,17 @@ std::string QueryPlan(Connection& connection, const std::string& sql) {
 
 using SqlcipherAuditStoreTest = testing::SqlcipherVaultRowsFixture;
 
-TEST_F(SqlcipherAuditStoreTest, SubjectQueryUsesTheSubjectIndexes) {
+TEST_F(SqlcipherAuditStoreTest, SubjectQueryIsAnIndexRangeWithNoScan) {
   store_.reset();
   auto raw = RawConnection();
   ASSERT_NE(raw, nullptr);
   std::string plan = QueryPlan(
       *raw,
-      "SELECT sequence FROM audit_log WHERE subject = ?1 AND sequence >= ?2 "
-      "UNION ALL SELECT sequence FROM audit_log WHERE instr(subject, ',') > 0 "
-      "AND sequence >= ?2 AND instr(',' || subject || ',', ',' || ?1 || ',') > 0 "
-      "ORDER BY sequence LIMIT ?3");
-  EXPECT_NE(plan.find("audit_log_by_subject"), std::string::npos) << plan;
-  EXPECT_NE(plan.find("audit_log_multi_subject"), std::string::npos) << plan;
+      "SELECT sequence FROM audit_log WHERE sequence IN (SELECT sequence FROM "
+      "audit_subjects WHERE subject = ?1 AND sequence >= ?2 ORDER BY sequence "
+      "LIMIT ?3) ORDER BY sequence");
+  EXPECT_NE(plan.find("audit_subjects USING PRIMARY KEY"), std::string::npos) << plan;
+  EXPECT_EQ(plan.find("SCAN TABLE audit_log"), std::string::npos) << plan;
 }
 
 TEST_F(SqlcipherAuditStoreTest, VersionThreeVaultUpgradesOnOpen) {

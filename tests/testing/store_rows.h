@@ -120,6 +120,13 @@ inline store::AuditRow MakeAudit(std::uint64_t sequence,
   row.action = "customer.read";
   row.purpose = "refund_processing";
   row.subject = std::move(subject);
+  // Indexed under each name of a comma-joined list, as the audit writer does.
+  for (std::size_t start = 0; start < row.subject.size();) {
+    std::size_t comma = row.subject.find(',', start);
+    if (comma == std::string::npos) comma = row.subject.size();
+    if (comma > start) row.subjects.push_back(row.subject.substr(start, comma - start));
+    start = comma + 1;
+  }
   row.fields_requested = "full_name,email";
   row.fields_returned = "full_name";
   row.decision = "partial";

@@ -91,7 +91,20 @@ Status AppendAudit(Connection& connection, const AuditRow& row) {
   insert->BindText(12, row.request_id);
   insert->BindBlob(13, row.previous_hash);
   insert->BindBlob(14, row.entry_hash);
-  return insert->Run("append an audit entry");
+  CVAULT_RETURN_IF_ERROR(insert->Run("append an audit entry"));
+  if (row.subjects.empty()) return Status::Ok();
+  // OR IGNORE: a subject named twice in one entry is indexed once.
+  CVAULT_ASSIGN_OR_RETURN(auto index,
+                          connection.Prepare("INSERT OR IGNORE INTO audit_subjects(subject, "
+                                             "sequence) VALUES(?1, ?2)"));
+  for (const std::string& subject : row.subjects) {
+    if (subject.empty()) continue;
+    index->Reset();
+    index->BindText(1, subject);
+    index->BindInt64(2, static_cast<std::int64_t>(row.sequence));
+    CVAULT_RETURN_IF_ERROR(index->Run("index an audit entry by subject"));
+  }
+  return Status::Ok();
 }
 
 StatusOr<std::optional<AuditRow>> LastAudit(Connection& connection) {
@@ -125,19 +138,14 @@ StatusOr<std::vector<AuditRow>> ReadAuditForSubject(Connection& connection,
         "audit subject: one non-empty pseudonym without commas required"));
   }
   if (from > static_cast<std::uint64_t>(kMaxInt64)) return std::vector<AuditRow>();
-  // Two disjoint halves, each served by an index of migration 4: single
-  // subjects through audit_log_by_subject, and the rare comma-separated
-  // lists through the partial audit_log_multi_subject. instr, not LIKE, so
-  // no character of the subject acts as a wildcard.
+  // A range of audit_subjects' primary key, then one primary-key lookup
+  // per entry.
   CVAULT_ASSIGN_OR_RETURN(
-      auto query, connection.Prepare(
-                      "SELECT " CVAULT_AUDIT_COLUMNS
-                      " FROM audit_log WHERE subject = ?1 AND sequence >= ?2 "
-                      "UNION ALL "
-                      "SELECT " CVAULT_AUDIT_COLUMNS
-                      " FROM audit_log WHERE instr(subject, ',') > 0 AND sequence >= ?2 "
-                      "AND instr(',' || subject || ',', ',' || ?1 || ',') > 0 "
-                      "ORDER BY sequence LIMIT ?3"));
+      auto query,
+      connection.Prepare("SELECT " CVAULT_AUDIT_COLUMNS
+                         " FROM audit_log WHERE sequence IN (SELECT sequence FROM "
+                         "audit_subjects WHERE subject = ?1 AND sequence >= ?2 "
+                         "ORDER BY sequence LIMIT ?3) ORDER BY sequence"));
   query->BindText(1, subject);
   query->BindInt64(2, static_cast<std::int64_t>(from));
   query->BindLimit(3, limit);

@@ -17,8 +17,8 @@ constexpr std::array<std::string_view, 2> kCaseKinds = {"ticket", "refund"};
 // read, comes right after them.
 #define CVAULT_CASE_COLUMNS                                           \
   "case_id, kind, customer_id, status, opened_at_us, updated_at_us, " \
-  "processing_due_at_us, update_due_at_us, retention_class"
-constexpr int kDocumentColumn = 9;
+  "processing_due_at_us, update_due_at_us, retention_class, version"
+constexpr int kDocumentColumn = 10;
 
 CaseRow ReadCase(const Statement& s, bool with_document) {
   CaseRow row;
@@ -31,6 +31,7 @@ CaseRow ReadCase(const Statement& s, bool with_document) {
   if (!s.ColumnIsNull(6)) row.processing_due_at_us = s.ColumnInt64(6);
   if (!s.ColumnIsNull(7)) row.update_due_at_us = s.ColumnInt64(7);
   row.retention_class = static_cast<int>(s.ColumnInt64(8));
+  row.version = static_cast<std::uint64_t>(s.ColumnInt64(9));
   if (with_document) row.document = s.ColumnBlob(kDocumentColumn);
   return row;
 }
@@ -57,6 +58,20 @@ void BindMutableCaseValues(Statement& s, const CaseRow& row, int first) {
 
 bool IsCaseKind(std::string_view kind) {
   return std::find(kCaseKinds.begin(), kCaseKinds.end(), kind) != kCaseKinds.end();
+}
+
+// What an UPDATE of `row` guarded by its version means when it changed no
+// row: the case is gone, or another writer moved its version.
+Status ExplainUnchangedCase(Connection& connection, const CaseRow& row,
+                            std::string_view missing) {
+  CVAULT_ASSIGN_OR_RETURN(auto query,
+                          connection.Prepare("SELECT 1 FROM cases WHERE case_id = ?1"));
+  query->BindText(1, row.case_id);
+  CVAULT_ASSIGN_OR_RETURN(const bool exists, query->Step("check a case"));
+  if (!exists) return Status::NotFound(std::string(missing));
+  return Status::Conflict(
+      "the case was changed by another writer since it was read; nothing was "
+      "written: read it again and retry");
 }
 
 StatusOr<std::vector<CaseRow>> CollectCases(Statement& query, bool with_document,
@@ -98,15 +113,15 @@ Status UpdateCase(Connection& connection, const CaseRow& row) {
   CVAULT_ASSIGN_OR_RETURN(
       auto update, connection.Prepare("UPDATE cases SET status = ?1, updated_at_us = ?2, "
                                       "processing_due_at_us = ?3, update_due_at_us = ?4, "
-                                      "retention_class = ?5, document = ?6 "
-                                      "WHERE case_id = ?7"));
+                                      "retention_class = ?5, document = ?6, "
+                                      "version = version + 1 "
+                                      "WHERE case_id = ?7 AND version = ?8"));
   BindMutableCaseValues(*update, row, 1);
   update->BindText(7, row.case_id);
+  update->BindInt64(8, static_cast<std::int64_t>(row.version));
   CVAULT_RETURN_IF_ERROR(update->Run("update a case"));
-  if (connection.changes() == 0) {
-    return Status::NotFound("no case with the given id to update");
-  }
-  return Status::Ok();
+  if (connection.changes() == 1) return Status::Ok();
+  return ExplainUnchangedCase(connection, row, "no case with the given id to update");
 }
 
 StatusOr<std::optional<CaseRow>> GetCase(Connection& connection,
@@ -183,15 +198,15 @@ Status ReassignCase(Connection& connection, const CaseRow& row) {
       auto update, connection.Prepare("UPDATE cases SET status = ?1, updated_at_us = ?2, "
                                       "processing_due_at_us = ?3, update_due_at_us = ?4, "
                                       "retention_class = ?5, document = ?6, "
-                                      "customer_id = ?7 WHERE case_id = ?8"));
+                                      "customer_id = ?7, version = version + 1 "
+                                      "WHERE case_id = ?8 AND version = ?9"));
   BindMutableCaseValues(*update, row, 1);
   update->BindText(7, row.customer_id);
   update->BindText(8, row.case_id);
+  update->BindInt64(9, static_cast<std::int64_t>(row.version));
   CVAULT_RETURN_IF_ERROR(update->Run("reassign a case"));
-  if (connection.changes() == 0) {
-    return Status::NotFound("no case with the given id to reassign");
-  }
-  return Status::Ok();
+  if (connection.changes() == 1) return Status::Ok();
+  return ExplainUnchangedCase(connection, row, "no case with the given id to reassign");
 }
 
 #undef CVAULT_CASE_COLUMNS

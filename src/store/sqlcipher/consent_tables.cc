@@ -85,7 +85,15 @@ Status AppendConsentEvent(Connection& connection, const ConsentEventRow& row) {
   }
   insert->BindText(8, row.previous_event_id);
   insert->BindBlob(9, row.receipt);
-  return insert->Run("append a consent event");
+  Status appended = insert->Run("append a consent event");
+  if (appended.code() == StatusCode::kAlreadyExists) {
+    // The id was free (checked above): the chain already has an event after
+    // row.previous_event_id (consent_events_one_successor).
+    return Status::Conflict(
+        "another event was added to this consent chain since it was read; nothing was "
+        "written: read the chain again and retry");
+  }
+  return appended;
 }
 
 StatusOr<std::vector<ConsentEventRow>> ListConsentEvents(Connection& connection,

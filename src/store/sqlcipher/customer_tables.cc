@@ -9,7 +9,7 @@ namespace {
 #define CVAULT_CUSTOMER_COLUMNS                                       \
   "id, created_at, updated_at, restricted, full_name, email, phone, " \
   "postal_address, country, language, external_ref, email_index, "    \
-  "phone_index, email_index_next, phone_index_next"
+  "phone_index, email_index_next, phone_index_next, version"
 
 CustomerRow ReadCustomer(const Statement& s) {
   CustomerRow row;
@@ -24,6 +24,7 @@ CustomerRow ReadCustomer(const Statement& s) {
   row.phone_index = s.ColumnOptionalBlob(12);
   row.email_index_next = s.ColumnOptionalBlob(13);
   row.phone_index_next = s.ColumnOptionalBlob(14);
+  row.version = static_cast<std::uint64_t>(s.ColumnInt64(15));
   return row;
 }
 
@@ -52,24 +53,6 @@ Status ExplainCustomerConflict(const Connection& connection, Status status) {
   return Status::AlreadyExists("a customer with this id already exists");
 }
 
-// The rowid of customer `after` (0 when not given), where a listing in
-// insertion order resumes. NotFound if that customer is gone.
-StatusOr<std::int64_t> RowidAfter(Connection& connection,
-                                  std::optional<std::string_view> after,
-                                  std::string_view action) {
-  if (!after.has_value()) return std::int64_t{0};
-  CVAULT_ASSIGN_OR_RETURN(
-      auto position, connection.Prepare("SELECT rowid FROM customers WHERE id = ?1"));
-  position->BindText(1, *after);
-  CVAULT_ASSIGN_OR_RETURN(const bool found, position->Step(action));
-  if (!found) {
-    return Error(
-        Status::NotFound("the customer id to list after no longer exists; restart the "
-                         "listing from the beginning"));
-  }
-  return position->ColumnInt64(0);
-}
-
 StatusOr<std::vector<std::string>> CollectTexts(Statement& query,
                                                 std::string_view action) {
   std::vector<std::string> values;
@@ -80,17 +63,15 @@ StatusOr<std::vector<std::string>> CollectTexts(Statement& query,
   }
 }
 
-// Runs `sql`, which selects ids with rowid > ?1 and LIMIT ?2, resuming after
-// customer `after`.
+// Runs `sql`, which selects ids with id > ?1 in id order and LIMIT ?2,
+// resuming after `after` (every id sorts after the empty string).
 StatusOr<std::vector<std::string>> ListIdsAfter(Connection& connection,
                                                 std::string_view sql,
                                                 std::optional<std::string_view> after,
                                                 std::size_t limit,
                                                 std::string_view action) {
-  CVAULT_ASSIGN_OR_RETURN(const std::int64_t after_rowid,
-                          RowidAfter(connection, after, action));
   CVAULT_ASSIGN_OR_RETURN(auto query, connection.Prepare(sql));
-  query->BindInt64(1, after_rowid);
+  query->BindText(1, after.value_or(std::string_view()));
   query->BindLimit(2, limit);
   return CollectTexts(*query, action);
 }
@@ -127,15 +108,19 @@ Status UpdateCustomer(Connection& connection, const CustomerRow& row) {
                          "postal_address = ?4, country = ?5, language = ?6, "
                          "external_ref = ?7, email_index = ?8, phone_index = ?9, "
                          "restricted = ?10, updated_at = ?11, email_index_next = ?12, "
-                         "phone_index_next = ?13 WHERE id = ?14"));
+                         "phone_index_next = ?13, version = version + 1 "
+                         "WHERE id = ?14 AND version = ?15"));
   BindCustomerValues(*update, row, 1);
   update->BindText(14, row.id);
+  update->BindInt64(15, static_cast<std::int64_t>(row.version));
   CVAULT_RETURN_IF_ERROR(
       ExplainCustomerConflict(connection, update->Run("update a customer")));
-  if (connection.changes() == 0) {
-    return Status::NotFound("no customer with the given id to update");
-  }
-  return Status::Ok();
+  if (connection.changes() == 1) return Status::Ok();
+  CVAULT_ASSIGN_OR_RETURN(auto current, GetCustomer(connection, row.id));
+  if (!current) return Status::NotFound("no customer with the given id to update");
+  return Status::Conflict(
+      "the customer was changed by another writer since it was read; nothing was "
+      "written: read it again and retry");
 }
 
 StatusOr<std::optional<CustomerRow>> GetCustomer(Connection& connection,
@@ -152,14 +137,14 @@ StatusOr<std::optional<CustomerRow>> GetCustomer(Connection& connection,
 StatusOr<std::vector<std::string>> FindByEmailIndex(Connection& connection,
                                                     std::span<const std::uint8_t> index) {
   return FindIds(connection,
-                 "SELECT id FROM customers WHERE email_index = ?1 ORDER BY rowid", index,
+                 "SELECT id FROM customers WHERE email_index = ?1 ORDER BY id", index,
                  "look customers up by email index");
 }
 
 StatusOr<std::vector<std::string>> FindByPhoneIndex(Connection& connection,
                                                     std::span<const std::uint8_t> index) {
   return FindIds(connection,
-                 "SELECT id FROM customers WHERE phone_index = ?1 ORDER BY rowid", index,
+                 "SELECT id FROM customers WHERE phone_index = ?1 ORDER BY id", index,
                  "look customers up by phone index");
 }
 
@@ -167,8 +152,7 @@ StatusOr<std::vector<std::string>> ListCustomerIds(Connection& connection,
                                                    std::optional<std::string_view> after,
                                                    std::size_t limit) {
   return ListIdsAfter(connection,
-                      "SELECT id FROM customers WHERE rowid > ?1 "
-                      "ORDER BY rowid LIMIT ?2",
+                      "SELECT id FROM customers WHERE id > ?1 ORDER BY id LIMIT ?2",
                       after, limit, "list customers");
 }
 
@@ -211,10 +195,10 @@ StatusOr<std::vector<std::string>> ListCustomersMissingNextIndex(
   // email and phone are the ciphertext columns: a customer needs a next
   // index exactly for the ones that are set.
   return ListIdsAfter(connection,
-                      "SELECT id FROM customers WHERE rowid > ?1 AND "
+                      "SELECT id FROM customers WHERE id > ?1 AND "
                       "((email IS NOT NULL AND email_index_next IS NULL) OR "
                       "(phone IS NOT NULL AND phone_index_next IS NULL)) "
-                      "ORDER BY rowid LIMIT ?2",
+                      "ORDER BY id LIMIT ?2",
                       after, limit, "list customers missing a next index");
 }
 

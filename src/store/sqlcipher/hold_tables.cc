@@ -54,12 +54,12 @@ StatusOr<std::optional<HoldRow>> GetHold(Connection& connection,
 
 StatusOr<std::vector<HoldRow>> ListHoldsDueBy(Connection& connection,
                                               std::int64_t at_us) {
-  // A range walk of retention_holds_by_until, whose entries end in the
-  // rowid: no sort step.
+  // A range walk of retention_holds_by_until (until_us, hold_id): no sort
+  // step.
   CVAULT_ASSIGN_OR_RETURN(auto query,
                           connection.Prepare("SELECT " CVAULT_HOLD_COLUMNS
                                              " FROM retention_holds WHERE until_us <= ?1 "
-                                             "ORDER BY until_us, rowid"));
+                                             "ORDER BY until_us, hold_id"));
   query->BindInt64(1, at_us);
   std::vector<HoldRow> rows;
   while (true) {
@@ -124,7 +124,8 @@ StatusOr<std::vector<PendingErasureRow>> ListPendingErasures(Connection& connect
                                                              std::size_t limit) {
   CVAULT_ASSIGN_OR_RETURN(
       auto query, connection.Prepare("SELECT " CVAULT_PENDING_COLUMNS
-                                     " FROM erasures_pending ORDER BY rowid LIMIT ?1"));
+                                     " FROM erasures_pending "
+                                     "ORDER BY erased_at_us, customer_id LIMIT ?1"));
   query->BindLimit(1, limit);
   std::vector<PendingErasureRow> rows;
   while (true) {

@@ -9,7 +9,7 @@ namespace {
 
 // Each schema's migration 1 records the store kind under kStoreKindMetaKey,
 // so a keystore file passed as the vault (or back) is refused at open.
-constexpr std::array<Migration, 6> kVaultMigrations = {{
+constexpr std::array<Migration, 7> kVaultMigrations = {{
     {1,
      "CREATE TABLE customers("
      "  rowid INTEGER PRIMARY KEY,"
@@ -160,6 +160,41 @@ constexpr std::array<Migration, 6> kVaultMigrations = {{
      "  erasure_id TEXT NOT NULL,"
      "  hold_id TEXT NOT NULL,"
      "  erased_at_us INTEGER NOT NULL);"},
+    // What the generic store contract (store.h) asks of every backend, in
+    // SQLite's terms:
+    // - audit_subjects: each subject an audit entry is about, one row each,
+    //   so a subject's entries are one index range. It replaces migration
+    //   4's indexes, one of which searched comma-joined lists; existing
+    //   entries are split into it here.
+    // - version columns: updates of customers and cases name the version
+    //   they read (no lost updates).
+    // - consent_events_one_successor: at most one event follows another in
+    //   a chain, so two writers extending it at once cannot fork it.
+    // - listings order by declared columns, never by rowid: pending
+    //   erasures by erased_at_us, holds by (until_us, hold_id).
+    {7,
+     "CREATE TABLE audit_subjects("
+     "  subject TEXT NOT NULL,"
+     "  sequence INTEGER NOT NULL,"
+     "  PRIMARY KEY(subject, sequence)) WITHOUT ROWID;"
+     "WITH RECURSIVE split(sequence, item, rest) AS ("
+     "  SELECT sequence, '', subject || ',' FROM audit_log WHERE subject != ''"
+     "  UNION ALL"
+     "  SELECT sequence, substr(rest, 1, instr(rest, ',') - 1),"
+     "         substr(rest, instr(rest, ',') + 1) FROM split WHERE rest != '')"
+     "INSERT OR IGNORE INTO audit_subjects(subject, sequence)"
+     "  SELECT item, sequence FROM split WHERE item != '';"
+     "DROP INDEX audit_log_by_subject;"
+     "DROP INDEX audit_log_multi_subject;"
+     "ALTER TABLE customers ADD COLUMN version INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE cases ADD COLUMN version INTEGER NOT NULL DEFAULT 0;"
+     "CREATE UNIQUE INDEX consent_events_one_successor"
+     "  ON consent_events(consent_id, previous_event_id)"
+     "  WHERE previous_event_id != '';"
+     "CREATE INDEX erasures_pending_by_time"
+     "  ON erasures_pending(erased_at_us, customer_id);"
+     "DROP INDEX retention_holds_by_until;"
+     "CREATE INDEX retention_holds_by_until ON retention_holds(until_us, hold_id);"},
 }};
 static_assert(kVaultMigrations.back().version == kVaultSchemaVersion);
 

@@ -335,6 +335,42 @@ TEST_P(CaseConformanceTest, ReassignMovesTheCaseAndReplacesItsDocument) {
   EXPECT_EQ(tx->ReassignCase(held).code(), StatusCode::kFailedPrecondition);
 }
 
+TEST_P(CaseConformanceTest, UpdateOrReassignFromAStaleReadIsAConflict) {
+  InsertCases({MakeRefund("rfd_1", "cus_a", 100, std::nullopt, 900)});
+  CaseRow read;
+  {
+    auto tx = Begin(false);
+    auto got = tx->GetCase("rfd_1");
+    ASSERT_TRUE(got.has_value() && got->has_value());
+    read = **got;
+  }
+  CaseRow approved = read;
+  approved.status = "approved";
+  {
+    auto tx = Begin(true);
+    ASSERT_TRUE(tx->UpdateCase(approved).ok());
+    ASSERT_TRUE(tx->Commit().ok());
+  }
+  // Two more writers that read before the approval.
+  CaseRow rejected = read;
+  rejected.status = "rejected";
+  CaseRow held = read;
+  held.customer_id = "hld_1";
+  {
+    auto tx = Begin(true);
+    const Status update = tx->UpdateCase(rejected);
+    EXPECT_EQ(update.code(), StatusCode::kConflict) << update.ToString();
+    const Status reassign = tx->ReassignCase(held);
+    EXPECT_EQ(reassign.code(), StatusCode::kConflict) << reassign.ToString();
+  }
+  auto tx = Begin(false);
+  auto got = tx->GetCase("rfd_1");
+  ASSERT_TRUE(got.has_value() && got->has_value());
+  EXPECT_EQ((*got)->status, "approved");
+  EXPECT_EQ((*got)->customer_id, "cus_a");
+  EXPECT_NE((*got)->version, read.version);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, CaseConformanceTest,
                          ::testing::ValuesIn(testing::StoreBackends()),
                          testing::StoreBackendName);

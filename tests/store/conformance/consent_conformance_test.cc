@@ -74,6 +74,32 @@ TEST_P(ConsentConformanceTest, DuplicateEventIdIsAlreadyExists) {
   EXPECT_TRUE(other->empty());
 }
 
+TEST_P(ConsentConformanceTest, ASecondSuccessorOfOneEventIsAConflict) {
+  ConsentEventRow given = MakeConsentEvent("evt_1", "cus_a", "marketing", "given", 100);
+  ConsentEventRow withdrawn =
+      MakeConsentEvent("evt_2", "cus_a", "marketing", "withdrawn", 200);
+  withdrawn.consent_id = given.consent_id;
+  withdrawn.previous_event_id = "evt_1";
+  AppendConsentEvents({given, withdrawn});
+  // A writer that read the chain before evt_2 was added extends it again.
+  ConsentEventRow renewed = MakeConsentEvent("evt_3", "cus_a", "marketing", "renewed", 210);
+  renewed.consent_id = given.consent_id;
+  renewed.previous_event_id = "evt_1";
+  {
+    auto tx = Begin(true);
+    const Status forked = tx->AppendConsentEvent(renewed);
+    EXPECT_EQ(forked.code(), StatusCode::kConflict) << forked.ToString();
+    // Following the chain's real head is fine.
+    renewed.previous_event_id = "evt_2";
+    EXPECT_TRUE(tx->AppendConsentEvent(renewed).ok());
+    ASSERT_TRUE(tx->Commit().ok());
+  }
+  auto tx = Begin(false);
+  auto events = tx->ListConsentEvents("cus_a");
+  ASSERT_TRUE(events.has_value());
+  EXPECT_EQ(EventIds(*events), (std::vector<std::string>{"evt_1", "evt_2", "evt_3"}));
+}
+
 TEST_P(ConsentConformanceTest, UnknownEventTypeIsInvalidArgument) {
   auto tx = Begin(true);
   Status appended =

@@ -1,7 +1,7 @@
 // Conformance of every storage backend (tests/testing/store_backends.h) to
 // the pending-erasure part of the VaultTransaction contract (store/store.h):
-// rows round-trip, a customer is listed at most once, listing in insertion
-// order up to a limit, deletion, read-only transactions; and the listings
+// rows round-trip, a customer is listed at most once, listing oldest
+// erasure first up to a limit, deletion, read-only transactions; and the listings
 // across customers (latest consent events, lapsed consents, due refunds)
 // leaving a listed customer out until the row goes.
 #include <gtest/gtest.h>
@@ -116,24 +116,27 @@ TEST_P(PendingErasureConformanceTest, RepeatedCustomerIsAlreadyExists) {
   EXPECT_EQ(CustomerIds(*listed), (std::vector<std::string>{"cus_dup", "cus_next"}));
 }
 
-TEST_P(PendingErasureConformanceTest, ListIsInsertionOrderUpToTheLimit) {
-  // Neither the ids nor the erasure times are in insertion order.
+TEST_P(PendingErasureConformanceTest, ListIsOldestErasureFirstUpToTheLimit) {
+  // Inserted out of time order; cus_d and cus_b were erased at the same
+  // instant and follow by customer id.
   InsertPendingErasures(
       {MakePendingErasure("cus_c", 300), MakePendingErasure("cus_a", 100)});
+  InsertPendingErasures({MakePendingErasure("cus_d", 200)});
   InsertPendingErasures({MakePendingErasure("cus_b", 200)});
 
-  EXPECT_EQ(PendingIds(kNoLimit), (std::vector<std::string>{"cus_c", "cus_a", "cus_b"}));
-  EXPECT_EQ(PendingIds(3), (std::vector<std::string>{"cus_c", "cus_a", "cus_b"}));
-  EXPECT_EQ(PendingIds(2), (std::vector<std::string>{"cus_c", "cus_a"}));
-  EXPECT_EQ(PendingIds(1), std::vector<std::string>{"cus_c"});
+  const std::vector<std::string> oldest_first = {"cus_a", "cus_b", "cus_d", "cus_c"};
+  EXPECT_EQ(PendingIds(kNoLimit), oldest_first);
+  EXPECT_EQ(PendingIds(4), oldest_first);
+  EXPECT_EQ(PendingIds(2), (std::vector<std::string>{"cus_a", "cus_b"}));
+  EXPECT_EQ(PendingIds(1), std::vector<std::string>{"cus_a"});
   EXPECT_TRUE(PendingIds(0).empty());
 
   auto tx = Begin(false);
   ASSERT_NE(tx, nullptr);
   auto listed = tx->ListPendingErasures(kNoLimit);
   ASSERT_TRUE(listed.has_value()) << listed.error().ToString();
-  ASSERT_EQ(listed->size(), 3u);
-  ExpectSamePending((*listed)[1], MakePendingErasure("cus_a", 100));
+  ASSERT_EQ(listed->size(), 4u);
+  ExpectSamePending((*listed)[0], MakePendingErasure("cus_a", 100));
 }
 
 TEST_P(PendingErasureConformanceTest, DeleteRemovesOnlyThatCustomer) {
@@ -143,11 +146,11 @@ TEST_P(PendingErasureConformanceTest, DeleteRemovesOnlyThatCustomer) {
   EXPECT_EQ(CommitDeletePending("cus_a"), 1u);
   EXPECT_EQ(CommitDeletePending("cus_a"), 0u);
   EXPECT_EQ(CommitDeletePending("cus_nobody"), 0u);
-  EXPECT_EQ(PendingIds(kNoLimit), (std::vector<std::string>{"cus_c", "cus_b"}));
+  EXPECT_EQ(PendingIds(kNoLimit), (std::vector<std::string>{"cus_b", "cus_c"}));
 
   // Recorded again, the customer is the newest pending erasure.
   InsertPendingErasures({MakePendingErasure("cus_a", 400)});
-  EXPECT_EQ(PendingIds(kNoLimit), (std::vector<std::string>{"cus_c", "cus_b", "cus_a"}));
+  EXPECT_EQ(PendingIds(kNoLimit), (std::vector<std::string>{"cus_b", "cus_c", "cus_a"}));
 
   auto tx = Begin(false);
   ASSERT_NE(tx, nullptr);
