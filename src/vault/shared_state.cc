@@ -15,6 +15,9 @@
 //                            owner is erased, after which nothing reads it
 //   ledger_                  the erasure ledger's prefix read so far; every
 //                            append first reads what others appended
+//   decider_                 the policy file (Options::policy_file); reread
+//                            when its stamp (inode, size, mtime) changed,
+//                            checked at the start of every call
 // Not cached: the audit chain head and checkpoints (read inside the write
 // transaction that appends), leases (read inside the transaction that takes
 // them).
@@ -25,6 +28,7 @@
 #include <fmt/format.h>
 
 #include "keys/data_keys.h"
+#include "policy/policy_file.h"
 #include "vault/vault_core.h"
 
 namespace cvault::internal {
@@ -111,6 +115,23 @@ KeyringStamp KeyringStamp::Of(const std::filesystem::path& file) {
   stamp.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 +
                    st.st_mtim.tv_nsec;
   return stamp;
+}
+
+Status VaultCore::ReloadPolicyIfChanged() {
+  if (!options_.policy_file) return Status::Ok();
+  const KeyringStamp stamp = KeyringStamp::Of(*options_.policy_file);
+  if (stamp == policy_stamp_) return Status::Ok();
+  auto policy = policy::LoadPolicyFile(*options_.policy_file);
+  if (!policy) {
+    // The stamp stays old, so every call retries the file until it loads.
+    return policy.error().WithContext(
+        "the access policy file changed and no longer loads; calls are refused until it "
+        "is fixed");
+  }
+  decider_ = policy::AccessDecider(std::move(*policy));
+  policy_stamp_ = stamp;
+  options_.logger->info("access policy reloaded from {}", options_.policy_file->string());
+  return Status::Ok();
 }
 
 StatusOr<std::unique_ptr<store::VaultTransaction>> VaultCore::BeginWrite() {

@@ -163,6 +163,7 @@ Status VaultCore::LoadPolicy() {
         "must be at least 1, and the processing maximum at least the minimum");
   }
   if (!options_.policy_file) return Status::Ok();
+  policy_stamp_ = KeyringStamp::Of(*options_.policy_file);
   CVAULT_ASSIGN_OR_RETURN(auto policy, policy::LoadPolicyFile(*options_.policy_file));
   decider_ = policy::AccessDecider(std::move(policy));
   options_.logger->info("access policy loaded from {}", options_.policy_file->string());
@@ -329,7 +330,13 @@ StatusOr<AccessContext> VaultCore::CheckContext(const AccessContext& ctx,
   if (problem.ok() && !ctx.reason.empty()) {
     problem = domain::ValidateText("reason", ctx.reason, 500, true);
   }
-  if (problem.ok()) return checked;
+  if (problem.ok()) {
+    Status policy = ReloadPolicyIfChanged();
+    if (policy.ok()) return checked;
+    return Error(AuditFailure(
+        checked, {std::string(action), "", {}, {}, "deny", "policy_unloadable"},
+        policy.WithReasonCode("policy_unloadable")));
+  }
   return Error(AuditFailure(checked, {std::string(action), "", {}, {}, "deny",
                                       "invalid_context"},
                             problem));

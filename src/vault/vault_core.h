@@ -306,6 +306,12 @@ class VaultCore {
   [[nodiscard]] Status SaveKeyring(store::VaultTransaction& vtx);
   // Moves the vault's generation inside `vtx` (blind-index state changed).
   [[nodiscard]] Status BumpVaultGeneration(store::VaultTransaction& vtx);
+  // Rereads Options::policy_file when it is no longer the file decider_
+  // was loaded from (an operator replaced it); checked at the start of
+  // every call (CheckContext), so a new policy reaches every process before
+  // its next decision. A file that no longer loads fails the call (fail
+  // closed, audited) until it is fixed.
+  [[nodiscard]] Status ReloadPolicyIfChanged();
   // Rereads the keyring file (a KEK this process has not seen, or a
   // generation that moved), unless it is the file already loaded.
   [[nodiscard]] Status ReloadKeyring();
@@ -413,6 +419,7 @@ class VaultCore {
   std::uint64_t vault_generation_ = 0;
   std::uint64_t keyring_generation_ = 0;
   KeyringStamp keyring_stamp_;  // the keyring file keyring_ was read from
+  KeyringStamp policy_stamp_;   // the policy file decider_ was read from
   std::uint64_t keyring_seal_ = 0;  // reseals seen (keystore meta keyring.seal)
   // This process's registration in the vault folder (restore and rekey
   // need the vault to themselves; leases name their holder by its token).

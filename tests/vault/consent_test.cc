@@ -2,7 +2,10 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <filesystem>
 #include <fstream>
+#include <string>
+#include <string_view>
 
 #include "tests/testing/vault_fixture.h"
 
@@ -361,6 +364,71 @@ actions = ["audit.read", "audit.verify"]
                                                  "ada.lovelace@example.com");
   ASSERT_FALSE(found.has_value());
   EXPECT_EQ(found.error().reason_code(), "action_not_permitted");
+}
+
+// A policy that lets account management see contact fields `contact`
+// ("plain" or "masked").
+std::string AccountPolicy(std::string_view contact) {
+  std::string text = R"(version = 1
+[controller]
+name = "Test Shop"
+jurisdiction = "DE"
+[roles]
+account-service = ["account_management"]
+auditor = ["audit"]
+[purposes.account_management]
+legal_basis = "contract"
+category = "Core Function"
+actions = ["customer.create", "customer.read"]
+fields = { identity = "plain", contact = "masked" }
+[purposes.audit]
+legal_basis = "legal_obligation"
+category = "Legal Compliance"
+actions = ["audit.read", "audit.verify"]
+)";
+  const std::string masked = "contact = \"masked\"";
+  text.replace(text.find(masked), masked.size(), "contact = \"" + std::string(contact) + "\"");
+  return text;
+}
+
+// Replaces `file` the way an operator's deployment does: a new file renamed
+// over the old one.
+void ReplaceFile(const std::filesystem::path& file, const std::string& text) {
+  const std::filesystem::path tmp = file.string() + ".new";
+  std::ofstream(tmp) << text;
+  std::filesystem::rename(tmp, file);
+}
+
+TEST_F(PolicyFileTest, AChangedPolicyFileReachesAnOpenVaultAtItsNextCall) {
+  std::filesystem::path file = dir_ / "policy.toml";
+  ReplaceFile(file, AccountPolicy("plain"));
+  CustomerId id = AddAda();
+  vault_.reset();
+  Options o = MakeOptions();
+  o.policy_file = file;
+  auto vault = Vault::Open(std::move(o));
+  ASSERT_TRUE(vault.has_value()) << vault.error().ToString();
+  auto plain = (*vault)->customers().Get(testing::AccountService(), id);
+  ASSERT_TRUE(plain.has_value()) << plain.error().ToString();
+  EXPECT_EQ(plain->fields.at(CustomerField::kEmail), "ada.lovelace@example.com");
+
+  ReplaceFile(file, AccountPolicy("masked"));
+  auto masked = (*vault)->customers().Get(testing::AccountService(), id);
+  ASSERT_TRUE(masked.has_value()) << masked.error().ToString();
+  EXPECT_EQ(masked->fields.at(CustomerField::kEmail), "a***@example.com");
+
+  // A broken replacement refuses every call (fail closed) until it is fixed.
+  ReplaceFile(file, "version = 1\n[roles]\nauditor = [\"nope\"]\n");
+  auto refused = (*vault)->customers().Get(testing::AccountService(), id);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(refused.error().reason_code(), "policy_unloadable");
+  EXPECT_NE(refused.error().message().find("policy.toml:"), std::string::npos)
+      << refused.error().message();
+  ReplaceFile(file, AccountPolicy("plain"));
+  auto again = (*vault)->customers().Get(testing::AccountService(), id);
+  ASSERT_TRUE(again.has_value()) << again.error().ToString();
+  EXPECT_EQ(again->fields.at(CustomerField::kEmail), "ada.lovelace@example.com");
 }
 
 TEST_F(PolicyFileTest, ABadPolicyFileFailsOpenInsteadOfFallingBack) {
