@@ -71,8 +71,8 @@ StatusOr<std::unique_ptr<VaultCore>> VaultCore::Create(Options options) {
   CVAULT_RETURN_IF_ERROR(core->LoadPolicy());
   std::error_code ec;
   if (core->site_->Exists()) {
-    return Error(Status::AlreadyExists("a vault already exists in " +
-                                       o.vault_dir.string()));
+    return Error(
+        Status::AlreadyExists("a vault already exists in " + o.vault_dir.string()));
   }
   if (!std::filesystem::exists(o.vault_dir, ec)) {
     std::filesystem::create_directories(o.vault_dir, ec);
@@ -85,8 +85,8 @@ StatusOr<std::unique_ptr<VaultCore>> VaultCore::Create(Options options) {
                                        o.vault_dir.string() + ": " + ec.message()));
     }
   }
-  CVAULT_ASSIGN_OR_RETURN(auto holders,
-                          VaultHolders::Join(o.vault_dir, /*exclusive=*/false, kJoinWait));
+  CVAULT_ASSIGN_OR_RETURN(
+      auto holders, VaultHolders::Join(o.vault_dir, /*exclusive=*/false, kJoinWait));
   core->holders_.emplace(std::move(holders));
   CVAULT_ASSIGN_OR_RETURN(
       auto keyring, keys::Keyring::Create(o.keys_dir, o.root_key, o.passphrase_cost,
@@ -125,14 +125,16 @@ StatusOr<std::unique_ptr<VaultCore>> VaultCore::Open(Options options) {
   std::error_code ec;
   if (!std::filesystem::is_directory(options.vault_dir, ec)) {
     return Error(Status::NotFound("no vault in " + options.vault_dir.string() +
-                                 ": run `cvault init` first"));
+                                  ": run `cvault init` first"));
   }
-  CVAULT_ASSIGN_OR_RETURN(auto holders,
-                          VaultHolders::Join(options.vault_dir, /*exclusive=*/false, kJoinWait));
+  CVAULT_ASSIGN_OR_RETURN(
+      auto holders,
+      VaultHolders::Join(options.vault_dir, /*exclusive=*/false, kJoinWait));
   return Open(std::move(options), std::move(holders));
 }
 
-StatusOr<std::unique_ptr<VaultCore>> VaultCore::Open(Options options, VaultHolders holders) {
+StatusOr<std::unique_ptr<VaultCore>> VaultCore::Open(Options options,
+                                                     VaultHolders holders) {
   std::unique_ptr<VaultCore> core(new VaultCore(std::move(options)));
   core->holders_.emplace(std::move(holders));
   const Options& o = core->options_;
@@ -304,35 +306,59 @@ Status VaultCore::RequireOpen() const {
   return Status::Ok();
 }
 
-StatusOr<AccessContext> VaultCore::CheckContext(const AccessContext& ctx,
-                                                std::string_view action) {
-  CVAULT_RETURN_IF_ERROR(RequireOpen());
-  AccessContext checked = ctx;
+AccessContext VaultCore::CheckedContext(const AccessContext& in, Status* problem) {
+  AccessContext checked = in;
   if (checked.request_id.empty()) checked.request_id = NewRequestId();
   // Every value that fails its check is replaced before anything is logged or
   // audited: an unchecked value could carry personal data.
-  Status problem;
+  *problem = Status::Ok();
   auto check = [&](bool ok, std::string& value, std::string replacement,
                    const char* message) {
     if (ok) return;
     value = std::move(replacement);
-    if (problem.ok()) problem = Status::InvalidArgument(message);
+    if (problem->ok()) *problem = Status::InvalidArgument(message);
   };
-  check(IsIdentifier(ctx.principal_id, 64, "._:@-"), checked.principal_id, "(invalid)",
+  check(IsIdentifier(in.principal_id, 64, "._:@-"), checked.principal_id, "(invalid)",
         "principal id: 1-64 characters of letters, digits and . _ : @ - required");
-  check(IsIdentifier(ctx.role, 64, "_-"), checked.role, "(invalid)",
+  check(IsIdentifier(in.role, 64, "_-"), checked.role, "(invalid)",
         "role: 1-64 characters of letters, digits, _ and - required");
-  check(IsIdentifier(ctx.purpose, 64, "_-"), checked.purpose, "(invalid)",
+  check(IsIdentifier(in.purpose, 64, "_-"), checked.purpose, "(invalid)",
         "purpose: 1-64 characters of letters, digits, _ and - required");
   check(IsIdentifier(checked.request_id, 128, "._:-"), checked.request_id, NewRequestId(),
         "request id: at most 128 characters of letters, digits and . _ : -");
-  if (problem.ok() && !ctx.reason.empty()) {
-    problem = domain::ValidateText("reason", ctx.reason, 500, true);
+  if (problem->ok() && !in.reason.empty()) {
+    *problem = domain::ValidateText("reason", in.reason, 500, true);
   }
+  return checked;
+}
+
+StatusOr<AccessContext> VaultCore::CheckContext(const AccessContext& in,
+                                                std::string_view action) {
+  CVAULT_RETURN_IF_ERROR(RequireOpen());
+  Status problem;
+  AccessContext checked = CheckedContext(in, &problem);
   if (problem.ok()) return checked;
-  return Error(AuditFailure(checked, {std::string(action), "", {}, {}, "deny",
-                                      "invalid_context"},
-                            problem));
+  return Error(AuditFailure(
+      checked, {std::string(action), "", {}, {}, "deny", "invalid_context"}, problem));
+}
+
+StatusOr<AuditedCall> VaultCore::StartCall(const AccessContext& in,
+                                           std::string_view action,
+                                           audit::AuditEvent event) {
+  CVAULT_RETURN_IF_ERROR(RequireOpen());
+  Status problem;
+  AccessContext checked = CheckedContext(in, &problem);
+  if (problem.ok())
+    return AuditedCall(*this, std::move(checked), std::move(event), nullptr);
+  // Recorded under the policy action, naming no fields: the request itself
+  // was not understood.
+  return Error(StartCheckedCall(checked, {std::string(action), "", {}, {}, "deny", ""})
+                   .Fail("invalid_context", problem, AuditedCall::ReasonOnError::kOmit));
+}
+
+AuditedCall VaultCore::StartCheckedCall(const AccessContext& ctx, audit::AuditEvent event,
+                                        std::unique_ptr<store::VaultTransaction> tx) {
+  return AuditedCall(*this, ctx, std::move(event), std::move(tx));
 }
 
 Status VaultCore::CommitWithAudit(store::VaultTransaction& tx, const AccessContext& ctx,
@@ -345,7 +371,8 @@ Status VaultCore::CommitWithAudit(store::VaultTransaction& tx, const AccessConte
     // The data change is already committed; a failed checkpoint is logged
     // and made at the next due point rather than failing the call.
     auto cp_tx = backend_->vault_store().Begin(/*write=*/true);
-    Status s = cp_tx ? StatusOf(audit_->WriteCheckpoint(**cp_tx, NowMicros())) : cp_tx.error();
+    Status s =
+        cp_tx ? StatusOf(audit_->WriteCheckpoint(**cp_tx, NowMicros())) : cp_tx.error();
     if (s.ok()) s = (*cp_tx)->Commit();
     if (!s.ok()) options_.logger->error("writing an audit checkpoint: {}", s.ToString());
   }
@@ -373,10 +400,10 @@ Status VaultCore::Deny(const AccessContext& ctx, audit::AuditEvent event,
 }
 
 StatusOr<VaultCore::Decided> VaultCore::BeginForSubject(const AccessContext& ctx,
-                                                       const CustomerId& id,
-                                                       policy::AccessRequest request,
-                                                       audit::AuditEvent& event,
-                                                       bool ignore_restriction) {
+                                                        const CustomerId& id,
+                                                        policy::AccessRequest request,
+                                                        audit::AuditEvent& event,
+                                                        bool ignore_restriction) {
   Decided d;
   CVAULT_ASSIGN_OR_RETURN(d.tx, BeginWrite());
   CVAULT_ASSIGN_OR_RETURN(d.subject, LoadSubject(*d.tx, id.str(), ctx, event));
@@ -389,7 +416,8 @@ StatusOr<VaultCore::Decided> VaultCore::BeginForSubject(const AccessContext& ctx
   }
   if (!d.subject.row) {
     d.tx.reset();
-    return Error(Fail(ctx, event, "not_found", Status::NotFound("no customer with that id")));
+    return Error(
+        Fail(ctx, event, "not_found", Status::NotFound("no customer with that id")));
   }
   return d;
 }
@@ -408,16 +436,17 @@ StatusOr<VaultCore::DecidedCase> VaultCore::BeginForCase(const AccessContext& ct
   CVAULT_ASSIGN_OR_RETURN(auto row, out.decided.tx->GetCase(case_id));
   if (!row || row->kind != kind) {
     out.decided.tx.reset();
-    return Error(Fail(ctx, event, "not_found",
-                      Status::NotFound(std::string("no ") + std::string(kind) +
-                                       " with that id")));
+    return Error(
+        Fail(ctx, event, "not_found",
+             Status::NotFound(std::string("no ") + std::string(kind) + " with that id")));
   }
   out.row = std::move(*row);
   if (domain::IsHoldId(out.row.customer_id)) {
     out.held_by = out.row.customer_id;
   } else {
-    CVAULT_ASSIGN_OR_RETURN(out.decided.subject,
-                            LoadSubject(*out.decided.tx, out.row.customer_id, ctx, event));
+    CVAULT_ASSIGN_OR_RETURN(
+        out.decided.subject,
+        LoadSubject(*out.decided.tx, out.row.customer_id, ctx, event));
     if (!out.decided.subject.row && kind == domain::kRefundKind) {
       // An erasure the purge has not swept yet: the refund case already
       // belongs to the hold, which holds its key.
@@ -434,10 +463,11 @@ StatusOr<VaultCore::DecidedCase> VaultCore::BeginForCase(const AccessContext& ct
     if (request.use != policy::FieldUse::kRead || rule == nullptr ||
         rule->legal_basis != policy::LegalBasis::kLegalObligation) {
       out.decided.tx.reset();
-      return Error(Fail(ctx, event, "retention_hold",
-                        Status::FailedPrecondition(
-                            "the case is kept under a retention hold after its customer's "
-                            "erasure: read-only, and only for a legal obligation")));
+      return Error(
+          Fail(ctx, event, "retention_hold",
+               Status::FailedPrecondition(
+                   "the case is kept under a retention hold after its customer's "
+                   "erasure: read-only, and only for a legal obligation")));
     }
     out.decided.decision = early;
     return out;
@@ -485,8 +515,8 @@ StatusOr<const SubjectKeys*> VaultCore::CacheSubjectKeys(std::string_view custom
   CVAULT_ASSIGN_OR_RETURN(auto pseudonym_key, crypto::DeriveSubkey(dek, 1, "cvpseudo"));
   CVAULT_ASSIGN_OR_RETURN(auto cipher,
                           crypto::FieldCipher::Create(kDataKeyId, std::move(dek)));
-  std::string pseudonym = crypto::ToHex(
-      crypto::KeyedBlake2b256(pseudonym_key, crypto::AsBytes(customer_id)));
+  std::string pseudonym =
+      crypto::ToHex(crypto::KeyedBlake2b256(pseudonym_key, crypto::AsBytes(customer_id)));
   return subject_keys_.Insert(std::string(customer_id),
                               SubjectKeys{std::move(cipher), std::move(pseudonym)});
 }
@@ -520,16 +550,17 @@ StatusOr<const crypto::FieldCipher*> VaultCore::FinancialCipherFor(
     } else {
       dek = keys::NewDataKey();
       CVAULT_ASSIGN_OR_RETURN(
-          auto row, keys::WrapDataKey(*keyring_, customer_id,
-                                      keys::RetentionClass::kFinancial, dek, NowMicros()));
+          auto row,
+          keys::WrapDataKey(*keyring_, customer_id, keys::RetentionClass::kFinancial, dek,
+                            NowMicros()));
       CVAULT_RETURN_IF_ERROR(tx->InsertDataKey(row));
       CVAULT_RETURN_IF_ERROR(tx->Commit());
     }
   }
   CVAULT_ASSIGN_OR_RETURN(auto cipher,
                           crypto::FieldCipher::Create(kFinancialKeyId, std::move(dek)));
-  const SubjectKeys* cached =
-      financial_keys_.Insert(std::string(customer_id), SubjectKeys{std::move(cipher), ""});
+  const SubjectKeys* cached = financial_keys_.Insert(std::string(customer_id),
+                                                     SubjectKeys{std::move(cipher), ""});
   return &cached->cipher;
 }
 

@@ -10,14 +10,14 @@
 #ifndef CVAULT_VAULT_VAULT_CORE_H_
 #define CVAULT_VAULT_VAULT_CORE_H_
 
+#include <spdlog/spdlog.h>
+
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <span>
 #include <string>
 #include <vector>
-
-#include <spdlog/spdlog.h>
 
 #include "audit/audit_writer.h"
 #include "crypto/blind_index.h"
@@ -27,6 +27,7 @@
 #include "policy/decision.h"
 #include "store/backend.h"
 #include "store/store.h"
+#include "vault/audited_call.h"
 #include "vault/erasure_ledger.h"
 #include "vault/subject_key_cache.h"
 #include "vault/vault_holders.h"
@@ -71,8 +72,9 @@ class VaultCore {
   [[nodiscard]] StatusOr<CustomerRecord> GetCustomer(
       const AccessContext& ctx, const CustomerId& id,
       std::span<const CustomerField> fields);
-  [[nodiscard]] StatusOr<std::vector<CustomerId>> FindCustomers(
-      const AccessContext& ctx, CustomerField by, std::string_view value);
+  [[nodiscard]] StatusOr<std::vector<CustomerId>> FindCustomers(const AccessContext& ctx,
+                                                                CustomerField by,
+                                                                std::string_view value);
   [[nodiscard]] Status UpdateCustomer(const AccessContext& ctx, const CustomerId& id,
                                       const CustomerUpdate& update);
   [[nodiscard]] StatusOr<std::vector<CustomerId>> ListCustomerIds(
@@ -84,12 +86,9 @@ class VaultCore {
                                                     const CustomerId& id,
                                                     const ConsentGrant& grant);
   // Withdraw, renew or record expiry: a follow-up event in an existing chain.
-  [[nodiscard]] StatusOr<ConsentEvent> ChangeConsent(const AccessContext& ctx,
-                                                     const CustomerId& id,
-                                                     std::string_view purpose,
-                                                     ConsentEventType type,
-                                                     std::optional<Timestamp> expires_at,
-                                                     std::string_view actor);
+  [[nodiscard]] StatusOr<ConsentEvent> ChangeConsent(
+      const AccessContext& ctx, const CustomerId& id, std::string_view purpose,
+      ConsentEventType type, std::optional<Timestamp> expires_at, std::string_view actor);
   [[nodiscard]] StatusOr<std::vector<ConsentEvent>> ConsentHistory(
       const AccessContext& ctx, const CustomerId& id);
   [[nodiscard]] StatusOr<std::vector<ConsentState>> ConsentStatuses(
@@ -121,8 +120,9 @@ class VaultCore {
   [[nodiscard]] StatusOr<EligibilityDecision> AssessRefund(const AccessContext& ctx,
                                                            std::string_view case_id,
                                                            std::optional<Timestamp> at);
-  [[nodiscard]] Status TransitionRefund(const AccessContext& ctx, std::string_view case_id,
-                                        RefundStatus to, std::string_view note);
+  [[nodiscard]] Status TransitionRefund(const AccessContext& ctx,
+                                        std::string_view case_id, RefundStatus to,
+                                        std::string_view note);
   [[nodiscard]] Status AttachPayment(const AccessContext& ctx, std::string_view case_id,
                                      const PaymentReference& payment);
   [[nodiscard]] Status NotifyCustomer(const AccessContext& ctx, std::string_view case_id,
@@ -168,6 +168,7 @@ class VaultCore {
   [[nodiscard]] StatusOr<AuditCheckpoint> Checkpoint(const AccessContext& ctx);
 
  private:
+  friend class AuditedCall;  // the kernel writes through the core's stores
   explicit VaultCore(Options options);
 
   // Opening steps (vault_core.cc).
@@ -198,6 +199,21 @@ class VaultCore {
   // On failure the rejection is audited and returned.
   [[nodiscard]] StatusOr<AccessContext> CheckContext(const AccessContext& ctx,
                                                      std::string_view action);
+  // `in` with a request id, every value that fails its check replaced (an
+  // unchecked value could carry personal data), and the first problem.
+  static AccessContext CheckedContext(const AccessContext& in, Status* problem);
+  // Begins the audited call of a public operation (audited_call.h): checks
+  // the context like CheckContext (a bad one is audited under the policy
+  // `action` and returned) and will record `event`.
+  [[nodiscard]] StatusOr<AuditedCall> StartCall(const AccessContext& in,
+                                                std::string_view action,
+                                                audit::AuditEvent event);
+  // An audited call for a context already checked: a later step of a call
+  // StartCall began, or the vault's own SystemContext(). `tx`, when given,
+  // is a transaction from BeginWrite the call takes over (housekeeping that
+  // turned out to change something worth an entry). REQUIRES the vault open.
+  AuditedCall StartCheckedCall(const AccessContext& ctx, audit::AuditEvent event,
+                               std::unique_ptr<store::VaultTransaction> tx = nullptr);
   // Appends `event` in `tx`, commits, and writes a checkpoint when one is due.
   // REQUIRES: `tx` came from BeginWrite (or reads the generation itself).
   [[nodiscard]] Status CommitWithAudit(store::VaultTransaction& tx,
@@ -217,8 +233,8 @@ class VaultCore {
   [[nodiscard]] StatusOr<const crypto::FieldCipher*> FinancialCipherFor(
       std::string_view customer_id);
   [[nodiscard]] StatusOr<const SubjectKeys*> NewSubjectKeys(std::string_view customer_id);
-  [[nodiscard]] StatusOr<const SubjectKeys*> CacheSubjectKeys(std::string_view customer_id,
-                                                              SecretBytes dek);
+  [[nodiscard]] StatusOr<const SubjectKeys*> CacheSubjectKeys(
+      std::string_view customer_id, SecretBytes dek);
   [[nodiscard]] Status RequireOpen() const;
 
   // A customer's row (if any), keys and the facts the decision needs; sets
@@ -232,6 +248,10 @@ class VaultCore {
                                               std::string_view customer_id,
                                               const AccessContext& ctx,
                                               audit::AuditEvent& event);
+  // The same in the call's transaction (begun if it was not), for its
+  // context and event.
+  [[nodiscard]] StatusOr<Subject> LoadSubject(AuditedCall& call,
+                                              std::string_view customer_id);
   // Everything an export holds about a loaded customer, decrypted, read in
   // `tx` (export_ops.cc). REQUIRES mu_ held and subject.row set.
   [[nodiscard]] StatusOr<domain::ExportSubjectData> GatherExportData(
@@ -412,7 +432,7 @@ class VaultCore {
   // loaded keyring_, indexer_ and next_indexer_ at (shared_state.cc).
   std::uint64_t vault_generation_ = 0;
   std::uint64_t keyring_generation_ = 0;
-  KeyringStamp keyring_stamp_;  // the keyring file keyring_ was read from
+  KeyringStamp keyring_stamp_;      // the keyring file keyring_ was read from
   std::uint64_t keyring_seal_ = 0;  // reseals seen (keystore meta keyring.seal)
   // This process's registration in the vault folder (restore and rekey
   // need the vault to themselves; leases name their holder by its token).

@@ -1,0 +1,127 @@
+#include "vault/audited_call.h"
+
+#include <spdlog/spdlog.h>
+
+#include "vault/vault_core.h"
+
+namespace cvault::internal {
+
+AuditedCall::AuditedCall(VaultCore& core, AccessContext ctx, audit::AuditEvent event,
+                         std::unique_ptr<store::VaultTransaction> tx)
+    : core_(&core), ctx_(std::move(ctx)), event_(std::move(event)), tx_(std::move(tx)) {}
+
+AuditedCall::AuditedCall(AuditedCall&& other) noexcept
+    : core_(std::exchange(other.core_, nullptr)),
+      ctx_(std::move(other.ctx_)),
+      event_(std::move(other.event_)),
+      tx_(std::move(other.tx_)),
+      finished_(other.finished_) {}
+
+AuditedCall::~AuditedCall() {
+  if (core_ == nullptr || finished_) return;
+  finished_ = true;
+  RecordError();
+}
+
+StatusOr<store::VaultTransaction*> AuditedCall::Transaction() {
+  if (finished_) return Error(Status::Internal("the call is already finished (a bug)"));
+  if (!tx_) {
+    CVAULT_ASSIGN_OR_RETURN(tx_, core_->BeginWrite());
+  }
+  return tx_.get();
+}
+
+Status AuditedCall::CommitStep() {
+  CVAULT_ASSIGN_OR_RETURN(store::VaultTransaction * tx, Transaction());
+  Status committed = tx->Commit();
+  tx_.reset();
+  return committed;
+}
+
+Status AuditedCall::Commit() && {
+  CVAULT_RETURN_IF_ERROR(Finish());
+  Status committed = AppendAndCommit();
+  if (!committed.ok()) RecordError();
+  return committed;
+}
+
+Status AuditedCall::Deny(const policy::Decision& decision) && {
+  CVAULT_RETURN_IF_ERROR(Finish());
+  CVAULT_RETURN_IF_ERROR(RecordRefusal(decision.reason_code));
+  return Status::PermissionDenied(decision.reason_code, decision.message);
+}
+
+Status AuditedCall::Fail(std::string reason, Status status, ReasonOnError on_error) && {
+  CVAULT_RETURN_IF_ERROR(Finish());
+  CVAULT_RETURN_IF_ERROR(RecordRefusal(reason));
+  // By default the caller gets the reason code the entry records.
+  if (on_error == ReasonOnError::kAttach) return status.WithReasonCode(std::move(reason));
+  return status;
+}
+
+void AuditedCall::EndWithoutEntry() && {
+  finished_ = true;
+  tx_.reset();
+}
+
+Status AuditedCall::Finish() {
+  if (finished_) return Status::Internal("the call is already finished (a bug)");
+  finished_ = true;
+  return Status::Ok();
+}
+
+Status AuditedCall::AppendAndCommit() {
+  VaultCore& core = *core_;
+  if (!tx_) {
+    CVAULT_ASSIGN_OR_RETURN(tx_, core.BeginWrite());
+  }
+  auto appended = core.audit_->Append(*tx_, ctx_, event_, core.NowMicros());
+  Status committed = appended ? tx_->Commit() : appended.error();
+  tx_.reset();  // rolls back unless committed
+  CVAULT_RETURN_IF_ERROR(committed);
+  core.options_.logger->debug("{} {} ({}) request {}", event_.action, event_.decision,
+                              event_.reason_code, ctx_.request_id);
+  if (appended->checkpoint_due) {
+    // The call is already committed; a failed checkpoint is logged and made
+    // at the next due point rather than failing the call.
+    auto cp_tx = core.backend_->vault_store().Begin(/*write=*/true);
+    Status s = cp_tx ? StatusOf(core.audit_->WriteCheckpoint(**cp_tx, core.NowMicros()))
+                     : cp_tx.error();
+    if (s.ok()) s = (*cp_tx)->Commit();
+    if (!s.ok())
+      core.options_.logger->error("writing an audit checkpoint: {}", s.ToString());
+  }
+  return Status::Ok();
+}
+
+Status AuditedCall::RecordRefusal(std::string reason) {
+  tx_.reset();  // nothing the call wrote is kept
+  event_.decision = "deny";
+  event_.reason_code = std::move(reason);
+  event_.fields_returned.clear();
+  core_->options_.logger->info("{} {} ({}) request {}", event_.action, event_.decision,
+                               event_.reason_code, ctx_.request_id);
+  Status recorded = AppendAndCommit();
+  if (!recorded.ok()) return recorded.WithContext("recording the audit entry");
+  return Status::Ok();
+}
+
+void AuditedCall::RecordError() {
+  if (!core_->open_) {
+    // Only a key duty's later step can find the vault closed, and it checks
+    // first; there is no store left to record into.
+    tx_.reset();
+    core_->options_.logger->error(
+        "{}: the vault closed before the failed call was audited", event_.action);
+    return;
+  }
+  Status recorded = RecordRefusal("error");
+  if (!recorded.ok()) {
+    // The caller already has the call's own error; this one is only logged
+    // (action, request id and status; no personal data).
+    core_->options_.logger->error("{} request {}: the failed call was not audited: {}",
+                                  event_.action, ctx_.request_id, recorded.ToString());
+  }
+}
+
+}  // namespace cvault::internal
