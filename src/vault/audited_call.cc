@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <utility>
+
 #include "vault/vault_core.h"
 
 namespace cvault::internal {
@@ -15,7 +17,8 @@ AuditedCall::AuditedCall(AuditedCall&& other) noexcept
       ctx_(std::move(other.ctx_)),
       event_(std::move(other.event_)),
       tx_(std::move(other.tx_)),
-      finished_(other.finished_) {}
+      finished_(other.finished_),
+      write_lock_busy_(other.write_lock_busy_) {}
 
 AuditedCall::~AuditedCall() {
   if (core_ == nullptr || finished_) return;
@@ -26,7 +29,12 @@ AuditedCall::~AuditedCall() {
 StatusOr<store::VaultTransaction*> AuditedCall::Transaction() {
   if (finished_) return Error(Status::Internal("the call is already finished (a bug)"));
   if (!tx_) {
-    CVAULT_ASSIGN_OR_RETURN(tx_, core_->BeginWrite());
+    auto begun = core_->BeginWrite();
+    if (!begun) {
+      write_lock_busy_ = begun.error().code() == StatusCode::kBusy;
+      return Error(begun.error());
+    }
+    tx_ = std::move(*begun);
   }
   return tx_.get();
 }
@@ -113,6 +121,17 @@ void AuditedCall::RecordError() {
     tx_.reset();
     core_->options_.logger->error(
         "{}: the vault closed before the failed call was audited", event_.action);
+    return;
+  }
+  if (write_lock_busy_) {
+    // The call could not take the vault's write lock within the wait, so it
+    // wrote nothing; waiting as long again for its entry would double every
+    // such caller's wait under contention.
+    core_->options_.logger->warn(
+        "{} request {}: not audited, the vault's write lock was busy before the call "
+        "wrote "
+        "anything",
+        event_.action, ctx_.request_id);
     return;
   }
   Status recorded = RecordRefusal("error");

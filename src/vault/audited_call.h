@@ -10,7 +10,8 @@
 //                   failure is returned instead of the caller's error);
 //   destruction     with none of these run (an early error return): the
 //                   transaction rolls back and the event is recorded as
-//                   "deny" / "error", best effort (a failure is logged).
+//                   "deny" / "error", best effort (a failure is logged; a
+//                   call that never got the write lock is only logged).
 // So an operation cannot forget its entry or leave its transaction open.
 //
 // REQUIRES: the vault's mutex is held for the call's whole life, from
@@ -103,6 +104,9 @@ class AuditedCall {
   audit::AuditEvent event_;
   std::unique_ptr<store::VaultTransaction> tx_;
   bool finished_ = false;
+  // Transaction() found the vault's write lock held past the wait: the
+  // call wrote nothing, and an entry would wait as long again (skipped).
+  bool write_lock_busy_ = false;
 };
 
 }  // namespace cvault::internal

@@ -1,7 +1,6 @@
 // The Customers operations of VaultCore: decide, act, audit.
 #include <fmt/format.h>
 
-#include "domain/consent_state.h"
 #include "domain/customer_codec.h"
 #include "policy/masking.h"
 #include "vault/vault_core.h"
@@ -53,46 +52,6 @@ std::vector<CustomerField> FieldsNamedIn(const CustomerUpdate& u) {
 Timestamp FromMicros(std::int64_t us) { return Timestamp(std::chrono::microseconds(us)); }
 
 }  // namespace
-
-StatusOr<VaultCore::Subject> VaultCore::LoadSubject(store::VaultTransaction& tx,
-                                                    std::string_view customer_id,
-                                                    const AccessContext& ctx,
-                                                    audit::AuditEvent& event) {
-  Subject subject;
-  CVAULT_ASSIGN_OR_RETURN(subject.row, tx.GetCustomer(customer_id));
-  if (!subject.row) return subject;
-  CVAULT_ASSIGN_OR_RETURN(subject.keys, KeysFor(customer_id));
-  event.subject = subject.keys->pseudonym;
-  subject.facts.restricted = subject.row->restricted;
-  // The one place consent plugs in: a purpose resting on consent needs the
-  // customer's consent for it to be active at this instant.
-  if (decider_.NeedsConsent(ctx.purpose)) {
-    std::int64_t now = NowMicros();
-    CVAULT_ASSIGN_OR_RETURN(auto events,
-                            tx.ListConsentEventsFor(customer_id, ctx.purpose, now));
-    switch (domain::DeriveConsentState(events, now).status) {
-      case ConsentStatus::kActive:
-        subject.facts.consent = policy::ConsentState::kActive;
-        break;
-      case ConsentStatus::kNeverGiven:
-        subject.facts.consent = policy::ConsentState::kNeverGiven;
-        break;
-      case ConsentStatus::kWithdrawn:
-        subject.facts.consent = policy::ConsentState::kWithdrawn;
-        break;
-      case ConsentStatus::kExpired:
-        subject.facts.consent = policy::ConsentState::kExpired;
-        break;
-    }
-  }
-  return subject;
-}
-
-StatusOr<VaultCore::Subject> VaultCore::LoadSubject(AuditedCall& call,
-                                                    std::string_view customer_id) {
-  CVAULT_ASSIGN_OR_RETURN(store::VaultTransaction * tx, call.Transaction());
-  return LoadSubject(*tx, customer_id, call.ctx(), call.event());
-}
 
 StatusOr<CustomerId> VaultCore::CreateCustomer(const AccessContext& in,
                                                const NewCustomer& customer) {

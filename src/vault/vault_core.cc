@@ -11,6 +11,7 @@
 #include "crypto/random.h"
 #include "crypto/signer.h"
 #include "domain/case_documents.h"
+#include "domain/consent_state.h"
 #include "domain/validation.h"
 #include "keys/data_keys.h"
 #include "policy/policy_file.h"
@@ -110,11 +111,9 @@ Status VaultCore::FinishCreate() {
   CVAULT_RETURN_IF_ERROR(CheckVaultIdentity(/*create=*/true));
   std::lock_guard lock(mu_);
   open_ = true;
-  {
-    CVAULT_ASSIGN_OR_RETURN(auto tx, BeginWrite());
-    CVAULT_RETURN_IF_ERROR(CommitWithAudit(*tx, SystemContext(),
-                                           {"vault.create", "", {}, {}, "allow", "ok"}));
-  }
+  CVAULT_RETURN_IF_ERROR(
+      StartCheckedCall(SystemContext(), {"vault.create", "", {}, {}, "allow", "ok"})
+          .Commit());
   // A ledger left in the folder by another vault fails here (its MACs do
   // not check under this keyring).
   return StatusOf(ReplayLedger());
@@ -257,9 +256,9 @@ Status VaultCore::RemoveOrphans() {
   if (removed_keys == 0) return Status::Ok();
   options_.logger->warn("removed {} orphaned data keys left by an interrupted write",
                         removed_keys);
-  CVAULT_ASSIGN_OR_RETURN(auto tx, BeginWrite());
-  return CommitWithAudit(*tx, SystemContext(),
-                         {"vault.recover", "", {}, {}, "allow", "orphans_removed"});
+  return StartCheckedCall(SystemContext(),
+                          {"vault.recover", "", {}, {}, "allow", "orphans_removed"})
+      .Commit();
 }
 
 Status VaultCore::Close() {
@@ -332,16 +331,6 @@ AccessContext VaultCore::CheckedContext(const AccessContext& in, Status* problem
   return checked;
 }
 
-StatusOr<AccessContext> VaultCore::CheckContext(const AccessContext& in,
-                                                std::string_view action) {
-  CVAULT_RETURN_IF_ERROR(RequireOpen());
-  Status problem;
-  AccessContext checked = CheckedContext(in, &problem);
-  if (problem.ok()) return checked;
-  return Error(AuditFailure(
-      checked, {std::string(action), "", {}, {}, "deny", "invalid_context"}, problem));
-}
-
 StatusOr<AuditedCall> VaultCore::StartCall(const AccessContext& in,
                                            std::string_view action,
                                            audit::AuditEvent event) {
@@ -361,138 +350,110 @@ AuditedCall VaultCore::StartCheckedCall(const AccessContext& ctx, audit::AuditEv
   return AuditedCall(*this, ctx, std::move(event), std::move(tx));
 }
 
-Status VaultCore::CommitWithAudit(store::VaultTransaction& tx, const AccessContext& ctx,
-                                  const audit::AuditEvent& event) {
-  CVAULT_ASSIGN_OR_RETURN(auto appended, audit_->Append(tx, ctx, event, NowMicros()));
-  CVAULT_RETURN_IF_ERROR(tx.Commit());
-  options_.logger->debug("{} {} ({}) request {}", event.action, event.decision,
-                         event.reason_code, ctx.request_id);
-  if (appended.checkpoint_due) {
-    // The data change is already committed; a failed checkpoint is logged
-    // and made at the next due point rather than failing the call.
-    auto cp_tx = backend_->vault_store().Begin(/*write=*/true);
-    Status s =
-        cp_tx ? StatusOf(audit_->WriteCheckpoint(**cp_tx, NowMicros())) : cp_tx.error();
-    if (s.ok()) s = (*cp_tx)->Commit();
-    if (!s.ok()) options_.logger->error("writing an audit checkpoint: {}", s.ToString());
+StatusOr<VaultCore::Subject> VaultCore::LoadSubject(AuditedCall& call,
+                                                    std::string_view customer_id) {
+  CVAULT_ASSIGN_OR_RETURN(store::VaultTransaction * tx, call.Transaction());
+  Subject subject;
+  CVAULT_ASSIGN_OR_RETURN(subject.row, tx->GetCustomer(customer_id));
+  if (!subject.row) return subject;
+  CVAULT_ASSIGN_OR_RETURN(subject.keys, KeysFor(customer_id));
+  call.event().subject = subject.keys->pseudonym;
+  subject.facts.restricted = subject.row->restricted;
+  // The one place consent plugs in: a purpose resting on consent needs the
+  // customer's consent for it to be active at this instant.
+  if (decider_.NeedsConsent(call.ctx().purpose)) {
+    std::int64_t now = NowMicros();
+    CVAULT_ASSIGN_OR_RETURN(
+        auto events, tx->ListConsentEventsFor(customer_id, call.ctx().purpose, now));
+    switch (domain::DeriveConsentState(events, now).status) {
+      case ConsentStatus::kActive:
+        subject.facts.consent = policy::ConsentState::kActive;
+        break;
+      case ConsentStatus::kNeverGiven:
+        subject.facts.consent = policy::ConsentState::kNeverGiven;
+        break;
+      case ConsentStatus::kWithdrawn:
+        subject.facts.consent = policy::ConsentState::kWithdrawn;
+        break;
+      case ConsentStatus::kExpired:
+        subject.facts.consent = policy::ConsentState::kExpired;
+        break;
+    }
   }
-  return Status::Ok();
+  return subject;
 }
 
-Status VaultCore::AuditFailure(const AccessContext& ctx, const audit::AuditEvent& event,
-                               Status result) {
-  options_.logger->info("{} {} ({}) request {}", event.action, event.decision,
-                        event.reason_code, ctx.request_id);
-  auto tx = BeginWrite();
-  if (!tx) return tx.error().WithContext("recording the audit entry");
-  Status s = CommitWithAudit(**tx, ctx, event);
-  if (!s.ok()) return s.WithContext("recording the audit entry");
-  return result;
-}
-
-Status VaultCore::Deny(const AccessContext& ctx, audit::AuditEvent event,
-                       const policy::Decision& decision) {
-  event.decision = "deny";
-  event.reason_code = decision.reason_code;
-  event.fields_returned.clear();
-  return AuditFailure(ctx, event,
-                      Status::PermissionDenied(decision.reason_code, decision.message));
-}
-
-StatusOr<VaultCore::Decided> VaultCore::BeginForSubject(const AccessContext& ctx,
+StatusOr<VaultCore::Decided> VaultCore::BeginForSubject(AuditedCall& call,
                                                         const CustomerId& id,
                                                         policy::AccessRequest request,
-                                                        audit::AuditEvent& event,
                                                         bool ignore_restriction) {
   Decided d;
-  CVAULT_ASSIGN_OR_RETURN(d.tx, BeginWrite());
-  CVAULT_ASSIGN_OR_RETURN(d.subject, LoadSubject(*d.tx, id.str(), ctx, event));
+  CVAULT_ASSIGN_OR_RETURN(d.subject, LoadSubject(call, id.str()));
   request.subject = d.subject.facts;
   if (ignore_restriction) request.subject->restricted = false;
-  d.decision = decider_.Decide(ctx, request);
-  if (!d.decision.allowed()) {
-    d.tx.reset();
-    return Error(Deny(ctx, event, d.decision));
-  }
+  d.decision = decider_.Decide(call.ctx(), request);
+  if (!d.decision.allowed()) return Error(std::move(call).Deny(d.decision));
   if (!d.subject.row) {
-    d.tx.reset();
     return Error(
-        Fail(ctx, event, "not_found", Status::NotFound("no customer with that id")));
+        std::move(call).Fail("not_found", Status::NotFound("no customer with that id")));
   }
   return d;
 }
 
-StatusOr<VaultCore::DecidedCase> VaultCore::BeginForCase(const AccessContext& ctx,
+StatusOr<VaultCore::DecidedCase> VaultCore::BeginForCase(AuditedCall& call,
                                                          std::string_view case_id,
                                                          std::string_view kind,
-                                                         policy::AccessRequest request,
-                                                         audit::AuditEvent& event) {
+                                                         policy::AccessRequest request) {
   // Role, purpose, action and record group first: a denied caller learns
   // nothing about whether the case exists.
-  policy::Decision early = decider_.Decide(ctx, request);
-  if (!early.allowed()) return Error(Deny(ctx, event, early));
+  policy::Decision early = decider_.Decide(call.ctx(), request);
+  if (!early.allowed()) return Error(std::move(call).Deny(early));
   DecidedCase out;
-  CVAULT_ASSIGN_OR_RETURN(out.decided.tx, BeginWrite());
-  CVAULT_ASSIGN_OR_RETURN(auto row, out.decided.tx->GetCase(case_id));
+  CVAULT_ASSIGN_OR_RETURN(store::VaultTransaction * tx, call.Transaction());
+  CVAULT_ASSIGN_OR_RETURN(auto row, tx->GetCase(case_id));
   if (!row || row->kind != kind) {
-    out.decided.tx.reset();
-    return Error(
-        Fail(ctx, event, "not_found",
-             Status::NotFound(std::string("no ") + std::string(kind) + " with that id")));
+    return Error(std::move(call).Fail(
+        "not_found",
+        Status::NotFound(std::string("no ") + std::string(kind) + " with that id")));
   }
   out.row = std::move(*row);
   if (domain::IsHoldId(out.row.customer_id)) {
     out.held_by = out.row.customer_id;
   } else {
-    CVAULT_ASSIGN_OR_RETURN(
-        out.decided.subject,
-        LoadSubject(*out.decided.tx, out.row.customer_id, ctx, event));
+    CVAULT_ASSIGN_OR_RETURN(out.decided.subject, LoadSubject(call, out.row.customer_id));
     if (!out.decided.subject.row && kind == domain::kRefundKind) {
       // An erasure the purge has not swept yet: the refund case already
       // belongs to the hold, which holds its key.
-      CVAULT_ASSIGN_OR_RETURN(auto pending,
-                              out.decided.tx->GetPendingErasure(out.row.customer_id));
+      CVAULT_ASSIGN_OR_RETURN(auto pending, tx->GetPendingErasure(out.row.customer_id));
       if (pending) out.held_by = pending->hold_id;
     }
   }
   if (!out.held_by.empty()) {
     // The customer was erased: the record is kept only for a legal
     // obligation, read-only, and only purposes resting on one may read it.
-    event.subject = out.held_by;
-    const policy::PurposeRule* rule = decider_.policy().FindPurpose(ctx.purpose);
+    call.event().subject = out.held_by;
+    const policy::PurposeRule* rule = decider_.policy().FindPurpose(call.ctx().purpose);
     if (request.use != policy::FieldUse::kRead || rule == nullptr ||
         rule->legal_basis != policy::LegalBasis::kLegalObligation) {
-      out.decided.tx.reset();
-      return Error(
-          Fail(ctx, event, "retention_hold",
-               Status::FailedPrecondition(
-                   "the case is kept under a retention hold after its customer's "
-                   "erasure: read-only, and only for a legal obligation")));
+      return Error(std::move(call).Fail(
+          "retention_hold",
+          Status::FailedPrecondition(
+              "the case is kept under a retention hold after its customer's "
+              "erasure: read-only, and only for a legal obligation")));
     }
     out.decided.decision = early;
     return out;
   }
   if (!out.decided.subject.row) {
-    out.decided.tx.reset();
-    return Error(Fail(ctx, event, "not_found",
-                      Status::NotFound("the case's customer no longer exists")));
+    return Error(std::move(call).Fail(
+        "not_found", Status::NotFound("the case's customer no longer exists")));
   }
   request.subject = out.decided.subject.facts;
-  out.decided.decision = decider_.Decide(ctx, request);
+  out.decided.decision = decider_.Decide(call.ctx(), request);
   if (!out.decided.decision.allowed()) {
-    out.decided.tx.reset();
-    return Error(Deny(ctx, event, out.decided.decision));
+    return Error(std::move(call).Deny(out.decided.decision));
   }
   return out;
-}
-
-Status VaultCore::Fail(const AccessContext& ctx, audit::AuditEvent event,
-                       std::string reason, Status status) {
-  event.decision = "deny";
-  event.reason_code = reason;
-  event.fields_returned.clear();
-  // The caller gets the same reason code the audit entry records.
-  return AuditFailure(ctx, event, status.WithReasonCode(std::move(reason)));
 }
 
 StatusOr<const SubjectKeys*> VaultCore::KeysFor(std::string_view customer_id) {

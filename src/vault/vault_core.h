@@ -195,16 +195,12 @@ class VaultCore {
   // The context of the vault's own housekeeping entries, with a fresh
   // request id.
   static AccessContext SystemContext();
-  // Checks the context's shape and fills a request id when it has none.
-  // On failure the rejection is audited and returned.
-  [[nodiscard]] StatusOr<AccessContext> CheckContext(const AccessContext& ctx,
-                                                     std::string_view action);
   // `in` with a request id, every value that fails its check replaced (an
   // unchecked value could carry personal data), and the first problem.
   static AccessContext CheckedContext(const AccessContext& in, Status* problem);
   // Begins the audited call of a public operation (audited_call.h): checks
-  // the context like CheckContext (a bad one is audited under the policy
-  // `action` and returned) and will record `event`.
+  // the context's shape (a bad one is audited as invalid_context under the
+  // policy `action` and returned) and fills a request id when it has none.
   [[nodiscard]] StatusOr<AuditedCall> StartCall(const AccessContext& in,
                                                 std::string_view action,
                                                 audit::AuditEvent event);
@@ -214,18 +210,6 @@ class VaultCore {
   // turned out to change something worth an entry). REQUIRES the vault open.
   AuditedCall StartCheckedCall(const AccessContext& ctx, audit::AuditEvent event,
                                std::unique_ptr<store::VaultTransaction> tx = nullptr);
-  // Appends `event` in `tx`, commits, and writes a checkpoint when one is due.
-  // REQUIRES: `tx` came from BeginWrite (or reads the generation itself).
-  [[nodiscard]] Status CommitWithAudit(store::VaultTransaction& tx,
-                                       const AccessContext& ctx,
-                                       const audit::AuditEvent& event);
-  // Records a denial or failure in a transaction of its own and returns
-  // `result` (or the audit failure, which takes precedence: fail closed).
-  [[nodiscard]] Status AuditFailure(const AccessContext& ctx,
-                                    const audit::AuditEvent& event, Status result);
-  // Shorthand: audits a policy denial and returns PermissionDenied.
-  [[nodiscard]] Status Deny(const AccessContext& ctx, audit::AuditEvent event,
-                            const policy::Decision& decision);
   // The customer's data-key cipher and audit pseudonym (cached).
   [[nodiscard]] StatusOr<const SubjectKeys*> KeysFor(std::string_view customer_id);
   // The cipher for the customer's financial-class data key (refund records,
@@ -237,19 +221,14 @@ class VaultCore {
       std::string_view customer_id, SecretBytes dek);
   [[nodiscard]] Status RequireOpen() const;
 
-  // A customer's row (if any), keys and the facts the decision needs; sets
-  // the event's subject pseudonym. REQUIRES mu_ held.
+  // A customer's row (if any), keys and the facts the decision needs, read
+  // in the call's transaction (begun if it was not); sets the call's
+  // subject pseudonym. REQUIRES mu_ held.
   struct Subject {
     std::optional<store::CustomerRow> row;
     const SubjectKeys* keys = nullptr;
     policy::SubjectFacts facts;
   };
-  [[nodiscard]] StatusOr<Subject> LoadSubject(store::VaultTransaction& tx,
-                                              std::string_view customer_id,
-                                              const AccessContext& ctx,
-                                              audit::AuditEvent& event);
-  // The same in the call's transaction (begun if it was not), for its
-  // context and event.
   [[nodiscard]] StatusOr<Subject> LoadSubject(AuditedCall& call,
                                               std::string_view customer_id);
   // Everything an export holds about a loaded customer, decrypted, read in
@@ -257,18 +236,15 @@ class VaultCore {
   [[nodiscard]] StatusOr<domain::ExportSubjectData> GatherExportData(
       store::VaultTransaction& tx, const CustomerId& id, const Subject& subject);
 
-  // Begins a write transaction, loads the customer and decides `request`
-  // with the customer's facts. A denial or an unknown customer is audited
-  // and returned as the error. REQUIRES mu_ held.
+  // Loads the customer in the call's transaction and decides `request` with
+  // the customer's facts. A denial or an unknown customer finishes the call
+  // (audited) and is returned as the error. REQUIRES mu_ held.
   struct Decided {
-    std::unique_ptr<store::VaultTransaction> tx;
     Subject subject;
     policy::Decision decision;
   };
-  [[nodiscard]] StatusOr<Decided> BeginForSubject(const AccessContext& ctx,
-                                                  const CustomerId& id,
+  [[nodiscard]] StatusOr<Decided> BeginForSubject(AuditedCall& call, const CustomerId& id,
                                                   policy::AccessRequest request,
-                                                  audit::AuditEvent& event,
                                                   bool ignore_restriction = false);
   // Like BeginForSubject, for an action on one ticket or refund case: loads
   // the case (of `kind`), then its customer, then decides. An unknown case
@@ -280,33 +256,31 @@ class VaultCore {
     // (its row may still name the customer until the purge sweeps it).
     std::string held_by;
   };
-  [[nodiscard]] StatusOr<DecidedCase> BeginForCase(const AccessContext& ctx,
+  [[nodiscard]] StatusOr<DecidedCase> BeginForCase(AuditedCall& call,
                                                    std::string_view case_id,
                                                    std::string_view kind,
-                                                   policy::AccessRequest request,
-                                                   audit::AuditEvent& event);
+                                                   policy::AccessRequest request);
   // BeginForCase for a refund case, plus its decrypted document.
   struct OpenedRefund {
     DecidedCase c;
     const crypto::FieldCipher* cipher = nullptr;
     RefundCase refund;
   };
-  [[nodiscard]] StatusOr<OpenedRefund> BeginForRefund(const AccessContext& ctx,
+  [[nodiscard]] StatusOr<OpenedRefund> BeginForRefund(AuditedCall& call,
                                                       std::string_view case_id,
-                                                      policy::FieldUse use,
-                                                      audit::AuditEvent& event);
-  // The eligibility of an opened case at `at` from its linked tickets.
-  [[nodiscard]] StatusOr<EligibilityDecision> AssessLinkedTickets(OpenedRefund& o,
+                                                      policy::FieldUse use);
+  // The eligibility of an opened case at `at` from its linked tickets, read
+  // in the call's transaction.
+  [[nodiscard]] StatusOr<EligibilityDecision> AssessLinkedTickets(AuditedCall& call,
+                                                                  const OpenedRefund& o,
                                                                   Timestamp at);
   // Key-duty steps (key_ops.cc). REQUIRE mu_ held.
   // Denies (audited) unless the policy allows `act` to the context.
-  [[nodiscard]] Status DecideOperation(const AccessContext& ctx, std::string_view act,
-                                       const audit::AuditEvent& event);
-  // A write transaction holding the key-duty lease (one key duty at a time
-  // across every process), with the keyring reread from its file. A duty
-  // running elsewhere is audited and returned as Busy.
-  [[nodiscard]] StatusOr<std::unique_ptr<store::VaultTransaction>> BeginKeyDuty(
-      const AccessContext& ctx, const audit::AuditEvent& event);
+  [[nodiscard]] Status DecideOperation(AuditedCall& call, std::string_view act);
+  // Takes the key-duty lease (one key duty at a time across every process)
+  // in the call's transaction. A duty running elsewhere, or a keyring
+  // resealed by another process, finishes the call (audited) as the error.
+  [[nodiscard]] Status BeginKeyDuty(AuditedCall& call);
 
   // State shared with other processes (shared_state.cc). All REQUIRE mu_.
   //
@@ -368,8 +342,6 @@ class VaultCore {
     VaultCore& core_;
     std::string_view lease_;
   };
-  // Appends `event` in a transaction of its own.
-  [[nodiscard]] Status AuditOperation(const AccessContext& ctx, audit::AuditEvent event);
   // Rekeys the databases not yet under the pending keys, then makes those
   // keys current in the keyring (saved).
   [[nodiscard]] Status FinishDbRekey(bool vault_done, bool keystore_done);
@@ -380,11 +352,12 @@ class VaultCore {
   // Erasure steps (erasure_ops.cc). REQUIRE mu_ held.
   // How many erasure ledger entries the vault database has applied.
   [[nodiscard]] StatusOr<std::uint64_t> LedgerApplied(store::VaultTransaction& tx);
-  // Erases a decided, existing customer; `replay` is the ledger entry being
+  // Erases a decided, existing customer in the call (whose transaction
+  // loaded `subject`), which it finishes; `replay` is the ledger entry being
   // re-applied (no new ledger line), or null for a new erasure.
-  [[nodiscard]] StatusOr<ErasureResult> EraseDecided(Decided d, const CustomerId& id,
-                                                     const AccessContext& ctx,
-                                                     audit::AuditEvent event,
+  [[nodiscard]] StatusOr<ErasureResult> EraseDecided(AuditedCall call,
+                                                     const Subject& subject,
+                                                     const CustomerId& id,
                                                      const LedgerEntry* replay);
   // Wraps the customer's financial data key again under `hold_id` and
   // commits it to the keystore.
@@ -393,29 +366,22 @@ class VaultCore {
   // One bounded step of the sweep of a pending erasure, in `tx` (committed):
   // refund cases minimised and moved under the hold, then tickets and
   // consent events deleted, at most `limit` rows. Returns how many rows it
-  // handled; 0 means none was left, and the erasure is then marked swept
-  // (audited).
-  [[nodiscard]] StatusOr<std::size_t> SweepErasureStep(store::VaultTransaction& tx,
-                                                       const AccessContext& ctx,
-                                                       const store::PendingErasureRow& p,
-                                                       std::size_t limit);
-  // Shreds a hold past its end in `tx` (committed, audited); returns how
-  // many records it held.
-  [[nodiscard]] StatusOr<std::size_t> PurgeHold(store::VaultTransaction& tx,
-                                                const AccessContext& ctx,
-                                                const store::HoldRow& hold,
-                                                const LedgerEntry* replay);
+  // handled; 0 means none was left, and the erasure is then marked swept in
+  // an audited call that takes `tx` over.
+  [[nodiscard]] StatusOr<std::size_t> SweepErasureStep(
+      std::unique_ptr<store::VaultTransaction> tx, const AccessContext& ctx,
+      const store::PendingErasureRow& p, std::size_t limit);
+  // Shreds a hold past its end in an audited call that takes `tx` over;
+  // returns how many records it held.
+  [[nodiscard]] StatusOr<std::size_t> PurgeHold(
+      std::unique_ptr<store::VaultTransaction> tx, const AccessContext& ctx,
+      const store::HoldRow& hold, const LedgerEntry* replay);
   // Deletes every data key of a customer or hold, evicts them from the
   // caches and has the backend forget the deleted content.
   [[nodiscard]] Status ShredKeysOf(std::string_view owner);
   // Asks the backend to forget deleted content (after deletions), logging
   // a failure.
   void ForgetDeletedContent();
-
-  // Audits a failed call (decision "deny" with `reason`) and returns
-  // `status`. REQUIRES mu_ held and no open transaction.
-  [[nodiscard]] Status Fail(const AccessContext& ctx, audit::AuditEvent event,
-                            std::string reason, Status status);
 
   Options options_;
   mutable std::mutex mu_;

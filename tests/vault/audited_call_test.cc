@@ -122,5 +122,52 @@ TEST_F(AuditedCallTest, MissingDataKeyIsAuditedOnceAsAnError) {
   ExpectChainVerifies();
 }
 
+TEST_F(AuditedCallTest, StoreErrorMidCallIsAuditedOnceAsAnError) {
+  CustomerId ada = AddAda();
+  // Nothing in the restriction handles this error: it returns early, and
+  // the call still leaves its entry.
+  RefuseWrites("UPDATE", "customers");
+  Status restricted = vault_->rights().Restrict(Dpo(), ada);
+  AcceptWritesAgain();
+  EXPECT_FALSE(restricted.ok());
+
+  auto record = vault_->customers().Get(AccountService(), ada);
+  ASSERT_TRUE(record.has_value()) << record.error().ToString();
+  EXPECT_FALSE(record->restricted);
+  auto entries = EntriesFor("customer.restrict");
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].decision, "deny");
+  EXPECT_EQ(entries[0].reason_code, "error");
+  EXPECT_FALSE(entries[0].subject.empty());
+  ExpectChainVerifies();
+}
+
+TEST_F(AuditedCallTest, ConsentGrantWhoseEventCannotBeStoredKeepsNoEvent) {
+  CustomerId ada = AddAda();
+  ASSERT_TRUE(vault_->consents()
+                  .RegisterNotice(testing::As("dpo", "legal_compliance"), "privacy", "3",
+                                  "We email offers if you agree.")
+                  .has_value());
+  RefuseWrites("INSERT", "consent_events");
+  ConsentGrant grant;
+  grant.purpose = "marketing";
+  grant.notice_id = "privacy";
+  grant.notice_version = "3";
+  grant.collection_method = "checkbox";
+  grant.channel = "web";
+  auto granted = vault_->consents().Grant(AccountService(), ada, grant);
+  AcceptWritesAgain();
+  ASSERT_FALSE(granted.has_value());
+
+  auto history = vault_->consents().History(Auditor(), ada);
+  ASSERT_TRUE(history.has_value()) << history.error().ToString();
+  EXPECT_TRUE(history->empty());
+  auto entries = EntriesFor("consent.grant");
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].decision, "deny");
+  EXPECT_EQ(entries[0].reason_code, "error");
+  ExpectChainVerifies();
+}
+
 }  // namespace
 }  // namespace cvault
