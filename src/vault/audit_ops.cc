@@ -46,7 +46,7 @@ StatusOr<std::vector<AuditEntry>> VaultCore::TailAudit(const AccessContext& in,
       call.ctx(), {action::kAuditRead, policy::FieldUse::kRead, {}, std::nullopt});
   if (!decision.allowed()) return Error(std::move(call).Deny(decision));
   count = std::min<std::size_t>(count, 10000);
-  CVAULT_ASSIGN_OR_RETURN(store::VaultTransaction * tx, call.Transaction());
+  CVAULT_ASSIGN_OR_RETURN(auto* tx, call.Transaction());
   CVAULT_ASSIGN_OR_RETURN(auto last, tx->LastAudit());
   std::uint64_t head = last ? last->sequence : 0;
   std::uint64_t from = head >= count ? head - count + 1 : 1;

@@ -1,12 +1,83 @@
+// The audited call (audited_call.h) and how VaultCore starts one: the
+// context check every public call makes first, and the context of the
+// vault's own entries.
 #include "vault/audited_call.h"
 
 #include <spdlog/spdlog.h>
 
 #include <utility>
 
+#include "crypto/bytes.h"
+#include "crypto/random.h"
+#include "domain/validation.h"
 #include "vault/vault_core.h"
 
 namespace cvault::internal {
+namespace {
+
+std::string NewRequestId() { return "req_" + crypto::ToHex(crypto::RandomBytes(12)); }
+
+bool IsIdentifier(std::string_view s, std::size_t max, std::string_view extra) {
+  if (s.empty() || s.size() > max) return false;
+  for (char c : s) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (c >= '0' && c <= '9') || extra.find(c) != std::string_view::npos;
+    if (!ok) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+AccessContext VaultCore::SystemContext() {
+  return AccessContext{"cvault", "operator", "operations", "", NewRequestId()};
+}
+
+AccessContext VaultCore::CheckedContext(const AccessContext& in, Status* problem) {
+  AccessContext checked = in;
+  if (checked.request_id.empty()) checked.request_id = NewRequestId();
+  // Every value that fails its check is replaced before anything is logged or
+  // audited: an unchecked value could carry personal data.
+  *problem = Status::Ok();
+  auto check = [&](bool ok, std::string& value, std::string replacement,
+                   const char* message) {
+    if (ok) return;
+    value = std::move(replacement);
+    if (problem->ok()) *problem = Status::InvalidArgument(message);
+  };
+  check(IsIdentifier(in.principal_id, 64, "._:@-"), checked.principal_id, "(invalid)",
+        "principal id: 1-64 characters of letters, digits and . _ : @ - required");
+  check(IsIdentifier(in.role, 64, "_-"), checked.role, "(invalid)",
+        "role: 1-64 characters of letters, digits, _ and - required");
+  check(IsIdentifier(in.purpose, 64, "_-"), checked.purpose, "(invalid)",
+        "purpose: 1-64 characters of letters, digits, _ and - required");
+  check(IsIdentifier(checked.request_id, 128, "._:-"), checked.request_id, NewRequestId(),
+        "request id: at most 128 characters of letters, digits and . _ : -");
+  if (problem->ok() && !in.reason.empty()) {
+    *problem = domain::ValidateText("reason", in.reason, 500, true);
+  }
+  return checked;
+}
+
+StatusOr<AuditedCall> VaultCore::StartCall(const AccessContext& in,
+                                           std::string_view action,
+                                           audit::AuditEvent event) {
+  CVAULT_RETURN_IF_ERROR(RequireOpen());
+  Status problem;
+  AccessContext checked = CheckedContext(in, &problem);
+  if (problem.ok()) {
+    return AuditedCall(*this, std::move(checked), std::move(event), nullptr);
+  }
+  // Recorded under the policy action, naming no fields: the request itself
+  // was not understood.
+  return Error(StartCheckedCall(checked, {std::string(action), "", {}, {}, "deny", ""})
+                   .Fail("invalid_context", problem, AuditedCall::ReasonOnError::kOmit));
+}
+
+AuditedCall VaultCore::StartCheckedCall(const AccessContext& ctx, audit::AuditEvent event,
+                                        std::unique_ptr<store::VaultTransaction> tx) {
+  return AuditedCall(*this, ctx, std::move(event), std::move(tx));
+}
 
 AuditedCall::AuditedCall(VaultCore& core, AccessContext ctx, audit::AuditEvent event,
                          std::unique_ptr<store::VaultTransaction> tx)
@@ -40,7 +111,7 @@ StatusOr<store::VaultTransaction*> AuditedCall::Transaction() {
 }
 
 Status AuditedCall::CommitStep() {
-  CVAULT_ASSIGN_OR_RETURN(store::VaultTransaction * tx, Transaction());
+  CVAULT_ASSIGN_OR_RETURN(auto* tx, Transaction());
   Status committed = tx->Commit();
   tx_.reset();
   return committed;
@@ -96,8 +167,9 @@ Status AuditedCall::AppendAndCommit() {
     Status s = cp_tx ? StatusOf(core.audit_->WriteCheckpoint(**cp_tx, core.NowMicros()))
                      : cp_tx.error();
     if (s.ok()) s = (*cp_tx)->Commit();
-    if (!s.ok())
+    if (!s.ok()) {
       core.options_.logger->error("writing an audit checkpoint: {}", s.ToString());
+    }
   }
   return Status::Ok();
 }

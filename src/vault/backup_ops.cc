@@ -63,8 +63,9 @@ std::string Fingerprint(const SecretBytes& key) {
 
 StatusOr<std::string> ReadSmallFile(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
-  if (!in)
+  if (!in) {
     return Error(Status::NotFound("the backup has no " + file.filename().string()));
+  }
   std::string text(kMaxManifestSize + 1, '\0');
   in.read(text.data(), static_cast<std::streamsize>(text.size()));
   text.resize(static_cast<std::size_t>(in.gcount()));
@@ -93,7 +94,7 @@ StatusOr<BackupResult> VaultCore::Backup(const AccessContext& in,
   if (!made.ok()) return Error(std::move(call).Fail("backup_failed", made));
 
   // The entry goes in first, so the backup records that it was taken.
-  CVAULT_ASSIGN_OR_RETURN(store::VaultTransaction * tx, call.Transaction());
+  CVAULT_ASSIGN_OR_RETURN(auto* tx, call.Transaction());
   CVAULT_ASSIGN_OR_RETURN(const std::uint64_t ledger_applied, LedgerApplied(*tx));
   CVAULT_RETURN_IF_ERROR(std::move(call).Commit());
   auto failed = [&](Status s) {

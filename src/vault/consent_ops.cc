@@ -259,7 +259,7 @@ StatusOr<ConsentReport> VaultCore::ConsentReportFor(const AccessContext& in,
             "purpose: a purpose whose legal basis is consent is required")));
   }
   std::int64_t at = as_of ? ToMicros(*as_of) : NowMicros();
-  CVAULT_ASSIGN_OR_RETURN(store::VaultTransaction * tx, call.Transaction());
+  CVAULT_ASSIGN_OR_RETURN(auto* tx, call.Transaction());
   CVAULT_ASSIGN_OR_RETURN(auto latest, tx->LatestConsentEvents(purpose, at));
   CVAULT_ASSIGN_OR_RETURN(std::uint64_t customers, tx->CountCustomers(at));
   ConsentReport report;
@@ -309,7 +309,7 @@ StatusOr<Notice> VaultCore::RegisterNotice(const AccessContext& in,
   row.text = std::string(text);
   row.text_sha256 = crypto::Sha256(crypto::AsBytes(text));
   row.registered_at_us = NowMicros();
-  CVAULT_ASSIGN_OR_RETURN(store::VaultTransaction * tx, call.Transaction());
+  CVAULT_ASSIGN_OR_RETURN(auto* tx, call.Transaction());
   Status inserted = tx->InsertNotice(row);
   if (!inserted.ok()) {
     bool taken = inserted.code() == StatusCode::kAlreadyExists;

@@ -101,7 +101,7 @@ StatusOr<CustomerId> VaultCore::CreateCustomer(const AccessContext& in,
   call.event().fields_returned = Names(SetFields(*values));
   // Sealed inside the write transaction: its blind indexes use the index
   // keys current there, even if another process just rotated them.
-  CVAULT_ASSIGN_OR_RETURN(store::VaultTransaction * tx, call.Transaction());
+  CVAULT_ASSIGN_OR_RETURN(auto* tx, call.Transaction());
   CVAULT_RETURN_IF_ERROR(domain::SealFields(keys->cipher, *indexer_, *values, row,
                                             next_indexer_ ? &*next_indexer_ : nullptr));
   Status inserted = tx->InsertCustomer(row);
@@ -184,7 +184,7 @@ StatusOr<std::vector<CustomerId>> VaultCore::FindCustomers(const AccessContext& 
   auto key =
       by_email ? domain::LookupKeyForEmail(value) : domain::LookupKeyForPhone(value);
   if (!key) return Error(std::move(call).Fail("invalid_input", key.error(), kPlainError));
-  CVAULT_ASSIGN_OR_RETURN(store::VaultTransaction * tx, call.Transaction());
+  CVAULT_ASSIGN_OR_RETURN(auto* tx, call.Transaction());
   crypto::Bytes index = indexer_->Compute(
       by_email ? crypto::IndexedField::kEmail : crypto::IndexedField::kPhone, *key);
   CVAULT_ASSIGN_OR_RETURN(
@@ -264,7 +264,7 @@ StatusOr<std::vector<CustomerId>> VaultCore::ListCustomerIds(
   policy::Decision decision = decider_.Decide(
       call.ctx(), {action::kCustomerList, policy::FieldUse::kRead, {}, std::nullopt});
   if (!decision.allowed()) return Error(std::move(call).Deny(decision));
-  CVAULT_ASSIGN_OR_RETURN(store::VaultTransaction * tx, call.Transaction());
+  CVAULT_ASSIGN_OR_RETURN(auto* tx, call.Transaction());
   CVAULT_ASSIGN_OR_RETURN(
       auto raw, tx->ListCustomerIds(
                     after ? std::optional<std::string_view>(after->str()) : std::nullopt,

@@ -279,8 +279,9 @@ StatusOr<std::uint64_t> VaultCore::ReplayLedger() {
   // customers to find whom they name.
   std::map<std::string, const LedgerEntry*> pending;
   for (std::size_t i = first; i < end; ++i) {
-    if (entries[i].kind == LedgerEntry::Kind::kErasure)
+    if (entries[i].kind == LedgerEntry::Kind::kErasure) {
       pending[entries[i].subject] = &entries[i];
+    }
   }
   std::map<std::uint64_t, CustomerId> found;  // ledger seq -> customer
   std::optional<std::string> after;

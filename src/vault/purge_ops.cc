@@ -43,7 +43,7 @@ StatusOr<PurgeResult> VaultCore::Purge(const AccessContext& in) {
     // One purge at a time across processes; an erasure another process left
     // half-done is finished before any hold purge extends the ledger.
     CVAULT_RETURN_IF_ERROR(StatusOf(ReplayLedger()));
-    CVAULT_ASSIGN_OR_RETURN(store::VaultTransaction * tx, call.Transaction());
+    CVAULT_ASSIGN_OR_RETURN(auto* tx, call.Transaction());
     Status leased = TakeLease(*tx, kPurgeLease);
     if (!leased.ok()) return Error(std::move(call).Fail("job_running", leased));
     ctx = call.ctx();

@@ -112,9 +112,9 @@ StatusOr<std::string> VaultCore::OpenRefund(const AccessContext& in,
   return refund.case_id;
 }
 
-StatusOr<VaultCore::OpenedRefund> VaultCore::BeginForRefund(AuditedCall& call,
-                                                            std::string_view case_id,
-                                                            policy::FieldUse use) {
+StatusOr<OpenedRefund> VaultCore::BeginForRefund(AuditedCall& call,
+                                                 std::string_view case_id,
+                                                 policy::FieldUse use) {
   std::string_view act =
       use == policy::FieldUse::kRead ? action::kRefundRead : action::kRefundWrite;
   OpenedRefund out;
@@ -363,7 +363,7 @@ StatusOr<std::vector<OverdueCase>> VaultCore::OverdueRefunds(
       call.ctx(), RefundRequest(action::kRefundRead, policy::FieldUse::kRead));
   if (!decision.allowed()) return Error(std::move(call).Deny(decision));
   std::int64_t when = at ? Us(*at) : NowMicros();
-  CVAULT_ASSIGN_OR_RETURN(store::VaultTransaction * tx, call.Transaction());
+  CVAULT_ASSIGN_OR_RETURN(auto* tx, call.Transaction());
   CVAULT_ASSIGN_OR_RETURN(auto rows, tx->ListDueRefunds(when));
   std::vector<OverdueCase> overdue;
   for (const store::CaseRow& row : rows) {

@@ -1,6 +1,12 @@
 // VaultCore: everything an open vault holds (keyring, stores, policy, audit
 // writer, data-key cache) and the operations behind the public facade. Every
-// operation is decided by the access policy and audited, allowed or denied.
+// operation is decided by the access policy and audited, allowed or denied:
+// each runs as an AuditedCall (audited_call.h), which owns the call's
+// transaction and leaves exactly one audit entry however the call ends.
+// The operations live in one *_ops.cc file per area (customers, consents,
+// support, refunds, rights, erasure and purge, export, key duties, backup,
+// audit log) over a small shared kernel: audited_call.cc, decide.cc,
+// subject_keys.cc, shared_state.cc, vault_open.cc.
 //
 // Thread-safe: one mutex serialises the operations of one open vault (the
 // embedded store has a single writer anyway). Several processes may open the
@@ -28,6 +34,7 @@
 #include "store/backend.h"
 #include "store/store.h"
 #include "vault/audited_call.h"
+#include "vault/decided.h"
 #include "vault/erasure_ledger.h"
 #include "vault/subject_key_cache.h"
 #include "vault/vault_holders.h"
@@ -142,7 +149,7 @@ class VaultCore {
                                                      const CustomerId& id);
   [[nodiscard]] StatusOr<PurgeResult> Purge(const AccessContext& ctx);
 
-  // Operator duties (key_ops.cc, backup_ops.cc).
+  // Operator duties (key_ops.cc, blind_index_ops.cc, backup_ops.cc).
   [[nodiscard]] StatusOr<KekRotationResult> RotateKek(const AccessContext& ctx,
                                                       const ProgressFn& progress,
                                                       std::size_t batch);
@@ -171,12 +178,17 @@ class VaultCore {
   friend class AuditedCall;  // the kernel writes through the core's stores
   explicit VaultCore(Options options);
 
-  // Opening steps (vault_core.cc).
+  // One key duty (KEK rotation, index rotation, reseal, rekey) at a time in
+  // the whole vault, across processes: the lease they take.
+  static constexpr std::string_view kKeyDutyLease = "key_duty";
+
+  // Opening and closing (vault_open.cc).
   [[nodiscard]] Status LoadPolicy();
   [[nodiscard]] Status FinishCreate();
   [[nodiscard]] Status OpenStores(bool create);
   [[nodiscard]] Status CheckVaultIdentity(bool create);
   [[nodiscard]] Status RemoveOrphans();
+  [[nodiscard]] Status CloseLocked();
   // Applies the erasure ledger entries the vault database has not applied
   // yet (a restored backup, or a process that died mid-erasure); returns
   // how many customers it erased (erasure_ops.cc). Each entry is applied in
@@ -188,19 +200,16 @@ class VaultCore {
   // not applied yet (the retry replays it first).
   [[nodiscard]] StatusOr<std::uint64_t> AppendLedger(store::VaultTransaction& tx,
                                                      LedgerEntry entry);
-  [[nodiscard]] Status CloseLocked();
 
-  // Shared plumbing (vault_core.cc). All REQUIRE mu_ held.
+  // Plumbing (vault_core.cc). All REQUIRE mu_ held.
   std::int64_t NowMicros() const;
-  // The context of the vault's own housekeeping entries, with a fresh
-  // request id.
-  static AccessContext SystemContext();
-  // `in` with a request id, every value that fails its check replaced (an
-  // unchecked value could carry personal data), and the first problem.
-  static AccessContext CheckedContext(const AccessContext& in, Status* problem);
-  // Begins the audited call of a public operation (audited_call.h): checks
-  // the context's shape (a bad one is audited as invalid_context under the
-  // policy `action` and returned) and fills a request id when it has none.
+  [[nodiscard]] Status RequireOpen() const;
+
+  // The kernel (audited_call.cc). All REQUIRE mu_ held for the call's life.
+  //
+  // Begins the audited call of a public operation: checks the context's
+  // shape (a bad one is audited as invalid_context under the policy
+  // `action` and returned) and fills a request id when it has none.
   [[nodiscard]] StatusOr<AuditedCall> StartCall(const AccessContext& in,
                                                 std::string_view action,
                                                 audit::AuditEvent event);
@@ -210,6 +219,14 @@ class VaultCore {
   // turned out to change something worth an entry). REQUIRES the vault open.
   AuditedCall StartCheckedCall(const AccessContext& ctx, audit::AuditEvent event,
                                std::unique_ptr<store::VaultTransaction> tx = nullptr);
+  // `in` with a request id, every value that fails its check replaced (an
+  // unchecked value could carry personal data), and the first problem.
+  static AccessContext CheckedContext(const AccessContext& in, Status* problem);
+  // The context of the vault's own housekeeping entries, with a fresh
+  // request id.
+  static AccessContext SystemContext();
+
+  // Data keys (subject_keys.cc). REQUIRE mu_ held.
   // The customer's data-key cipher and audit pseudonym (cached).
   [[nodiscard]] StatusOr<const SubjectKeys*> KeysFor(std::string_view customer_id);
   // The cipher for the customer's financial-class data key (refund records,
@@ -219,53 +236,31 @@ class VaultCore {
   [[nodiscard]] StatusOr<const SubjectKeys*> NewSubjectKeys(std::string_view customer_id);
   [[nodiscard]] StatusOr<const SubjectKeys*> CacheSubjectKeys(
       std::string_view customer_id, SecretBytes dek);
-  [[nodiscard]] Status RequireOpen() const;
 
-  // A customer's row (if any), keys and the facts the decision needs, read
-  // in the call's transaction (begun if it was not); sets the call's
-  // subject pseudonym. REQUIRES mu_ held.
-  struct Subject {
-    std::optional<store::CustomerRow> row;
-    const SubjectKeys* keys = nullptr;
-    policy::SubjectFacts facts;
-  };
+  // Deciding (decide.cc; decided.h has what it yields). REQUIRE mu_ held.
+  // Everything below reads in the call's transaction (begun if it was not)
+  // and finishes the call on a refusal, returning the refusal as the error.
+  //
+  // A customer's row (if any), keys and facts; sets the call's subject.
   [[nodiscard]] StatusOr<Subject> LoadSubject(AuditedCall& call,
                                               std::string_view customer_id);
-  // Everything an export holds about a loaded customer, decrypted, read in
-  // `tx` (export_ops.cc). REQUIRES mu_ held and subject.row set.
-  [[nodiscard]] StatusOr<domain::ExportSubjectData> GatherExportData(
-      store::VaultTransaction& tx, const CustomerId& id, const Subject& subject);
-
-  // Loads the customer in the call's transaction and decides `request` with
-  // the customer's facts. A denial or an unknown customer finishes the call
-  // (audited) and is returned as the error. REQUIRES mu_ held.
-  struct Decided {
-    Subject subject;
-    policy::Decision decision;
-  };
+  // Loads the customer and decides `request` with its facts. A denial or an
+  // unknown customer is refused.
   [[nodiscard]] StatusOr<Decided> BeginForSubject(AuditedCall& call, const CustomerId& id,
                                                   policy::AccessRequest request,
                                                   bool ignore_restriction = false);
   // Like BeginForSubject, for an action on one ticket or refund case: loads
   // the case (of `kind`), then its customer, then decides. An unknown case
-  // or one of another kind is audited as not_found.
-  struct DecidedCase {
-    Decided decided;
-    store::CaseRow row;
-    // The retention hold that owns the case after its customer's erasure
-    // (its row may still name the customer until the purge sweeps it).
-    std::string held_by;
-  };
+  // or one of another kind is refused as not_found.
   [[nodiscard]] StatusOr<DecidedCase> BeginForCase(AuditedCall& call,
                                                    std::string_view case_id,
                                                    std::string_view kind,
                                                    policy::AccessRequest request);
-  // BeginForCase for a refund case, plus its decrypted document.
-  struct OpenedRefund {
-    DecidedCase c;
-    const crypto::FieldCipher* cipher = nullptr;
-    RefundCase refund;
-  };
+  // Denies unless the policy allows `act` (no customer) to the context.
+  [[nodiscard]] Status DecideOperation(AuditedCall& call, std::string_view act);
+
+  // BeginForCase for a refund case, plus its decrypted document
+  // (refund_ops.cc).
   [[nodiscard]] StatusOr<OpenedRefund> BeginForRefund(AuditedCall& call,
                                                       std::string_view case_id,
                                                       policy::FieldUse use);
@@ -274,12 +269,12 @@ class VaultCore {
   [[nodiscard]] StatusOr<EligibilityDecision> AssessLinkedTickets(AuditedCall& call,
                                                                   const OpenedRefund& o,
                                                                   Timestamp at);
-  // Key-duty steps (key_ops.cc). REQUIRE mu_ held.
-  // Denies (audited) unless the policy allows `act` to the context.
-  [[nodiscard]] Status DecideOperation(AuditedCall& call, std::string_view act);
-  // Takes the key-duty lease (one key duty at a time across every process)
-  // in the call's transaction. A duty running elsewhere, or a keyring
-  // resealed by another process, finishes the call (audited) as the error.
+  // Everything an export holds about a loaded customer, decrypted, read in
+  // `tx` (export_ops.cc). REQUIRES mu_ held and subject.row set.
+  [[nodiscard]] StatusOr<domain::ExportSubjectData> GatherExportData(
+      store::VaultTransaction& tx, const CustomerId& id, const Subject& subject);
+  // Takes the key-duty lease in the call's transaction (key_ops.cc). A duty
+  // running elsewhere, or a keyring another process resealed, is refused.
   [[nodiscard]] Status BeginKeyDuty(AuditedCall& call);
 
   // State shared with other processes (shared_state.cc). All REQUIRE mu_.
@@ -343,13 +338,13 @@ class VaultCore {
     std::string_view lease_;
   };
   // Rekeys the databases not yet under the pending keys, then makes those
-  // keys current in the keyring (saved).
+  // keys current in the keyring (saved; key_ops.cc).
   [[nodiscard]] Status FinishDbRekey(bool vault_done, bool keystore_done);
   // The blind indexers the vault database names (current, and next during
-  // a rotation), read in `tx`.
+  // a rotation), read in `tx` (blind_index_ops.cc).
   [[nodiscard]] Status LoadIndexers(store::VaultTransaction& tx);
 
-  // Erasure steps (erasure_ops.cc). REQUIRE mu_ held.
+  // Erasure and purge steps (erasure_ops.cc, purge_ops.cc). REQUIRE mu_ held.
   // How many erasure ledger entries the vault database has applied.
   [[nodiscard]] StatusOr<std::uint64_t> LedgerApplied(store::VaultTransaction& tx);
   // Erases a decided, existing customer in the call (whose transaction
