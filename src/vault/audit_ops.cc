@@ -14,34 +14,39 @@ namespace action = policy::action;
 StatusOr<AuditVerifyReport> VaultCore::VerifyAudit(
     const AccessContext& in, const std::optional<AuditCheckpoint>& trusted) {
   std::lock_guard lock(mu_);
-  CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kAuditVerify));
-  audit::AuditEvent event{std::string(action::kAuditVerify), "", {}, {}, "allow", "ok"};
-  policy::Decision decision =
-      decider_.Decide(ctx, {action::kAuditVerify, policy::FieldUse::kRead, {}, std::nullopt});
-  if (!decision.allowed()) return Error(Deny(ctx, event, decision));
   CVAULT_ASSIGN_OR_RETURN(
-      auto report, audit::VerifyAuditLog(backend_->vault_store(), audit_->public_key(), trusted));
+      AuditedCall call,
+      StartCall(in, action::kAuditVerify,
+                {std::string(action::kAuditVerify), "", {}, {}, "allow", "ok"}));
+  policy::Decision decision = decider_.Decide(
+      call.ctx(), {action::kAuditVerify, policy::FieldUse::kRead, {}, std::nullopt});
+  if (!decision.allowed()) return Error(std::move(call).Deny(decision));
+  CVAULT_ASSIGN_OR_RETURN(
+      auto report,
+      audit::VerifyAuditLog(backend_->vault_store(), audit_->public_key(), trusted));
   if (!report.ok) {
     // Do not extend a broken chain; report without appending to it.
     options_.logger->error("audit log verification failed at entry {}",
                            report.first_bad_sequence.value_or(0));
+    std::move(call).EndWithoutEntry();
     return report;
   }
-  CVAULT_ASSIGN_OR_RETURN(auto tx, BeginWrite());
-  CVAULT_RETURN_IF_ERROR(CommitWithAudit(*tx, ctx, event));
+  CVAULT_RETURN_IF_ERROR(std::move(call).Commit());
   return report;
 }
 
 StatusOr<std::vector<AuditEntry>> VaultCore::TailAudit(const AccessContext& in,
                                                        std::size_t count) {
   std::lock_guard lock(mu_);
-  CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kAuditRead));
-  audit::AuditEvent event{std::string(action::kAuditRead), "", {}, {}, "allow", "ok"};
-  policy::Decision decision =
-      decider_.Decide(ctx, {action::kAuditRead, policy::FieldUse::kRead, {}, std::nullopt});
-  if (!decision.allowed()) return Error(Deny(ctx, event, decision));
+  CVAULT_ASSIGN_OR_RETURN(
+      AuditedCall call,
+      StartCall(in, action::kAuditRead,
+                {std::string(action::kAuditRead), "", {}, {}, "allow", "ok"}));
+  policy::Decision decision = decider_.Decide(
+      call.ctx(), {action::kAuditRead, policy::FieldUse::kRead, {}, std::nullopt});
+  if (!decision.allowed()) return Error(std::move(call).Deny(decision));
   count = std::min<std::size_t>(count, 10000);
-  CVAULT_ASSIGN_OR_RETURN(auto tx, BeginWrite());
+  CVAULT_ASSIGN_OR_RETURN(auto* tx, call.Transaction());
   CVAULT_ASSIGN_OR_RETURN(auto last, tx->LastAudit());
   std::uint64_t head = last ? last->sequence : 0;
   std::uint64_t from = head >= count ? head - count + 1 : 1;
@@ -49,22 +54,23 @@ StatusOr<std::vector<AuditEntry>> VaultCore::TailAudit(const AccessContext& in,
   std::vector<AuditEntry> entries;
   entries.reserve(rows.size());
   for (const store::AuditRow& row : rows) entries.push_back(audit::ToAuditEntry(row));
-  CVAULT_RETURN_IF_ERROR(CommitWithAudit(*tx, ctx, event));
+  CVAULT_RETURN_IF_ERROR(std::move(call).Commit());
   return entries;
 }
 
 StatusOr<AuditCheckpoint> VaultCore::Checkpoint(const AccessContext& in) {
   std::lock_guard lock(mu_);
-  CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kAuditCheckpoint));
-  audit::AuditEvent event{std::string(action::kAuditCheckpoint), "", {}, {}, "allow",
-                          "ok"};
-  policy::Decision decision = decider_.Decide(
-      ctx, {action::kAuditCheckpoint, policy::FieldUse::kRead, {}, std::nullopt});
-  if (!decision.allowed()) return Error(Deny(ctx, event, decision));
-  // The request is recorded first, so the checkpoint covers it.
   {
-    CVAULT_ASSIGN_OR_RETURN(auto tx, BeginWrite());
-    CVAULT_RETURN_IF_ERROR(CommitWithAudit(*tx, ctx, event));
+    CVAULT_ASSIGN_OR_RETURN(
+        AuditedCall call,
+        StartCall(in, action::kAuditCheckpoint,
+                  {std::string(action::kAuditCheckpoint), "", {}, {}, "allow", "ok"}));
+    policy::Decision decision = decider_.Decide(
+        call.ctx(),
+        {action::kAuditCheckpoint, policy::FieldUse::kRead, {}, std::nullopt});
+    if (!decision.allowed()) return Error(std::move(call).Deny(decision));
+    // The request is recorded first, so the checkpoint covers it.
+    CVAULT_RETURN_IF_ERROR(std::move(call).Commit());
   }
   CVAULT_ASSIGN_OR_RETURN(auto tx, BeginWrite());
   CVAULT_ASSIGN_OR_RETURN(auto row, audit_->WriteCheckpoint(*tx, NowMicros()));

@@ -2,16 +2,15 @@
 //
 // A backup folder holds the backend's copies of its databases (the
 // embedded backend: vault.db and keystore.db, copied with SQLite's online
-// backup, each still encrypted under its database key), and manifest.json: format, vault id, time, how many erasure-ledger entries the
-// copy already reflects, each file's size and BLAKE2b-256, fingerprints of
-// the database keys, signed (Ed25519, the audit signing key) in
-// manifest.sig. The keyring and the erasure ledger are not in it: the
-// keyring has its own backup cycle, and the ledger must outlive every
-// backup so a restore can replay it.
+// backup, each still encrypted under its database key), and manifest.json: format, vault
+// id, time, how many erasure-ledger entries the copy already reflects, each file's size
+// and BLAKE2b-256, fingerprints of the database keys, signed (Ed25519, the audit signing
+// key) in manifest.sig. The keyring and the erasure ledger are not in it: the keyring has
+// its own backup cycle, and the ledger must outlive every backup so a restore can replay
+// it.
 #include <fmt/format.h>
 
 #include <fstream>
-
 #include <nlohmann/json.hpp>
 
 #include "crypto/bytes.h"
@@ -32,7 +31,8 @@ constexpr char kSignatureFile[] = "manifest.sig";
 constexpr char kBackupFormat[] = "cvault.backup/v1";
 constexpr std::size_t kMaxManifestSize = 64 * 1024;
 
-StatusOr<std::pair<std::string, std::uintmax_t>> HashFile(const std::filesystem::path& file) {
+StatusOr<std::pair<std::string, std::uintmax_t>> HashFile(
+    const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
   if (!in) return Error(Status::NotFound("cannot read " + file.string()));
   crypto::Blake2bStream stream;
@@ -63,7 +63,9 @@ std::string Fingerprint(const SecretBytes& key) {
 
 StatusOr<std::string> ReadSmallFile(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
-  if (!in) return Error(Status::NotFound("the backup has no " + file.filename().string()));
+  if (!in) {
+    return Error(Status::NotFound("the backup has no " + file.filename().string()));
+  }
   std::string text(kMaxManifestSize + 1, '\0');
   in.read(text.data(), static_cast<std::streamsize>(text.size()));
   text.resize(static_cast<std::size_t>(in.gcount()));
@@ -78,25 +80,23 @@ StatusOr<std::string> ReadSmallFile(const std::filesystem::path& file) {
 StatusOr<BackupResult> VaultCore::Backup(const AccessContext& in,
                                          const std::filesystem::path& dir) {
   std::lock_guard lock(mu_);
-  CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kVaultBackup));
-  audit::AuditEvent event{"vault.backup", "", {}, {}, "allow", "ok"};
-  CVAULT_RETURN_IF_ERROR(DecideOperation(ctx, action::kVaultBackup, event));
+  const audit::AuditEvent event{"vault.backup", "", {}, {}, "allow", "ok"};
+  CVAULT_ASSIGN_OR_RETURN(AuditedCall call, StartCall(in, action::kVaultBackup, event));
+  const AccessContext ctx = call.ctx();
+  CVAULT_RETURN_IF_ERROR(DecideOperation(call, action::kVaultBackup));
   std::error_code ec;
   if (std::filesystem::exists(dir, ec) && !std::filesystem::is_empty(dir, ec)) {
-    return Error(Fail(ctx, event, "invalid_input",
-                      Status::AlreadyExists("backup folder: " + dir.string() +
-                                            " exists and is not empty")));
+    return Error(std::move(call).Fail(
+        "invalid_input", Status::AlreadyExists("backup folder: " + dir.string() +
+                                               " exists and is not empty")));
   }
   Status made = keys::EnsurePrivateDirectory(dir);
-  if (!made.ok()) return Error(Fail(ctx, event, "backup_failed", made));
+  if (!made.ok()) return Error(std::move(call).Fail("backup_failed", made));
 
   // The entry goes in first, so the backup records that it was taken.
-  std::uint64_t ledger_applied = 0;
-  {
-    CVAULT_ASSIGN_OR_RETURN(auto tx, BeginWrite());
-    CVAULT_ASSIGN_OR_RETURN(ledger_applied, LedgerApplied(*tx));
-    CVAULT_RETURN_IF_ERROR(CommitWithAudit(*tx, ctx, event));
-  }
+  CVAULT_ASSIGN_OR_RETURN(auto* tx, call.Transaction());
+  CVAULT_ASSIGN_OR_RETURN(const std::uint64_t ledger_applied, LedgerApplied(*tx));
+  CVAULT_RETURN_IF_ERROR(std::move(call).Commit());
   auto failed = [&](Status s) {
     // Only what this call wrote: the folder was empty.
     std::vector<std::filesystem::path> written;
@@ -104,8 +104,10 @@ StatusOr<BackupResult> VaultCore::Backup(const AccessContext& in,
       written.push_back(entry.path());
     }
     for (const auto& file : written) std::filesystem::remove(file, ec);
-    std::string reason = s.reason_code() == "not_supported" ? "not_supported" : "backup_failed";
-    return Fail(ctx, event, reason, std::move(s));
+    std::string reason =
+        s.reason_code() == "not_supported" ? "not_supported" : "backup_failed";
+    // The backup's entry is committed already; the failure is one more.
+    return StartCheckedCall(ctx, event).Fail(reason, std::move(s));
   };
   auto copied = backend_->CopyDatabasesTo(dir);
   if (!copied) return Error(failed(copied.error()));
@@ -143,11 +145,15 @@ StatusOr<BackupResult> VaultCore::Backup(const AccessContext& in,
   return result;
 }
 
-StatusOr<std::unique_ptr<VaultCore>> VaultCore::Restore(Options options,
-                                                        const std::filesystem::path& backup_dir,
-                                                        const AccessContext& ctx_in,
-                                                        RestoreResult* result) {
+StatusOr<std::unique_ptr<VaultCore>> VaultCore::Restore(
+    Options options, const std::filesystem::path& backup_dir, const AccessContext& ctx_in,
+    RestoreResult* result) {
   std::filesystem::path vault_dir = options.vault_dir;
+  // Checked as every call's context is, though a refusal cannot be audited
+  // into a vault that is not restored yet.
+  Status problem;
+  const AccessContext ctx = CheckedContext(ctx_in, &problem);
+  CVAULT_RETURN_IF_ERROR(problem);
   std::optional<VaultHolders> alone;
   {
     // Decided before anything is read or replaced. The vault cannot be
@@ -158,7 +164,7 @@ StatusOr<std::unique_ptr<VaultCore>> VaultCore::Restore(Options options,
       decider = policy::AccessDecider(std::move(loaded));
     }
     policy::Decision decision = decider.Decide(
-        ctx_in, {action::kVaultRestore, policy::FieldUse::kWrite, {}, std::nullopt});
+        ctx, {action::kVaultRestore, policy::FieldUse::kWrite, {}, std::nullopt});
     if (!decision.allowed()) {
       return Error(Status::PermissionDenied(decision.reason_code, decision.message));
     }
@@ -166,14 +172,16 @@ StatusOr<std::unique_ptr<VaultCore>> VaultCore::Restore(Options options,
                             keys::Keyring::Open(options.keys_dir, options.root_key));
 
     CVAULT_ASSIGN_OR_RETURN(std::string text, ReadSmallFile(backup_dir / kManifestFile));
-    CVAULT_ASSIGN_OR_RETURN(std::string sig_text, ReadSmallFile(backup_dir / kSignatureFile));
+    CVAULT_ASSIGN_OR_RETURN(std::string sig_text,
+                            ReadSmallFile(backup_dir / kSignatureFile));
     while (!sig_text.empty() && (sig_text.back() == '\n' || sig_text.back() == ' ')) {
       sig_text.pop_back();
     }
     auto signature = crypto::FromHex(sig_text);
-    CVAULT_ASSIGN_OR_RETURN(auto signer, crypto::Signer::FromSeed(keyring.audit_signing_seed()));
-    if (!signature ||
-        !crypto::VerifySignature(signer.public_key(), crypto::AsBytes(text), *signature)) {
+    CVAULT_ASSIGN_OR_RETURN(auto signer,
+                            crypto::Signer::FromSeed(keyring.audit_signing_seed()));
+    if (!signature || !crypto::VerifySignature(signer.public_key(), crypto::AsBytes(text),
+                                               *signature)) {
       return Error(Status::Integrity(
           "backup manifest: the signature does not verify under this vault's signing key "
           "(altered, or made by another vault)"));
@@ -181,20 +189,22 @@ StatusOr<std::unique_ptr<VaultCore>> VaultCore::Restore(Options options,
     json manifest = json::parse(text, nullptr, /*allow_exceptions=*/false);
     if (manifest.is_discarded() || !manifest.is_object() ||
         manifest.value("format", "") != kBackupFormat) {
-      return Error(Status::Integrity("backup manifest: not a " + std::string(kBackupFormat) +
-                                     " manifest"));
+      return Error(Status::Integrity("backup manifest: not a " +
+                                     std::string(kBackupFormat) + " manifest"));
     }
     if (manifest.value("vault_id", "") != crypto::ToHex(keyring.vault_id())) {
-      return Error(Status::KeyFailure("the backup belongs to another vault (vault ids differ)"));
+      return Error(
+          Status::KeyFailure("the backup belongs to another vault (vault ids differ)"));
     }
     const SecretBytes* pending_vault = keyring.pending_vault_db_key();
     const std::string want_vault_key = manifest.value("vault_db_key", "");
     const std::string want_keystore_key = manifest.value("keystore_db_key", "");
-    bool keys_held = (want_vault_key == Fingerprint(keyring.vault_db_key()) ||
-                      (pending_vault && want_vault_key == Fingerprint(*pending_vault))) &&
-                     (want_keystore_key == Fingerprint(keyring.keystore_db_key()) ||
-                      (keyring.pending_keystore_db_key() &&
-                       want_keystore_key == Fingerprint(*keyring.pending_keystore_db_key())));
+    bool keys_held =
+        (want_vault_key == Fingerprint(keyring.vault_db_key()) ||
+         (pending_vault && want_vault_key == Fingerprint(*pending_vault))) &&
+        (want_keystore_key == Fingerprint(keyring.keystore_db_key()) ||
+         (keyring.pending_keystore_db_key() &&
+          want_keystore_key == Fingerprint(*keyring.pending_keystore_db_key())));
     if (!keys_held) {
       return Error(Status::KeyFailure(
           "the backup's databases are under keys this keyring no longer holds (rekeyed "
@@ -214,8 +224,9 @@ StatusOr<std::unique_ptr<VaultCore>> VaultCore::Restore(Options options,
     CVAULT_RETURN_IF_ERROR(keys::EnsurePrivateDirectory(vault_dir));
     // No other process may have the files open while they are replaced:
     // the restore fails, naming them, rather than wait.
-    CVAULT_ASSIGN_OR_RETURN(auto holders, VaultHolders::Join(vault_dir, /*exclusive=*/true,
-                                                             std::chrono::milliseconds(0)));
+    CVAULT_ASSIGN_OR_RETURN(
+        auto holders,
+        VaultHolders::Join(vault_dir, /*exclusive=*/true, std::chrono::milliseconds(0)));
     alone.emplace(std::move(holders));
     CVAULT_RETURN_IF_ERROR(site->ReplaceDatabasesWith(backup_dir));
   }
@@ -224,12 +235,15 @@ StatusOr<std::unique_ptr<VaultCore>> VaultCore::Restore(Options options,
   core->holders_->ReleaseExclusive();
   {
     std::lock_guard lock(core->mu_);
-    AccessContext ctx = ctx_in;
-    if (ctx.request_id.empty()) ctx.request_id = SystemContext().request_id;
-    audit::AuditEvent event{"vault.restore", "", {}, {}, "allow",
-                            core->replayed_erasures_ > 0 ? "restored_ledger_replayed"
-                                                         : "restored"};
-    CVAULT_RETURN_IF_ERROR(core->AuditOperation(ctx, event));
+    CVAULT_RETURN_IF_ERROR(core->StartCheckedCall(ctx, {"vault.restore",
+                                                        "",
+                                                        {},
+                                                        {},
+                                                        "allow",
+                                                        core->replayed_erasures_ > 0
+                                                            ? "restored_ledger_replayed"
+                                                            : "restored"})
+                               .Commit());
     if (result != nullptr) {
       result->ledger_replayed = core->replayed_entries_;
       result->customers_erased = core->replayed_erasures_;

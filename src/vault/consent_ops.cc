@@ -33,24 +33,23 @@ std::string ActionFor(ConsentEventType type) {
   return "consent.grant";
 }
 
-
 }  // namespace
 
 StatusOr<ConsentEvent> VaultCore::GrantConsent(const AccessContext& in,
                                                const CustomerId& id,
                                                const ConsentGrant& grant) {
   std::lock_guard lock(mu_);
-  CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kConsentRecord));
-  audit::AuditEvent event{"consent.grant", "",  {"consent:" + grant.purpose}, {},
-                          "allow",         "ok"};
+  CVAULT_ASSIGN_OR_RETURN(
+      AuditedCall call,
+      StartCall(in, action::kConsentRecord,
+                {"consent.grant", "", {"consent:" + grant.purpose}, {}, "allow", "ok"}));
   CVAULT_ASSIGN_OR_RETURN(
       Decided d,
       BeginForSubject(
-          ctx, id, {action::kConsentRecord, policy::FieldUse::kWrite, {}, std::nullopt},
-          event));
+          call, id,
+          {action::kConsentRecord, policy::FieldUse::kWrite, {}, std::nullopt}));
   auto fail = [&](std::string reason, Status status) {
-    d.tx.reset();
-    return Fail(ctx, event, std::move(reason), std::move(status));
+    return std::move(call).Fail(std::move(reason), std::move(status));
   };
   const policy::PurposeRule* rule = decider_.policy().FindPurpose(grant.purpose);
   if (rule == nullptr) {
@@ -71,8 +70,9 @@ StatusOr<ConsentEvent> VaultCore::GrantConsent(const AccessContext& in,
     return Error(fail("invalid_input",
                       Status::InvalidArgument("expires at: must be in the future")));
   }
+  store::VaultTransaction& tx = call.tx();
   CVAULT_ASSIGN_OR_RETURN(auto notice,
-                          d.tx->GetNotice(grant.notice_id, grant.notice_version));
+                          tx.GetNotice(grant.notice_id, grant.notice_version));
   if (!notice) {
     return Error(fail("unknown_notice",
                       Status::InvalidArgument(fmt::format(
@@ -81,7 +81,7 @@ StatusOr<ConsentEvent> VaultCore::GrantConsent(const AccessContext& in,
                           grant.notice_id, grant.notice_version))));
   }
   CVAULT_ASSIGN_OR_RETURN(auto earlier,
-                          d.tx->ListConsentEventsFor(id.str(), grant.purpose, now));
+                          tx.ListConsentEventsFor(id.str(), grant.purpose, now));
 
   domain::ReceiptFields f;
   f.controller = decider_.policy().controller.name;
@@ -117,8 +117,8 @@ StatusOr<ConsentEvent> VaultCore::GrantConsent(const AccessContext& in,
   if (!earlier.empty()) row.previous_event_id = earlier.back().event_id;
   CVAULT_ASSIGN_OR_RETURN(row.receipt,
                           domain::SealReceipt(d.subject.keys->cipher, row, f));
-  CVAULT_RETURN_IF_ERROR(d.tx->AppendConsentEvent(row));
-  CVAULT_RETURN_IF_ERROR(CommitWithAudit(*d.tx, ctx, event));
+  CVAULT_RETURN_IF_ERROR(call.tx().AppendConsentEvent(row));
+  CVAULT_RETURN_IF_ERROR(std::move(call).Commit());
   return domain::ToConsentEvent(row, f, id);
 }
 
@@ -126,18 +126,19 @@ StatusOr<ConsentEvent> VaultCore::ChangeConsent(
     const AccessContext& in, const CustomerId& id, std::string_view purpose,
     ConsentEventType type, std::optional<Timestamp> expires_at, std::string_view actor) {
   std::lock_guard lock(mu_);
-  CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kConsentRecord));
-  audit::AuditEvent event{ActionFor(type), "",  {"consent:" + std::string(purpose)}, {},
-                          "allow",         "ok"};
+  CVAULT_ASSIGN_OR_RETURN(
+      AuditedCall call,
+      StartCall(
+          in, action::kConsentRecord,
+          {ActionFor(type), "", {"consent:" + std::string(purpose)}, {}, "allow", "ok"}));
   // Withdrawal lowers processing, so a restricted customer can still withdraw.
   CVAULT_ASSIGN_OR_RETURN(
       Decided d,
       BeginForSubject(
-          ctx, id, {action::kConsentRecord, policy::FieldUse::kWrite, {}, std::nullopt},
-          event, /*ignore_restriction=*/type == ConsentEventType::kWithdrawn));
+          call, id, {action::kConsentRecord, policy::FieldUse::kWrite, {}, std::nullopt},
+          /*ignore_restriction=*/type == ConsentEventType::kWithdrawn));
   auto fail = [&](std::string reason, Status status) {
-    d.tx.reset();
-    return Fail(ctx, event, std::move(reason), std::move(status));
+    return std::move(call).Fail(std::move(reason), std::move(status));
   };
   Status valid = domain::ValidateActor(actor);
   if (!valid.ok()) return Error(fail("invalid_input", valid));
@@ -147,7 +148,7 @@ StatusOr<ConsentEvent> VaultCore::ChangeConsent(
                       Status::InvalidArgument("expires at: must be in the future")));
   }
   CVAULT_ASSIGN_OR_RETURN(auto earlier,
-                          d.tx->ListConsentEventsFor(id.str(), purpose, now));
+                          call.tx().ListConsentEventsFor(id.str(), purpose, now));
   ConsentState state = domain::DeriveConsentState(earlier, now);
   bool allowed =
       type == ConsentEventType::kWithdrawn ? state.status == ConsentStatus::kActive
@@ -181,59 +182,57 @@ StatusOr<ConsentEvent> VaultCore::ChangeConsent(
   row.previous_event_id = last.event_id;
   CVAULT_ASSIGN_OR_RETURN(row.receipt,
                           domain::SealReceipt(d.subject.keys->cipher, row, f));
-  CVAULT_RETURN_IF_ERROR(d.tx->AppendConsentEvent(row));
-  CVAULT_RETURN_IF_ERROR(CommitWithAudit(*d.tx, ctx, event));
+  CVAULT_RETURN_IF_ERROR(call.tx().AppendConsentEvent(row));
+  CVAULT_RETURN_IF_ERROR(std::move(call).Commit());
   return domain::ToConsentEvent(row, f, id);
 }
 
 StatusOr<std::vector<ConsentEvent>> VaultCore::ConsentHistory(const AccessContext& in,
                                                               const CustomerId& id) {
   std::lock_guard lock(mu_);
-  CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kConsentRead));
-  audit::AuditEvent event{"consent.history", "", {}, {}, "allow", "ok"};
+  CVAULT_ASSIGN_OR_RETURN(AuditedCall call,
+                          StartCall(in, action::kConsentRead,
+                                    {"consent.history", "", {}, {}, "allow", "ok"}));
   // Auditing consent records is compliance work, so it goes on while the
   // customer is restricted (Art. 18 keeps the data; it does not hide it
   // from the controller's own accountability).
   CVAULT_ASSIGN_OR_RETURN(
       Decided d,
-      BeginForSubject(ctx, id,
+      BeginForSubject(call, id,
                       {action::kConsentRead, policy::FieldUse::kRead, {}, std::nullopt},
-                      event, /*ignore_restriction=*/true));
-  CVAULT_ASSIGN_OR_RETURN(auto rows, d.tx->ListConsentEvents(id.str()));
+                      /*ignore_restriction=*/true));
+  CVAULT_ASSIGN_OR_RETURN(auto rows, call.tx().ListConsentEvents(id.str()));
   std::vector<ConsentEvent> events;
   events.reserve(rows.size());
   for (const store::ConsentEventRow& row : rows) {
     auto f = domain::OpenReceipt(d.subject.keys->cipher, row);
-    if (!f) {
-      d.tx.reset();
-      return Error(Fail(ctx, event, "integrity_error", f.error()));
-    }
+    if (!f) return Error(std::move(call).Fail("integrity_error", f.error()));
     events.push_back(domain::ToConsentEvent(row, *f, id));
   }
-  CVAULT_RETURN_IF_ERROR(CommitWithAudit(*d.tx, ctx, event));
+  CVAULT_RETURN_IF_ERROR(std::move(call).Commit());
   return events;
 }
 
 StatusOr<std::vector<ConsentState>> VaultCore::ConsentStatuses(
     const AccessContext& in, const CustomerId& id, std::optional<Timestamp> as_of) {
   std::lock_guard lock(mu_);
-  CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kConsentRead));
-  audit::AuditEvent event{"consent.status", "", {}, {}, "allow", "ok"};
   CVAULT_ASSIGN_OR_RETURN(
-      Decided d,
-      BeginForSubject(ctx, id,
-                      {action::kConsentRead, policy::FieldUse::kRead, {}, std::nullopt},
-                      event, /*ignore_restriction=*/true));
+      AuditedCall call,
+      StartCall(in, action::kConsentRead, {"consent.status", "", {}, {}, "allow", "ok"}));
+  CVAULT_RETURN_IF_ERROR(StatusOf(BeginForSubject(
+      call, id, {action::kConsentRead, policy::FieldUse::kRead, {}, std::nullopt},
+      /*ignore_restriction=*/true)));
   std::int64_t at = as_of ? ToMicros(*as_of) : NowMicros();
   std::vector<ConsentState> states;
   for (const auto& [purpose, rule] : decider_.policy().purposes) {
     if (rule.legal_basis != policy::LegalBasis::kConsent) continue;
-    CVAULT_ASSIGN_OR_RETURN(auto rows, d.tx->ListConsentEventsFor(id.str(), purpose, at));
+    CVAULT_ASSIGN_OR_RETURN(auto rows,
+                            call.tx().ListConsentEventsFor(id.str(), purpose, at));
     ConsentState state = domain::DeriveConsentState(rows, at);
     state.purpose = purpose;
     states.push_back(std::move(state));
   }
-  CVAULT_RETURN_IF_ERROR(CommitWithAudit(*d.tx, ctx, event));
+  CVAULT_RETURN_IF_ERROR(std::move(call).Commit());
   return states;
 }
 
@@ -241,21 +240,26 @@ StatusOr<ConsentReport> VaultCore::ConsentReportFor(const AccessContext& in,
                                                     std::string_view purpose,
                                                     std::optional<Timestamp> as_of) {
   std::lock_guard lock(mu_);
-  CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kConsentReport));
-  audit::AuditEvent event{"consent.report", "",  {"consent:" + std::string(purpose)}, {},
-                          "allow",          "ok"};
+  CVAULT_ASSIGN_OR_RETURN(AuditedCall call,
+                          StartCall(in, action::kConsentReport,
+                                    {"consent.report",
+                                     "",
+                                     {"consent:" + std::string(purpose)},
+                                     {},
+                                     "allow",
+                                     "ok"}));
   policy::Decision decision = decider_.Decide(
-      ctx, {action::kConsentReport, policy::FieldUse::kRead, {}, std::nullopt});
-  if (!decision.allowed()) return Error(Deny(ctx, event, decision));
+      call.ctx(), {action::kConsentReport, policy::FieldUse::kRead, {}, std::nullopt});
+  if (!decision.allowed()) return Error(std::move(call).Deny(decision));
   const policy::PurposeRule* rule = decider_.policy().FindPurpose(purpose);
   if (rule == nullptr || rule->legal_basis != policy::LegalBasis::kConsent) {
-    return Error(
-        Fail(ctx, event, "invalid_input",
-             Status::InvalidArgument(
-                 "purpose: a purpose whose legal basis is consent is required")));
+    return Error(std::move(call).Fail(
+        "invalid_input",
+        Status::InvalidArgument(
+            "purpose: a purpose whose legal basis is consent is required")));
   }
   std::int64_t at = as_of ? ToMicros(*as_of) : NowMicros();
-  CVAULT_ASSIGN_OR_RETURN(auto tx, BeginWrite());
+  CVAULT_ASSIGN_OR_RETURN(auto* tx, call.Transaction());
   CVAULT_ASSIGN_OR_RETURN(auto latest, tx->LatestConsentEvents(purpose, at));
   CVAULT_ASSIGN_OR_RETURN(std::uint64_t customers, tx->CountCustomers(at));
   ConsentReport report;
@@ -278,7 +282,7 @@ StatusOr<ConsentReport> VaultCore::ConsentReportFor(const AccessContext& in,
   }
   std::uint64_t with_events = report.active + report.withdrawn + report.expired;
   report.never_given = customers > with_events ? customers - with_events : 0;
-  CVAULT_RETURN_IF_ERROR(CommitWithAudit(*tx, ctx, event));
+  CVAULT_RETURN_IF_ERROR(std::move(call).Commit());
   return report;
 }
 
@@ -287,35 +291,36 @@ StatusOr<Notice> VaultCore::RegisterNotice(const AccessContext& in,
                                            std::string_view version,
                                            std::string_view text) {
   std::lock_guard lock(mu_);
-  CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kNoticeRegister));
-  audit::AuditEvent event{"notice.register", "", {}, {}, "allow", "ok"};
+  CVAULT_ASSIGN_OR_RETURN(AuditedCall call,
+                          StartCall(in, action::kNoticeRegister,
+                                    {"notice.register", "", {}, {}, "allow", "ok"}));
   policy::Decision decision = decider_.Decide(
-      ctx, {action::kNoticeRegister, policy::FieldUse::kWrite, {}, std::nullopt});
-  if (!decision.allowed()) return Error(Deny(ctx, event, decision));
+      call.ctx(), {action::kNoticeRegister, policy::FieldUse::kWrite, {}, std::nullopt});
+  if (!decision.allowed()) return Error(std::move(call).Deny(decision));
   Status valid = domain::ValidateNoticeRef("notice id", notice_id);
   if (valid.ok()) valid = domain::ValidateNoticeRef("notice version", version);
   if (valid.ok()) valid = domain::ValidateText("notice text", text, 1 << 20, true);
-  if (!valid.ok()) return Error(Fail(ctx, event, "invalid_input", valid));
-  event.fields_requested = {"notice:" + std::string(notice_id) + "@" +
-                            std::string(version)};
+  if (!valid.ok()) return Error(std::move(call).Fail("invalid_input", valid));
+  call.event().fields_requested = {"notice:" + std::string(notice_id) + "@" +
+                                   std::string(version)};
   store::NoticeRow row;
   row.notice_id = std::string(notice_id);
   row.version = std::string(version);
   row.text = std::string(text);
   row.text_sha256 = crypto::Sha256(crypto::AsBytes(text));
   row.registered_at_us = NowMicros();
-  CVAULT_ASSIGN_OR_RETURN(auto tx, BeginWrite());
+  CVAULT_ASSIGN_OR_RETURN(auto* tx, call.Transaction());
   Status inserted = tx->InsertNotice(row);
   if (!inserted.ok()) {
-    tx.reset();
     bool taken = inserted.code() == StatusCode::kAlreadyExists;
-    return Error(Fail(ctx, event, taken ? "notice_exists" : "store_error",
-                      taken ? Status::AlreadyExists(
-                                  "notice: this id and version are already registered; "
-                                  "register a new version instead")
-                            : inserted));
+    return Error(std::move(call).Fail(
+        taken ? "notice_exists" : "store_error",
+        taken
+            ? Status::AlreadyExists("notice: this id and version are already registered; "
+                                    "register a new version instead")
+            : inserted));
   }
-  CVAULT_RETURN_IF_ERROR(CommitWithAudit(*tx, ctx, event));
+  CVAULT_RETURN_IF_ERROR(std::move(call).Commit());
   return Notice{row.notice_id, row.version, crypto::ToHex(row.text_sha256),
                 FromMicros(row.registered_at_us)};
 }

@@ -1,7 +1,6 @@
 // The Customers operations of VaultCore: decide, act, audit.
 #include <fmt/format.h>
 
-#include "domain/consent_state.h"
 #include "domain/customer_codec.h"
 #include "policy/masking.h"
 #include "vault/vault_core.h"
@@ -10,6 +9,7 @@ namespace cvault::internal {
 namespace {
 
 namespace action = policy::action;
+constexpr auto kPlainError = AuditedCall::ReasonOnError::kOmit;
 
 std::vector<std::string> Names(std::span<const CustomerField> fields) {
   std::vector<std::string> out;
@@ -53,51 +53,30 @@ Timestamp FromMicros(std::int64_t us) { return Timestamp(std::chrono::microsecon
 
 }  // namespace
 
-StatusOr<VaultCore::Subject> VaultCore::LoadSubject(store::VaultTransaction& tx,
-                                                    std::string_view customer_id,
-                                                    const AccessContext& ctx,
-                                                    audit::AuditEvent& event) {
-  Subject subject;
-  CVAULT_ASSIGN_OR_RETURN(subject.row, tx.GetCustomer(customer_id));
-  if (!subject.row) return subject;
-  CVAULT_ASSIGN_OR_RETURN(subject.keys, KeysFor(customer_id));
-  event.subject = subject.keys->pseudonym;
-  subject.facts.restricted = subject.row->restricted;
-  // The one place consent plugs in: a purpose resting on consent needs the
-  // customer's consent for it to be active at this instant.
-  if (decider_.NeedsConsent(ctx.purpose)) {
-    std::int64_t now = NowMicros();
-    CVAULT_ASSIGN_OR_RETURN(auto events,
-                            tx.ListConsentEventsFor(customer_id, ctx.purpose, now));
-    switch (domain::DeriveConsentState(events, now).status) {
-      case ConsentStatus::kActive: subject.facts.consent = policy::ConsentState::kActive; break;
-      case ConsentStatus::kNeverGiven: subject.facts.consent = policy::ConsentState::kNeverGiven; break;
-      case ConsentStatus::kWithdrawn: subject.facts.consent = policy::ConsentState::kWithdrawn; break;
-      case ConsentStatus::kExpired: subject.facts.consent = policy::ConsentState::kExpired; break;
-    }
-  }
-  return subject;
-}
-
 StatusOr<CustomerId> VaultCore::CreateCustomer(const AccessContext& in,
                                                const NewCustomer& customer) {
   std::lock_guard lock(mu_);
-  CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kCustomerCreate));
   std::vector<CustomerField> named = FieldsNamedIn(customer);
-  audit::AuditEvent event{std::string(action::kCustomerCreate), "", Names(named), {},
-                          "allow", "ok"};
+  CVAULT_ASSIGN_OR_RETURN(
+      AuditedCall call,
+      StartCall(
+          in, action::kCustomerCreate,
+          {std::string(action::kCustomerCreate), "", Names(named), {}, "allow", "ok"}));
+  // These errors never carried a reason code; the entries do.
+  auto fail = [&](std::string reason, Status status) {
+    return Error(std::move(call).Fail(std::move(reason), std::move(status), kPlainError));
+  };
   policy::Decision decision = decider_.Decide(
-      ctx, {action::kCustomerCreate, policy::FieldUse::kWrite, named, policy::SubjectFacts{}});
-  if (!decision.allowed()) return Error(Deny(ctx, event, decision));
+      call.ctx(),
+      {action::kCustomerCreate, policy::FieldUse::kWrite, named, policy::SubjectFacts{}});
+  if (!decision.allowed()) return Error(std::move(call).Deny(decision));
 
   std::optional<CustomerField> bad_field;
   auto values = domain::ValidateNewCustomer(customer, &bad_field);
   if (!values) {
-    event.decision = "deny";
-    event.reason_code = "invalid_input";
-    event.fields_requested = bad_field ? Names(std::span(&*bad_field, 1))
-                                       : std::vector<std::string>{};
-    return Error(AuditFailure(ctx, event, values.error()));
+    call.event().fields_requested =
+        bad_field ? Names(std::span(&*bad_field, 1)) : std::vector<std::string>{};
+    return fail("invalid_input", values.error());
   }
 
   // Refuse a taken email before minting a data key for nothing.
@@ -105,39 +84,34 @@ StatusOr<CustomerId> VaultCore::CreateCustomer(const AccessContext& in,
   row.id = CustomerId::Generate().str();
   CVAULT_ASSIGN_OR_RETURN(auto email_key, domain::LookupKeyForEmail(customer.email));
   {
-    CVAULT_ASSIGN_OR_RETURN(auto tx, backend_->vault_store().Begin(/*write=*/false));
-    CVAULT_ASSIGN_OR_RETURN(
-        auto taken,
-        tx->FindByEmailIndex(indexer_->Compute(crypto::IndexedField::kEmail, email_key)));
+    CVAULT_ASSIGN_OR_RETURN(auto read, backend_->vault_store().Begin(/*write=*/false));
+    CVAULT_ASSIGN_OR_RETURN(auto taken, read->FindByEmailIndex(indexer_->Compute(
+                                            crypto::IndexedField::kEmail, email_key)));
     if (!taken.empty()) {
-      tx.reset();
-      event.decision = "deny";
-      event.reason_code = "email_taken";
-      return Error(AuditFailure(
-          ctx, event,
-          Status::AlreadyExists("email: another customer already uses this address")));
+      read.reset();
+      return fail(
+          "email_taken",
+          Status::AlreadyExists("email: another customer already uses this address"));
     }
   }
 
   CVAULT_ASSIGN_OR_RETURN(const SubjectKeys* keys, NewSubjectKeys(row.id));
   row.created_at_us = row.updated_at_us = NowMicros();
-  event.subject = keys->pseudonym;
-  event.fields_returned = Names(SetFields(*values));
+  call.event().subject = keys->pseudonym;
+  call.event().fields_returned = Names(SetFields(*values));
   // Sealed inside the write transaction: its blind indexes use the index
   // keys current there, even if another process just rotated them.
-  CVAULT_ASSIGN_OR_RETURN(auto tx, BeginWrite());
+  CVAULT_ASSIGN_OR_RETURN(auto* tx, call.Transaction());
   CVAULT_RETURN_IF_ERROR(domain::SealFields(keys->cipher, *indexer_, *values, row,
                                             next_indexer_ ? &*next_indexer_ : nullptr));
   Status inserted = tx->InsertCustomer(row);
   if (!inserted.ok()) {
-    tx.reset();  // roll back; the orphaned key is removed at the next open
-    event.decision = "deny";
-    event.reason_code = inserted.code() == StatusCode::kAlreadyExists ? "email_taken"
-                                                                       : "store_error";
-    event.fields_returned.clear();
-    return Error(AuditFailure(ctx, event, inserted));
+    // Rolled back; the orphaned key is removed at the next open.
+    return fail(
+        inserted.code() == StatusCode::kAlreadyExists ? "email_taken" : "store_error",
+        inserted);
   }
-  CVAULT_RETURN_IF_ERROR(CommitWithAudit(*tx, ctx, event));
+  CVAULT_RETURN_IF_ERROR(std::move(call).Commit());
   return CustomerId::Parse(row.id);
 }
 
@@ -145,27 +119,23 @@ StatusOr<CustomerRecord> VaultCore::GetCustomer(const AccessContext& in,
                                                 const CustomerId& id,
                                                 std::span<const CustomerField> fields) {
   std::lock_guard lock(mu_);
-  CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kCustomerRead));
   std::vector<CustomerField> requested = domain::ExpandRequestedFields(fields);
-  audit::AuditEvent event{std::string(action::kCustomerRead), "", Names(requested), {},
-                          "allow", "ok"};
-  CVAULT_ASSIGN_OR_RETURN(auto tx, BeginWrite());
-  CVAULT_ASSIGN_OR_RETURN(Subject subject, LoadSubject(*tx, id.str(), ctx, event));
+  CVAULT_ASSIGN_OR_RETURN(
+      AuditedCall call,
+      StartCall(
+          in, action::kCustomerRead,
+          {std::string(action::kCustomerRead), "", Names(requested), {}, "allow", "ok"}));
+  CVAULT_ASSIGN_OR_RETURN(Subject subject, LoadSubject(call, id.str()));
   auto& row = subject.row;
   const SubjectKeys* keys = subject.keys;
   // Decided before existence is revealed: a denied caller learns nothing.
   policy::Decision decision = decider_.Decide(
-      ctx, {action::kCustomerRead, policy::FieldUse::kRead, requested,
-            subject.facts});
-  if (!decision.allowed()) {
-    tx.reset();
-    return Error(Deny(ctx, event, decision));
-  }
+      call.ctx(),
+      {action::kCustomerRead, policy::FieldUse::kRead, requested, subject.facts});
+  if (!decision.allowed()) return Error(std::move(call).Deny(decision));
   if (!row) {
-    tx.reset();
-    event.decision = "deny";
-    event.reason_code = "not_found";
-    return Error(AuditFailure(ctx, event, Status::NotFound("no customer with that id")));
+    return Error(std::move(call).Fail(
+        "not_found", Status::NotFound("no customer with that id"), kPlainError));
   }
 
   CustomerRecord record;
@@ -177,10 +147,7 @@ StatusOr<CustomerRecord> VaultCore::GetCustomer(const AccessContext& in,
   for (const auto& [field, level] : decision.returned) {
     auto plain = domain::OpenField(keys->cipher, *row, field);
     if (!plain) {
-      tx.reset();
-      event.decision = "deny";
-      event.reason_code = "integrity_error";
-      return Error(AuditFailure(ctx, event, plain.error()));
+      return Error(std::move(call).Fail("integrity_error", plain.error(), kPlainError));
     }
     if (!*plain) continue;  // the customer has no value for this field
     std::string_view text = (*plain)->RevealAsText();
@@ -190,11 +157,11 @@ StatusOr<CustomerRecord> VaultCore::GetCustomer(const AccessContext& in,
     } else {
       record.fields.emplace(field, std::string(text));
     }
-    event.fields_returned.emplace_back(FieldName(field));
+    call.event().fields_returned.emplace_back(FieldName(field));
   }
-  event.decision = std::string(decision.OutcomeName());
-  event.reason_code = decision.reason_code;
-  CVAULT_RETURN_IF_ERROR(CommitWithAudit(*tx, ctx, event));
+  call.event().decision = std::string(decision.OutcomeName());
+  call.event().reason_code = decision.reason_code;
+  CVAULT_RETURN_IF_ERROR(std::move(call).Commit());
   return record;
 }
 
@@ -202,45 +169,42 @@ StatusOr<std::vector<CustomerId>> VaultCore::FindCustomers(const AccessContext& 
                                                            CustomerField by,
                                                            std::string_view value) {
   std::lock_guard lock(mu_);
-  CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kCustomerFind));
   const CustomerField searched[] = {by};
-  audit::AuditEvent event{std::string(action::kCustomerFind), "", Names(searched), {},
-                          "allow", "ok"};
+  CVAULT_ASSIGN_OR_RETURN(
+      AuditedCall call,
+      StartCall(
+          in, action::kCustomerFind,
+          {std::string(action::kCustomerFind), "", Names(searched), {}, "allow", "ok"}));
   policy::Decision decision = decider_.Decide(
-      ctx, {action::kCustomerFind, policy::FieldUse::kRead, searched, std::nullopt});
-  if (!decision.allowed()) return Error(Deny(ctx, event, decision));
+      call.ctx(),
+      {action::kCustomerFind, policy::FieldUse::kRead, searched, std::nullopt});
+  if (!decision.allowed()) return Error(std::move(call).Deny(decision));
 
   bool by_email = by == CustomerField::kEmail;
-  auto key = by_email ? domain::LookupKeyForEmail(value) : domain::LookupKeyForPhone(value);
-  if (!key) {
-    event.decision = "deny";
-    event.reason_code = "invalid_input";
-    return Error(AuditFailure(ctx, event, key.error()));
-  }
-  CVAULT_ASSIGN_OR_RETURN(auto tx, BeginWrite());
+  auto key =
+      by_email ? domain::LookupKeyForEmail(value) : domain::LookupKeyForPhone(value);
+  if (!key) return Error(std::move(call).Fail("invalid_input", key.error(), kPlainError));
+  CVAULT_ASSIGN_OR_RETURN(auto* tx, call.Transaction());
   crypto::Bytes index = indexer_->Compute(
       by_email ? crypto::IndexedField::kEmail : crypto::IndexedField::kPhone, *key);
-  CVAULT_ASSIGN_OR_RETURN(auto ids, by_email ? tx->FindByEmailIndex(index)
-                                             : tx->FindByPhoneIndex(index));
+  CVAULT_ASSIGN_OR_RETURN(
+      auto ids, by_email ? tx->FindByEmailIndex(index) : tx->FindByPhoneIndex(index));
   std::vector<CustomerId> found;
   std::vector<std::string> subjects;
   for (const std::string& raw : ids) {
-    CVAULT_ASSIGN_OR_RETURN(Subject subject, LoadSubject(*tx, raw, ctx, event));
+    CVAULT_ASSIGN_OR_RETURN(Subject subject, LoadSubject(call, raw));
     if (!subject.row) continue;
-    const SubjectKeys* keys = subject.keys;
     policy::Decision d = decider_.Decide(
-        ctx, {action::kCustomerFind, policy::FieldUse::kRead, searched, subject.facts});
-    if (!d.allowed()) {
-      tx.reset();
-      return Error(Deny(ctx, event, d));
-    }
-    subjects.push_back(keys->pseudonym);
+        call.ctx(),
+        {action::kCustomerFind, policy::FieldUse::kRead, searched, subject.facts});
+    if (!d.allowed()) return Error(std::move(call).Deny(d));
+    subjects.push_back(subject.keys->pseudonym);
     CVAULT_ASSIGN_OR_RETURN(auto id, CustomerId::Parse(raw));
     found.push_back(std::move(id));
   }
-  event.subject = fmt::format("{}", fmt::join(subjects, ","));
-  if (found.empty()) event.reason_code = "not_found";
-  CVAULT_RETURN_IF_ERROR(CommitWithAudit(*tx, ctx, event));
+  call.event().subject = fmt::format("{}", fmt::join(subjects, ","));
+  if (found.empty()) call.event().reason_code = "not_found";
+  CVAULT_RETURN_IF_ERROR(std::move(call).Commit());
   if (found.empty()) return Error(Status::NotFound("no customer matches"));
   return found;
 }
@@ -248,26 +212,20 @@ StatusOr<std::vector<CustomerId>> VaultCore::FindCustomers(const AccessContext& 
 Status VaultCore::UpdateCustomer(const AccessContext& in, const CustomerId& id,
                                  const CustomerUpdate& update) {
   std::lock_guard lock(mu_);
-  CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kCustomerUpdate));
   std::vector<CustomerField> named = FieldsNamedIn(update);
-  audit::AuditEvent event{std::string(action::kCustomerUpdate), "", Names(named), {},
-                          "allow", "ok"};
-  CVAULT_ASSIGN_OR_RETURN(auto tx, BeginWrite());
-  CVAULT_ASSIGN_OR_RETURN(Subject subject, LoadSubject(*tx, id.str(), ctx, event));
+  CVAULT_ASSIGN_OR_RETURN(
+      AuditedCall call,
+      StartCall(
+          in, action::kCustomerUpdate,
+          {std::string(action::kCustomerUpdate), "", Names(named), {}, "allow", "ok"}));
+  CVAULT_ASSIGN_OR_RETURN(Subject subject, LoadSubject(call, id.str()));
   auto& row = subject.row;
-  const SubjectKeys* keys = subject.keys;
   policy::Decision decision = decider_.Decide(
-      ctx, {action::kCustomerUpdate, policy::FieldUse::kWrite, named,
-            subject.facts});
-  if (!decision.allowed()) {
-    tx.reset();
-    return Deny(ctx, event, decision);
-  }
+      call.ctx(),
+      {action::kCustomerUpdate, policy::FieldUse::kWrite, named, subject.facts});
+  if (!decision.allowed()) return std::move(call).Deny(decision);
   auto fail = [&](std::string reason, Status status) {
-    tx.reset();
-    event.decision = "deny";
-    event.reason_code = std::move(reason);
-    return AuditFailure(ctx, event, std::move(status));
+    return std::move(call).Fail(std::move(reason), std::move(status), kPlainError);
   };
   if (!row) return fail("not_found", Status::NotFound("no customer with that id"));
   if (named.empty()) {
@@ -277,44 +235,47 @@ Status VaultCore::UpdateCustomer(const AccessContext& in, const CustomerId& id,
   std::optional<CustomerField> bad_field;
   auto values = domain::ValidateCustomerUpdate(update, &bad_field);
   if (!values) {
-    if (bad_field) event.fields_requested = Names(std::span(&*bad_field, 1));
+    if (bad_field) call.event().fields_requested = Names(std::span(&*bad_field, 1));
     return fail("invalid_input", values.error());
   }
-  CVAULT_RETURN_IF_ERROR(domain::SealFields(keys->cipher, *indexer_, *values, *row,
+  CVAULT_RETURN_IF_ERROR(domain::SealFields(subject.keys->cipher, *indexer_, *values,
+                                            *row,
                                             next_indexer_ ? &*next_indexer_ : nullptr));
   row->updated_at_us = NowMicros();
-  Status updated = tx->UpdateCustomer(*row);
+  Status updated = call.tx().UpdateCustomer(*row);
   if (!updated.ok()) {
     bool taken = updated.code() == StatusCode::kAlreadyExists;
-    return fail(taken ? "email_taken" : "store_error",
-                taken ? Status::AlreadyExists(
-                            "email: another customer already uses this address")
-                      : updated);
+    return fail(
+        taken ? "email_taken" : "store_error",
+        taken ? Status::AlreadyExists("email: another customer already uses this address")
+              : updated);
   }
-  event.fields_returned = Names(SetFields(*values));
-  return CommitWithAudit(*tx, ctx, event);
+  call.event().fields_returned = Names(SetFields(*values));
+  return std::move(call).Commit();
 }
 
 StatusOr<std::vector<CustomerId>> VaultCore::ListCustomerIds(
     const AccessContext& in, const std::optional<CustomerId>& after, std::size_t limit) {
   std::lock_guard lock(mu_);
-  CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kCustomerList));
-  audit::AuditEvent event{std::string(action::kCustomerList), "", {}, {}, "allow", "ok"};
-  policy::Decision decision =
-      decider_.Decide(ctx, {action::kCustomerList, policy::FieldUse::kRead, {}, std::nullopt});
-  if (!decision.allowed()) return Error(Deny(ctx, event, decision));
-  CVAULT_ASSIGN_OR_RETURN(auto tx, BeginWrite());
   CVAULT_ASSIGN_OR_RETURN(
-      auto raw, tx->ListCustomerIds(after ? std::optional<std::string_view>(after->str())
-                                          : std::nullopt,
-                                    std::min<std::size_t>(limit, 10000)));
+      AuditedCall call,
+      StartCall(in, action::kCustomerList,
+                {std::string(action::kCustomerList), "", {}, {}, "allow", "ok"}));
+  policy::Decision decision = decider_.Decide(
+      call.ctx(), {action::kCustomerList, policy::FieldUse::kRead, {}, std::nullopt});
+  if (!decision.allowed()) return Error(std::move(call).Deny(decision));
+  CVAULT_ASSIGN_OR_RETURN(auto* tx, call.Transaction());
+  CVAULT_ASSIGN_OR_RETURN(
+      auto raw, tx->ListCustomerIds(
+                    after ? std::optional<std::string_view>(after->str()) : std::nullopt,
+                    std::min<std::size_t>(limit, 10000)));
   std::vector<CustomerId> ids;
   ids.reserve(raw.size());
   for (const std::string& r : raw) {
     CVAULT_ASSIGN_OR_RETURN(auto id, CustomerId::Parse(r));
     ids.push_back(std::move(id));
   }
-  CVAULT_RETURN_IF_ERROR(CommitWithAudit(*tx, ctx, event));
+  CVAULT_RETURN_IF_ERROR(std::move(call).Commit());
   return ids;
 }
 

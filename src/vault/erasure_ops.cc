@@ -55,29 +55,29 @@ StatusOr<std::uint64_t> VaultCore::LedgerApplied(store::VaultTransaction& tx) {
 StatusOr<ErasureResult> VaultCore::EraseSubject(const AccessContext& in,
                                                 const CustomerId& id) {
   std::lock_guard lock(mu_);
-  CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kDsrErase));
+  CVAULT_ASSIGN_OR_RETURN(
+      AuditedCall call,
+      StartCall(in, action::kDsrErase, {"dsr.erase", "", {}, {}, "allow", "erased"}));
   // An erasure another process recorded but did not finish is finished
   // first, so this one's ledger line follows it.
   CVAULT_RETURN_IF_ERROR(StatusOf(ReplayLedger()));
-  audit::AuditEvent event{"dsr.erase", "", {}, {}, "allow", "erased"};
   CVAULT_ASSIGN_OR_RETURN(
       Decided d,
-      BeginForSubject(ctx, id, {action::kDsrErase, policy::FieldUse::kWrite, {}, std::nullopt},
-                      event, /*ignore_restriction=*/true));
-  return EraseDecided(std::move(d), id, ctx, event, /*replay=*/nullptr);
+      BeginForSubject(call, id,
+                      {action::kDsrErase, policy::FieldUse::kWrite, {}, std::nullopt},
+                      /*ignore_restriction=*/true));
+  return EraseDecided(std::move(call), d.subject, id, /*replay=*/nullptr);
 }
 
-StatusOr<ErasureResult> VaultCore::EraseDecided(Decided d, const CustomerId& id,
-                                                const AccessContext& ctx,
-                                                audit::AuditEvent event,
+StatusOr<ErasureResult> VaultCore::EraseDecided(AuditedCall call, const Subject& subject,
+                                                const CustomerId& id,
                                                 const LedgerEntry* replay) {
-  store::VaultTransaction& tx = *d.tx;
-  const store::CustomerRow& row = *d.subject.row;
-  const crypto::FieldCipher& cipher = d.subject.keys->cipher;
+  store::VaultTransaction& tx = call.tx();
+  const store::CustomerRow& row = *subject.row;
+  const crypto::FieldCipher& cipher = subject.keys->cipher;
   const std::int64_t now = NowMicros();
   auto fail = [&](Status status) {
-    d.tx.reset();
-    return Fail(ctx, event, "erasure_failed", std::move(status));
+    return std::move(call).Fail("erasure_failed", std::move(status));
   };
 
   ErasureResult result;
@@ -108,19 +108,23 @@ StatusOr<ErasureResult> VaultCore::EraseDecided(Decided d, const CustomerId& id,
 
   // 1. The refund cases' retention hold, given the customer's financial key.
   GroupErasure financial{std::string(FieldGroupName(FieldGroup::kFinancial)),
-                         ErasureOutcome::kNoneHeld, 0, "", std::nullopt, ""};
+                         ErasureOutcome::kNoneHeld,
+                         0,
+                         "",
+                         std::nullopt,
+                         ""};
   std::optional<store::HoldRow> hold;
   if (*refunds > 0) {
-    domain::RetentionRule rule = domain::FinancialRetentionFor(options_.retention, country);
+    domain::RetentionRule rule =
+        domain::FinancialRetentionFor(options_.retention, country);
     hold.emplace();
     hold->hold_id = domain::NewHoldId();
     hold->erasure_id = result.erasure_id;
     hold->jurisdiction = rule.jurisdiction;
     hold->legal_reason = options_.retention.financial_legal_reason;
     hold->created_at_us = now;
-    hold->until_us = replay && replay->hold_until_us
-                         ? *replay->hold_until_us
-                         : domain::AddYears(now, rule.years);
+    hold->until_us = replay && replay->hold_until_us ? *replay->hold_until_us
+                                                     : domain::AddYears(now, rule.years);
     Status s = GiveFinancialKeyToHold(id.str(), hold->hold_id, now);
     if (!s.ok()) return Error(fail(s));
     financial.outcome = ErasureOutcome::kRetained;
@@ -161,9 +165,8 @@ StatusOr<ErasureResult> VaultCore::EraseDecided(Decided d, const CustomerId& id,
   }
   Status s = tx.SetMeta(kLedgerAppliedKey, std::to_string(applied));
   if (!s.ok()) return Error(fail(s));
-  event.reason_code = replay ? "erased_ledger_replay" : "erased";
-  CVAULT_RETURN_IF_ERROR(CommitWithAudit(tx, ctx, event));
-  d.tx.reset();
+  call.event().reason_code = replay ? "erased_ledger_replay" : "erased";
+  CVAULT_RETURN_IF_ERROR(std::move(call).Commit());
 
   // 4. The shred: every row left behind is ciphertext without a key.
   CVAULT_RETURN_IF_ERROR(ShredKeysOf(id.str()));
@@ -174,8 +177,10 @@ StatusOr<ErasureResult> VaultCore::EraseDecided(Decided d, const CustomerId& id,
   auto group = [&](std::string name, std::size_t n) {
     return GroupErasure{std::move(name), outcome(n), n, "", std::nullopt, ""};
   };
-  result.groups.push_back(group(std::string(FieldGroupName(FieldGroup::kIdentity)), identity));
-  result.groups.push_back(group(std::string(FieldGroupName(FieldGroup::kContact)), contact));
+  result.groups.push_back(
+      group(std::string(FieldGroupName(FieldGroup::kIdentity)), identity));
+  result.groups.push_back(
+      group(std::string(FieldGroupName(FieldGroup::kContact)), contact));
   // No customer field belongs to the marketing profile; marketing consent
   // is in the consent records.
   result.groups.push_back(
@@ -274,16 +279,18 @@ StatusOr<std::uint64_t> VaultCore::ReplayLedger() {
   // customers to find whom they name.
   std::map<std::string, const LedgerEntry*> pending;
   for (std::size_t i = first; i < end; ++i) {
-    if (entries[i].kind == LedgerEntry::Kind::kErasure) pending[entries[i].subject] = &entries[i];
+    if (entries[i].kind == LedgerEntry::Kind::kErasure) {
+      pending[entries[i].subject] = &entries[i];
+    }
   }
   std::map<std::uint64_t, CustomerId> found;  // ledger seq -> customer
   std::optional<std::string> after;
   while (!pending.empty()) {
     CVAULT_ASSIGN_OR_RETURN(auto tx, backend_->vault_store().Begin(/*write=*/false));
     CVAULT_ASSIGN_OR_RETURN(
-        auto ids, tx->ListCustomerIds(after ? std::optional<std::string_view>(*after)
-                                            : std::nullopt,
-                                      1000));
+        auto ids,
+        tx->ListCustomerIds(
+            after ? std::optional<std::string_view>(*after) : std::nullopt, 1000));
     if (ids.empty()) break;
     after = ids.back();
     for (const std::string& id : ids) {
@@ -304,27 +311,29 @@ StatusOr<std::uint64_t> VaultCore::ReplayLedger() {
     CVAULT_ASSIGN_OR_RETURN(std::uint64_t now_applied, LedgerApplied(*tx));
     if (now_applied >= entry.seq) continue;
     if (now_applied + 1 != entry.seq) {
-      return Error(Status::Integrity("the vault's erasure ledger position moved backwards"));
+      return Error(
+          Status::Integrity("the vault's erasure ledger position moved backwards"));
     }
     auto who = found.find(entry.seq);
     if (entry.kind == LedgerEntry::Kind::kErasure && who != found.end()) {
-      audit::AuditEvent event{"dsr.erase", "", {}, {}, "allow", "erased_ledger_replay"};
-      Decided d;
-      d.tx = std::move(tx);
-      CVAULT_ASSIGN_OR_RETURN(d.subject, LoadSubject(*d.tx, who->second.str(), ctx, event));
-      if (d.subject.row) {
-        CVAULT_ASSIGN_OR_RETURN(auto done,
-                                EraseDecided(std::move(d), who->second, ctx, event, &entry));
+      CVAULT_ASSIGN_OR_RETURN(auto row, tx->GetCustomer(who->second.str()));
+      if (row) {
+        AuditedCall call = StartCheckedCall(
+            ctx, {"dsr.erase", "", {}, {}, "allow", "erased_ledger_replay"},
+            std::move(tx));
+        CVAULT_ASSIGN_OR_RETURN(Subject subject, LoadSubject(call, who->second.str()));
+        CVAULT_ASSIGN_OR_RETURN(
+            auto done, EraseDecided(std::move(call), subject, who->second, &entry));
         (void)done;
         ++erased;
         continue;
       }
-      tx = std::move(d.tx);  // gone already: only the position moves
+      // Gone already: only the position moves.
     }
     if (entry.kind == LedgerEntry::Kind::kHoldPurged) {
       CVAULT_ASSIGN_OR_RETURN(auto hold, tx->GetHold(entry.id));
       if (hold) {
-        CVAULT_ASSIGN_OR_RETURN(auto n, PurgeHold(*tx, ctx, *hold, &entry));
+        CVAULT_ASSIGN_OR_RETURN(auto n, PurgeHold(std::move(tx), ctx, *hold, &entry));
         (void)n;
         continue;
       }

@@ -63,8 +63,8 @@ StatusOr<domain::ExportSubjectData> VaultCore::GatherExportData(
   }
   auto country = identity.fields.find(CustomerField::kCountry);
   data.financial_retention_years =
-      domain::FinancialRetentionFor(options_.retention,
-                                    country == identity.fields.end() ? "" : country->second)
+      domain::FinancialRetentionFor(
+          options_.retention, country == identity.fields.end() ? "" : country->second)
           .years;
 
   CVAULT_ASSIGN_OR_RETURN(auto events, tx.ListConsentEvents(id.str()));
@@ -115,39 +115,34 @@ StatusOr<domain::ExportSubjectData> VaultCore::GatherExportData(
 StatusOr<std::string> VaultCore::ExportSubject(const AccessContext& in,
                                                const CustomerId& id) {
   std::lock_guard lock(mu_);
-  CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kDsrExport));
-  audit::AuditEvent event{
-      std::string(action::kDsrExport), "", SectionNames(), {}, "allow", "ok"};
-  CVAULT_ASSIGN_OR_RETURN(auto tx, BeginWrite());
-  CVAULT_ASSIGN_OR_RETURN(Subject subject, LoadSubject(*tx, id.str(), ctx, event));
+  CVAULT_ASSIGN_OR_RETURN(
+      AuditedCall call,
+      StartCall(
+          in, action::kDsrExport,
+          {std::string(action::kDsrExport), "", SectionNames(), {}, "allow", "ok"}));
+  CVAULT_ASSIGN_OR_RETURN(Subject subject, LoadSubject(call, id.str()));
   // Decided before anything is read or existence revealed. A restriction
   // (Art. 18) limits the controller's processing, not the customer's right
   // of access, so it does not stop an export.
   policy::SubjectFacts facts = subject.facts;
   facts.restricted = false;
-  policy::Decision decision =
-      decider_.Decide(ctx, {action::kDsrExport, policy::FieldUse::kRead, {}, facts});
-  if (!decision.allowed()) {
-    tx.reset();
-    return Error(Deny(ctx, event, decision));
-  }
-  if (ctx.purpose == kSelfServicePurpose && ctx.principal_id != id.str()) {
-    tx.reset();
-    return Error(Deny(ctx, event, NotOwnData()));
+  policy::Decision decision = decider_.Decide(
+      call.ctx(), {action::kDsrExport, policy::FieldUse::kRead, {}, facts});
+  if (!decision.allowed()) return Error(std::move(call).Deny(decision));
+  if (call.ctx().purpose == kSelfServicePurpose && call.ctx().principal_id != id.str()) {
+    return Error(std::move(call).Deny(NotOwnData()));
   }
   if (!subject.row) {
-    tx.reset();
     return Error(
-        Fail(ctx, event, "not_found", Status::NotFound("no customer with that id")));
+        std::move(call).Fail("not_found", Status::NotFound("no customer with that id")));
   }
 
   auto fail = [&](Status status) {
-    tx.reset();
     std::string reason =
         status.code() == StatusCode::kIntegrity ? "integrity_error" : "store_error";
-    return Error(Fail(ctx, event, std::move(reason), std::move(status)));
+    return Error(std::move(call).Fail(std::move(reason), std::move(status)));
   };
-  auto data = GatherExportData(*tx, id, subject);
+  auto data = GatherExportData(call.tx(), id, subject);
   if (!data) return fail(data.error());
   auto signer = crypto::Signer::FromSeed(keyring_->audit_signing_seed());
   if (!signer) return fail(signer.error());
@@ -155,24 +150,25 @@ StatusOr<std::string> VaultCore::ExportSubject(const AccessContext& in,
   auto document = domain::BuildSignedExport(header, *data, decider_.policy(), *signer);
   if (!document) return fail(document.error());
 
-  event.fields_returned = SectionNames();
-  CVAULT_RETURN_IF_ERROR(CommitWithAudit(*tx, ctx, event));
+  call.event().fields_returned = SectionNames();
+  CVAULT_RETURN_IF_ERROR(std::move(call).Commit());
   return std::move(*document);
 }
 
 StatusOr<std::string> VaultCore::SigningPublicKey(const AccessContext& in) {
   std::lock_guard lock(mu_);
-  CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, kKeysPublicAction));
-  audit::AuditEvent event{std::string(kKeysPublicAction), "", {}, {}, "allow", "ok"};
+  CVAULT_ASSIGN_OR_RETURN(
+      AuditedCall call,
+      StartCall(in, kKeysPublicAction,
+                {std::string(kKeysPublicAction), "", {}, {}, "allow", "ok"}));
   // Public information: any role may read it for a purpose it may use.
-  if (!decider_.policy().RoleMayUse(ctx.role, ctx.purpose)) {
+  if (!decider_.policy().RoleMayUse(call.ctx().role, call.ctx().purpose)) {
     policy::Decision denied;
     denied.reason_code = "role_not_permitted";
     denied.message = "the role may not act for this purpose";
-    return Error(Deny(ctx, event, denied));
+    return Error(std::move(call).Deny(denied));
   }
-  CVAULT_ASSIGN_OR_RETURN(auto tx, BeginWrite());
-  CVAULT_RETURN_IF_ERROR(CommitWithAudit(*tx, ctx, event));
+  CVAULT_RETURN_IF_ERROR(std::move(call).Commit());
   return crypto::ToHex(audit_->public_key());
 }
 

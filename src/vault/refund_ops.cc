@@ -56,23 +56,21 @@ Status UpdateRefundRow(store::VaultTransaction& tx, const crypto::FieldCipher& c
 StatusOr<std::string> VaultCore::OpenRefund(const AccessContext& in,
                                             const NewRefundCase& r) {
   std::lock_guard lock(mu_);
-  CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kRefundWrite));
-  audit::AuditEvent event{"refund.open", "", {"refund_case"}, {}, "allow", "ok"};
   CVAULT_ASSIGN_OR_RETURN(
-      Decided d,
-      BeginForSubject(ctx, r.customer,
-                      RefundRequest(action::kRefundWrite, policy::FieldUse::kWrite),
-                      event));
+      AuditedCall call,
+      StartCall(in, action::kRefundWrite,
+                {"refund.open", "", {"refund_case"}, {}, "allow", "ok"}));
+  CVAULT_RETURN_IF_ERROR(StatusOf(BeginForSubject(
+      call, r.customer, RefundRequest(action::kRefundWrite, policy::FieldUse::kWrite))));
   auto fail = [&](std::string reason, Status status) {
-    d.tx.reset();
-    return Fail(ctx, event, std::move(reason), std::move(status));
+    return std::move(call).Fail(std::move(reason), std::move(status));
   };
   Status valid = domain::ValidateText("order reference", r.order_ref, 64, false);
   if (valid.ok()) valid = domain::ValidateSku(r.product.sku);
   if (!valid.ok()) return Error(fail("invalid_input", valid));
   std::vector<std::string> tickets;
   for (const std::string& ticket_id : r.ticket_ids) {
-    CVAULT_ASSIGN_OR_RETURN(auto ticket, d.tx->GetCase(ticket_id));
+    CVAULT_ASSIGN_OR_RETURN(auto ticket, call.tx().GetCase(ticket_id));
     if (!ticket || ticket->kind != domain::kTicketKind ||
         ticket->customer_id != r.customer.str()) {
       return Error(fail("invalid_input",
@@ -83,10 +81,12 @@ StatusOr<std::string> VaultCore::OpenRefund(const AccessContext& in,
       tickets.push_back(ticket_id);
     }
   }
-  d.tx.reset();  // the financial key is committed to the keystore first
+  // A first refund case mints the financial key, committed to the keystore
+  // before the row that needs it. The call's transaction stays open
+  // meanwhile (the vault's write lock is always taken before the
+  // keystore's), so the decision above guards the insert below.
   CVAULT_ASSIGN_OR_RETURN(const crypto::FieldCipher* cipher,
                           FinancialCipherFor(r.customer.str()));
-  CVAULT_ASSIGN_OR_RETURN(auto tx, BeginWrite());
   std::int64_t now = NowMicros();
   domain::BusinessCalendar calendar(options_.refund_policy.holidays);
   RefundCase refund;
@@ -107,56 +107,50 @@ StatusOr<std::string> VaultCore::OpenRefund(const AccessContext& in,
       At(now), options_.refund_policy.max_update_gap_business_days));
   row.retention_class = kFinancialClass;
   CVAULT_ASSIGN_OR_RETURN(row.document, domain::SealRefundCase(*cipher, row, refund));
-  CVAULT_RETURN_IF_ERROR(tx->InsertCase(row));
-  CVAULT_RETURN_IF_ERROR(CommitWithAudit(*tx, ctx, event));
+  CVAULT_RETURN_IF_ERROR(call.tx().InsertCase(row));
+  CVAULT_RETURN_IF_ERROR(std::move(call).Commit());
   return refund.case_id;
 }
 
-StatusOr<VaultCore::OpenedRefund> VaultCore::BeginForRefund(const AccessContext& ctx,
-                                                            std::string_view case_id,
-                                                            policy::FieldUse use,
-                                                            audit::AuditEvent& event) {
+StatusOr<OpenedRefund> VaultCore::BeginForRefund(AuditedCall& call,
+                                                 std::string_view case_id,
+                                                 policy::FieldUse use) {
   std::string_view act =
       use == policy::FieldUse::kRead ? action::kRefundRead : action::kRefundWrite;
   OpenedRefund out;
-  CVAULT_ASSIGN_OR_RETURN(out.c, BeginForCase(ctx, case_id, domain::kRefundKind,
-                                              RefundRequest(act, use), event));
-  const std::string& owner = out.c.held_by.empty() ? out.c.row.customer_id : out.c.held_by;
+  CVAULT_ASSIGN_OR_RETURN(
+      out.c, BeginForCase(call, case_id, domain::kRefundKind, RefundRequest(act, use)));
+  const std::string& owner =
+      out.c.held_by.empty() ? out.c.row.customer_id : out.c.held_by;
   auto cipher = FinancialCipherFor(owner);
-  if (!cipher) {
-    out.c.decided.tx.reset();
-    return Error(Fail(ctx, event, "integrity_error", cipher.error()));
-  }
+  if (!cipher) return Error(std::move(call).Fail("integrity_error", cipher.error()));
   out.cipher = *cipher;
   auto refund = domain::OpenRefundCase(*out.cipher, out.c.row);
-  if (!refund) {
-    out.c.decided.tx.reset();
-    return Error(Fail(ctx, event, "integrity_error", refund.error()));
-  }
+  if (!refund) return Error(std::move(call).Fail("integrity_error", refund.error()));
   // Not swept yet: stored in full under the hold's key, read minimised.
-  out.refund = out.c.row.customer_id == owner
-                   ? std::move(*refund)
-                   : domain::MinimiseForHold(*refund, owner);
+  out.refund = out.c.row.customer_id == owner ? std::move(*refund)
+                                              : domain::MinimiseForHold(*refund, owner);
   return out;
 }
 
 Status VaultCore::LinkTicket(const AccessContext& in, std::string_view case_id,
                              std::string_view ticket_id) {
   std::lock_guard lock(mu_);
-  CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kRefundWrite));
-  audit::AuditEvent event{"refund.link_ticket", "", {"refund_case"}, {}, "allow", "ok"};
+  CVAULT_ASSIGN_OR_RETURN(
+      AuditedCall call,
+      StartCall(in, action::kRefundWrite,
+                {"refund.link_ticket", "", {"refund_case"}, {}, "allow", "ok"}));
   CVAULT_ASSIGN_OR_RETURN(OpenedRefund o,
-                          BeginForRefund(ctx, case_id, policy::FieldUse::kWrite, event));
+                          BeginForRefund(call, case_id, policy::FieldUse::kWrite));
   auto fail = [&](std::string reason, Status status) {
-    o.c.decided.tx.reset();
-    return Fail(ctx, event, std::move(reason), std::move(status));
+    return std::move(call).Fail(std::move(reason), std::move(status));
   };
   RefundCase& refund = o.refund;
   std::int64_t now = NowMicros();
   if (domain::IsTerminal(refund.status)) {
     return fail("case_closed", Status::FailedPrecondition("the refund case is closed"));
   }
-  CVAULT_ASSIGN_OR_RETURN(auto ticket, o.c.decided.tx->GetCase(ticket_id));
+  CVAULT_ASSIGN_OR_RETURN(auto ticket, call.tx().GetCase(ticket_id));
   if (!ticket || ticket->kind != domain::kTicketKind ||
       ticket->customer_id != o.c.row.customer_id) {
     return fail("invalid_input",
@@ -169,24 +163,23 @@ Status VaultCore::LinkTicket(const AccessContext& in, std::string_view case_id,
                 Status::AlreadyExists("ticket: already linked to this case"));
   }
   refund.ticket_ids.emplace_back(ticket_id);
-  CVAULT_RETURN_IF_ERROR(
-      UpdateRefundRow(*o.c.decided.tx, *o.cipher, o.c.row, refund, now));
-  return CommitWithAudit(*o.c.decided.tx, ctx, event);
+  CVAULT_RETURN_IF_ERROR(UpdateRefundRow(call.tx(), *o.cipher, o.c.row, refund, now));
+  return std::move(call).Commit();
 }
 
-StatusOr<EligibilityDecision> VaultCore::AssessLinkedTickets(OpenedRefund& o,
+StatusOr<EligibilityDecision> VaultCore::AssessLinkedTickets(AuditedCall& call,
+                                                             const OpenedRefund& o,
                                                              Timestamp at) {
   // The linked tickets are support evidence, sealed under the customer's
   // standard key; only the facts the rules need leave this function.
   std::vector<domain::TicketFacts> facts;
   for (const std::string& ticket_id : o.refund.ticket_ids) {
-    CVAULT_ASSIGN_OR_RETURN(auto row, o.c.decided.tx->GetCase(ticket_id));
+    CVAULT_ASSIGN_OR_RETURN(auto row, call.tx().GetCase(ticket_id));
     if (!row) continue;  // erased with the customer's support evidence
     CVAULT_ASSIGN_OR_RETURN(Ticket ticket,
                             domain::OpenTicket(o.c.decided.subject.keys->cipher, *row));
-    facts.push_back({ticket.ticket_id, ticket.substantial, ticket.state,
-                     ticket.opened_at, ticket.resolved_at,
-                     static_cast<int>(ticket.attempts.size())});
+    facts.push_back({ticket.ticket_id, ticket.substantial, ticket.state, ticket.opened_at,
+                     ticket.resolved_at, static_cast<int>(ticket.attempts.size())});
   }
   return domain::AssessEligibility(o.refund.reason, facts, at, options_.refund_policy);
 }
@@ -195,41 +188,42 @@ StatusOr<EligibilityDecision> VaultCore::AssessRefund(const AccessContext& in,
                                                       std::string_view case_id,
                                                       std::optional<Timestamp> at) {
   std::lock_guard lock(mu_);
-  CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kRefundWrite));
-  audit::AuditEvent event{"refund.assess", "", {"refund_case"}, {}, "allow", "ok"};
+  CVAULT_ASSIGN_OR_RETURN(
+      AuditedCall call,
+      StartCall(in, action::kRefundWrite,
+                {"refund.assess", "", {"refund_case"}, {}, "allow", "ok"}));
   CVAULT_ASSIGN_OR_RETURN(OpenedRefund o,
-                          BeginForRefund(ctx, case_id, policy::FieldUse::kWrite, event));
+                          BeginForRefund(call, case_id, policy::FieldUse::kWrite));
   auto fail = [&](std::string reason, Status status) {
-    o.c.decided.tx.reset();
-    return Fail(ctx, event, std::move(reason), std::move(status));
+    return Error(std::move(call).Fail(std::move(reason), std::move(status)));
   };
   std::int64_t now = NowMicros();
   // An assessment may look back (what was the answer on a past day) but not
   // ahead: a future instant would let a timeframe be skipped.
   if (at && Us(*at) > now) {
-    return Error(fail("invalid_input",
-                      Status::InvalidArgument("at: an assessment cannot be in the future")));
+    return fail("invalid_input",
+                Status::InvalidArgument("at: an assessment cannot be in the future"));
   }
-  auto decision = AssessLinkedTickets(o, at.value_or(At(now)));
-  if (!decision) return Error(fail("integrity_error", decision.error()));
+  auto decision = AssessLinkedTickets(call, o, at.value_or(At(now)));
+  if (!decision) return fail("integrity_error", decision.error());
   o.refund.last_assessment = *decision;
-  CVAULT_RETURN_IF_ERROR(
-      UpdateRefundRow(*o.c.decided.tx, *o.cipher, o.c.row, o.refund, now));
-  event.reason_code = std::string(EligibilityName(decision->decision));
-  CVAULT_RETURN_IF_ERROR(CommitWithAudit(*o.c.decided.tx, ctx, event));
+  CVAULT_RETURN_IF_ERROR(UpdateRefundRow(call.tx(), *o.cipher, o.c.row, o.refund, now));
+  call.event().reason_code = std::string(EligibilityName(decision->decision));
+  CVAULT_RETURN_IF_ERROR(std::move(call).Commit());
   return *decision;
 }
 
 Status VaultCore::TransitionRefund(const AccessContext& in, std::string_view case_id,
                                    RefundStatus to, std::string_view note) {
   std::lock_guard lock(mu_);
-  CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kRefundWrite));
-  audit::AuditEvent event{"refund.transition", "", {"refund_case"}, {}, "allow", "ok"};
+  CVAULT_ASSIGN_OR_RETURN(
+      AuditedCall call,
+      StartCall(in, action::kRefundWrite,
+                {"refund.transition", "", {"refund_case"}, {}, "allow", "ok"}));
   CVAULT_ASSIGN_OR_RETURN(OpenedRefund o,
-                          BeginForRefund(ctx, case_id, policy::FieldUse::kWrite, event));
+                          BeginForRefund(call, case_id, policy::FieldUse::kWrite));
   auto fail = [&](std::string reason, Status status) {
-    o.c.decided.tx.reset();
-    return Fail(ctx, event, std::move(reason), std::move(status));
+    return std::move(call).Fail(std::move(reason), std::move(status));
   };
   RefundCase& refund = o.refund;
   std::int64_t now = NowMicros();
@@ -244,7 +238,7 @@ Status VaultCore::TransitionRefund(const AccessContext& in, std::string_view cas
     // a new ticket linked) cannot carry a refund through.
     bool manual_ground = refund.reason == RefundReason::kDuplicatePurchase ||
                          refund.reason == RefundReason::kOther;
-    auto decision = AssessLinkedTickets(o, At(now));
+    auto decision = AssessLinkedTickets(call, o, At(now));
     if (!decision) return fail("integrity_error", decision.error());
     refund.last_assessment = *decision;
     if (manual_ground) {
@@ -256,7 +250,7 @@ Status VaultCore::TransitionRefund(const AccessContext& in, std::string_view cas
                         "approving a duplicate purchase or an 'other' reason is a manual "
                         "decision: give a note saying why"));
       }
-      event.fields_requested.push_back("manual_approval");
+      call.event().fields_requested.push_back("manual_approval");
     } else if (decision->decision != Eligibility::kEligible) {
       return fail("not_assessed_eligible",
                   Status::FailedPrecondition(
@@ -266,7 +260,7 @@ Status VaultCore::TransitionRefund(const AccessContext& in, std::string_view cas
     }
   }
   refund.history.push_back(
-      {refund.status, to, At(now), ctx.principal_id, std::string(note)});
+      {refund.status, to, At(now), call.ctx().principal_id, std::string(note)});
   refund.status = to;
   domain::BusinessCalendar calendar(options_.refund_policy.holidays);
   if (to == RefundStatus::kApproved) {
@@ -277,27 +271,27 @@ Status VaultCore::TransitionRefund(const AccessContext& in, std::string_view cas
     refund.processing_due_at.reset();
     refund.next_update_due_at.reset();
   }
-  CVAULT_RETURN_IF_ERROR(
-      UpdateRefundRow(*o.c.decided.tx, *o.cipher, o.c.row, refund, now));
-  event.reason_code = std::string(RefundStatusName(to));
-  return CommitWithAudit(*o.c.decided.tx, ctx, event);
+  CVAULT_RETURN_IF_ERROR(UpdateRefundRow(call.tx(), *o.cipher, o.c.row, refund, now));
+  call.event().reason_code = std::string(RefundStatusName(to));
+  return std::move(call).Commit();
 }
 
 Status VaultCore::AttachPayment(const AccessContext& in, std::string_view case_id,
                                 const PaymentReference& payment) {
   std::lock_guard lock(mu_);
-  CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kRefundWrite));
-  audit::AuditEvent event{
-      "refund.attach_payment", "", {"refund_case"}, {}, "allow", "ok"};
+  CVAULT_ASSIGN_OR_RETURN(
+      AuditedCall call,
+      StartCall(in, action::kRefundWrite,
+                {"refund.attach_payment", "", {"refund_case"}, {}, "allow", "ok"}));
   CVAULT_ASSIGN_OR_RETURN(OpenedRefund o,
-                          BeginForRefund(ctx, case_id, policy::FieldUse::kWrite, event));
+                          BeginForRefund(call, case_id, policy::FieldUse::kWrite));
   auto fail = [&](std::string reason, Status status) {
-    o.c.decided.tx.reset();
-    return Fail(ctx, event, std::move(reason), std::move(status));
+    return std::move(call).Fail(std::move(reason), std::move(status));
   };
   RefundCase& refund = o.refund;
   std::int64_t now = NowMicros();
-  if (refund.status == RefundStatus::kDenied || refund.status == RefundStatus::kWithdrawn) {
+  if (refund.status == RefundStatus::kDenied ||
+      refund.status == RefundStatus::kWithdrawn) {
     return fail("case_closed", Status::FailedPrecondition(
                                    "the refund case was denied or withdrawn; no payment "
                                    "references belong on it"));
@@ -305,22 +299,22 @@ Status VaultCore::AttachPayment(const AccessContext& in, std::string_view case_i
   Status valid = domain::ValidatePaymentReference(payment);
   if (!valid.ok()) return fail("invalid_input", valid);
   refund.payments.push_back(payment);
-  CVAULT_RETURN_IF_ERROR(
-      UpdateRefundRow(*o.c.decided.tx, *o.cipher, o.c.row, refund, now));
-  event.reason_code = std::string(ProcessorName(payment.processor));
-  return CommitWithAudit(*o.c.decided.tx, ctx, event);
+  CVAULT_RETURN_IF_ERROR(UpdateRefundRow(call.tx(), *o.cipher, o.c.row, refund, now));
+  call.event().reason_code = std::string(ProcessorName(payment.processor));
+  return std::move(call).Commit();
 }
 
 Status VaultCore::NotifyCustomer(const AccessContext& in, std::string_view case_id,
                                  std::string_view channel, std::string_view template_id) {
   std::lock_guard lock(mu_);
-  CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kRefundWrite));
-  audit::AuditEvent event{"refund.notify", "", {"refund_case"}, {}, "allow", "ok"};
+  CVAULT_ASSIGN_OR_RETURN(
+      AuditedCall call,
+      StartCall(in, action::kRefundWrite,
+                {"refund.notify", "", {"refund_case"}, {}, "allow", "ok"}));
   CVAULT_ASSIGN_OR_RETURN(OpenedRefund o,
-                          BeginForRefund(ctx, case_id, policy::FieldUse::kWrite, event));
+                          BeginForRefund(call, case_id, policy::FieldUse::kWrite));
   auto fail = [&](std::string reason, Status status) {
-    o.c.decided.tx.reset();
-    return Fail(ctx, event, std::move(reason), std::move(status));
+    return std::move(call).Fail(std::move(reason), std::move(status));
   };
   RefundCase& refund = o.refund;
   std::int64_t now = NowMicros();
@@ -341,33 +335,35 @@ Status VaultCore::NotifyCustomer(const AccessContext& in, std::string_view case_
     refund.next_update_due_at = calendar.AddBusinessDays(
         At(now), options_.refund_policy.max_update_gap_business_days);
   }
-  CVAULT_RETURN_IF_ERROR(
-      UpdateRefundRow(*o.c.decided.tx, *o.cipher, o.c.row, refund, now));
-  return CommitWithAudit(*o.c.decided.tx, ctx, event);
+  CVAULT_RETURN_IF_ERROR(UpdateRefundRow(call.tx(), *o.cipher, o.c.row, refund, now));
+  return std::move(call).Commit();
 }
 
 StatusOr<RefundCase> VaultCore::GetRefund(const AccessContext& in,
                                           std::string_view case_id) {
   std::lock_guard lock(mu_);
-  CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kRefundRead));
-  audit::AuditEvent event{"refund.read", "", {"refund_case"}, {}, "allow", "ok"};
+  CVAULT_ASSIGN_OR_RETURN(
+      AuditedCall call,
+      StartCall(in, action::kRefundRead,
+                {"refund.read", "", {"refund_case"}, {}, "allow", "ok"}));
   CVAULT_ASSIGN_OR_RETURN(OpenedRefund o,
-                          BeginForRefund(ctx, case_id, policy::FieldUse::kRead, event));
-  event.fields_returned = {"refund_case"};
-  CVAULT_RETURN_IF_ERROR(CommitWithAudit(*o.c.decided.tx, ctx, event));
+                          BeginForRefund(call, case_id, policy::FieldUse::kRead));
+  call.event().fields_returned = {"refund_case"};
+  CVAULT_RETURN_IF_ERROR(std::move(call).Commit());
   return std::move(o.refund);
 }
 
 StatusOr<std::vector<OverdueCase>> VaultCore::OverdueRefunds(
     const AccessContext& in, std::optional<Timestamp> at) {
   std::lock_guard lock(mu_);
-  CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kRefundRead));
-  audit::AuditEvent event{"refund.overdue", "", {}, {}, "allow", "ok"};
-  policy::Decision decision =
-      decider_.Decide(ctx, RefundRequest(action::kRefundRead, policy::FieldUse::kRead));
-  if (!decision.allowed()) return Error(Deny(ctx, event, decision));
+  CVAULT_ASSIGN_OR_RETURN(
+      AuditedCall call,
+      StartCall(in, action::kRefundRead, {"refund.overdue", "", {}, {}, "allow", "ok"}));
+  policy::Decision decision = decider_.Decide(
+      call.ctx(), RefundRequest(action::kRefundRead, policy::FieldUse::kRead));
+  if (!decision.allowed()) return Error(std::move(call).Deny(decision));
   std::int64_t when = at ? Us(*at) : NowMicros();
-  CVAULT_ASSIGN_OR_RETURN(auto tx, BeginWrite());
+  CVAULT_ASSIGN_OR_RETURN(auto* tx, call.Transaction());
   CVAULT_ASSIGN_OR_RETURN(auto rows, tx->ListDueRefunds(when));
   std::vector<OverdueCase> overdue;
   for (const store::CaseRow& row : rows) {
@@ -380,7 +376,7 @@ StatusOr<std::vector<OverdueCase>> VaultCore::OverdueRefunds(
     o.update_owed = row.update_due_at_us && *row.update_due_at_us <= when;
     overdue.push_back(std::move(o));
   }
-  CVAULT_RETURN_IF_ERROR(CommitWithAudit(*tx, ctx, event));
+  CVAULT_RETURN_IF_ERROR(std::move(call).Commit());
   return overdue;
 }
 

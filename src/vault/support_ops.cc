@@ -26,23 +26,20 @@ policy::AccessRequest TicketRequest(std::string_view act, policy::FieldUse use) 
 
 StatusOr<std::string> VaultCore::OpenTicket(const AccessContext& in, const NewTicket& t) {
   std::lock_guard lock(mu_);
-  CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kSupportWrite));
-  audit::AuditEvent event{"support.open", "", {"ticket"}, {}, "allow", "ok"};
+  CVAULT_ASSIGN_OR_RETURN(AuditedCall call,
+                          StartCall(in, action::kSupportWrite,
+                                    {"support.open", "", {"ticket"}, {}, "allow", "ok"}));
   CVAULT_ASSIGN_OR_RETURN(
       Decided d,
-      BeginForSubject(ctx, t.customer,
-                      TicketRequest(action::kSupportWrite, policy::FieldUse::kWrite),
-                      event));
+      BeginForSubject(call, t.customer,
+                      TicketRequest(action::kSupportWrite, policy::FieldUse::kWrite)));
   std::int64_t now = NowMicros();
   Status valid = domain::ValidateSku(t.product.sku);
   if (valid.ok()) valid = domain::ValidateText("summary", t.summary, kMaxSummary, true);
   if (valid.ok() && t.opened_at && Us(*t.opened_at) > now) {
     valid = Status::InvalidArgument("opened at: must not be in the future");
   }
-  if (!valid.ok()) {
-    d.tx.reset();
-    return Error(Fail(ctx, event, "invalid_input", valid));
-  }
+  if (!valid.ok()) return Error(std::move(call).Fail("invalid_input", valid));
   Ticket ticket;
   ticket.ticket_id = domain::NewTicketId();
   ticket.customer = t.customer;
@@ -60,8 +57,8 @@ StatusOr<std::string> VaultCore::OpenTicket(const AccessContext& in, const NewTi
   row.retention_class = kStandardClass;
   CVAULT_ASSIGN_OR_RETURN(row.document,
                           domain::SealTicket(d.subject.keys->cipher, row, ticket));
-  CVAULT_RETURN_IF_ERROR(d.tx->InsertCase(row));
-  CVAULT_RETURN_IF_ERROR(CommitWithAudit(*d.tx, ctx, event));
+  CVAULT_RETURN_IF_ERROR(call.tx().InsertCase(row));
+  CVAULT_RETURN_IF_ERROR(std::move(call).Commit());
   return ticket.ticket_id;
 }
 
@@ -69,19 +66,19 @@ Status VaultCore::RecordAttempt(const AccessContext& in, std::string_view ticket
                                 FixOutcome outcome, std::string_view note,
                                 std::optional<Timestamp> at) {
   std::lock_guard lock(mu_);
-  CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kSupportWrite));
-  audit::AuditEvent event{"support.attempt", "", {"ticket"}, {}, "allow", "ok"};
+  CVAULT_ASSIGN_OR_RETURN(
+      AuditedCall call,
+      StartCall(in, action::kSupportWrite,
+                {"support.attempt", "", {"ticket"}, {}, "allow", "ok"}));
   CVAULT_ASSIGN_OR_RETURN(
       DecidedCase c,
-      BeginForCase(ctx, ticket_id, domain::kTicketKind,
-                   TicketRequest(action::kSupportWrite, policy::FieldUse::kWrite),
-                   event));
+      BeginForCase(call, ticket_id, domain::kTicketKind,
+                   TicketRequest(action::kSupportWrite, policy::FieldUse::kWrite)));
   auto fail = [&](std::string reason, Status status) {
-    c.decided.tx.reset();
-    return Fail(ctx, event, std::move(reason), std::move(status));
+    return std::move(call).Fail(std::move(reason), std::move(status));
   };
-  CVAULT_ASSIGN_OR_RETURN(Ticket ticket,
-                          domain::OpenTicket(c.decided.subject.keys->cipher, c.row));
+  const crypto::FieldCipher& cipher = c.decided.subject.keys->cipher;
+  CVAULT_ASSIGN_OR_RETURN(Ticket ticket, domain::OpenTicket(cipher, c.row));
   std::int64_t now = NowMicros();
   std::int64_t when = at ? Us(*at) : now;
   if (ticket.state != TicketState::kOpen) {
@@ -98,63 +95,59 @@ Status VaultCore::RecordAttempt(const AccessContext& in, std::string_view ticket
   ticket.attempts.push_back(
       {Timestamp(std::chrono::microseconds(when)), outcome, std::string(note)});
   c.row.updated_at_us = now;
-  CVAULT_ASSIGN_OR_RETURN(
-      c.row.document, domain::SealTicket(c.decided.subject.keys->cipher, c.row, ticket));
-  CVAULT_RETURN_IF_ERROR(c.decided.tx->UpdateCase(c.row));
-  event.reason_code = std::string(FixOutcomeName(outcome));
-  return CommitWithAudit(*c.decided.tx, ctx, event);
+  CVAULT_ASSIGN_OR_RETURN(c.row.document, domain::SealTicket(cipher, c.row, ticket));
+  CVAULT_RETURN_IF_ERROR(call.tx().UpdateCase(c.row));
+  call.event().reason_code = std::string(FixOutcomeName(outcome));
+  return std::move(call).Commit();
 }
 
 Status VaultCore::ResolveTicket(const AccessContext& in, std::string_view ticket_id,
                                 TicketState outcome) {
   std::lock_guard lock(mu_);
-  CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kSupportWrite));
-  audit::AuditEvent event{"support.resolve", "", {"ticket"}, {}, "allow", "ok"};
+  CVAULT_ASSIGN_OR_RETURN(
+      AuditedCall call,
+      StartCall(in, action::kSupportWrite,
+                {"support.resolve", "", {"ticket"}, {}, "allow", "ok"}));
   if (outcome == TicketState::kOpen) {
-    return Fail(
-        ctx, event, "invalid_input",
+    return std::move(call).Fail(
+        "invalid_input",
         Status::InvalidArgument("outcome: resolve a ticket as fixed or unfixable"));
   }
   CVAULT_ASSIGN_OR_RETURN(
       DecidedCase c,
-      BeginForCase(ctx, ticket_id, domain::kTicketKind,
-                   TicketRequest(action::kSupportWrite, policy::FieldUse::kWrite),
-                   event));
-  CVAULT_ASSIGN_OR_RETURN(Ticket ticket,
-                          domain::OpenTicket(c.decided.subject.keys->cipher, c.row));
+      BeginForCase(call, ticket_id, domain::kTicketKind,
+                   TicketRequest(action::kSupportWrite, policy::FieldUse::kWrite)));
+  const crypto::FieldCipher& cipher = c.decided.subject.keys->cipher;
+  CVAULT_ASSIGN_OR_RETURN(Ticket ticket, domain::OpenTicket(cipher, c.row));
   if (ticket.state != TicketState::kOpen) {
-    c.decided.tx.reset();
-    return Fail(ctx, event, "ticket_closed",
-                Status::FailedPrecondition("the ticket is already resolved"));
+    return std::move(call).Fail(
+        "ticket_closed", Status::FailedPrecondition("the ticket is already resolved"));
   }
   std::int64_t now = NowMicros();
   ticket.state = outcome;
   ticket.resolved_at = Timestamp(std::chrono::microseconds(now));
   c.row.status = std::string(TicketStateName(outcome));
   c.row.updated_at_us = now;
-  CVAULT_ASSIGN_OR_RETURN(
-      c.row.document, domain::SealTicket(c.decided.subject.keys->cipher, c.row, ticket));
-  CVAULT_RETURN_IF_ERROR(c.decided.tx->UpdateCase(c.row));
-  event.reason_code = std::string(TicketStateName(outcome));
-  return CommitWithAudit(*c.decided.tx, ctx, event);
+  CVAULT_ASSIGN_OR_RETURN(c.row.document, domain::SealTicket(cipher, c.row, ticket));
+  CVAULT_RETURN_IF_ERROR(call.tx().UpdateCase(c.row));
+  call.event().reason_code = std::string(TicketStateName(outcome));
+  return std::move(call).Commit();
 }
 
 StatusOr<Ticket> VaultCore::GetTicket(const AccessContext& in,
                                       std::string_view ticket_id) {
   std::lock_guard lock(mu_);
-  CVAULT_ASSIGN_OR_RETURN(AccessContext ctx, CheckContext(in, action::kSupportRead));
-  audit::AuditEvent event{"support.read", "", {"ticket"}, {}, "allow", "ok"};
+  CVAULT_ASSIGN_OR_RETURN(AuditedCall call,
+                          StartCall(in, action::kSupportRead,
+                                    {"support.read", "", {"ticket"}, {}, "allow", "ok"}));
   CVAULT_ASSIGN_OR_RETURN(
       DecidedCase c,
-      BeginForCase(ctx, ticket_id, domain::kTicketKind,
-                   TicketRequest(action::kSupportRead, policy::FieldUse::kRead), event));
+      BeginForCase(call, ticket_id, domain::kTicketKind,
+                   TicketRequest(action::kSupportRead, policy::FieldUse::kRead)));
   auto ticket = domain::OpenTicket(c.decided.subject.keys->cipher, c.row);
-  if (!ticket) {
-    c.decided.tx.reset();
-    return Error(Fail(ctx, event, "integrity_error", ticket.error()));
-  }
-  event.fields_returned = {"ticket"};
-  CVAULT_RETURN_IF_ERROR(CommitWithAudit(*c.decided.tx, ctx, event));
+  if (!ticket) return Error(std::move(call).Fail("integrity_error", ticket.error()));
+  call.event().fields_returned = {"ticket"};
+  CVAULT_RETURN_IF_ERROR(std::move(call).Commit());
   return std::move(*ticket);
 }
 

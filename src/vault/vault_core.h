@@ -1,6 +1,12 @@
 // VaultCore: everything an open vault holds (keyring, stores, policy, audit
 // writer, data-key cache) and the operations behind the public facade. Every
-// operation is decided by the access policy and audited, allowed or denied.
+// operation is decided by the access policy and audited, allowed or denied:
+// each runs as an AuditedCall (audited_call.h), which owns the call's
+// transaction and leaves exactly one audit entry however the call ends.
+// The operations live in one *_ops.cc file per area (customers, consents,
+// support, refunds, rights, erasure and purge, export, key duties, backup,
+// audit log) over a small shared kernel: audited_call.cc, decide.cc,
+// subject_keys.cc, shared_state.cc, vault_open.cc.
 //
 // Thread-safe: one mutex serialises the operations of one open vault (the
 // embedded store has a single writer anyway). Several processes may open the
@@ -10,14 +16,14 @@
 #ifndef CVAULT_VAULT_VAULT_CORE_H_
 #define CVAULT_VAULT_VAULT_CORE_H_
 
+#include <spdlog/spdlog.h>
+
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <span>
 #include <string>
 #include <vector>
-
-#include <spdlog/spdlog.h>
 
 #include "audit/audit_writer.h"
 #include "crypto/blind_index.h"
@@ -27,6 +33,8 @@
 #include "policy/decision.h"
 #include "store/backend.h"
 #include "store/store.h"
+#include "vault/audited_call.h"
+#include "vault/decided.h"
 #include "vault/erasure_ledger.h"
 #include "vault/subject_key_cache.h"
 #include "vault/vault_holders.h"
@@ -71,8 +79,9 @@ class VaultCore {
   [[nodiscard]] StatusOr<CustomerRecord> GetCustomer(
       const AccessContext& ctx, const CustomerId& id,
       std::span<const CustomerField> fields);
-  [[nodiscard]] StatusOr<std::vector<CustomerId>> FindCustomers(
-      const AccessContext& ctx, CustomerField by, std::string_view value);
+  [[nodiscard]] StatusOr<std::vector<CustomerId>> FindCustomers(const AccessContext& ctx,
+                                                                CustomerField by,
+                                                                std::string_view value);
   [[nodiscard]] Status UpdateCustomer(const AccessContext& ctx, const CustomerId& id,
                                       const CustomerUpdate& update);
   [[nodiscard]] StatusOr<std::vector<CustomerId>> ListCustomerIds(
@@ -84,12 +93,9 @@ class VaultCore {
                                                     const CustomerId& id,
                                                     const ConsentGrant& grant);
   // Withdraw, renew or record expiry: a follow-up event in an existing chain.
-  [[nodiscard]] StatusOr<ConsentEvent> ChangeConsent(const AccessContext& ctx,
-                                                     const CustomerId& id,
-                                                     std::string_view purpose,
-                                                     ConsentEventType type,
-                                                     std::optional<Timestamp> expires_at,
-                                                     std::string_view actor);
+  [[nodiscard]] StatusOr<ConsentEvent> ChangeConsent(
+      const AccessContext& ctx, const CustomerId& id, std::string_view purpose,
+      ConsentEventType type, std::optional<Timestamp> expires_at, std::string_view actor);
   [[nodiscard]] StatusOr<std::vector<ConsentEvent>> ConsentHistory(
       const AccessContext& ctx, const CustomerId& id);
   [[nodiscard]] StatusOr<std::vector<ConsentState>> ConsentStatuses(
@@ -121,8 +127,9 @@ class VaultCore {
   [[nodiscard]] StatusOr<EligibilityDecision> AssessRefund(const AccessContext& ctx,
                                                            std::string_view case_id,
                                                            std::optional<Timestamp> at);
-  [[nodiscard]] Status TransitionRefund(const AccessContext& ctx, std::string_view case_id,
-                                        RefundStatus to, std::string_view note);
+  [[nodiscard]] Status TransitionRefund(const AccessContext& ctx,
+                                        std::string_view case_id, RefundStatus to,
+                                        std::string_view note);
   [[nodiscard]] Status AttachPayment(const AccessContext& ctx, std::string_view case_id,
                                      const PaymentReference& payment);
   [[nodiscard]] Status NotifyCustomer(const AccessContext& ctx, std::string_view case_id,
@@ -142,7 +149,7 @@ class VaultCore {
                                                      const CustomerId& id);
   [[nodiscard]] StatusOr<PurgeResult> Purge(const AccessContext& ctx);
 
-  // Operator duties (key_ops.cc, backup_ops.cc).
+  // Operator duties (key_ops.cc, blind_index_ops.cc, backup_ops.cc).
   [[nodiscard]] StatusOr<KekRotationResult> RotateKek(const AccessContext& ctx,
                                                       const ProgressFn& progress,
                                                       std::size_t batch);
@@ -168,14 +175,20 @@ class VaultCore {
   [[nodiscard]] StatusOr<AuditCheckpoint> Checkpoint(const AccessContext& ctx);
 
  private:
+  friend class AuditedCall;  // the kernel writes through the core's stores
   explicit VaultCore(Options options);
 
-  // Opening steps (vault_core.cc).
+  // One key duty (KEK rotation, index rotation, reseal, rekey) at a time in
+  // the whole vault, across processes: the lease they take.
+  static constexpr std::string_view kKeyDutyLease = "key_duty";
+
+  // Opening and closing (vault_open.cc).
   [[nodiscard]] Status LoadPolicy();
   [[nodiscard]] Status FinishCreate();
   [[nodiscard]] Status OpenStores(bool create);
   [[nodiscard]] Status CheckVaultIdentity(bool create);
   [[nodiscard]] Status RemoveOrphans();
+  [[nodiscard]] Status CloseLocked();
   // Applies the erasure ledger entries the vault database has not applied
   // yet (a restored backup, or a process that died mid-erasure); returns
   // how many customers it erased (erasure_ops.cc). Each entry is applied in
@@ -187,29 +200,33 @@ class VaultCore {
   // not applied yet (the retry replays it first).
   [[nodiscard]] StatusOr<std::uint64_t> AppendLedger(store::VaultTransaction& tx,
                                                      LedgerEntry entry);
-  [[nodiscard]] Status CloseLocked();
 
-  // Shared plumbing (vault_core.cc). All REQUIRE mu_ held.
+  // Plumbing (vault_core.cc). All REQUIRE mu_ held.
   std::int64_t NowMicros() const;
+  [[nodiscard]] Status RequireOpen() const;
+
+  // The kernel (audited_call.cc). All REQUIRE mu_ held for the call's life.
+  //
+  // Begins the audited call of a public operation: checks the context's
+  // shape (a bad one is audited as invalid_context under the policy
+  // `action` and returned) and fills a request id when it has none.
+  [[nodiscard]] StatusOr<AuditedCall> StartCall(const AccessContext& in,
+                                                std::string_view action,
+                                                audit::AuditEvent event);
+  // An audited call for a context already checked: a later step of a call
+  // StartCall began, or the vault's own SystemContext(). `tx`, when given,
+  // is a transaction from BeginWrite the call takes over (housekeeping that
+  // turned out to change something worth an entry). REQUIRES the vault open.
+  AuditedCall StartCheckedCall(const AccessContext& ctx, audit::AuditEvent event,
+                               std::unique_ptr<store::VaultTransaction> tx = nullptr);
+  // `in` with a request id, every value that fails its check replaced (an
+  // unchecked value could carry personal data), and the first problem.
+  static AccessContext CheckedContext(const AccessContext& in, Status* problem);
   // The context of the vault's own housekeeping entries, with a fresh
   // request id.
   static AccessContext SystemContext();
-  // Checks the context's shape and fills a request id when it has none.
-  // On failure the rejection is audited and returned.
-  [[nodiscard]] StatusOr<AccessContext> CheckContext(const AccessContext& ctx,
-                                                     std::string_view action);
-  // Appends `event` in `tx`, commits, and writes a checkpoint when one is due.
-  // REQUIRES: `tx` came from BeginWrite (or reads the generation itself).
-  [[nodiscard]] Status CommitWithAudit(store::VaultTransaction& tx,
-                                       const AccessContext& ctx,
-                                       const audit::AuditEvent& event);
-  // Records a denial or failure in a transaction of its own and returns
-  // `result` (or the audit failure, which takes precedence: fail closed).
-  [[nodiscard]] Status AuditFailure(const AccessContext& ctx,
-                                    const audit::AuditEvent& event, Status result);
-  // Shorthand: audits a policy denial and returns PermissionDenied.
-  [[nodiscard]] Status Deny(const AccessContext& ctx, audit::AuditEvent event,
-                            const policy::Decision& decision);
+
+  // Data keys (subject_keys.cc). REQUIRE mu_ held.
   // The customer's data-key cipher and audit pseudonym (cached).
   [[nodiscard]] StatusOr<const SubjectKeys*> KeysFor(std::string_view customer_id);
   // The cipher for the customer's financial-class data key (refund records,
@@ -217,76 +234,48 @@ class VaultCore {
   [[nodiscard]] StatusOr<const crypto::FieldCipher*> FinancialCipherFor(
       std::string_view customer_id);
   [[nodiscard]] StatusOr<const SubjectKeys*> NewSubjectKeys(std::string_view customer_id);
-  [[nodiscard]] StatusOr<const SubjectKeys*> CacheSubjectKeys(std::string_view customer_id,
-                                                              SecretBytes dek);
-  [[nodiscard]] Status RequireOpen() const;
+  [[nodiscard]] StatusOr<const SubjectKeys*> CacheSubjectKeys(
+      std::string_view customer_id, SecretBytes dek);
 
-  // A customer's row (if any), keys and the facts the decision needs; sets
-  // the event's subject pseudonym. REQUIRES mu_ held.
-  struct Subject {
-    std::optional<store::CustomerRow> row;
-    const SubjectKeys* keys = nullptr;
-    policy::SubjectFacts facts;
-  };
-  [[nodiscard]] StatusOr<Subject> LoadSubject(store::VaultTransaction& tx,
-                                              std::string_view customer_id,
-                                              const AccessContext& ctx,
-                                              audit::AuditEvent& event);
+  // Deciding (decide.cc; decided.h has what it yields). REQUIRE mu_ held.
+  // Everything below reads in the call's transaction (begun if it was not)
+  // and finishes the call on a refusal, returning the refusal as the error.
+  //
+  // A customer's row (if any), keys and facts; sets the call's subject.
+  [[nodiscard]] StatusOr<Subject> LoadSubject(AuditedCall& call,
+                                              std::string_view customer_id);
+  // Loads the customer and decides `request` with its facts. A denial or an
+  // unknown customer is refused.
+  [[nodiscard]] StatusOr<Decided> BeginForSubject(AuditedCall& call, const CustomerId& id,
+                                                  policy::AccessRequest request,
+                                                  bool ignore_restriction = false);
+  // Like BeginForSubject, for an action on one ticket or refund case: loads
+  // the case (of `kind`), then its customer, then decides. An unknown case
+  // or one of another kind is refused as not_found.
+  [[nodiscard]] StatusOr<DecidedCase> BeginForCase(AuditedCall& call,
+                                                   std::string_view case_id,
+                                                   std::string_view kind,
+                                                   policy::AccessRequest request);
+  // Denies unless the policy allows `act` (no customer) to the context.
+  [[nodiscard]] Status DecideOperation(AuditedCall& call, std::string_view act);
+
+  // BeginForCase for a refund case, plus its decrypted document
+  // (refund_ops.cc).
+  [[nodiscard]] StatusOr<OpenedRefund> BeginForRefund(AuditedCall& call,
+                                                      std::string_view case_id,
+                                                      policy::FieldUse use);
+  // The eligibility of an opened case at `at` from its linked tickets, read
+  // in the call's transaction.
+  [[nodiscard]] StatusOr<EligibilityDecision> AssessLinkedTickets(AuditedCall& call,
+                                                                  const OpenedRefund& o,
+                                                                  Timestamp at);
   // Everything an export holds about a loaded customer, decrypted, read in
   // `tx` (export_ops.cc). REQUIRES mu_ held and subject.row set.
   [[nodiscard]] StatusOr<domain::ExportSubjectData> GatherExportData(
       store::VaultTransaction& tx, const CustomerId& id, const Subject& subject);
-
-  // Begins a write transaction, loads the customer and decides `request`
-  // with the customer's facts. A denial or an unknown customer is audited
-  // and returned as the error. REQUIRES mu_ held.
-  struct Decided {
-    std::unique_ptr<store::VaultTransaction> tx;
-    Subject subject;
-    policy::Decision decision;
-  };
-  [[nodiscard]] StatusOr<Decided> BeginForSubject(const AccessContext& ctx,
-                                                  const CustomerId& id,
-                                                  policy::AccessRequest request,
-                                                  audit::AuditEvent& event,
-                                                  bool ignore_restriction = false);
-  // Like BeginForSubject, for an action on one ticket or refund case: loads
-  // the case (of `kind`), then its customer, then decides. An unknown case
-  // or one of another kind is audited as not_found.
-  struct DecidedCase {
-    Decided decided;
-    store::CaseRow row;
-    // The retention hold that owns the case after its customer's erasure
-    // (its row may still name the customer until the purge sweeps it).
-    std::string held_by;
-  };
-  [[nodiscard]] StatusOr<DecidedCase> BeginForCase(const AccessContext& ctx,
-                                                   std::string_view case_id,
-                                                   std::string_view kind,
-                                                   policy::AccessRequest request,
-                                                   audit::AuditEvent& event);
-  // BeginForCase for a refund case, plus its decrypted document.
-  struct OpenedRefund {
-    DecidedCase c;
-    const crypto::FieldCipher* cipher = nullptr;
-    RefundCase refund;
-  };
-  [[nodiscard]] StatusOr<OpenedRefund> BeginForRefund(const AccessContext& ctx,
-                                                      std::string_view case_id,
-                                                      policy::FieldUse use,
-                                                      audit::AuditEvent& event);
-  // The eligibility of an opened case at `at` from its linked tickets.
-  [[nodiscard]] StatusOr<EligibilityDecision> AssessLinkedTickets(OpenedRefund& o,
-                                                                  Timestamp at);
-  // Key-duty steps (key_ops.cc). REQUIRE mu_ held.
-  // Denies (audited) unless the policy allows `act` to the context.
-  [[nodiscard]] Status DecideOperation(const AccessContext& ctx, std::string_view act,
-                                       const audit::AuditEvent& event);
-  // A write transaction holding the key-duty lease (one key duty at a time
-  // across every process), with the keyring reread from its file. A duty
-  // running elsewhere is audited and returned as Busy.
-  [[nodiscard]] StatusOr<std::unique_ptr<store::VaultTransaction>> BeginKeyDuty(
-      const AccessContext& ctx, const audit::AuditEvent& event);
+  // Takes the key-duty lease in the call's transaction (key_ops.cc). A duty
+  // running elsewhere, or a keyring another process resealed, is refused.
+  [[nodiscard]] Status BeginKeyDuty(AuditedCall& call);
 
   // State shared with other processes (shared_state.cc). All REQUIRE mu_.
   //
@@ -308,7 +297,7 @@ class VaultCore {
   [[nodiscard]] Status BumpVaultGeneration(store::VaultTransaction& vtx);
   // Rereads Options::policy_file when it is no longer the file decider_
   // was loaded from (an operator replaced it); checked at the start of
-  // every call (CheckContext), so a new policy reaches every process before
+  // every call (StartCall), so a new policy reaches every process before
   // its next decision. A file that no longer loads fails the call (fail
   // closed, audited) until it is fixed.
   [[nodiscard]] Status ReloadPolicyIfChanged();
@@ -354,23 +343,22 @@ class VaultCore {
     VaultCore& core_;
     std::string_view lease_;
   };
-  // Appends `event` in a transaction of its own.
-  [[nodiscard]] Status AuditOperation(const AccessContext& ctx, audit::AuditEvent event);
   // Rekeys the databases not yet under the pending keys, then makes those
-  // keys current in the keyring (saved).
+  // keys current in the keyring (saved; key_ops.cc).
   [[nodiscard]] Status FinishDbRekey(bool vault_done, bool keystore_done);
   // The blind indexers the vault database names (current, and next during
-  // a rotation), read in `tx`.
+  // a rotation), read in `tx` (blind_index_ops.cc).
   [[nodiscard]] Status LoadIndexers(store::VaultTransaction& tx);
 
-  // Erasure steps (erasure_ops.cc). REQUIRE mu_ held.
+  // Erasure and purge steps (erasure_ops.cc, purge_ops.cc). REQUIRE mu_ held.
   // How many erasure ledger entries the vault database has applied.
   [[nodiscard]] StatusOr<std::uint64_t> LedgerApplied(store::VaultTransaction& tx);
-  // Erases a decided, existing customer; `replay` is the ledger entry being
+  // Erases a decided, existing customer in the call (whose transaction
+  // loaded `subject`), which it finishes; `replay` is the ledger entry being
   // re-applied (no new ledger line), or null for a new erasure.
-  [[nodiscard]] StatusOr<ErasureResult> EraseDecided(Decided d, const CustomerId& id,
-                                                     const AccessContext& ctx,
-                                                     audit::AuditEvent event,
+  [[nodiscard]] StatusOr<ErasureResult> EraseDecided(AuditedCall call,
+                                                     const Subject& subject,
+                                                     const CustomerId& id,
                                                      const LedgerEntry* replay);
   // Wraps the customer's financial data key again under `hold_id` and
   // commits it to the keystore.
@@ -379,29 +367,22 @@ class VaultCore {
   // One bounded step of the sweep of a pending erasure, in `tx` (committed):
   // refund cases minimised and moved under the hold, then tickets and
   // consent events deleted, at most `limit` rows. Returns how many rows it
-  // handled; 0 means none was left, and the erasure is then marked swept
-  // (audited).
-  [[nodiscard]] StatusOr<std::size_t> SweepErasureStep(store::VaultTransaction& tx,
-                                                       const AccessContext& ctx,
-                                                       const store::PendingErasureRow& p,
-                                                       std::size_t limit);
-  // Shreds a hold past its end in `tx` (committed, audited); returns how
-  // many records it held.
-  [[nodiscard]] StatusOr<std::size_t> PurgeHold(store::VaultTransaction& tx,
-                                                const AccessContext& ctx,
-                                                const store::HoldRow& hold,
-                                                const LedgerEntry* replay);
+  // handled; 0 means none was left, and the erasure is then marked swept in
+  // an audited call that takes `tx` over.
+  [[nodiscard]] StatusOr<std::size_t> SweepErasureStep(
+      std::unique_ptr<store::VaultTransaction> tx, const AccessContext& ctx,
+      const store::PendingErasureRow& p, std::size_t limit);
+  // Shreds a hold past its end in an audited call that takes `tx` over;
+  // returns how many records it held.
+  [[nodiscard]] StatusOr<std::size_t> PurgeHold(
+      std::unique_ptr<store::VaultTransaction> tx, const AccessContext& ctx,
+      const store::HoldRow& hold, const LedgerEntry* replay);
   // Deletes every data key of a customer or hold, evicts them from the
   // caches and has the backend forget the deleted content.
   [[nodiscard]] Status ShredKeysOf(std::string_view owner);
   // Asks the backend to forget deleted content (after deletions), logging
   // a failure.
   void ForgetDeletedContent();
-
-  // Audits a failed call (decision "deny" with `reason`) and returns
-  // `status`. REQUIRES mu_ held and no open transaction.
-  [[nodiscard]] Status Fail(const AccessContext& ctx, audit::AuditEvent event,
-                            std::string reason, Status status);
 
   Options options_;
   mutable std::mutex mu_;
@@ -418,8 +399,8 @@ class VaultCore {
   // loaded keyring_, indexer_ and next_indexer_ at (shared_state.cc).
   std::uint64_t vault_generation_ = 0;
   std::uint64_t keyring_generation_ = 0;
-  KeyringStamp keyring_stamp_;  // the keyring file keyring_ was read from
-  KeyringStamp policy_stamp_;   // the policy file decider_ was read from
+  KeyringStamp keyring_stamp_;      // the keyring file keyring_ was read from
+  KeyringStamp policy_stamp_;       // the policy file decider_ was read from
   std::uint64_t keyring_seal_ = 0;  // reseals seen (keystore meta keyring.seal)
   // This process's registration in the vault folder (restore and rekey
   // need the vault to themselves; leases name their holder by its token).

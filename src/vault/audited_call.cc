@@ -1,0 +1,224 @@
+// The audited call (audited_call.h) and how VaultCore starts one: the
+// context check every public call makes first, and the context of the
+// vault's own entries.
+#include "vault/audited_call.h"
+
+#include <spdlog/spdlog.h>
+
+#include <utility>
+
+#include "crypto/bytes.h"
+#include "crypto/random.h"
+#include "domain/validation.h"
+#include "vault/vault_core.h"
+
+namespace cvault::internal {
+namespace {
+
+std::string NewRequestId() { return "req_" + crypto::ToHex(crypto::RandomBytes(12)); }
+
+bool IsIdentifier(std::string_view s, std::size_t max, std::string_view extra) {
+  if (s.empty() || s.size() > max) return false;
+  for (char c : s) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (c >= '0' && c <= '9') || extra.find(c) != std::string_view::npos;
+    if (!ok) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+AccessContext VaultCore::SystemContext() {
+  return AccessContext{"cvault", "operator", "operations", "", NewRequestId()};
+}
+
+AccessContext VaultCore::CheckedContext(const AccessContext& in, Status* problem) {
+  AccessContext checked = in;
+  if (checked.request_id.empty()) checked.request_id = NewRequestId();
+  // Every value that fails its check is replaced before anything is logged or
+  // audited: an unchecked value could carry personal data.
+  *problem = Status::Ok();
+  auto check = [&](bool ok, std::string& value, std::string replacement,
+                   const char* message) {
+    if (ok) return;
+    value = std::move(replacement);
+    if (problem->ok()) *problem = Status::InvalidArgument(message);
+  };
+  check(IsIdentifier(in.principal_id, 64, "._:@-"), checked.principal_id, "(invalid)",
+        "principal id: 1-64 characters of letters, digits and . _ : @ - required");
+  check(IsIdentifier(in.role, 64, "_-"), checked.role, "(invalid)",
+        "role: 1-64 characters of letters, digits, _ and - required");
+  check(IsIdentifier(in.purpose, 64, "_-"), checked.purpose, "(invalid)",
+        "purpose: 1-64 characters of letters, digits, _ and - required");
+  check(IsIdentifier(checked.request_id, 128, "._:-"), checked.request_id, NewRequestId(),
+        "request id: at most 128 characters of letters, digits and . _ : -");
+  if (problem->ok() && !in.reason.empty()) {
+    *problem = domain::ValidateText("reason", in.reason, 500, true);
+  }
+  return checked;
+}
+
+StatusOr<AuditedCall> VaultCore::StartCall(const AccessContext& in,
+                                           std::string_view action,
+                                           audit::AuditEvent event) {
+  CVAULT_RETURN_IF_ERROR(RequireOpen());
+  Status problem;
+  AccessContext checked = CheckedContext(in, &problem);
+  if (problem.ok()) {
+    // Before anything is decided: a replaced policy file decides this call.
+    Status policy = ReloadPolicyIfChanged();
+    if (!policy.ok()) {
+      return Error(StartCheckedCall(checked, {std::string(action), "", {}, {}, "deny", ""})
+                       .Fail("policy_unloadable", policy));
+    }
+    return AuditedCall(*this, std::move(checked), std::move(event), nullptr);
+  }
+  // Recorded under the policy action, naming no fields: the request itself
+  // was not understood.
+  return Error(StartCheckedCall(checked, {std::string(action), "", {}, {}, "deny", ""})
+                   .Fail("invalid_context", problem, AuditedCall::ReasonOnError::kOmit));
+}
+
+AuditedCall VaultCore::StartCheckedCall(const AccessContext& ctx, audit::AuditEvent event,
+                                        std::unique_ptr<store::VaultTransaction> tx) {
+  return AuditedCall(*this, ctx, std::move(event), std::move(tx));
+}
+
+AuditedCall::AuditedCall(VaultCore& core, AccessContext ctx, audit::AuditEvent event,
+                         std::unique_ptr<store::VaultTransaction> tx)
+    : core_(&core), ctx_(std::move(ctx)), event_(std::move(event)), tx_(std::move(tx)) {}
+
+AuditedCall::AuditedCall(AuditedCall&& other) noexcept
+    : core_(std::exchange(other.core_, nullptr)),
+      ctx_(std::move(other.ctx_)),
+      event_(std::move(other.event_)),
+      tx_(std::move(other.tx_)),
+      finished_(other.finished_),
+      write_lock_busy_(other.write_lock_busy_) {}
+
+AuditedCall::~AuditedCall() {
+  if (core_ == nullptr || finished_) return;
+  finished_ = true;
+  RecordError();
+}
+
+StatusOr<store::VaultTransaction*> AuditedCall::Transaction() {
+  if (finished_) return Error(Status::Internal("the call is already finished (a bug)"));
+  if (!tx_) {
+    auto begun = core_->BeginWrite();
+    if (!begun) {
+      write_lock_busy_ = begun.error().code() == StatusCode::kBusy;
+      return Error(begun.error());
+    }
+    tx_ = std::move(*begun);
+  }
+  return tx_.get();
+}
+
+Status AuditedCall::CommitStep() {
+  CVAULT_ASSIGN_OR_RETURN(auto* tx, Transaction());
+  Status committed = tx->Commit();
+  tx_.reset();
+  return committed;
+}
+
+Status AuditedCall::Commit() && {
+  CVAULT_RETURN_IF_ERROR(Finish());
+  Status committed = AppendAndCommit();
+  if (!committed.ok()) RecordError();
+  return committed;
+}
+
+Status AuditedCall::Deny(const policy::Decision& decision) && {
+  CVAULT_RETURN_IF_ERROR(Finish());
+  CVAULT_RETURN_IF_ERROR(RecordRefusal(decision.reason_code));
+  return Status::PermissionDenied(decision.reason_code, decision.message);
+}
+
+Status AuditedCall::Fail(std::string reason, Status status, ReasonOnError on_error) && {
+  CVAULT_RETURN_IF_ERROR(Finish());
+  CVAULT_RETURN_IF_ERROR(RecordRefusal(reason));
+  // By default the caller gets the reason code the entry records.
+  if (on_error == ReasonOnError::kAttach) return status.WithReasonCode(std::move(reason));
+  return status;
+}
+
+void AuditedCall::EndWithoutEntry() && {
+  finished_ = true;
+  tx_.reset();
+}
+
+Status AuditedCall::Finish() {
+  if (finished_) return Status::Internal("the call is already finished (a bug)");
+  finished_ = true;
+  return Status::Ok();
+}
+
+Status AuditedCall::AppendAndCommit() {
+  VaultCore& core = *core_;
+  if (!tx_) {
+    CVAULT_ASSIGN_OR_RETURN(tx_, core.BeginWrite());
+  }
+  auto appended = core.audit_->Append(*tx_, ctx_, event_, core.NowMicros());
+  Status committed = appended ? tx_->Commit() : appended.error();
+  tx_.reset();  // rolls back unless committed
+  CVAULT_RETURN_IF_ERROR(committed);
+  core.options_.logger->debug("{} {} ({}) request {}", event_.action, event_.decision,
+                              event_.reason_code, ctx_.request_id);
+  if (appended->checkpoint_due) {
+    // The call is already committed; a failed checkpoint is logged and made
+    // at the next due point rather than failing the call.
+    auto cp_tx = core.backend_->vault_store().Begin(/*write=*/true);
+    Status s = cp_tx ? StatusOf(core.audit_->WriteCheckpoint(**cp_tx, core.NowMicros()))
+                     : cp_tx.error();
+    if (s.ok()) s = (*cp_tx)->Commit();
+    if (!s.ok()) {
+      core.options_.logger->error("writing an audit checkpoint: {}", s.ToString());
+    }
+  }
+  return Status::Ok();
+}
+
+Status AuditedCall::RecordRefusal(std::string reason) {
+  tx_.reset();  // nothing the call wrote is kept
+  event_.decision = "deny";
+  event_.reason_code = std::move(reason);
+  event_.fields_returned.clear();
+  core_->options_.logger->info("{} {} ({}) request {}", event_.action, event_.decision,
+                               event_.reason_code, ctx_.request_id);
+  Status recorded = AppendAndCommit();
+  if (!recorded.ok()) return recorded.WithContext("recording the audit entry");
+  return Status::Ok();
+}
+
+void AuditedCall::RecordError() {
+  if (!core_->open_) {
+    // Only a key duty's later step can find the vault closed, and it checks
+    // first; there is no store left to record into.
+    tx_.reset();
+    core_->options_.logger->error(
+        "{}: the vault closed before the failed call was audited", event_.action);
+    return;
+  }
+  if (write_lock_busy_) {
+    // The call could not take the vault's write lock within the wait, so it
+    // wrote nothing; waiting as long again for its entry would double every
+    // such caller's wait under contention.
+    core_->options_.logger->warn(
+        "{} request {}: not audited, the vault's write lock was busy before the call "
+        "wrote "
+        "anything",
+        event_.action, ctx_.request_id);
+    return;
+  }
+  Status recorded = RecordRefusal("error");
+  if (!recorded.ok()) {
+    // The caller already has the call's own error; this one is only logged
+    // (action, request id and status; no personal data).
+    core_->options_.logger->error("{} request {}: the failed call was not audited: {}",
+                                  event_.action, ctx_.request_id, recorded.ToString());
+  }
+}
+
+}  // namespace cvault::internal

@@ -1,0 +1,253 @@
+// Opening and closing a vault: creating its files, opening the stores under
+// the keyring's database keys, checking that keyring and vault belong
+// together, finishing what an interrupted process left (the erasure
+// ledger, orphaned data keys) and the closing checkpoint.
+#include <system_error>
+
+#include "crypto/bytes.h"
+#include "crypto/signer.h"
+#include "domain/case_documents.h"
+#include "keys/data_keys.h"
+#include "policy/policy_file.h"
+#include "vault/vault_core.h"
+
+namespace cvault::internal {
+namespace {
+
+// A data key younger than this with no customer row may belong to a create
+// still in flight in another process; orphan removal leaves it alone.
+constexpr std::int64_t kOrphanGraceMicros = 10LL * 60 * 1000 * 1000;
+constexpr std::size_t kOrphanBatch = 500;
+// How long opening waits for a restore or rekey in another process.
+constexpr auto kJoinWait = std::chrono::milliseconds(5000);
+
+}  // namespace
+
+StatusOr<std::unique_ptr<VaultCore>> VaultCore::Create(Options options) {
+  std::unique_ptr<VaultCore> core(new VaultCore(std::move(options)));
+  const Options& o = core->options_;
+  CVAULT_RETURN_IF_ERROR(core->LoadPolicy());
+  std::error_code ec;
+  if (core->site_->Exists()) {
+    return Error(
+        Status::AlreadyExists("a vault already exists in " + o.vault_dir.string()));
+  }
+  if (!std::filesystem::exists(o.vault_dir, ec)) {
+    std::filesystem::create_directories(o.vault_dir, ec);
+    if (!ec) {
+      std::filesystem::permissions(o.vault_dir, std::filesystem::perms::owner_all,
+                                   std::filesystem::perm_options::replace, ec);
+    }
+    if (ec) {
+      return Error(Status::Unavailable("cannot create the vault folder " +
+                                       o.vault_dir.string() + ": " + ec.message()));
+    }
+  }
+  CVAULT_ASSIGN_OR_RETURN(
+      auto holders, VaultHolders::Join(o.vault_dir, /*exclusive=*/false, kJoinWait));
+  core->holders_.emplace(std::move(holders));
+  CVAULT_ASSIGN_OR_RETURN(
+      auto keyring, keys::Keyring::Create(o.keys_dir, o.root_key, o.passphrase_cost,
+                                          o.development_keyring, core->NowMicros()));
+  core->keyring_.emplace(std::move(keyring));
+  core->keyring_stamp_ = KeyringStamp::Of(o.keys_dir / keys::kKeyringFileName);
+  Status made = core->FinishCreate();
+  if (!made.ok()) {
+    // Everything this call created goes, so `init` can simply be run again.
+    core->backend_.reset();
+    core->site_->DiscardCreated();
+    std::filesystem::remove(o.keys_dir / keys::kKeyringFileName, ec);
+    return Error(made);
+  }
+  core->options_.logger->info("created vault in {}", o.vault_dir.string());
+  return core;
+}
+
+Status VaultCore::FinishCreate() {
+  CVAULT_RETURN_IF_ERROR(OpenStores(/*create=*/true));
+  CVAULT_RETURN_IF_ERROR(CheckVaultIdentity(/*create=*/true));
+  std::lock_guard lock(mu_);
+  open_ = true;
+  CVAULT_RETURN_IF_ERROR(
+      StartCheckedCall(SystemContext(), {"vault.create", "", {}, {}, "allow", "ok"})
+          .Commit());
+  // A ledger left in the folder by another vault fails here (its MACs do
+  // not check under this keyring).
+  return StatusOf(ReplayLedger());
+}
+
+StatusOr<std::unique_ptr<VaultCore>> VaultCore::Open(Options options) {
+  // Registering would create the folder: a missing one is reported here.
+  std::error_code ec;
+  if (!std::filesystem::is_directory(options.vault_dir, ec)) {
+    return Error(Status::NotFound("no vault in " + options.vault_dir.string() +
+                                  ": run `cvault init` first"));
+  }
+  CVAULT_ASSIGN_OR_RETURN(
+      auto holders,
+      VaultHolders::Join(options.vault_dir, /*exclusive=*/false, kJoinWait));
+  return Open(std::move(options), std::move(holders));
+}
+
+StatusOr<std::unique_ptr<VaultCore>> VaultCore::Open(Options options,
+                                                     VaultHolders holders) {
+  std::unique_ptr<VaultCore> core(new VaultCore(std::move(options)));
+  core->holders_.emplace(std::move(holders));
+  const Options& o = core->options_;
+  CVAULT_RETURN_IF_ERROR(core->LoadPolicy());
+  core->keyring_stamp_ = KeyringStamp::Of(o.keys_dir / keys::kKeyringFileName);
+  CVAULT_ASSIGN_OR_RETURN(auto keyring, keys::Keyring::Open(o.keys_dir, o.root_key));
+  core->keyring_.emplace(std::move(keyring));
+  if (core->keyring_->development()) {
+    core->options_.logger->warn(
+        "this vault uses a DEVELOPMENT keyring: not for production data");
+  }
+  CVAULT_RETURN_IF_ERROR(core->OpenStores(/*create=*/false));
+  CVAULT_RETURN_IF_ERROR(core->CheckVaultIdentity(/*create=*/false));
+  std::lock_guard lock(core->mu_);
+  core->open_ = true;
+  CVAULT_RETURN_IF_ERROR(StatusOf(core->ReplayLedger()));
+  CVAULT_RETURN_IF_ERROR(core->RemoveOrphans());
+  return core;
+}
+
+Status VaultCore::LoadPolicy() {
+  const RefundPolicyOptions& r = options_.refund_policy;
+  if (r.reasonable_timeframe_days < 1 || r.processing_min_business_days < 1 ||
+      r.processing_max_business_days < r.processing_min_business_days ||
+      r.max_update_gap_business_days < 1) {
+    return Status::InvalidArgument(
+        "refund policy options: the timeframe, the update gap and the processing days "
+        "must be at least 1, and the processing maximum at least the minimum");
+  }
+  if (!options_.policy_file) return Status::Ok();
+  policy_stamp_ = KeyringStamp::Of(*options_.policy_file);
+  CVAULT_ASSIGN_OR_RETURN(auto policy, policy::LoadPolicyFile(*options_.policy_file));
+  decider_ = policy::AccessDecider(std::move(policy));
+  options_.logger->info("access policy loaded from {}", options_.policy_file->string());
+  return Status::Ok();
+}
+
+Status VaultCore::OpenStores(bool create) {
+  store::DatabaseKeys keys{&keyring_->vault_db_key(), &keyring_->keystore_db_key(),
+                           keyring_->pending_vault_db_key(),
+                           keyring_->pending_keystore_db_key()};
+  CVAULT_ASSIGN_OR_RETURN(backend_, site_->Open(keys, create));
+  if (keys.pending_vault != nullptr) {
+    // A rekey that stopped part-way: finishing it needs the vault to itself.
+    CVAULT_RETURN_IF_ERROR(holders_->AcquireExclusive());
+    Status finished =
+        FinishDbRekey(backend_->OpenedUnderPendingKey(store::Database::kVault),
+                      backend_->OpenedUnderPendingKey(store::Database::kKeyStore));
+    holders_->ReleaseExclusive();
+    CVAULT_RETURN_IF_ERROR(finished);
+  }
+
+  CVAULT_RETURN_IF_ERROR(LoadGenerations());
+  CVAULT_ASSIGN_OR_RETURN(auto signer,
+                          crypto::Signer::FromSeed(keyring_->audit_signing_seed()));
+  audit_.emplace(std::move(signer), options_.checkpoint_every);
+  return Status::Ok();
+}
+
+Status VaultCore::CheckVaultIdentity(bool create) {
+  std::string id = crypto::ToHex(keyring_->vault_id());
+  CVAULT_ASSIGN_OR_RETURN(auto tx, backend_->vault_store().Begin(/*write=*/create));
+  if (create) {
+    CVAULT_RETURN_IF_ERROR(tx->SetMeta("vault_id", id));
+    return tx->Commit();
+  }
+  CVAULT_ASSIGN_OR_RETURN(auto stored, tx->GetMeta("vault_id"));
+  if (!stored || *stored != id) {
+    return Status::KeyFailure(
+        "the keyring does not belong to this vault (vault ids differ): check "
+        "--keys and --vault");
+  }
+  return Status::Ok();
+}
+
+Status VaultCore::RemoveOrphans() {
+  // A data key whose customer row never committed (a crash between the two
+  // files' commits) is deleted (docs/architecture.md, "Write ordering").
+  // (Rows whose key is gone only arise from erasure, which does its own
+  // recovery.)
+  std::size_t removed_keys = 0;
+  std::int64_t cutoff = NowMicros() - kOrphanGraceMicros;
+  std::optional<std::string> after;
+  while (true) {
+    CVAULT_ASSIGN_OR_RETURN(auto ktx, backend_->key_store().Begin(/*write=*/false));
+    CVAULT_ASSIGN_OR_RETURN(
+        auto ids, ktx->ListKeyedCustomerIds(
+                      after ? std::optional<std::string_view>(*after) : std::nullopt,
+                      kOrphanBatch));
+    ktx.reset();
+    if (ids.empty()) break;
+    after = ids.back();
+    CVAULT_ASSIGN_OR_RETURN(auto vtx, backend_->vault_store().Begin(/*write=*/false));
+    std::vector<std::string> orphans;
+    for (const std::string& id : ids) {
+      // A key belongs to a customer or, after an erasure, a retention hold.
+      bool owned = false;
+      if (domain::IsHoldId(id)) {
+        CVAULT_ASSIGN_OR_RETURN(auto hold, vtx->GetHold(id));
+        owned = hold.has_value();
+      } else {
+        CVAULT_ASSIGN_OR_RETURN(auto row, vtx->GetCustomer(id));
+        owned = row.has_value();
+      }
+      if (!owned) orphans.push_back(id);
+    }
+    vtx.reset();
+    if (orphans.empty()) continue;
+    CVAULT_ASSIGN_OR_RETURN(auto wtx, backend_->key_store().Begin(/*write=*/true));
+    for (const std::string& id : orphans) {
+      const auto cls = domain::IsHoldId(id) ? keys::RetentionClass::kFinancial
+                                            : keys::RetentionClass::kStandard;
+      CVAULT_ASSIGN_OR_RETURN(auto key, wtx->GetDataKey(id, static_cast<int>(cls)));
+      if (key && key->created_at_us > cutoff) continue;
+      CVAULT_ASSIGN_OR_RETURN(auto n, wtx->DeleteDataKeys(id));
+      removed_keys += n;
+    }
+    CVAULT_RETURN_IF_ERROR(wtx->Commit());
+    if (ids.size() < kOrphanBatch) break;
+  }
+  if (removed_keys == 0) return Status::Ok();
+  options_.logger->warn("removed {} orphaned data keys left by an interrupted write",
+                        removed_keys);
+  return StartCheckedCall(SystemContext(),
+                          {"vault.recover", "", {}, {}, "allow", "orphans_removed"})
+      .Commit();
+}
+
+Status VaultCore::Close() {
+  std::lock_guard lock(mu_);
+  if (!open_) return Status::FailedPrecondition("the vault is already closed");
+  return CloseLocked();
+}
+
+Status VaultCore::CloseLocked() {
+  open_ = false;
+  Status result;
+  if (audit_) {
+    // Any process's checkpoint at the current head will do.
+    auto tx = backend_->vault_store().Begin(/*write=*/true);
+    if (tx) {
+      auto cp = audit_->WriteCheckpoint(**tx, NowMicros());
+      if (cp) {
+        result = (*tx)->Commit();
+      } else if (cp.error().code() != StatusCode::kFailedPrecondition) {  // not empty
+        result = cp.error();
+      }
+    } else {
+      result = tx.error();
+    }
+  }
+  // The stores close whatever happened to the checkpoint.
+  subject_keys_.Clear();
+  financial_keys_.Clear();
+  backend_.reset();
+  holders_.reset();
+  return result.WithContext("writing the closing audit checkpoint");
+}
+
+}  // namespace cvault::internal
