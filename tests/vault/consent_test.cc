@@ -332,40 +332,6 @@ namespace {
 
 class PolicyFileTest : public testing::VaultTest {};
 
-TEST_F(PolicyFileTest, APolicyFileReplacesTheDefault) {
-  std::filesystem::path file = dir_ / "policy.toml";
-  std::ofstream(file) << R"(version = 1
-[controller]
-name = "Test Shop"
-jurisdiction = "DE"
-[roles]
-account-service = ["account_management"]
-auditor = ["audit"]
-[purposes.account_management]
-legal_basis = "contract"
-category = "Core Function"
-actions = ["customer.create", "customer.read"]
-fields = { identity = "plain", contact = "masked" }
-[purposes.audit]
-legal_basis = "legal_obligation"
-category = "Legal Compliance"
-actions = ["audit.read", "audit.verify"]
-)";
-  CustomerId id = AddAda();
-  vault_.reset();
-  Options o = MakeOptions();
-  o.policy_file = file;
-  auto vault = Vault::Open(std::move(o));
-  ASSERT_TRUE(vault.has_value()) << vault.error().ToString();
-  auto record = (*vault)->customers().Get(testing::AccountService(), id);
-  ASSERT_TRUE(record.has_value());
-  EXPECT_EQ(record->fields.at(CustomerField::kEmail), "a***@example.com");
-  auto found = (*vault)->customers().FindByEmail(testing::AccountService(),
-                                                 "ada.lovelace@example.com");
-  ASSERT_FALSE(found.has_value());
-  EXPECT_EQ(found.error().reason_code(), "action_not_permitted");
-}
-
 // A policy that lets account management see contact fields `contact`
 // ("plain" or "masked").
 std::string AccountPolicy(std::string_view contact) {
@@ -397,6 +363,24 @@ void ReplaceFile(const std::filesystem::path& file, const std::string& text) {
   const std::filesystem::path tmp = file.string() + ".new";
   std::ofstream(tmp) << text;
   std::filesystem::rename(tmp, file);
+}
+
+TEST_F(PolicyFileTest, APolicyFileReplacesTheDefault) {
+  std::filesystem::path file = dir_ / "policy.toml";
+  std::ofstream(file) << AccountPolicy("masked");
+  CustomerId id = AddAda();
+  vault_.reset();
+  Options o = MakeOptions();
+  o.policy_file = file;
+  auto vault = Vault::Open(std::move(o));
+  ASSERT_TRUE(vault.has_value()) << vault.error().ToString();
+  auto record = (*vault)->customers().Get(testing::AccountService(), id);
+  ASSERT_TRUE(record.has_value());
+  EXPECT_EQ(record->fields.at(CustomerField::kEmail), "a***@example.com");
+  auto found = (*vault)->customers().FindByEmail(testing::AccountService(),
+                                                 "ada.lovelace@example.com");
+  ASSERT_FALSE(found.has_value());
+  EXPECT_EQ(found.error().reason_code(), "action_not_permitted");
 }
 
 TEST_F(PolicyFileTest, AChangedPolicyFileReachesAnOpenVaultAtItsNextCall) {
