@@ -12,8 +12,11 @@
 // fails with Busy: nothing of the transaction is kept, and the caller may
 // retry. A transaction that is destroyed without Commit() rolls back.
 //
-// A store is used by one thread at a time (the vault serialises access);
-// transactions are not thread-safe.
+// How many transactions a store has open at once is the backend's choice:
+// the embedded store has one connection and refuses a second open
+// transaction (FailedPrecondition) and is used by one thread at a time; the
+// PostgreSQL store borrows a pooled connection per transaction and may be
+// used from several threads. A transaction belongs to one thread.
 #ifndef CVAULT_STORE_STORE_H_
 #define CVAULT_STORE_STORE_H_
 
