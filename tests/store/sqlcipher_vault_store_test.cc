@@ -36,6 +36,16 @@ std::filesystem::path WalOf(const std::filesystem::path& file) {
   return wal;
 }
 
+// One connection, one transaction at a time (the PostgreSQL store borrows a
+// connection per transaction instead).
+TEST_F(SqlcipherVaultStoreTest, SecondOpenTransactionFails) {
+  auto first = store_->Begin(false);
+  ASSERT_TRUE(first.has_value());
+  auto second = store_->Begin(true);
+  ASSERT_FALSE(second.has_value());
+  EXPECT_EQ(second.error().code(), StatusCode::kFailedPrecondition);
+}
+
 TEST_F(SqlcipherVaultStoreTest, MaintenanceWithATransactionOpenIsRefused) {
   const auto backup = dir_ / "backup.db";
   auto tx = Begin(true);

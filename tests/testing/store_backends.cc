@@ -1,15 +1,21 @@
-// The registry of backends under test, and the harness of the embedded
-// (SQLCipher) backend. Only this file knows which backends exist.
+// The registry of backends under test, and the harnesses of the embedded
+// (SQLCipher) and PostgreSQL backends. Only this file knows which backends
+// exist.
 #include "tests/testing/store_backends.h"
 
+#include <sodium.h>
+
+#include <array>
 #include <filesystem>
 #include <memory>
 #include <vector>
 
 #include "cvault/secret_bytes.h"
 #include "cvault/status.h"
+#include "store/postgres/postgres_store.h"
 #include "store/sqlcipher/sqlcipher_store.h"
 #include "store/store.h"
+#include "tests/testing/pg_cluster.h"
 #include "tests/testing/temp_dir.h"
 
 namespace cvault::testing {
@@ -33,11 +39,55 @@ class EmbeddedStoreHarness : public StoreBackendHarness {
   SecretBytes keystore_key_ = SecretBytes::Random(store::kSqlcipherKeySize);
 };
 
+// Two schemas of their own on the test cluster (tests/testing/pg_cluster.h),
+// with random names so tests running at once never meet; dropped again when
+// the harness goes.
+class PostgresStoreHarness : public StoreBackendHarness {
+ public:
+  PostgresStoreHarness() {
+    settings_.dsn = TestPrimaryDsn();
+    const std::string tag = RandomTag();
+    vault_schema_ = "t_" + tag;
+    keystore_schema_ = "t_" + tag + "_keys";
+  }
+
+  ~PostgresStoreHarness() override {
+    EXPECT_TRUE(store::DropPostgresSchema(settings_, vault_schema_).ok());
+    EXPECT_TRUE(store::DropPostgresSchema(settings_, keystore_schema_).ok());
+  }
+
+  StatusOr<std::unique_ptr<store::VaultStore>> OpenVaultStore(bool create) override {
+    return store::OpenPostgresVaultStore(settings_, vault_schema_, create);
+  }
+
+  StatusOr<std::unique_ptr<store::KeyStore>> OpenKeyStore(bool create) override {
+    return store::OpenPostgresKeyStore(settings_, keystore_schema_, create);
+  }
+
+ private:
+  static std::string RandomTag() {
+    static constexpr char kDigits[] = "0123456789abcdef";
+    std::array<std::uint8_t, 8> random{};
+    randombytes_buf(random.data(), random.size());
+    std::string tag;
+    for (std::uint8_t byte : random) {
+      tag += kDigits[byte >> 4];
+      tag += kDigits[byte & 0xf];
+    }
+    return tag;
+  }
+
+  store::PostgresSettings settings_;
+  std::string vault_schema_;
+  std::string keystore_schema_;
+};
+
 }  // namespace
 
 std::vector<StoreBackend> StoreBackends() {
   return {
       {"Embedded", [] { return std::make_unique<EmbeddedStoreHarness>(); }},
+      {"Postgres", [] { return std::make_unique<PostgresStoreHarness>(); }},
   };
 }
 

@@ -46,13 +46,6 @@ TEST_P(VaultTransactionConformanceTest, WriteInReadTransactionFails) {
   EXPECT_EQ(tx->SetMeta("k", "v").code(), StatusCode::kFailedPrecondition);
 }
 
-TEST_P(VaultTransactionConformanceTest, SecondOpenTransactionFails) {
-  auto first = Begin(false);
-  auto second = store_->Begin(true);
-  ASSERT_FALSE(second.has_value());
-  EXPECT_EQ(second.error().code(), StatusCode::kFailedPrecondition);
-}
-
 TEST_P(VaultTransactionConformanceTest, UseAfterCommitFails) {
   auto tx = Begin(true);
   ASSERT_TRUE(tx->Commit().ok());
