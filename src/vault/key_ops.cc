@@ -165,11 +165,6 @@ Status VaultCore::ResealKeyring(const AccessContext& in, const RootKeySource& ne
                           StartCall(in, action::kKeysManage,
                                     {"keys.reseal", "", {}, {}, "allow", "resealed"}));
   CVAULT_RETURN_IF_ERROR(DecideOperation(call, action::kKeysManage));
-  if (!backend_->EncryptsDatabases()) {
-    return std::move(call).Fail(
-        "not_supported",
-        store::NotSupported(backend_->name(), "re-encrypting the databases"));
-  }
   CVAULT_RETURN_IF_ERROR(BeginKeyDuty(call));
   CVAULT_RETURN_IF_ERROR(call.CommitStep());  // the lease, before the file changes
   // The keys do not change, so the keyring generation stays: other
@@ -190,6 +185,12 @@ Status VaultCore::RekeyDatabases(const AccessContext& in) {
                           StartCall(in, action::kKeysManage,
                                     {"keys.rekey_db", "", {}, {}, "allow", "rekeyed"}));
   CVAULT_RETURN_IF_ERROR(DecideOperation(call, action::kKeysManage));
+  // Checked before the keyring records pending keys no database would take.
+  if (!backend_->EncryptsDatabases()) {
+    return std::move(call).Fail(
+        "not_supported",
+        store::NotSupported(backend_->name(), "re-encrypting the databases"));
+  }
   CVAULT_RETURN_IF_ERROR(BeginKeyDuty(call));
   CVAULT_RETURN_IF_ERROR(call.CommitStep());  // the lease, before the files change
   // Every other process's connections would stop reading the files: the
