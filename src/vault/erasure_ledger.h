@@ -1,6 +1,7 @@
 // The erasure ledger: one line per erasure (and per purged retention hold)
-// in <vault_dir>/erasure-ledger.jsonl, outside both databases so restoring a
-// backup never rewinds it. Opening a vault replays the entries its database
+// in the backend's ledger log (store/ledger_log.h: the embedded backend's
+// <vault_dir>/erasure-ledger.jsonl, the PostgreSQL backend's ledger schema),
+// outside the vault's databases so restoring a backup never rewinds it. Opening a vault replays the entries its database
 // has not applied yet, so a backup taken before an erasure cannot bring the
 // customer back (docs/erasure.md).
 //
@@ -11,11 +12,12 @@
 // removed line is an integrity error; a torn last line (a crash while
 // appending, before the erasure committed) is dropped.
 //
-// Several processes append to one ledger: every read and append holds an
-// exclusive flock on the file, and an append first reads the lines other
-// processes added since, so sequences and the MAC chain stay one. The
-// in-memory entries are a per-process cache of the file's prefix; Refresh()
-// brings them up to date.
+// Several processes append to one ledger: every read and append holds the
+// log's exclusive lock, and an append first reads the lines other processes
+// added since, so sequences and the MAC chain stay one. The in-memory
+// entries are a per-process cache of the log's prefix; Refresh() brings
+// them up to date. A line that fails its checks breaks the ledger object
+// for good: every later call repeats the error.
 //
 // Not thread-safe: the vault serialises access within a process.
 #ifndef CVAULT_VAULT_ERASURE_LEDGER_H_
@@ -30,10 +32,10 @@
 
 #include "cvault/secret_bytes.h"
 #include "cvault/status.h"
+#include "store/ledger_log.h"
 
 namespace cvault::internal {
 
-inline constexpr char kErasureLedgerFile[] = "erasure-ledger.jsonl";
 // The vault meta key that counts the ledger entries the vault has applied.
 inline constexpr char kLedgerAppliedKey[] = "erasure_ledger.applied";
 // The error (Busy) when the ledger holds entries the vault has not applied:
@@ -56,11 +58,11 @@ struct LedgerEntry {
 
 class ErasureLedger {
  public:
-  // Reads and checks `file` (a missing file is an empty ledger).
+  // Reads and checks the lines of `log` (which must outlive the ledger).
   //   Integrity - a line that does not parse or whose MAC fails (the
   //               message names the line number).
   //   Unavailable - I/O errors.
-  [[nodiscard]] static StatusOr<ErasureLedger> Open(std::filesystem::path file,
+  [[nodiscard]] static StatusOr<ErasureLedger> Open(store::LedgerLog& log,
                                                     const SecretBytes& ledger_key);
 
   ErasureLedger(ErasureLedger&&) noexcept = default;
@@ -80,21 +82,19 @@ class ErasureLedger {
   [[nodiscard]] StatusOr<LedgerEntry> Append(LedgerEntry entry);
 
  private:
-  ErasureLedger(std::filesystem::path file, SecretBytes subject_key, SecretBytes mac_key)
-      : file_(std::move(file)),
-        subject_key_(std::move(subject_key)),
-        mac_key_(std::move(mac_key)) {}
+  ErasureLedger(store::LedgerLog* log, SecretBytes subject_key, SecretBytes mac_key)
+      : log_(log), subject_key_(std::move(subject_key)), mac_key_(std::move(mac_key)) {}
 
   std::string Mac(std::string_view body) const;
-  // Parses and checks the lines past offset_ in the locked file `fd`.
-  [[nodiscard]] Status ReadNewLines(int fd);
+  // Parses and checks `lines`, which follow entries_, and appends them.
+  [[nodiscard]] Status Take(const std::vector<std::string>& lines);
 
-  std::filesystem::path file_;
+  store::LedgerLog* log_;
   SecretBytes subject_key_;
   SecretBytes mac_key_;
   std::string last_mac_;
   std::vector<LedgerEntry> entries_;
-  std::uint64_t offset_ = 0;  // bytes of whole lines read so far
+  Status broken_;  // the first integrity failure, repeated by every call
 };
 
 }  // namespace cvault::internal

@@ -253,7 +253,7 @@ StatusOr<std::uint64_t> VaultCore::AppendLedger(store::VaultTransaction& tx,
 StatusOr<std::uint64_t> VaultCore::ReplayLedger() {
   if (!ledger_) {
     CVAULT_ASSIGN_OR_RETURN(auto ledger,
-                            ErasureLedger::Open(options_.vault_dir / kErasureLedgerFile,
+                            ErasureLedger::Open(backend_->ledger_log(),
                                                 keyring_->erasure_ledger_key()));
     ledger_.emplace(std::move(ledger));
   } else {

@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "keys/keyring.h"
+#include "store/ledger_log.h"
+#include "store/sqlcipher/embedded_backend.h"
 #include "tests/vault/key_ops_fixture.h"
 #include "vault/erasure_ledger.h"
 
@@ -162,8 +164,8 @@ TEST_F(MultiOpenTest, AnErasureLeftInTheLedgerByADeadWriterIsFinishedFirst) {
     // leaves: a line the vault has not applied.
     auto keyring = keys::Keyring::Open(dir_ / "keys", KeyFile{key_file_});
     ASSERT_TRUE(keyring.has_value());
-    auto ledger = internal::ErasureLedger::Open(dir_ / "vault" / internal::kErasureLedgerFile,
-                                                keyring->erasure_ledger_key());
+    auto log = store::OpenFileLedgerLog(dir_ / "vault" / store::kEmbeddedLedgerFile);
+    auto ledger = internal::ErasureLedger::Open(*log, keyring->erasure_ledger_key());
     ASSERT_TRUE(ledger.has_value()) << ledger.error().ToString();
     internal::LedgerEntry entry;
     entry.id = "era_00000000000000000000000000000001";

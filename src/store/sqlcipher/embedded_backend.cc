@@ -8,16 +8,18 @@ namespace {
 class EmbeddedBackend final : public Backend {
  public:
   EmbeddedBackend(std::unique_ptr<SqlcipherVaultStore> vault,
-                  std::unique_ptr<SqlcipherKeyStore> keys, bool vault_pending,
-                  bool keystore_pending)
+                  std::unique_ptr<SqlcipherKeyStore> keys, std::unique_ptr<LedgerLog> ledger,
+                  bool vault_pending, bool keystore_pending)
       : vault_(std::move(vault)),
         keys_(std::move(keys)),
+        ledger_(std::move(ledger)),
         vault_pending_(vault_pending),
         keystore_pending_(keystore_pending) {}
 
   std::string_view name() const override { return "embedded"; }
   VaultStore& vault_store() override { return *vault_; }
   KeyStore& key_store() override { return *keys_; }
+  LedgerLog& ledger_log() override { return *ledger_; }
   bool OpenedUnderPendingKey(Database db) const override {
     return db == Database::kVault ? vault_pending_ : keystore_pending_;
   }
@@ -52,6 +54,7 @@ class EmbeddedBackend final : public Backend {
 
   std::unique_ptr<SqlcipherVaultStore> vault_;
   std::unique_ptr<SqlcipherKeyStore> keys_;
+  std::unique_ptr<LedgerLog> ledger_;
   bool vault_pending_;
   bool keystore_pending_;
 };
@@ -100,8 +103,10 @@ StatusOr<std::unique_ptr<Backend>> EmbeddedSite::Open(const DatabaseKeys& keys,
                                                        create, settings_);
                       },
                       keys.vault, keys.pending_vault, &vault_pending));
-  return std::unique_ptr<Backend>(new EmbeddedBackend(
-      std::move(vault), std::move(keystore), vault_pending, keystore_pending));
+  return std::unique_ptr<Backend>(
+      new EmbeddedBackend(std::move(vault), std::move(keystore),
+                          OpenFileLedgerLog(dir_ / kEmbeddedLedgerFile), vault_pending,
+                          keystore_pending));
 }
 
 void EmbeddedSite::DiscardCreated() {

@@ -20,6 +20,8 @@ namespace cvault::store {
 
 inline constexpr char kEmbeddedVaultFile[] = "vault.db";
 inline constexpr char kEmbeddedKeyStoreFile[] = "keystore.db";
+// The erasure ledger's log (store/ledger_log.h), beside the databases.
+inline constexpr char kEmbeddedLedgerFile[] = "erasure-ledger.jsonl";
 
 class EmbeddedSite final : public BackendSite {
  public:
