@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <string>
 #include <variant>
 
 #include "cvault/clock.h"
@@ -54,9 +55,33 @@ struct EmbeddedStore {
   std::uint32_t cache_kib = 8192;
 };
 
-// Which storage backend holds the vault's data. The embedded one is the
-// only choice today; a server backend for fleets of hosts joins it.
-using StoreChoice = std::variant<EmbeddedStore>;
+// The PostgreSQL backend, for several hosts sharing one vault
+// (docs/scaling.md). The server holds only what the library already
+// encrypted or pseudonymised: ciphertext, blind indexes, pseudonyms, wrapped
+// keys. Three schemas: `schema` (customers, consent, cases, audit log),
+// `<schema>_keys` (wrapped data keys; in the database of `keystore_dsn` when
+// set, so it can be backed up on its own cycle) and `<schema>_ledger` (the
+// erasure ledger, which a restore of the other two must never rewind).
+// Options::vault_dir stays a local folder on each host (the record of which
+// processes there have the vault open). A plain struct.
+struct PostgresStore {
+  // A libpq connection string (keyword/value or URI); TLS settings such as
+  // sslmode and sslrootcert pass through. Prefer a password file (PGPASSFILE)
+  // to a password in the string.
+  std::string dsn;
+  // The keystore's connection string; empty for `dsn`.
+  std::string keystore_dsn;
+  // Lower-case letters, digits and '_', starting with a letter, at most 40.
+  std::string schema = "cvault";
+  // Connections each of the three stores opens at most.
+  std::uint32_t pool_size = 8;
+  // How long a write waits for the vault's write lock (one writer at a time
+  // across all hosts) before failing with Busy.
+  std::uint32_t lock_timeout_ms = 5000;
+};
+
+// Which storage backend holds the vault's data.
+using StoreChoice = std::variant<EmbeddedStore, PostgresStore>;
 
 struct Options {
   // The vault's folder: the embedded backend's database files, the erasure

@@ -49,6 +49,33 @@ void AddGlobalOptions(CLI::App& app, GlobalOptions& options) {
       ->type_name("FILE")
       ->envname(kPolicyEnv)
       ->group(group);
+  app.add_option("--backend", options.backend,
+                 "Where the vault's data lives: embedded (SQLCipher files in --vault) or "
+                 "postgres (a server shared by several hosts, docs/scaling.md)")
+      ->type_name("NAME")
+      ->envname(kBackendEnv)
+      ->check(CLI::IsMember({"embedded", "postgres"}))
+      ->capture_default_str()
+      ->group(group);
+  app.add_option("--dsn", options.dsn,
+                 "postgres: libpq connection string, TLS settings included (prefer a "
+                 "password file to a password here)")
+      ->type_name("DSN")
+      ->envname(kDsnEnv)
+      ->group(group);
+  app.add_option("--keystore-dsn", options.keystore_dsn,
+                 "postgres: connection string of the keystore's database, when it is "
+                 "not the vault's")
+      ->type_name("DSN")
+      ->envname(kKeystoreDsnEnv)
+      ->group(group);
+  app.add_option("--pg-schema", options.schema,
+                 "postgres: the vault's schema (the keystore and the erasure ledger use "
+                 "SCHEMA_keys and SCHEMA_ledger)")
+      ->type_name("SCHEMA")
+      ->envname(kSchemaEnv)
+      ->capture_default_str()
+      ->group(group);
   app.add_flag("--json", options.json,
                "Machine-readable output (errors as JSON on stderr)")
       ->group(group);
@@ -64,6 +91,18 @@ std::shared_ptr<spdlog::logger> MakeStderrLogger() {
 
 CliOr<Options> BuildVaultOptions(const GlobalOptions& global) {
   Options options;
+  if (global.backend == "postgres") {
+    if (global.dsn.empty()) {
+      return Usage("--backend postgres needs --dsn DSN (or CVAULT_PG_DSN)");
+    }
+    PostgresStore store;
+    store.dsn = global.dsn;
+    store.keystore_dsn = global.keystore_dsn;
+    store.schema = global.schema;
+    options.store = std::move(store);
+  } else if (!global.dsn.empty() || !global.keystore_dsn.empty()) {
+    return Usage("--dsn and --keystore-dsn are for --backend postgres (or CVAULT_BACKEND)");
+  }
   options.vault_dir = global.vault_dir;
   options.keys_dir = global.keys_dir;
   options.logger = MakeStderrLogger();

@@ -23,6 +23,10 @@ inline constexpr char kPassphraseEnv[] = "CVAULT_PASSPHRASE";
 inline constexpr char kAsEnv[] = "CVAULT_AS";
 inline constexpr char kPurposeEnv[] = "CVAULT_PURPOSE";
 inline constexpr char kPolicyEnv[] = "CVAULT_POLICY";
+inline constexpr char kBackendEnv[] = "CVAULT_BACKEND";
+inline constexpr char kDsnEnv[] = "CVAULT_PG_DSN";
+inline constexpr char kKeystoreDsnEnv[] = "CVAULT_PG_KEYSTORE_DSN";
+inline constexpr char kSchemaEnv[] = "CVAULT_PG_SCHEMA";
 
 struct GlobalOptions {
   std::string vault_dir = "vault";
@@ -33,6 +37,10 @@ struct GlobalOptions {
   std::string reason;
   std::string request_id;
   std::string policy_file;  // empty: the built-in default policy
+  std::string backend = "embedded";  // or "postgres"
+  std::string dsn;           // postgres: libpq connection string
+  std::string keystore_dsn;  // postgres: the keystore's, when elsewhere
+  std::string schema = "cvault";
   bool json = false;
   CLI::Option* vault_option = nullptr;  // to tell a given --vault from the default
 };
@@ -47,9 +55,9 @@ void AddGlobalOptions(CLI::App& app, GlobalOptions& options);
 // An operational logger on stderr at warn level ("cvault: [warning] ...").
 std::shared_ptr<spdlog::logger> MakeStderrLogger();
 
-// Options for opening or creating the vault: folders, root key (key file, or
-// passphrase from the environment), policy file, logger. Usage error when no
-// root key.
+// Options for opening or creating the vault: folders, backend, root key (key
+// file, or passphrase from the environment), policy file, logger. Usage
+// error when no root key, or when the backend options do not fit together.
 CliOr<Options> BuildVaultOptions(const GlobalOptions& global);
 
 // The caller's AccessContext from --as ROLE:ID, --purpose, --reason and

@@ -78,7 +78,12 @@ CliOr<> RunInit(const GlobalOptions& global, const InitArgs& args) {
     fmt::print("generated key file {} (mode 0600): keep it secret and back it up\n",
                global.key_file);
   }
-  fmt::print("created vault in {} (vault.db, keystore.db)\n", global.vault_dir);
+  if (global.backend == "postgres") {
+    fmt::print("created vault in PostgreSQL schemas {0}, {0}_keys and {0}_ledger\n",
+               global.schema);
+  } else {
+    fmt::print("created vault in {} (vault.db, keystore.db)\n", global.vault_dir);
+  }
   if (sealed_by_key_file) {
     fmt::print("created keyring {}, sealed by the key file {}\n", keyring.string(),
                global.key_file);

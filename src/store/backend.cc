@@ -5,6 +5,7 @@
 #include <type_traits>
 #include <variant>
 
+#include "store/postgres/postgres_backend.h"
 #include "store/sqlcipher/embedded_backend.h"
 
 namespace cvault::store {
@@ -39,11 +40,15 @@ std::unique_ptr<BackendSite> SiteFor(const Options& options) {
   return std::visit(
       [&](const auto& choice) -> std::unique_ptr<BackendSite> {
         using Choice = std::decay_t<decltype(choice)>;
-        static_assert(std::is_same_v<Choice, EmbeddedStore>, "a backend without a site");
-        SqlcipherSettings settings;
-        settings.cache_kib = choice.cache_kib;
-        settings.durability = options.durability;
-        return std::make_unique<EmbeddedSite>(options.vault_dir, settings);
+        if constexpr (std::is_same_v<Choice, EmbeddedStore>) {
+          SqlcipherSettings settings;
+          settings.cache_kib = choice.cache_kib;
+          settings.durability = options.durability;
+          return std::make_unique<EmbeddedSite>(options.vault_dir, settings);
+        } else {
+          static_assert(std::is_same_v<Choice, PostgresStore>, "a backend without a site");
+          return std::make_unique<PostgresSite>(choice, options.durability);
+        }
       },
       options.store);
 }

@@ -23,6 +23,7 @@
 #include "cvault/options.h"
 #include "cvault/secret_bytes.h"
 #include "cvault/status.h"
+#include "store/ledger_log.h"
 #include "store/store.h"
 
 namespace cvault::store {
@@ -54,8 +55,16 @@ class Backend {
   virtual std::string_view name() const = 0;
   virtual VaultStore& vault_store() = 0;
   virtual KeyStore& key_store() = 0;
+  // The erasure ledger's log: shared by every process (and host) that opens
+  // the vault, and out of reach of a restore of its databases.
+  virtual LedgerLog& ledger_log() = 0;
   // True when `db` opened under its pending key (a rekey stopped part-way).
   virtual bool OpenedUnderPendingKey(Database db) const = 0;
+
+  // Whether processes on other hosts may share the vault (a server
+  // backend): the vault folder's record of open vaults then covers only
+  // this host.
+  virtual bool SharedAcrossHosts() const { return false; }
 
   // Whether the backend encrypts its databases under the keyring's database
   // keys (and so can rekey them).

@@ -245,7 +245,8 @@ Status VaultCore::TakeLease(store::VaultTransaction& tx, std::string_view lease)
   const std::int64_t now = NowMicros();
   // A live holder's unexpired lease (this one's too: another thread of
   // this process is running the duty) keeps it.
-  if (!held.holder.empty() && held.expires_at_us > now && holders_->IsLive(held.holder)) {
+  if (!held.holder.empty() && held.expires_at_us > now &&
+      holders_->IsLive(held.holder, /*absent=*/backend_->SharedAcrossHosts())) {
     return Status::Busy(fmt::format(
         "another process (vault holder {}) is running the {} duty on this vault; retry "
         "when it is done",

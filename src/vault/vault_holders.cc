@@ -157,7 +157,7 @@ void VaultHolders::ReleaseExclusive() {
   exclusive_ = false;
 }
 
-bool VaultHolders::IsLive(const std::string& token) const {
+bool VaultHolders::IsLive(const std::string& token, bool absent) const {
   if (token == token_) return holder_fd_ >= 0;
   if (token.empty() || token.find('/') != std::string::npos) return false;
   const std::filesystem::path path = dir_ / kHoldersDir / token;
@@ -165,7 +165,7 @@ bool VaultHolders::IsLive(const std::string& token) const {
   do {
     fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW);
   } while (fd < 0 && errno == EINTR);
-  if (fd < 0) return false;  // closed cleanly: its file is gone
+  if (fd < 0) return absent;  // closed cleanly, or registered on another host
   const bool free = TryFlock(fd, LOCK_EX);
   if (free) {
     // Its owner died without closing: the file is ours to remove.

@@ -56,8 +56,12 @@ class VaultHolders {
   const std::string& token() const { return token_; }
   // True while the holder registered under `token` is open (this one
   // included). A token left by a dead process reads as false, and its file
-  // is removed.
-  bool IsLive(const std::string& token) const;
+  // is removed. A token with no file here reads as `absent`: false when
+  // every holder registers in this folder (the embedded backend: the holder
+  // closed), true when holders on other hosts share the vault (a server
+  // backend: its liveness is not known here, so a lease it holds lasts
+  // until it expires).
+  bool IsLive(const std::string& token, bool absent = false) const;
 
  private:
   VaultHolders(std::filesystem::path dir, int lock_fd, int holder_fd, std::string token)

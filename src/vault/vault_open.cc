@@ -3,6 +3,7 @@
 // together, finishing what an interrupted process left (the erasure
 // ledger, orphaned data keys) and the closing checkpoint.
 #include <system_error>
+#include <variant>
 
 #include "crypto/bytes.h"
 #include "crypto/signer.h"
@@ -21,6 +22,21 @@ constexpr std::size_t kOrphanBatch = 500;
 // How long opening waits for a restore or rekey in another process.
 constexpr auto kJoinWait = std::chrono::milliseconds(5000);
 
+// Creates `dir` (and its parents) with mode 0700.
+Status MakePrivateFolder(const std::filesystem::path& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (!ec) {
+    std::filesystem::permissions(dir, std::filesystem::perms::owner_all,
+                                 std::filesystem::perm_options::replace, ec);
+  }
+  if (ec) {
+    return Status::Unavailable("cannot create the vault folder " + dir.string() + ": " +
+                               ec.message());
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 StatusOr<std::unique_ptr<VaultCore>> VaultCore::Create(Options options) {
@@ -33,15 +49,7 @@ StatusOr<std::unique_ptr<VaultCore>> VaultCore::Create(Options options) {
         Status::AlreadyExists("a vault already exists in " + o.vault_dir.string()));
   }
   if (!std::filesystem::exists(o.vault_dir, ec)) {
-    std::filesystem::create_directories(o.vault_dir, ec);
-    if (!ec) {
-      std::filesystem::permissions(o.vault_dir, std::filesystem::perms::owner_all,
-                                   std::filesystem::perm_options::replace, ec);
-    }
-    if (ec) {
-      return Error(Status::Unavailable("cannot create the vault folder " +
-                                       o.vault_dir.string() + ": " + ec.message()));
-    }
+    CVAULT_RETURN_IF_ERROR(MakePrivateFolder(o.vault_dir));
   }
   CVAULT_ASSIGN_OR_RETURN(
       auto holders, VaultHolders::Join(o.vault_dir, /*exclusive=*/false, kJoinWait));
@@ -54,6 +62,7 @@ StatusOr<std::unique_ptr<VaultCore>> VaultCore::Create(Options options) {
   Status made = core->FinishCreate();
   if (!made.ok()) {
     // Everything this call created goes, so `init` can simply be run again.
+    core->ledger_.reset();
     core->backend_.reset();
     core->site_->DiscardCreated();
     std::filesystem::remove(o.keys_dir / keys::kKeyringFileName, ec);
@@ -77,11 +86,17 @@ Status VaultCore::FinishCreate() {
 }
 
 StatusOr<std::unique_ptr<VaultCore>> VaultCore::Open(Options options) {
-  // Registering would create the folder: a missing one is reported here.
+  // Registering would create the folder: for the embedded backend, whose
+  // data lives in it, a missing one is reported here. A server backend's
+  // folder is only this host's record of its open vaults; a host opening
+  // the shared vault for the first time makes it.
   std::error_code ec;
   if (!std::filesystem::is_directory(options.vault_dir, ec)) {
-    return Error(Status::NotFound("no vault in " + options.vault_dir.string() +
-                                  ": run `cvault init` first"));
+    if (std::holds_alternative<EmbeddedStore>(options.store)) {
+      return Error(Status::NotFound("no vault in " + options.vault_dir.string() +
+                                    ": run `cvault init` first"));
+    }
+    CVAULT_RETURN_IF_ERROR(MakePrivateFolder(options.vault_dir));
   }
   CVAULT_ASSIGN_OR_RETURN(
       auto holders,
@@ -132,6 +147,7 @@ Status VaultCore::OpenStores(bool create) {
   store::DatabaseKeys keys{&keyring_->vault_db_key(), &keyring_->keystore_db_key(),
                            keyring_->pending_vault_db_key(),
                            keyring_->pending_keystore_db_key()};
+  ledger_.reset();  // it reads the log of the backend it was opened on
   CVAULT_ASSIGN_OR_RETURN(backend_, site_->Open(keys, create));
   if (keys.pending_vault != nullptr) {
     // A rekey that stopped part-way: finishing it needs the vault to itself.
@@ -245,6 +261,7 @@ Status VaultCore::CloseLocked() {
   // The stores close whatever happened to the checkpoint.
   subject_keys_.Clear();
   financial_keys_.Clear();
+  ledger_.reset();
   backend_.reset();
   holders_.reset();
   return result.WithContext("writing the closing audit checkpoint");

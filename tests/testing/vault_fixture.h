@@ -1,17 +1,26 @@
 // Builds vaults for tests: a fresh folder, a key-file root key, a fake clock
 // and a capturing logger, plus the contexts the default policy's roles use.
+// The vault is embedded, or on the test PostgreSQL cluster when
+// CVAULT_TEST_BACKEND=postgres.
 #ifndef CVAULT_TESTS_TESTING_VAULT_FIXTURE_H_
 #define CVAULT_TESTS_TESTING_VAULT_FIXTURE_H_
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <sodium.h>
 
+#include <array>
+#include <cstdlib>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "cvault/vault.h"
 #include "keys/root_key.h"
+#include "store/backend.h"
 #include "tests/testing/capture_sink.h"
 #include "tests/testing/fake_clock.h"
+#include "tests/testing/pg_cluster.h"
 #include "tests/testing/temp_dir.h"
 
 namespace cvault::testing {
@@ -26,6 +35,36 @@ inline AccessContext SupportAgent() { return As("support-agent", "support"); }
 inline AccessContext Auditor() { return As("auditor", "audit"); }
 inline AccessContext Dpo() { return As("dpo", "dsr"); }
 
+// The customer most tests create: every field set.
+inline NewCustomer AdaLovelace() {
+  NewCustomer c;
+  c.full_name = "Ada Lovelace";
+  c.email = "ada.lovelace@example.com";
+  c.phone = "+44 20 7183 8750";
+  c.country = "GB";
+  c.language = "en-GB";
+  c.postal_address = "12 St James's Square\nLondon";
+  c.external_ref = "acct-1815";
+  return c;
+}
+
+// Whether the vault tests run on the PostgreSQL backend: ctest runs the
+// vault test program twice, once with CVAULT_TEST_BACKEND=postgres
+// (tests/CMakeLists.txt).
+inline bool TestBackendIsPostgres() {
+  const char* backend = std::getenv("CVAULT_TEST_BACKEND");
+  return backend != nullptr && std::string_view(backend) == "postgres";
+}
+
+// "v_" and 16 random hex digits.
+inline std::string RandomPgSchema() {
+  std::array<std::uint8_t, 8> random{};
+  randombytes_buf(random.data(), random.size());
+  std::string schema = "v_";
+  for (std::uint8_t byte : random) schema += fmt::format("{:02x}", byte);
+  return schema;
+}
+
 class VaultTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -36,8 +75,17 @@ class VaultTest : public ::testing::Test {
     vault_ = std::move(*vault);
   }
 
+  ~VaultTest() override {
+    if (pg_schema_.empty()) return;
+    vault_.reset();
+    Options o;
+    o.store = PgChoice();
+    store::SiteFor(o)->DiscardCreated();
+  }
+
   Options MakeOptions() {
     Options o;
+    if (TestBackendIsPostgres()) o.store = PgChoice();
     o.vault_dir = dir_ / "vault";
     o.keys_dir = dir_ / "keys";
     o.root_key = KeyFile{key_file_};
@@ -55,17 +103,7 @@ class VaultTest : public ::testing::Test {
     vault_ = std::move(*vault);
   }
 
-  NewCustomer Ada() {
-    NewCustomer c;
-    c.full_name = "Ada Lovelace";
-    c.email = "ada.lovelace@example.com";
-    c.phone = "+44 20 7183 8750";
-    c.country = "GB";
-    c.language = "en-GB";
-    c.postal_address = "12 St James's Square\nLondon";
-    c.external_ref = "acct-1815";
-    return c;
-  }
+  NewCustomer Ada() { return AdaLovelace(); }
 
   CustomerId AddAda() {
     auto id = vault_->customers().Create(AccountService(), Ada());
@@ -73,7 +111,18 @@ class VaultTest : public ::testing::Test {
     return id.value_or(CustomerId());
   }
 
+  // The PostgreSQL choice of this test: the test cluster, a schema of its
+  // own (picked on first use, dropped with the test).
+  PostgresStore PgChoice() {
+    if (pg_schema_.empty()) pg_schema_ = RandomPgSchema();
+    PostgresStore choice;
+    choice.dsn = TestPrimaryDsn();
+    choice.schema = pg_schema_;
+    return choice;
+  }
+
   TempDir dir_;
+  std::string pg_schema_;
   std::filesystem::path key_file_;
   std::shared_ptr<FakeClock> clock_ = std::make_shared<FakeClock>();
   std::shared_ptr<CaptureSink> sink_ = std::make_shared<CaptureSink>();

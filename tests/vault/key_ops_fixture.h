@@ -205,16 +205,24 @@ class KeyOpsTest : public testing::VaultTest {
     return keyring ? StatusCode::kOk : keyring.error().code();
   }
 
-  // How many data keys each KEK wraps, read from the keystore file with the
+  // The stores of the test's vault, opened as the vault would open them,
+  // under `keyring`'s database keys (null after a failed expectation).
+  std::unique_ptr<store::Backend> OpenBackend(const keys::Keyring& keyring) {
+    store::DatabaseKeys keys{&keyring.vault_db_key(), &keyring.keystore_db_key(), nullptr,
+                             nullptr};
+    auto backend = store::SiteFor(MakeOptions())->Open(keys, /*create=*/false);
+    EXPECT_TRUE(backend.has_value()) << backend.error().ToString();
+    return backend ? std::move(*backend) : nullptr;
+  }
+
+  // How many data keys each KEK wraps, read from the keystore with the
   // vault closed (it stays closed: call Reopen() after).
   std::map<std::uint32_t, std::uint64_t> DataKeysByKek() {
     vault_.reset();
     keys::Keyring keyring = OpenKeyring();
-    auto key_store = store::OpenSqlcipherKeyStore(dir_ / "vault" / "keystore.db",
-                                                  keyring.keystore_db_key(), false);
-    EXPECT_TRUE(key_store.has_value()) << key_store.error().ToString();
-    if (!key_store) return {};
-    auto tx = (*key_store)->Begin(false);
+    auto backend = OpenBackend(keyring);
+    if (!backend) return {};
+    auto tx = backend->key_store().Begin(false);
     EXPECT_TRUE(tx.has_value());
     if (!tx) return {};
     auto counts = (*tx)->CountDataKeysByKek();
@@ -227,11 +235,9 @@ class KeyOpsTest : public testing::VaultTest {
       const CustomerId& id) {
     vault_.reset();
     keys::Keyring keyring = OpenKeyring();
-    auto vault_store = store::OpenSqlcipherVaultStore(dir_ / "vault" / "vault.db",
-                                                      keyring.vault_db_key(), false);
-    EXPECT_TRUE(vault_store.has_value());
-    if (!vault_store) return {};
-    auto tx = (*vault_store)->Begin(false);
+    auto backend = OpenBackend(keyring);
+    if (!backend) return {};
+    auto tx = backend->vault_store().Begin(false);
     EXPECT_TRUE(tx.has_value());
     if (!tx) return {};
     auto row = (*tx)->GetCustomer(id.str());

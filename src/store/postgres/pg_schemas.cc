@@ -148,8 +148,41 @@ CREATE TABLE data_keys(
 }};
 static_assert(kKeyStoreMigrations.back().version == kPostgresKeyStoreSchemaVersion);
 
+// The erasure ledger's lines (store/ledger_log.h), append-only like consent
+// events: no UPDATE, DELETE or TRUNCATE, even from SQL around the store.
+constexpr std::array<PgMigration, 1> kLedgerMigrations = {{
+    {1,
+     R"sql(
+CREATE TABLE erasure_ledger(seq bigint PRIMARY KEY, line text NOT NULL);
+CREATE FUNCTION erasure_ledger_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'the erasure ledger is append-only';
+END
+$$;
+CREATE TRIGGER erasure_ledger_append_only BEFORE UPDATE OR DELETE ON erasure_ledger
+  FOR EACH ROW EXECUTE FUNCTION erasure_ledger_guard();
+CREATE TRIGGER erasure_ledger_no_truncate BEFORE TRUNCATE ON erasure_ledger
+  FOR EACH STATEMENT EXECUTE FUNCTION erasure_ledger_guard();
+)sql"},
+}};
+static_assert(kLedgerMigrations.back().version == kPostgresLedgerSchemaVersion);
+
 std::string_view KindName(StoreKind kind) {
-  return kind == StoreKind::kVault ? "vault" : "keystore";
+  switch (kind) {
+    case StoreKind::kVault: return "vault";
+    case StoreKind::kKeyStore: return "keystore";
+    case StoreKind::kLedger: return "ledger";
+  }
+  return "store";
+}
+
+std::span<const PgMigration> MigrationsOf(StoreKind kind) {
+  switch (kind) {
+    case StoreKind::kVault: return kVaultMigrations;
+    case StoreKind::kKeyStore: return kKeyStoreMigrations;
+    case StoreKind::kLedger: return kLedgerMigrations;
+  }
+  return {};
 }
 
 // The migration work itself, with the migration lock held.
@@ -170,7 +203,7 @@ Status PrepareLocked(PgConnection& connection, const std::string& schema, StoreK
         "connection string's database)",
         schema, KindName(kind)));
   }
-  const auto migrations = kind == StoreKind::kVault ? VaultMigrations() : KeyStoreMigrations();
+  const auto migrations = MigrationsOf(kind);
   const int newest = migrations.back().version;
 
   CVAULT_RETURN_IF_ERROR(connection.Execute("BEGIN", "begin the schema migration"));
@@ -238,6 +271,7 @@ Status CheckMetaKeyWritable(std::string_view key) {
   return Status::Ok();
 }
 std::span<const PgMigration> KeyStoreMigrations() { return kKeyStoreMigrations; }
+std::span<const PgMigration> LedgerMigrations() { return kLedgerMigrations; }
 
 Status PrepareSchema(PgPool& pool, StoreKind kind, bool create) {
   CVAULT_ASSIGN_OR_RETURN(auto connection, pool.ConnectUnpooled());

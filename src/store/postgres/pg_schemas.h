@@ -22,13 +22,14 @@ struct PgMigration {
   std::string_view sql;  // runs with search_path set to the store's schema
 };
 
-enum class StoreKind { kVault, kKeyStore };
+enum class StoreKind { kVault, kKeyStore, kLedger };
 
 std::span<const PgMigration> VaultMigrations();
 // InvalidArgument for the meta keys the store keeps for itself (store kind,
 // schema version).
 [[nodiscard]] Status CheckMetaKeyWritable(std::string_view key);
 std::span<const PgMigration> KeyStoreMigrations();
+std::span<const PgMigration> LedgerMigrations();
 
 // Creates (create) or checks (open) the store of `kind` in the pool's
 // schema and applies the migrations it lacks, as postgres_store.h's

@@ -7,6 +7,7 @@
 
 #include "cvault/status.h"
 #include "store/postgres/pg_pool.h"
+#include "store/ledger_log.h"
 #include "store/store.h"
 
 namespace cvault::store::postgres {
@@ -16,6 +17,8 @@ namespace cvault::store::postgres {
     std::unique_ptr<PgPool> pool, bool create);
 [[nodiscard]] StatusOr<std::unique_ptr<KeyStore>> OpenKeyStoreIn(std::unique_ptr<PgPool> pool,
                                                                  bool create);
+[[nodiscard]] StatusOr<std::unique_ptr<LedgerLog>> OpenLedgerLogIn(
+    std::unique_ptr<PgPool> pool, bool create);
 
 }  // namespace cvault::store::postgres
 

@@ -56,6 +56,15 @@ StatusOr<std::unique_ptr<KeyStore>> OpenPostgresKeyStore(const PostgresSettings&
       std::make_unique<postgres::PgPool>(settings, std::string(schema), "keystore"), create);
 }
 
+StatusOr<std::unique_ptr<LedgerLog>> OpenPostgresLedgerLog(const PostgresSettings& settings,
+                                                           std::string_view schema,
+                                                           bool create) {
+  CVAULT_RETURN_IF_ERROR(CheckSchemaName(schema));
+  return postgres::OpenLedgerLogIn(
+      std::make_unique<postgres::PgPool>(settings, std::string(schema), "erasure ledger"),
+      create);
+}
+
 Status DropPostgresSchema(const PostgresSettings& settings, std::string_view schema) {
   CVAULT_RETURN_IF_ERROR(CheckSchemaName(schema));
   CVAULT_ASSIGN_OR_RETURN(auto connection,

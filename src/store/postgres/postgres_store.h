@@ -22,6 +22,7 @@
 
 #include "cvault/options.h"
 #include "cvault/status.h"
+#include "store/ledger_log.h"
 #include "store/store.h"
 
 namespace cvault::store {
@@ -30,6 +31,7 @@ namespace cvault::store {
 // embedded backend's).
 inline constexpr int kPostgresVaultSchemaVersion = 1;
 inline constexpr int kPostgresKeyStoreSchemaVersion = 1;
+inline constexpr int kPostgresLedgerSchemaVersion = 1;
 
 // How one store reaches its server. A plain struct; copyable.
 struct PostgresSettings {
@@ -71,6 +73,11 @@ struct PostgresSettings {
 
 // As OpenPostgresVaultStore, for the keystore.
 [[nodiscard]] StatusOr<std::unique_ptr<KeyStore>> OpenPostgresKeyStore(
+    const PostgresSettings& settings, std::string_view schema, bool create);
+
+// As OpenPostgresVaultStore, for the erasure ledger's log
+// (store/ledger_log.h).
+[[nodiscard]] StatusOr<std::unique_ptr<LedgerLog>> OpenPostgresLedgerLog(
     const PostgresSettings& settings, std::string_view schema, bool create);
 
 // Drops `schema` and everything in it (DiscardCreated after a failed
