@@ -6,9 +6,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
-#include <sodium.h>
 
-#include <array>
 #include <atomic>
 #include <chrono>
 #include <memory>
@@ -43,10 +41,7 @@ class PostgresStoreTest : public ::testing::Test {
   PostgresStoreTest() {
     settings_.dsn = testing::TestPrimaryDsn();
     settings_.lock_timeout_ms = 300;
-    std::array<std::uint8_t, 6> random{};
-    randombytes_buf(random.data(), random.size());
-    schema_ = "p_";
-    for (std::uint8_t byte : random) schema_ += fmt::format("{:02x}", byte);
+    schema_ = testing::RandomTestSchema("p_");
   }
   ~PostgresStoreTest() override {
     EXPECT_TRUE(DropPostgresSchema(settings_, schema_).ok());
@@ -261,6 +256,20 @@ TEST_F(PostgresStoreTest, UnreachableServerIsUnavailableWithoutThePassword) {
   EXPECT_EQ(opened.error().code(), StatusCode::kUnavailable);
   EXPECT_EQ(opened.error().message().find("s3cret-dsn-pw"), std::string::npos);
   settings_.dsn = testing::TestPrimaryDsn();  // for the destructor's cleanup
+}
+
+// TLS settings reach libpq as written: the test server has no TLS, so a
+// connection string that requires it is refused, saying why.
+TEST_F(PostgresStoreTest, TlsSettingsInTheConnectionStringReachLibpq) {
+  const std::string plain = settings_.dsn;
+  settings_.dsn = plain + " sslmode=require";
+  auto opened = OpenPostgresVaultStore(settings_, schema_, /*create=*/true);
+  ASSERT_FALSE(opened.has_value());
+  EXPECT_EQ(opened.error().code(), StatusCode::kUnavailable);
+  EXPECT_NE(opened.error().message().find("SSL"), std::string::npos)
+      << opened.error().message();
+  settings_.dsn = plain + " sslmode=disable";
+  EXPECT_TRUE(OpenPostgresVaultStore(settings_, schema_, /*create=*/true).has_value());
 }
 
 TEST_F(PostgresStoreTest, ConsentEventsStayAppendOnlyForSqlAroundTheStore) {

@@ -5,16 +5,23 @@
 // cvault_test). A test that asks while the fixture did not run fails: these
 // throw std::runtime_error saying so. They never skip.
 //
-// Each call reads the state folder again; safe from any thread.
+// Each call reads the state folder again; safe from any thread. Also: random
+// schema names, so tests sharing the cluster never meet.
 #ifndef CVAULT_TESTS_TESTING_PG_CLUSTER_H_
 #define CVAULT_TESTS_TESTING_PG_CLUSTER_H_
 
+#include <fmt/format.h>
+#include <sodium.h>
+
+#include <array>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace cvault::testing {
 
@@ -61,6 +68,16 @@ inline std::string TestPrimaryDsn() {
 // primary returns once the replica has it on disk.
 inline std::string TestReplicaDsn() {
   return pg_cluster_internal::ReadStateFile("replica.dsn");
+}
+
+// `prefix` and 16 random hex digits: a schema name no other test (running
+// at the same time on the same cluster) picks.
+inline std::string RandomTestSchema(std::string_view prefix) {
+  std::array<std::uint8_t, 8> random{};
+  randombytes_buf(random.data(), random.size());
+  std::string schema(prefix);
+  for (std::uint8_t byte : random) schema += fmt::format("{:02x}", byte);
+  return schema;
 }
 
 }  // namespace cvault::testing

@@ -3,9 +3,6 @@
 // exist.
 #include "tests/testing/store_backends.h"
 
-#include <sodium.h>
-
-#include <array>
 #include <filesystem>
 #include <memory>
 #include <vector>
@@ -46,9 +43,8 @@ class PostgresStoreHarness : public StoreBackendHarness {
  public:
   PostgresStoreHarness() {
     settings_.dsn = TestPrimaryDsn();
-    const std::string tag = RandomTag();
-    vault_schema_ = "t_" + tag;
-    keystore_schema_ = "t_" + tag + "_keys";
+    vault_schema_ = RandomTestSchema("t_");
+    keystore_schema_ = vault_schema_ + "_keys";
   }
 
   ~PostgresStoreHarness() override {
@@ -65,18 +61,6 @@ class PostgresStoreHarness : public StoreBackendHarness {
   }
 
  private:
-  static std::string RandomTag() {
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::array<std::uint8_t, 8> random{};
-    randombytes_buf(random.data(), random.size());
-    std::string tag;
-    for (std::uint8_t byte : random) {
-      tag += kDigits[byte >> 4];
-      tag += kDigits[byte & 0xf];
-    }
-    return tag;
-  }
-
   store::PostgresSettings settings_;
   std::string vault_schema_;
   std::string keystore_schema_;

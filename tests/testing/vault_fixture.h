@@ -5,11 +5,8 @@
 #ifndef CVAULT_TESTS_TESTING_VAULT_FIXTURE_H_
 #define CVAULT_TESTS_TESTING_VAULT_FIXTURE_H_
 
-#include <fmt/format.h>
 #include <gtest/gtest.h>
-#include <sodium.h>
 
-#include <array>
 #include <cstdlib>
 #include <memory>
 #include <string>
@@ -54,15 +51,6 @@ inline NewCustomer AdaLovelace() {
 inline bool TestBackendIsPostgres() {
   const char* backend = std::getenv("CVAULT_TEST_BACKEND");
   return backend != nullptr && std::string_view(backend) == "postgres";
-}
-
-// "v_" and 16 random hex digits.
-inline std::string RandomPgSchema() {
-  std::array<std::uint8_t, 8> random{};
-  randombytes_buf(random.data(), random.size());
-  std::string schema = "v_";
-  for (std::uint8_t byte : random) schema += fmt::format("{:02x}", byte);
-  return schema;
 }
 
 class VaultTest : public ::testing::Test {
@@ -114,7 +102,7 @@ class VaultTest : public ::testing::Test {
   // The PostgreSQL choice of this test: the test cluster, a schema of its
   // own (picked on first use, dropped with the test).
   PostgresStore PgChoice() {
-    if (pg_schema_.empty()) pg_schema_ = RandomPgSchema();
+    if (pg_schema_.empty()) pg_schema_ = RandomTestSchema("v_");
     PostgresStore choice;
     choice.dsn = TestPrimaryDsn();
     choice.schema = pg_schema_;
