@@ -16,8 +16,10 @@
 #include <vector>
 
 #include "keys/root_key.h"
+#include "store/backend.h"
 #include "tests/stress/stress_vault.h"
 #include "tests/testing/child_process.h"
+#include "tests/testing/pg_cluster.h"
 #include "tests/testing/temp_dir.h"
 
 namespace cvault::stress {
@@ -26,27 +28,41 @@ class StressTest : public ::testing::Test {
  protected:
   // The durability the vault is created and opened with.
   virtual Durability durability() const { return Durability::kFull; }
+  // The PostgreSQL server the vault lives on; empty for an embedded vault.
+  virtual std::string PgDsn() { return ""; }
 
   void SetUp() override {
-    paths_ = {dir_ / "vault", dir_ / "keys", dir_ / "root.key"};
+    paths_ = {dir_ / "vault", dir_ / "keys", dir_ / "root.key", PgDsn(), ""};
+    if (!paths_.pg_dsn.empty()) paths_.pg_schema = testing::RandomTestSchema("s_");
     ASSERT_TRUE(keys::WriteNewKeyFile(paths_.key_file).ok());
     Status created = CreateStressVault(paths_, durability());
     ASSERT_TRUE(created.ok()) << created.ToString();
   }
 
-  void TearDown() override { workers_.clear(); }
+  void TearDown() override {
+    workers_.clear();
+    if (!paths_.pg_schema.empty()) {
+      Options o = StressOptions(paths_, durability());
+      store::SiteFor(o)->DiscardCreated();
+    }
+  }
 
   // The arguments every worker and verifier run shares.
   std::vector<std::string> BaseArgs() const {
-    return {CVAULT_WORKER_PATH,
-            "--vault",
-            paths_.vault_dir.string(),
-            "--keys",
-            paths_.keys_dir.string(),
-            "--key-file",
-            paths_.key_file.string(),
-            "--durability",
-            durability() == Durability::kFull ? "full" : "normal"};
+    std::vector<std::string> args = {CVAULT_WORKER_PATH,
+                                     "--vault",
+                                     paths_.vault_dir.string(),
+                                     "--keys",
+                                     paths_.keys_dir.string(),
+                                     "--key-file",
+                                     paths_.key_file.string(),
+                                     "--durability",
+                                     durability() == Durability::kFull ? "full" : "normal"};
+    if (!paths_.pg_dsn.empty()) {
+      args.insert(args.end(),
+                  {"--pg-dsn", paths_.pg_dsn, "--pg-schema", paths_.pg_schema});
+    }
+    return args;
   }
 
   // Starts the worker program with BaseArgs() and `args`, its output to
@@ -59,6 +75,18 @@ class StressTest : public ::testing::Test {
     auto child = testing::ChildProcess::Spawn(argv, output, &error);
     if (!child) throw std::runtime_error("cannot start the worker: " + error);
     return workers_.emplace_back(std::move(*child));
+  }
+
+  // Opens the vault again (as a process of its own would) and walks its
+  // audit chain: it must verify, without a gap.
+  void ExpectAuditChainVerifies(const std::string& principal) {
+    auto vault = Vault::Open(StressOptions(paths_, durability()));
+    ASSERT_TRUE(vault.has_value()) << vault.error().ToString();
+    auto audit = (*vault)->audit().Verify(Auditor(principal));
+    ASSERT_TRUE(audit.has_value()) << audit.error().ToString();
+    EXPECT_TRUE(audit->ok) << "audit log: " << audit->problem << " at sequence "
+                           << audit->first_bad_sequence.value_or(0);
+    EXPECT_EQ(audit->entries_checked, audit->head_sequence) << "a gap in the audit log";
   }
 
   static std::string ReadText(const std::filesystem::path& file) {

@@ -13,6 +13,15 @@ AccessContext As(std::string role, std::string purpose, const std::string& princ
 
 Options StressOptions(const VaultPaths& paths, Durability durability) {
   Options o;
+  if (!paths.pg_dsn.empty()) {
+    PostgresStore store;
+    store.dsn = paths.pg_dsn;
+    store.schema = paths.pg_schema;
+    // Four workers, each calling one at a time, wait for each other's
+    // writes; a failover test's server may take a while to answer.
+    store.lock_timeout_ms = 20000;
+    o.store = std::move(store);
+  }
   o.vault_dir = paths.vault_dir;
   o.keys_dir = paths.keys_dir;
   o.root_key = KeyFile{paths.key_file};

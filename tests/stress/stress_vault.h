@@ -16,6 +16,10 @@ struct VaultPaths {
   std::filesystem::path vault_dir;
   std::filesystem::path keys_dir;
   std::filesystem::path key_file;  // seals the keyring (KeyFile root key)
+  // Set for a vault on PostgreSQL (the vault folder is then only this
+  // process's local record of open vaults): the server and the schema.
+  std::string pg_dsn;
+  std::string pg_schema;
 };
 
 // The purpose consent is given and withdrawn for.

@@ -12,6 +12,8 @@
 //     holds the vault to every line of the logs (verifier.h) and prints
 //     "checked N acknowledged operations, M failures".
 //
+// Both take [--pg-dsn DSN --pg-schema NAME] for a vault on PostgreSQL.
+//
 // Exit status: 0 done (errors from the vault are only "not acknowledged"),
 // 1 verification failures, 2 bad arguments, 3 the worker could not run.
 // Prints ids, kinds and counts; never a stored value. Links only the
@@ -75,6 +77,10 @@ bool ParseArgs(int argc, char** argv, Args& args) {
       w.paths.keys_dir = value;
     } else if (flag == "--key-file") {
       w.paths.key_file = value;
+    } else if (flag == "--pg-dsn") {
+      w.paths.pg_dsn = value;
+    } else if (flag == "--pg-schema") {
+      w.paths.pg_schema = value;
     } else if (flag == "--ack") {
       args.acks.emplace_back(value);
     } else if (flag == "--peer-ack") {

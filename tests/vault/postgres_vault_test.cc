@@ -54,7 +54,7 @@ class PostgresVaultTest : public ::testing::Test {
     key_file_ = dir_ / "root.key";
     ASSERT_TRUE(keys::WriteNewKeyFile(key_file_).ok());
     choice_.dsn = testing::TestPrimaryDsn();
-    choice_.schema = testing::RandomPgSchema();
+    choice_.schema = testing::RandomTestSchema("v_");
     auto vault = Vault::Create(OptionsOf("host-a"));
     ASSERT_TRUE(vault.has_value()) << vault.error().ToString();
     host_a_ = std::move(*vault);
