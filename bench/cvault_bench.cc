@@ -28,7 +28,7 @@
 
 #include <algorithm>
 #include <array>
-#include <chrono>
+#include <atomic>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -44,9 +44,11 @@
 #include <utility>
 #include <vector>
 
+#include "bench/customer_workload.h"
 #include "bench/dsr_bench.h"
 #include "bench/dsr_summary.h"
 #include "bench/raw_store.h"
+#include "bench/throughput_samples.h"
 #include "cvault/vault.h"
 #include "keys/root_key.h"
 #include "store/sqlcipher/sqlite_api.h"
@@ -62,11 +64,8 @@ constexpr std::size_t kDefaultPopulation = 10000;
 constexpr std::uint32_t kCacheKib = 8192;
 
 enum class Backend { kVault, kSqlcipher, kSqlcipherAudited, kSqlite };
-enum class Operation { kCreate, kGet, kFindGet };
 constexpr Backend kBackends[] = {Backend::kVault, Backend::kSqlcipher,
                                  Backend::kSqlcipherAudited, Backend::kSqlite};
-constexpr Operation kOperations[] = {Operation::kCreate, Operation::kGet,
-                                     Operation::kFindGet};
 constexpr Durability kDurabilities[] = {Durability::kFull, Durability::kNormal};
 
 std::string_view NameOf(Backend b) {
@@ -75,14 +74,6 @@ std::string_view NameOf(Backend b) {
     case Backend::kSqlcipher: return "sqlcipher";
     case Backend::kSqlcipherAudited: return "sqlcipher+audit";
     case Backend::kSqlite: return "sqlite";
-  }
-  return "?";
-}
-std::string_view NameOf(Operation o) {
-  switch (o) {
-    case Operation::kCreate: return "create";
-    case Operation::kGet: return "get";
-    case Operation::kFindGet: return "find+get";
   }
   return "?";
 }
@@ -109,38 +100,9 @@ std::filesystem::path& FolderToRemoveOnDeath() {
 }
 
 std::size_t PopulationSize() {
-  const char* text = std::getenv("CVAULT_BENCH_CUSTOMERS");
-  if (text == nullptr || *text == '\0') return kDefaultPopulation;
-  char* end = nullptr;
-  const unsigned long long n = std::strtoull(text, &end, 10);
-  if (*end != '\0' || n == 0) Die("CVAULT_BENCH_CUSTOMERS must be a positive integer");
-  return static_cast<std::size_t>(n);
-}
-
-std::int64_t NowMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-// Customer number `n`, the same fields for every store. Emails are already
-// normalised (lower case), phones already E.164.
-NewCustomer SyntheticCustomer(std::uint64_t n) {
-  NewCustomer c;
-  c.full_name = fmt::format("Customer {} Example", n);
-  c.email = fmt::format("customer{}@example.com", n);
-  c.phone = fmt::format("+4420{:08}", n % 100000000);
-  c.postal_address = "12 St James's Square\nLondon SW1Y 4LB";
-  c.country = "GB";
-  c.language = "en-GB";
-  c.external_ref = fmt::format("acct-{}", n);
-  return c;
-}
-
-const AccessContext& BenchContext() {
-  static const AccessContext ctx{"bench", "account-service", "account_management", "bench",
-                                 ""};
-  return ctx;
+  auto size = PopulationFromEnv(kDefaultPopulation);
+  if (!size) Die(size.error().ToString());
+  return *size;
 }
 
 // ---------------------------------------------------------------------------
@@ -155,15 +117,6 @@ struct DatabaseCloser {
   void operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }
 };
 using StatementPtr = std::unique_ptr<sqlite3_stmt, StatementFinalizer>;
-
-// What a baseline read copies out of a row, like the vault's CustomerRecord.
-struct CustomerCopy {
-  std::string id;
-  std::int64_t created_at = 0;
-  std::int64_t updated_at = 0;
-  bool restricted = false;
-  std::array<std::optional<std::string>, 7> fields;
-};
 
 class SqlBaseline {
  public:
@@ -446,7 +399,7 @@ class SqlBaseline {
 struct VaultUnderTest {
   std::unique_ptr<Vault> vault;
   std::vector<CustomerId> ids;  // ids[i] is SyntheticCustomer(i)
-  std::uint64_t next_number = 0;
+  std::atomic<std::uint64_t> next_number = 0;
   bool marketing_consent = false;  // every populated customer has consented
 };
 
@@ -524,6 +477,7 @@ class Workbench {
   // The run's temporary folder, removed with everything in it at exit.
   const std::filesystem::path& folder() const { return dir_.path(); }
   const std::string& email(std::size_t i) const { return emails_[i]; }
+  const std::vector<std::string>& emails() const { return emails_; }
 
   VaultUnderTest& VaultFor(Durability d) {
     auto& slot = vaults_[d];
@@ -619,33 +573,9 @@ class Workbench {
 // ---------------------------------------------------------------------------
 // The benchmarks. One item is one operation (a find+get pair counts once).
 
-void Fail(benchmark::State& state, const Status& status) {
-  state.SkipWithError(status.ToString().c_str());
-}
-
 void RunVault(benchmark::State& state, Workbench& bench, Operation op, Durability d) {
   VaultUnderTest& v = bench.VaultFor(d);
-  Customers& customers = v.vault->customers();
-  std::mt19937_64 rng(kSeed);
-  std::uniform_int_distribution<std::size_t> pick(0, bench.population() - 1);
-  for (auto _ : state) {
-    if (op == Operation::kCreate) {
-      auto id = customers.Create(BenchContext(), SyntheticCustomer(v.next_number++));
-      if (!id) return Fail(state, id.error());
-    } else {
-      const std::size_t i = pick(rng);
-      CustomerId id = v.ids[i];
-      if (op == Operation::kFindGet) {
-        auto found = customers.FindByEmail(BenchContext(), bench.email(i));
-        if (!found) return Fail(state, found.error());
-        id = std::move(*found);
-      }
-      auto record = customers.Get(BenchContext(), id);
-      if (!record) return Fail(state, record.error());
-      benchmark::DoNotOptimize(record->fields.size());
-    }
-  }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+  RunVaultLoop(state, v.vault->customers(), op, v.ids, bench.emails(), v.next_number, kSeed);
 }
 
 void RunBaseline(benchmark::State& state, Workbench& bench, Backend b, Operation op,
@@ -726,17 +656,7 @@ class RatioReporter : public benchmark::ConsoleReporter {
   void ReportRuns(const std::vector<Run>& runs) override {
     benchmark::ConsoleReporter::ReportRuns(runs);
     dsr_.Add(runs);
-    for (const Run& run : runs) {
-      if (run.error_occurred) continue;
-      auto rate = run.counters.find("items_per_second");
-      if (rate == run.counters.end()) continue;
-      Samples& s = samples_[run.run_name.function_name];
-      if (run.run_type == Run::RT_Aggregate) {
-        if (run.aggregate_name == "median") s.median = rate->second.value;
-      } else {
-        s.runs.push_back(rate->second.value);
-      }
-    }
+    throughput_.Add(runs);
   }
 
   // Prints nothing when none of these benchmarks ran (a filtered run).
@@ -751,9 +671,10 @@ class RatioReporter : public benchmark::ConsoleReporter {
         auto audited = OpsPerSecond(BenchmarkName(op, Backend::kSqlcipherAudited, d));
         auto plain = OpsPerSecond(BenchmarkName(op, Backend::kSqlite, d));
         if (!vault && !cipher && !audited && !plain) continue;
-        rows += fmt::format(kRow, NameOf(d), NameOf(op), Rate(vault), Rate(cipher), Rate(plain),
-                            Rate(audited), Ratio(vault, cipher), Ratio(vault, plain),
-                            Ratio(vault, audited), Target(op, vault, cipher));
+        rows += fmt::format(kRow, NameOf(d), NameOf(op), FormatRate(vault),
+                            FormatRate(cipher), FormatRate(plain), FormatRate(audited),
+                            FormatRatio(vault, cipher), FormatRatio(vault, plain),
+                            FormatRatio(vault, audited), Target(op, vault, cipher));
       }
     }
     if (rows.empty()) return;
@@ -787,26 +708,8 @@ class RatioReporter : public benchmark::ConsoleReporter {
   }
 
  private:
-  struct Samples {
-    std::vector<double> runs;
-    std::optional<double> median;
-  };
-
   std::optional<double> OpsPerSecond(const std::string& name) const {
-    auto it = samples_.find(name);
-    if (it == samples_.end()) return std::nullopt;
-    if (it->second.median) return it->second.median;
-    std::vector<double> v = it->second.runs;
-    if (v.empty()) return std::nullopt;
-    std::sort(v.begin(), v.end());
-    return v.size() % 2 == 1 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
-  }
-
-  static std::string Rate(std::optional<double> v) {
-    return v ? fmt::format("{:.0f}", *v) : "-";
-  }
-  static std::string Ratio(std::optional<double> a, std::optional<double> b) {
-    return a && b && *b > 0 ? fmt::format("{:.3f}", *a / *b) : "-";
+    return throughput_.OpsPerSecond(name);
   }
   // The targets, against raw SQLCipher: get >= 0.6x, create >= 0.5x.
   static std::string Target(Operation op, std::optional<double> vault,
@@ -818,7 +721,7 @@ class RatioReporter : public benchmark::ConsoleReporter {
     return fmt::format(">= {:.1f}x: {}", goal, verdict);
   }
 
-  std::map<std::string, Samples> samples_;
+  ThroughputSamples throughput_;
   DsrSummary dsr_;
 };
 
