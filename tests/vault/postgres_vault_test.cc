@@ -151,6 +151,33 @@ TEST_F(PostgresVaultTest, AKeyDutyLeaseOfAnotherHostIsRespected) {
   EXPECT_EQ(other_host->code(), StatusCode::kBusy) << other_host->ToString();
 }
 
+// Fail closed on the server too: when the audit entry cannot be committed
+// (here a trigger the test installs refuses it), the read returns nothing,
+// and the chain stays whole.
+TEST_F(PostgresVaultTest, AReadWhoseAuditEntryCannotBeCommittedReturnsNothing) {
+  auto id = host_a_->customers().Create(AccountService(), Ada());
+  ASSERT_TRUE(id.has_value()) << id.error().ToString();
+  auto psql = [&](const std::string& sql) {
+    return RunCommand(PgBin("psql") + " -X -q --no-password -v ON_ERROR_STOP=1 -d " +
+                      Quoted(choice_.dsn) + " -c " + Quoted(sql))
+        .status;
+  };
+  const std::string schema = choice_.schema;
+  ASSERT_EQ(psql("CREATE FUNCTION " + schema +
+                 ".refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE "
+                 "insufficient_privilege; END $$; CREATE TRIGGER refuse BEFORE "
+                 "INSERT ON " + schema + ".audit_log FOR EACH ROW EXECUTE FUNCTION " +
+                 schema + ".refuse()"),
+            0);
+  auto record = host_a_->customers().Get(SupportAgent(), *id);
+  EXPECT_FALSE(record.has_value());
+  ASSERT_EQ(psql("DROP TRIGGER refuse ON " + schema + ".audit_log"), 0);
+  auto report = host_a_->audit().Verify(Auditor());
+  ASSERT_TRUE(report.has_value()) << report.error().ToString();
+  EXPECT_TRUE(report->ok);
+  EXPECT_TRUE(host_a_->customers().Get(SupportAgent(), *id).has_value());
+}
+
 TEST_F(PostgresVaultTest, FileDutiesAreRefusedAndTheVaultKeepsWorking) {
   EXPECT_EQ(host_a_->operations().RekeyDatabases(Operator()).reason_code(), "not_supported");
   auto backup = host_a_->operations().Backup(Operator(), dir_ / "backup");
