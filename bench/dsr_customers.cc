@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "bench/customer_workload.h"
+
 namespace cvault::bench {
 
 RecordMix ErasureMix(std::size_t records) {
@@ -38,14 +40,10 @@ std::vector<RecordKind> RecordSequence(const RecordMix& mix) {
 }
 
 NewCustomer DsrCustomer(std::uint64_t n) {
-  NewCustomer c;
+  // The customer benchmarks' shape, under names of its own.
+  NewCustomer c = SyntheticCustomer(n);
   c.full_name = fmt::format("Subject {} Example", n);
   c.email = fmt::format("subject{}@example.org", n);
-  c.phone = fmt::format("+4420{:08}", n % 100000000);
-  c.postal_address = "12 St James's Square\nLondon SW1Y 4LB";
-  c.country = "GB";
-  c.language = "en-GB";
-  c.external_ref = fmt::format("acct-{}", n);
   return c;
 }
 

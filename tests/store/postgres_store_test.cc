@@ -272,6 +272,26 @@ TEST_F(PostgresStoreTest, TlsSettingsInTheConnectionStringReachLibpq) {
   EXPECT_TRUE(OpenPostgresVaultStore(settings_, schema_, /*create=*/true).has_value());
 }
 
+// libpq's own message for a malformed string quotes the token it choked on
+// (a password typed without its keyword); the store's never does.
+TEST_F(PostgresStoreTest, AMalformedConnectionStringIsNamedWithoutItsContent) {
+  const std::string plain = settings_.dsn;
+  for (const char* bad : {" s3cret-dsn-pw", " password='s3cret-dsn-pw",
+                          " s3cret-dsn-pw=1"}) {
+    settings_.dsn = plain + bad;
+    char* libpq_error = nullptr;
+    PQconninfoOption* parsed = PQconninfoParse(settings_.dsn.c_str(), &libpq_error);
+    ASSERT_EQ(parsed, nullptr) << bad;
+    PQfreemem(libpq_error);
+    auto opened = OpenPostgresVaultStore(settings_, schema_, /*create=*/true);
+    ASSERT_FALSE(opened.has_value()) << bad;
+    EXPECT_EQ(opened.error().code(), StatusCode::kInvalidArgument) << bad;
+    EXPECT_NE(opened.error().message().find("malformed"), std::string::npos);
+    EXPECT_EQ(opened.error().message().find("s3cret"), std::string::npos);
+  }
+  settings_.dsn = plain;
+}
+
 TEST_F(PostgresStoreTest, ConsentEventsStayAppendOnlyForSqlAroundTheStore) {
   auto store = CreateVault();
   ASSERT_NE(store, nullptr);

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 
 namespace cvault::store::postgres {
 namespace {
@@ -80,6 +81,11 @@ PgParams& PgParams::Bool(bool value) {
   return Add(kBoolOid, std::string(1, value ? '\1' : '\0'));
 }
 
+PgParams& PgParams::Limit(std::size_t rows) {
+  constexpr auto kMax = static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max());
+  return Int64(static_cast<std::int64_t>(rows > kMax ? kMax : rows));
+}
+
 std::vector<const char*> PgParams::values() const {
   std::vector<const char*> out;
   out.reserve(values_.size());
@@ -150,6 +156,18 @@ std::optional<std::int64_t> PgResult::OptionalInt64(int row, int column) const {
 
 StatusOr<std::unique_ptr<PgConnection>> PgConnection::Connect(const std::string& dsn,
                                                                std::string_view role) {
+  // libpq's message about a malformed string quotes the part it choked on,
+  // which may be a password: check the syntax first and keep its words out.
+  char* parse_error = nullptr;
+  PQconninfoOption* parsed = PQconninfoParse(dsn.c_str(), &parse_error);
+  PQfreemem(parse_error);
+  if (parsed == nullptr) {
+    return Error(Status::InvalidArgument(fmt::format(
+        "{}: the PostgreSQL connection string is malformed (expected keyword=value pairs "
+        "or a postgresql:// URI); it is not repeated here, as it may hold a password",
+        role)));
+  }
+  PQconninfoFree(parsed);
   pg_conn* conn = PQconnectdb(dsn.c_str());
   if (conn == nullptr) {
     return Error(Status::Unavailable(

@@ -45,6 +45,8 @@ class PgParams {
   PgParams& OptionalBytes(const std::optional<store::Bytes>& value);
   PgParams& OptionalInt64(const std::optional<std::int64_t>& value);
   PgParams& Bool(bool value);
+  // A row count for LIMIT (int8): anything past int64 means no limit.
+  PgParams& Limit(std::size_t rows);
 
   int size() const { return static_cast<int>(types_.size()); }
   const std::vector<unsigned int>& types() const { return types_; }

@@ -3,7 +3,6 @@
 // statement (which would abort the transaction).
 #include <fmt/format.h>
 
-#include <limits>
 #include <string>
 
 #include "store/postgres/pg_pool.h"
@@ -13,11 +12,6 @@
 namespace cvault::store::postgres {
 namespace {
 
-std::int64_t Limit(std::size_t limit) {
-  constexpr auto kMax = static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max());
-  return static_cast<std::int64_t>(limit > kMax ? kMax : limit);
-}
-
 class PgKeyTransaction final : public KeyTransaction {
  public:
   explicit PgKeyTransaction(std::unique_ptr<PgTransaction> tx) : tx_(std::move(tx)) {}
@@ -25,7 +19,7 @@ class PgKeyTransaction final : public KeyTransaction {
   Status InsertDataKey(const DataKeyRow& row) override {
     CVAULT_ASSIGN_OR_RETURN(
         auto inserted,
-        Write("INSERT INTO data_keys(customer_id, retention_class, kek_version, wrapped, "
+        tx_->Write("INSERT INTO data_keys(customer_id, retention_class, kek_version, wrapped, "
               "created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
               PgParams()
                   .Text(row.customer_id)
@@ -42,7 +36,7 @@ class PgKeyTransaction final : public KeyTransaction {
   StatusOr<std::optional<DataKeyRow>> GetDataKey(std::string_view customer_id,
                                                  int retention_class) override {
     CVAULT_ASSIGN_OR_RETURN(
-        auto r, Read("SELECT kek_version, wrapped, created_at FROM data_keys "
+        auto r, tx_->Read("SELECT kek_version, wrapped, created_at FROM data_keys "
                      "WHERE customer_id = $1 AND retention_class = $2",
                      PgParams().Text(customer_id).Int64(retention_class),
                      "read a data key"));
@@ -59,7 +53,7 @@ class PgKeyTransaction final : public KeyTransaction {
   Status UpdateDataKey(const DataKeyRow& row) override {
     CVAULT_ASSIGN_OR_RETURN(
         auto updated,
-        Write("UPDATE data_keys SET kek_version = $1, wrapped = $2 "
+        tx_->Write("UPDATE data_keys SET kek_version = $1, wrapped = $2 "
               "WHERE customer_id = $3 AND retention_class = $4",
               PgParams()
                   .Int64(row.kek_version)
@@ -76,7 +70,7 @@ class PgKeyTransaction final : public KeyTransaction {
   StatusOr<std::size_t> DeleteDataKey(std::string_view customer_id,
                                       int retention_class) override {
     CVAULT_ASSIGN_OR_RETURN(
-        auto r, Write("DELETE FROM data_keys WHERE customer_id = $1 AND retention_class = $2",
+        auto r, tx_->Write("DELETE FROM data_keys WHERE customer_id = $1 AND retention_class = $2",
                       PgParams().Text(customer_id).Int64(retention_class),
                       "delete a data key"));
     return r.affected();
@@ -89,7 +83,7 @@ class PgKeyTransaction final : public KeyTransaction {
     // beginning; the row comparison walks the primary key from the cursor.
     CVAULT_ASSIGN_OR_RETURN(
         auto r,
-        Read("SELECT customer_id, retention_class, kek_version, wrapped, created_at "
+        tx_->Read("SELECT customer_id, retention_class, kek_version, wrapped, created_at "
              "FROM data_keys WHERE kek_version <> $1 "
              "AND (customer_id, retention_class) > ($2, $3::integer) "
              "ORDER BY customer_id, retention_class LIMIT $4",
@@ -97,7 +91,7 @@ class PgKeyTransaction final : public KeyTransaction {
                  .Int64(kek_version)
                  .Text(after ? std::string_view(after->customer_id) : std::string_view())
                  .Int64(after ? after->retention_class : 0)
-                 .Int64(Limit(limit)),
+                 .Limit(limit),
              "list data keys to rewrap"));
     std::vector<DataKeyRow> rows;
     for (int i = 0; i < r.rows(); ++i) {
@@ -114,7 +108,7 @@ class PgKeyTransaction final : public KeyTransaction {
 
   StatusOr<std::map<std::uint32_t, std::uint64_t>> CountDataKeysByKek() override {
     CVAULT_ASSIGN_OR_RETURN(
-        auto r, Read("SELECT kek_version, count(*) FROM data_keys GROUP BY kek_version",
+        auto r, tx_->Read("SELECT kek_version, count(*) FROM data_keys GROUP BY kek_version",
                      PgParams(), "count data keys by key-encryption key"));
     std::map<std::uint32_t, std::uint64_t> counts;
     for (int i = 0; i < r.rows(); ++i) {
@@ -125,7 +119,7 @@ class PgKeyTransaction final : public KeyTransaction {
   }
 
   StatusOr<std::size_t> DeleteDataKeys(std::string_view customer_id) override {
-    CVAULT_ASSIGN_OR_RETURN(auto r, Write("DELETE FROM data_keys WHERE customer_id = $1",
+    CVAULT_ASSIGN_OR_RETURN(auto r, tx_->Write("DELETE FROM data_keys WHERE customer_id = $1",
                                           PgParams().Text(customer_id), "delete data keys"));
     return r.affected();
   }
@@ -136,42 +130,27 @@ class PgKeyTransaction final : public KeyTransaction {
     CVAULT_ASSIGN_OR_RETURN(
         auto r,
         after.has_value()
-            ? Read("SELECT DISTINCT customer_id FROM data_keys WHERE customer_id > $1 "
+            ? tx_->Read("SELECT DISTINCT customer_id FROM data_keys WHERE customer_id > $1 "
                    "ORDER BY customer_id LIMIT $2",
-                   PgParams().Text(*after).Int64(Limit(limit)), "list keyed customers")
-            : Read("SELECT DISTINCT customer_id FROM data_keys ORDER BY customer_id LIMIT $1",
-                   PgParams().Int64(Limit(limit)), "list keyed customers"));
+                   PgParams().Text(*after).Limit(limit), "list keyed customers")
+            : tx_->Read("SELECT DISTINCT customer_id FROM data_keys ORDER BY customer_id LIMIT $1",
+                   PgParams().Limit(limit), "list keyed customers"));
     std::vector<std::string> ids;
     for (int i = 0; i < r.rows(); ++i) ids.push_back(r.Text(i, 0));
     return ids;
   }
 
   StatusOr<std::optional<std::string>> GetMeta(std::string_view key) override {
-    CVAULT_ASSIGN_OR_RETURN(auto r, Read("SELECT value FROM meta WHERE key = $1",
-                                         PgParams().Text(key), "read a setting"));
-    if (r.rows() == 0) return std::optional<std::string>();
-    return std::optional<std::string>(r.Text(0, 0));
+    return ReadMeta(*tx_, key);
   }
 
   Status SetMeta(std::string_view key, std::string_view value) override {
-    CVAULT_RETURN_IF_ERROR(CheckMetaKeyWritable(key));
-    return StatusOf(Write("INSERT INTO meta(key, value) VALUES ($1, $2) "
-                          "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
-                          PgParams().Text(key).Text(value), "write a setting"));
+    return WriteMeta(*tx_, key, value);
   }
 
   Status Commit() override { return tx_->Commit(); }
 
  private:
-  StatusOr<PgResult> Read(std::string_view sql, const PgParams& params,
-                          std::string_view action) {
-    return tx_->Run(sql, params, action, /*writes=*/false);
-  }
-  StatusOr<PgResult> Write(std::string_view sql, const PgParams& params,
-                           std::string_view action) {
-    return tx_->Run(sql, params, action, /*writes=*/true);
-  }
-
   std::unique_ptr<PgTransaction> tx_;
 };
 

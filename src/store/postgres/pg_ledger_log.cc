@@ -24,10 +24,10 @@ class PgLedgerLog final : public LedgerLog {
     CVAULT_ASSIGN_OR_RETURN(auto tx, pool_->Begin(/*write=*/true));
     CVAULT_ASSIGN_OR_RETURN(auto newer, LinesAfter(*tx, from));
     CVAULT_ASSIGN_OR_RETURN(std::string line, make(newer));
-    CVAULT_RETURN_IF_ERROR(StatusOf(tx->Run(
+    CVAULT_RETURN_IF_ERROR(StatusOf(tx->Write(
         "INSERT INTO erasure_ledger(seq, line) VALUES ($1, $2)",
         PgParams().Int64(static_cast<std::int64_t>(from + newer.size() + 1)).Text(line),
-        "append to the erasure ledger", /*writes=*/true)));
+        "append to the erasure ledger")));
     CVAULT_RETURN_IF_ERROR(tx->Commit());
     return newer;
   }
@@ -36,17 +36,17 @@ class PgLedgerLog final : public LedgerLog {
   static StatusOr<std::vector<std::string>> LinesAfter(PgTransaction& tx,
                                                        std::uint64_t from) {
     CVAULT_ASSIGN_OR_RETURN(auto count,
-                            tx.Run("SELECT count(*) FROM erasure_ledger", PgParams(),
-                                   "read the erasure ledger", /*writes=*/false));
+                            tx.Read("SELECT count(*) FROM erasure_ledger", PgParams(),
+                                    "read the erasure ledger"));
     if (static_cast<std::uint64_t>(count.Int64(0, 0)) < from) {
       return Error(Status::Integrity(
           "the erasure ledger holds fewer lines than this process already read: it was "
           "truncated or restored; bring back its own copy before using the vault"));
     }
     CVAULT_ASSIGN_OR_RETURN(
-        auto rows, tx.Run("SELECT line FROM erasure_ledger WHERE seq > $1 ORDER BY seq",
-                          PgParams().Int64(static_cast<std::int64_t>(from)),
-                          "read the erasure ledger", /*writes=*/false));
+        auto rows, tx.Read("SELECT line FROM erasure_ledger WHERE seq > $1 ORDER BY seq",
+                           PgParams().Int64(static_cast<std::int64_t>(from)),
+                           "read the erasure ledger"));
     std::vector<std::string> lines;
     for (int i = 0; i < rows.rows(); ++i) lines.push_back(rows.Text(i, 0));
     return lines;

@@ -55,6 +55,15 @@ class PgTransaction {
   // (or for a write statement in a read transaction).
   [[nodiscard]] StatusOr<PgResult> Run(std::string_view sql, const PgParams& params,
                                        std::string_view action, bool writes);
+  // Run for a statement that only reads, and for one that writes.
+  [[nodiscard]] StatusOr<PgResult> Read(std::string_view sql, const PgParams& params,
+                                        std::string_view action) {
+    return Run(sql, params, action, /*writes=*/false);
+  }
+  [[nodiscard]] StatusOr<PgResult> Write(std::string_view sql, const PgParams& params,
+                                         std::string_view action) {
+    return Run(sql, params, action, /*writes=*/true);
+  }
   // Commits; the transaction is over whatever the outcome. Unavailable when
   // the connection broke during COMMIT (the outcome is then unknown).
   [[nodiscard]] Status Commit();

@@ -264,11 +264,20 @@ Status PrepareLocked(PgConnection& connection, const std::string& schema, StoreK
 
 std::span<const PgMigration> VaultMigrations() { return kVaultMigrations; }
 
-Status CheckMetaKeyWritable(std::string_view key) {
+StatusOr<std::optional<std::string>> ReadMeta(PgTransaction& tx, std::string_view key) {
+  CVAULT_ASSIGN_OR_RETURN(auto r, tx.Read("SELECT value FROM meta WHERE key = $1",
+                                          PgParams().Text(key), "read a setting"));
+  if (r.rows() == 0) return std::optional<std::string>();
+  return std::optional<std::string>(r.Text(0, 0));
+}
+
+Status WriteMeta(PgTransaction& tx, std::string_view key, std::string_view value) {
   if (key == kStoreKindKey || key == kSchemaVersionKey) {
     return Status::InvalidArgument(fmt::format("{} is reserved for the store itself", key));
   }
-  return Status::Ok();
+  return StatusOf(tx.Write("INSERT INTO meta(key, value) VALUES ($1, $2) "
+                           "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+                           PgParams().Text(key).Text(value), "write a setting"));
 }
 std::span<const PgMigration> KeyStoreMigrations() { return kKeyStoreMigrations; }
 std::span<const PgMigration> LedgerMigrations() { return kLedgerMigrations; }

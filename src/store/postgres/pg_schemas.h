@@ -9,7 +9,9 @@
 #ifndef CVAULT_STORE_POSTGRES_PG_SCHEMAS_H_
 #define CVAULT_STORE_POSTGRES_PG_SCHEMAS_H_
 
+#include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 
 #include "cvault/status.h"
@@ -25,9 +27,13 @@ struct PgMigration {
 enum class StoreKind { kVault, kKeyStore, kLedger };
 
 std::span<const PgMigration> VaultMigrations();
-// InvalidArgument for the meta keys the store keeps for itself (store kind,
-// schema version).
-[[nodiscard]] Status CheckMetaKeyWritable(std::string_view key);
+// The small settings of every store's meta table (store.h's GetMeta and
+// SetMeta). WriteMeta refuses, with InvalidArgument, the keys the store
+// keeps for itself (store kind, schema version).
+[[nodiscard]] StatusOr<std::optional<std::string>> ReadMeta(PgTransaction& tx,
+                                                            std::string_view key);
+[[nodiscard]] Status WriteMeta(PgTransaction& tx, std::string_view key,
+                               std::string_view value);
 std::span<const PgMigration> KeyStoreMigrations();
 std::span<const PgMigration> LedgerMigrations();
 

@@ -44,12 +44,6 @@ constexpr std::array<std::string_view, 4> kConsentEventTypes = {"given", "withdr
   "hold_id, erasure_id, jurisdiction, legal_reason, created_at, until_us"
 #define CVAULT_PG_PENDING_COLUMNS "customer_id, erasure_id, hold_id, erased_at_us"
 
-// A row count for LIMIT: anything past int64 means no limit.
-std::int64_t Limit(std::size_t limit) {
-  constexpr auto kMax = static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max());
-  return static_cast<std::int64_t>(limit > kMax ? kMax : limit);
-}
-
 CustomerRow ReadCustomer(const PgResult& r, int row) {
   CustomerRow out;
   out.id = r.Text(row, 0);
@@ -219,7 +213,7 @@ class PgVaultTransaction final : public VaultTransaction {
     AddCustomerValues(params, row).Int64(row.created_at_us);
     CVAULT_ASSIGN_OR_RETURN(
         auto inserted,
-        Write("INSERT INTO customers(id, full_name, email, phone, postal_address, country, "
+        tx_->Write("INSERT INTO customers(id, full_name, email, phone, postal_address, country, "
               "language, external_ref, email_index, phone_index, email_index_next, "
               "phone_index_next, restricted, updated_at, created_at) VALUES ($1, $2, $3, "
               "$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT DO NOTHING",
@@ -237,7 +231,7 @@ class PgVaultTransaction final : public VaultTransaction {
     AddCustomerValues(params, row).Int64(static_cast<std::int64_t>(row.version));
     CVAULT_ASSIGN_OR_RETURN(
         auto updated,
-        Write("UPDATE customers SET full_name = $2, email = $3, phone = $4, "
+        tx_->Write("UPDATE customers SET full_name = $2, email = $3, phone = $4, "
               "postal_address = $5, country = $6, language = $7, external_ref = $8, "
               "email_index = $9, phone_index = $10, email_index_next = $11, "
               "phone_index_next = $12, restricted = $13, updated_at = $14, "
@@ -252,7 +246,7 @@ class PgVaultTransaction final : public VaultTransaction {
   }
 
   StatusOr<std::optional<CustomerRow>> GetCustomer(std::string_view id) override {
-    CVAULT_ASSIGN_OR_RETURN(auto r, Read("SELECT " CVAULT_PG_CUSTOMER_COLUMNS
+    CVAULT_ASSIGN_OR_RETURN(auto r, tx_->Read("SELECT " CVAULT_PG_CUSTOMER_COLUMNS
                                          " FROM customers WHERE id = $1",
                                          PgParams().Text(id), "read a customer"));
     if (r.rows() == 0) return std::optional<CustomerRow>();
@@ -262,7 +256,7 @@ class PgVaultTransaction final : public VaultTransaction {
   StatusOr<std::vector<std::string>> FindByEmailIndex(
       std::span<const std::uint8_t> index) override {
     CVAULT_ASSIGN_OR_RETURN(
-        auto r, Read("SELECT id FROM customers WHERE email_index = $1 ORDER BY id",
+        auto r, tx_->Read("SELECT id FROM customers WHERE email_index = $1 ORDER BY id",
                      PgParams().Bytes(index), "look customers up by email index"));
     return ReadTexts(r);
   }
@@ -270,7 +264,7 @@ class PgVaultTransaction final : public VaultTransaction {
   StatusOr<std::vector<std::string>> FindByPhoneIndex(
       std::span<const std::uint8_t> index) override {
     CVAULT_ASSIGN_OR_RETURN(
-        auto r, Read("SELECT id FROM customers WHERE phone_index = $1 ORDER BY id",
+        auto r, tx_->Read("SELECT id FROM customers WHERE phone_index = $1 ORDER BY id",
                      PgParams().Bytes(index), "look customers up by phone index"));
     return ReadTexts(r);
   }
@@ -279,15 +273,15 @@ class PgVaultTransaction final : public VaultTransaction {
                                                      std::size_t limit) override {
     // Every id sorts after the empty string (COLLATE "C").
     CVAULT_ASSIGN_OR_RETURN(
-        auto r, Read("SELECT id FROM customers WHERE id > $1 ORDER BY id LIMIT $2",
-                     PgParams().Text(after.value_or("")).Int64(Limit(limit)),
+        auto r, tx_->Read("SELECT id FROM customers WHERE id > $1 ORDER BY id LIMIT $2",
+                     PgParams().Text(after.value_or("")).Limit(limit),
                      "list customers"));
     return ReadTexts(r);
   }
 
   Status AppendAudit(const AuditRow& row) override {
     CVAULT_RETURN_IF_ERROR(CheckSequence(row.sequence, "audit entry"));
-    CVAULT_ASSIGN_OR_RETURN(auto last, Read("SELECT coalesce(max(sequence), 0) FROM audit_log",
+    CVAULT_ASSIGN_OR_RETURN(auto last, tx_->Read("SELECT coalesce(max(sequence), 0) FROM audit_log",
                                             PgParams(), "read the last audit sequence"));
     const std::uint64_t expected = static_cast<std::uint64_t>(last.Int64(0, 0)) + 1;
     if (row.sequence != expected) {
@@ -296,7 +290,7 @@ class PgVaultTransaction final : public VaultTransaction {
           "the audit log is append-only",
           row.sequence, expected));
     }
-    CVAULT_RETURN_IF_ERROR(StatusOf(Write(
+    CVAULT_RETURN_IF_ERROR(StatusOf(tx_->Write(
         "INSERT INTO audit_log(" CVAULT_PG_AUDIT_COLUMNS ") VALUES ($1, $2, $3, $4, $5, "
         "$6, $7, $8, $9, $10, $11, $12, $13, $14)",
         PgParams()
@@ -318,7 +312,7 @@ class PgVaultTransaction final : public VaultTransaction {
     for (const std::string& subject : row.subjects) {
       if (subject.empty()) continue;
       CVAULT_RETURN_IF_ERROR(StatusOf(
-          Write("INSERT INTO audit_subjects(subject, sequence) VALUES ($1, $2) "
+          tx_->Write("INSERT INTO audit_subjects(subject, sequence) VALUES ($1, $2) "
                 "ON CONFLICT DO NOTHING",
                 PgParams().Text(subject).Int64(static_cast<std::int64_t>(row.sequence)),
                 "index an audit entry by subject")));
@@ -327,7 +321,7 @@ class PgVaultTransaction final : public VaultTransaction {
   }
 
   StatusOr<std::optional<AuditRow>> LastAudit() override {
-    CVAULT_ASSIGN_OR_RETURN(auto r, Read("SELECT " CVAULT_PG_AUDIT_COLUMNS
+    CVAULT_ASSIGN_OR_RETURN(auto r, tx_->Read("SELECT " CVAULT_PG_AUDIT_COLUMNS
                                          " FROM audit_log ORDER BY sequence DESC LIMIT 1",
                                          PgParams(), "read the last audit entry"));
     if (r.rows() == 0) return std::optional<AuditRow>();
@@ -336,9 +330,9 @@ class PgVaultTransaction final : public VaultTransaction {
 
   StatusOr<std::vector<AuditRow>> ReadAudit(std::uint64_t from, std::size_t limit) override {
     CVAULT_ASSIGN_OR_RETURN(
-        auto r, Read("SELECT " CVAULT_PG_AUDIT_COLUMNS
+        auto r, tx_->Read("SELECT " CVAULT_PG_AUDIT_COLUMNS
                      " FROM audit_log WHERE sequence >= $1 ORDER BY sequence LIMIT $2",
-                     PgParams().Int64(FromSequence(from)).Int64(Limit(limit)),
+                     PgParams().Int64(FromSequence(from)).Limit(limit),
                      "read audit entries"));
     return ReadAuditRows(r);
   }
@@ -352,11 +346,11 @@ class PgVaultTransaction final : public VaultTransaction {
     }
     CVAULT_ASSIGN_OR_RETURN(
         auto r,
-        Read("SELECT " CVAULT_PG_AUDIT_COLUMNS
+        tx_->Read("SELECT " CVAULT_PG_AUDIT_COLUMNS
              " FROM audit_log WHERE sequence IN (SELECT sequence FROM audit_subjects "
              "WHERE subject = $1 AND sequence >= $2 ORDER BY sequence LIMIT $3) "
              "ORDER BY sequence",
-             PgParams().Text(subject).Int64(FromSequence(from)).Int64(Limit(limit)),
+             PgParams().Text(subject).Int64(FromSequence(from)).Limit(limit),
              "read a subject's audit entries"));
     return ReadAuditRows(r);
   }
@@ -365,7 +359,7 @@ class PgVaultTransaction final : public VaultTransaction {
     CVAULT_RETURN_IF_ERROR(CheckSequence(row.sequence, "checkpoint"));
     CVAULT_ASSIGN_OR_RETURN(
         auto inserted,
-        Write("INSERT INTO audit_checkpoints(sequence, time_us, head_hash, signature, "
+        tx_->Write("INSERT INTO audit_checkpoints(sequence, time_us, head_hash, signature, "
               "public_key) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
               PgParams()
                   .Int64(static_cast<std::int64_t>(row.sequence))
@@ -380,7 +374,7 @@ class PgVaultTransaction final : public VaultTransaction {
   }
 
   StatusOr<std::vector<CheckpointRow>> ListCheckpoints() override {
-    CVAULT_ASSIGN_OR_RETURN(auto r, Read("SELECT sequence, time_us, head_hash, signature, "
+    CVAULT_ASSIGN_OR_RETURN(auto r, tx_->Read("SELECT sequence, time_us, head_hash, signature, "
                                          "public_key FROM audit_checkpoints ORDER BY sequence",
                                          PgParams(), "read audit checkpoints"));
     std::vector<CheckpointRow> rows;
@@ -390,7 +384,7 @@ class PgVaultTransaction final : public VaultTransaction {
 
   StatusOr<std::optional<CheckpointRow>> LastCheckpoint() override {
     CVAULT_ASSIGN_OR_RETURN(
-        auto r, Read("SELECT sequence, time_us, head_hash, signature, public_key FROM "
+        auto r, tx_->Read("SELECT sequence, time_us, head_hash, signature, public_key FROM "
                      "audit_checkpoints ORDER BY sequence DESC LIMIT 1",
                      PgParams(), "read the last audit checkpoint"));
     if (r.rows() == 0) return std::optional<CheckpointRow>();
@@ -404,14 +398,14 @@ class PgVaultTransaction final : public VaultTransaction {
           "consent event type must be one of given, withdrawn, renewed, expired");
     }
     CVAULT_ASSIGN_OR_RETURN(auto taken,
-                            Read("SELECT 1 FROM consent_events WHERE event_id = $1",
+                            tx_->Read("SELECT 1 FROM consent_events WHERE event_id = $1",
                                  PgParams().Text(row.event_id), "append a consent event"));
     if (taken.rows() > 0) {
       return Status::AlreadyExists("a consent event with this id already exists");
     }
     CVAULT_ASSIGN_OR_RETURN(
         auto inserted,
-        Write("INSERT INTO consent_events(" CVAULT_PG_CONSENT_COLUMNS
+        tx_->Write("INSERT INTO consent_events(" CVAULT_PG_CONSENT_COLUMNS
               ", receipt) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING",
               PgParams()
                   .Text(row.event_id)
@@ -433,7 +427,7 @@ class PgVaultTransaction final : public VaultTransaction {
   StatusOr<std::vector<ConsentEventRow>> ListConsentEvents(
       std::string_view customer_id) override {
     CVAULT_ASSIGN_OR_RETURN(
-        auto r, Read("SELECT " CVAULT_PG_CONSENT_COLUMNS
+        auto r, tx_->Read("SELECT " CVAULT_PG_CONSENT_COLUMNS
                      ", receipt FROM consent_events WHERE customer_id = $1 "
                      "ORDER BY time_us, seq",
                      PgParams().Text(customer_id), "list a customer's consent events"));
@@ -444,7 +438,7 @@ class PgVaultTransaction final : public VaultTransaction {
                                                               std::string_view purpose,
                                                               std::int64_t as_of_us) override {
     CVAULT_ASSIGN_OR_RETURN(
-        auto r, Read("SELECT " CVAULT_PG_CONSENT_COLUMNS
+        auto r, tx_->Read("SELECT " CVAULT_PG_CONSENT_COLUMNS
                      ", receipt FROM consent_events WHERE customer_id = $1 AND purpose = $2 "
                      "AND time_us <= $3 ORDER BY time_us, seq",
                      PgParams().Text(customer_id).Text(purpose).Int64(as_of_us),
@@ -456,7 +450,7 @@ class PgVaultTransaction final : public VaultTransaction {
                                                              std::int64_t as_of_us) override {
     CVAULT_ASSIGN_OR_RETURN(
         auto r,
-        Read("SELECT DISTINCT ON (customer_id) " CVAULT_PG_CONSENT_COLUMNS
+        tx_->Read("SELECT DISTINCT ON (customer_id) " CVAULT_PG_CONSENT_COLUMNS
              " FROM consent_events WHERE purpose = $1 AND time_us <= $2 "
              "AND customer_id NOT IN (SELECT customer_id FROM erasures_pending) "
              "ORDER BY customer_id, time_us DESC, seq DESC",
@@ -467,7 +461,7 @@ class PgVaultTransaction final : public VaultTransaction {
 
   StatusOr<std::uint64_t> CountCustomers(std::int64_t as_of_us) override {
     CVAULT_ASSIGN_OR_RETURN(auto r,
-                            Read("SELECT count(*) FROM customers WHERE created_at <= $1",
+                            tx_->Read("SELECT count(*) FROM customers WHERE created_at <= $1",
                                  PgParams().Int64(as_of_us), "count customers"));
     return static_cast<std::uint64_t>(r.Int64(0, 0));
   }
@@ -475,7 +469,7 @@ class PgVaultTransaction final : public VaultTransaction {
   Status InsertNotice(const NoticeRow& row) override {
     CVAULT_ASSIGN_OR_RETURN(
         auto inserted,
-        Write("INSERT INTO notices(notice_id, version, text_sha256, text, registered_at_us) "
+        tx_->Write("INSERT INTO notices(notice_id, version, text_sha256, text, registered_at_us) "
               "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
               PgParams()
                   .Text(row.notice_id)
@@ -493,7 +487,7 @@ class PgVaultTransaction final : public VaultTransaction {
   StatusOr<std::optional<NoticeRow>> GetNotice(std::string_view notice_id,
                                                std::string_view version) override {
     CVAULT_ASSIGN_OR_RETURN(
-        auto r, Read("SELECT notice_id, version, text_sha256, text, registered_at_us "
+        auto r, tx_->Read("SELECT notice_id, version, text_sha256, text, registered_at_us "
                      "FROM notices WHERE notice_id = $1 AND version = $2",
                      PgParams().Text(notice_id).Text(version), "read a notice"));
     if (r.rows() == 0) return std::optional<NoticeRow>();
@@ -514,7 +508,7 @@ class PgVaultTransaction final : public VaultTransaction {
     params.Text(row.case_id).Text(row.kind).Text(row.customer_id).Int64(row.opened_at_us);
     CVAULT_ASSIGN_OR_RETURN(
         auto inserted,
-        Write("INSERT INTO cases(status, updated_at_us, processing_due_at_us, "
+        tx_->Write("INSERT INTO cases(status, updated_at_us, processing_due_at_us, "
               "update_due_at_us, retention_class, document, case_id, kind, customer_id, "
               "opened_at_us) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
               "ON CONFLICT DO NOTHING",
@@ -528,7 +522,7 @@ class PgVaultTransaction final : public VaultTransaction {
     params.Text(row.case_id).Int64(static_cast<std::int64_t>(row.version));
     CVAULT_ASSIGN_OR_RETURN(
         auto updated,
-        Write("UPDATE cases SET status = $1, updated_at_us = $2, processing_due_at_us = $3, "
+        tx_->Write("UPDATE cases SET status = $1, updated_at_us = $2, processing_due_at_us = $3, "
               "update_due_at_us = $4, retention_class = $5, document = $6, "
               "version = version + 1 WHERE case_id = $7 AND version = $8",
               params, "update a case"));
@@ -537,7 +531,7 @@ class PgVaultTransaction final : public VaultTransaction {
   }
 
   StatusOr<std::optional<CaseRow>> GetCase(std::string_view case_id) override {
-    CVAULT_ASSIGN_OR_RETURN(auto r, Read("SELECT " CVAULT_PG_CASE_COLUMNS
+    CVAULT_ASSIGN_OR_RETURN(auto r, tx_->Read("SELECT " CVAULT_PG_CASE_COLUMNS
                                          ", document FROM cases WHERE case_id = $1",
                                          PgParams().Text(case_id), "read a case"));
     auto rows = ReadCases(r, /*with_document=*/true);
@@ -548,7 +542,7 @@ class PgVaultTransaction final : public VaultTransaction {
   StatusOr<std::vector<CaseRow>> ListCases(std::string_view customer_id,
                                            std::string_view kind) override {
     CVAULT_ASSIGN_OR_RETURN(
-        auto r, Read("SELECT " CVAULT_PG_CASE_COLUMNS
+        auto r, tx_->Read("SELECT " CVAULT_PG_CASE_COLUMNS
                      ", document FROM cases WHERE customer_id = $1 AND kind = $2 "
                      "ORDER BY seq",
                      PgParams().Text(customer_id).Text(kind), "list a customer's cases"));
@@ -557,7 +551,7 @@ class PgVaultTransaction final : public VaultTransaction {
 
   StatusOr<std::vector<CaseRow>> ListDueRefunds(std::int64_t at_us) override {
     CVAULT_ASSIGN_OR_RETURN(
-        auto r, Read("SELECT " CVAULT_PG_CASE_COLUMNS
+        auto r, tx_->Read("SELECT " CVAULT_PG_CASE_COLUMNS
                      " FROM cases WHERE kind = 'refund' AND (processing_due_at_us <= $1 "
                      "OR update_due_at_us <= $1) "
                      "AND customer_id NOT IN (SELECT customer_id FROM erasures_pending) "
@@ -567,7 +561,7 @@ class PgVaultTransaction final : public VaultTransaction {
   }
 
   StatusOr<std::size_t> DeleteCustomer(std::string_view id) override {
-    CVAULT_ASSIGN_OR_RETURN(auto r, Write("DELETE FROM customers WHERE id = $1",
+    CVAULT_ASSIGN_OR_RETURN(auto r, tx_->Write("DELETE FROM customers WHERE id = $1",
                                           PgParams().Text(id), "delete a customer"));
     return r.affected();
   }
@@ -577,16 +571,16 @@ class PgVaultTransaction final : public VaultTransaction {
     // The controlled lift of the append-only guard: listed, deleted and
     // unlisted within this transaction.
     CVAULT_RETURN_IF_ERROR(StatusOf(
-        Write("INSERT INTO consent_erasures(customer_id) VALUES ($1) ON CONFLICT DO NOTHING",
+        tx_->Write("INSERT INTO consent_erasures(customer_id) VALUES ($1) ON CONFLICT DO NOTHING",
               PgParams().Text(customer_id), "allow the erasure of consent events")));
     CVAULT_ASSIGN_OR_RETURN(
         auto erased,
-        Write("DELETE FROM consent_events WHERE seq IN (SELECT seq FROM consent_events "
+        tx_->Write("DELETE FROM consent_events WHERE seq IN (SELECT seq FROM consent_events "
               "WHERE customer_id = $1 ORDER BY seq LIMIT $2)",
-              PgParams().Text(customer_id).Int64(Limit(limit)),
+              PgParams().Text(customer_id).Limit(limit),
               "delete a customer's consent events"));
     CVAULT_RETURN_IF_ERROR(
-        StatusOf(Write("DELETE FROM consent_erasures WHERE customer_id = $1",
+        StatusOf(tx_->Write("DELETE FROM consent_erasures WHERE customer_id = $1",
                        PgParams().Text(customer_id), "restore the consent event guard")));
     return erased.affected();
   }
@@ -597,16 +591,16 @@ class PgVaultTransaction final : public VaultTransaction {
       return Error(Status::InvalidArgument("case kind must be ticket or refund"));
     }
     CVAULT_ASSIGN_OR_RETURN(
-        auto r, Write("DELETE FROM cases WHERE seq IN (SELECT seq FROM cases WHERE "
+        auto r, tx_->Write("DELETE FROM cases WHERE seq IN (SELECT seq FROM cases WHERE "
                       "customer_id = $1 AND kind = $2 ORDER BY seq LIMIT $3)",
-                      PgParams().Text(customer_id).Text(kind).Int64(Limit(limit)),
+                      PgParams().Text(customer_id).Text(kind).Limit(limit),
                       "delete a customer's cases"));
     return r.affected();
   }
 
   StatusOr<std::size_t> CountConsentEvents(std::string_view customer_id) override {
     CVAULT_ASSIGN_OR_RETURN(
-        auto r, Read("SELECT count(*) FROM consent_events WHERE customer_id = $1",
+        auto r, tx_->Read("SELECT count(*) FROM consent_events WHERE customer_id = $1",
                      PgParams().Text(customer_id), "count a customer's consent events"));
     return static_cast<std::size_t>(r.Int64(0, 0));
   }
@@ -614,7 +608,7 @@ class PgVaultTransaction final : public VaultTransaction {
   StatusOr<std::size_t> CountCases(std::string_view customer_id,
                                    std::string_view kind) override {
     CVAULT_ASSIGN_OR_RETURN(
-        auto r, Read("SELECT count(*) FROM cases WHERE customer_id = $1 AND kind = $2",
+        auto r, tx_->Read("SELECT count(*) FROM cases WHERE customer_id = $1 AND kind = $2",
                      PgParams().Text(customer_id).Text(kind), "count a customer's cases"));
     return static_cast<std::size_t>(r.Int64(0, 0));
   }
@@ -626,7 +620,7 @@ class PgVaultTransaction final : public VaultTransaction {
         .Int64(static_cast<std::int64_t>(row.version));
     CVAULT_ASSIGN_OR_RETURN(
         auto updated,
-        Write("UPDATE cases SET status = $1, updated_at_us = $2, processing_due_at_us = $3, "
+        tx_->Write("UPDATE cases SET status = $1, updated_at_us = $2, processing_due_at_us = $3, "
               "update_due_at_us = $4, retention_class = $5, document = $6, "
               "customer_id = $7, version = version + 1 WHERE case_id = $8 AND version = $9",
               params, "reassign a case"));
@@ -637,7 +631,7 @@ class PgVaultTransaction final : public VaultTransaction {
   Status InsertHold(const HoldRow& row) override {
     CVAULT_ASSIGN_OR_RETURN(
         auto inserted,
-        Write("INSERT INTO retention_holds(" CVAULT_PG_HOLD_COLUMNS
+        tx_->Write("INSERT INTO retention_holds(" CVAULT_PG_HOLD_COLUMNS
               ") VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
               PgParams()
                   .Text(row.hold_id)
@@ -652,7 +646,7 @@ class PgVaultTransaction final : public VaultTransaction {
   }
 
   StatusOr<std::optional<HoldRow>> GetHold(std::string_view hold_id) override {
-    CVAULT_ASSIGN_OR_RETURN(auto r, Read("SELECT " CVAULT_PG_HOLD_COLUMNS
+    CVAULT_ASSIGN_OR_RETURN(auto r, tx_->Read("SELECT " CVAULT_PG_HOLD_COLUMNS
                                          " FROM retention_holds WHERE hold_id = $1",
                                          PgParams().Text(hold_id), "read a retention hold"));
     if (r.rows() == 0) return std::optional<HoldRow>();
@@ -660,7 +654,7 @@ class PgVaultTransaction final : public VaultTransaction {
   }
 
   StatusOr<std::vector<HoldRow>> ListHoldsDueBy(std::int64_t at_us) override {
-    CVAULT_ASSIGN_OR_RETURN(auto r, Read("SELECT " CVAULT_PG_HOLD_COLUMNS
+    CVAULT_ASSIGN_OR_RETURN(auto r, tx_->Read("SELECT " CVAULT_PG_HOLD_COLUMNS
                                          " FROM retention_holds WHERE until_us <= $1 "
                                          "ORDER BY until_us, hold_id",
                                          PgParams().Int64(at_us), "list due retention holds"));
@@ -670,7 +664,7 @@ class PgVaultTransaction final : public VaultTransaction {
   }
 
   StatusOr<std::size_t> DeleteHold(std::string_view hold_id) override {
-    CVAULT_ASSIGN_OR_RETURN(auto r, Write("DELETE FROM retention_holds WHERE hold_id = $1",
+    CVAULT_ASSIGN_OR_RETURN(auto r, tx_->Write("DELETE FROM retention_holds WHERE hold_id = $1",
                                           PgParams().Text(hold_id),
                                           "delete a retention hold"));
     return r.affected();
@@ -679,7 +673,7 @@ class PgVaultTransaction final : public VaultTransaction {
   Status InsertPendingErasure(const PendingErasureRow& row) override {
     CVAULT_ASSIGN_OR_RETURN(
         auto inserted,
-        Write("INSERT INTO erasures_pending(" CVAULT_PG_PENDING_COLUMNS
+        tx_->Write("INSERT INTO erasures_pending(" CVAULT_PG_PENDING_COLUMNS
               ") VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
               PgParams()
                   .Text(row.customer_id)
@@ -693,7 +687,7 @@ class PgVaultTransaction final : public VaultTransaction {
 
   StatusOr<std::optional<PendingErasureRow>> GetPendingErasure(
       std::string_view customer_id) override {
-    CVAULT_ASSIGN_OR_RETURN(auto r, Read("SELECT " CVAULT_PG_PENDING_COLUMNS
+    CVAULT_ASSIGN_OR_RETURN(auto r, tx_->Read("SELECT " CVAULT_PG_PENDING_COLUMNS
                                          " FROM erasures_pending WHERE customer_id = $1",
                                          PgParams().Text(customer_id),
                                          "read a pending erasure"));
@@ -702,10 +696,10 @@ class PgVaultTransaction final : public VaultTransaction {
   }
 
   StatusOr<std::vector<PendingErasureRow>> ListPendingErasures(std::size_t limit) override {
-    CVAULT_ASSIGN_OR_RETURN(auto r, Read("SELECT " CVAULT_PG_PENDING_COLUMNS
+    CVAULT_ASSIGN_OR_RETURN(auto r, tx_->Read("SELECT " CVAULT_PG_PENDING_COLUMNS
                                          " FROM erasures_pending "
                                          "ORDER BY erased_at_us, customer_id LIMIT $1",
-                                         PgParams().Int64(Limit(limit)),
+                                         PgParams().Limit(limit),
                                          "list pending erasures"));
     std::vector<PendingErasureRow> rows;
     for (int i = 0; i < r.rows(); ++i) rows.push_back(ReadPending(r, i));
@@ -713,7 +707,7 @@ class PgVaultTransaction final : public VaultTransaction {
   }
 
   StatusOr<std::size_t> DeletePendingErasure(std::string_view customer_id) override {
-    CVAULT_ASSIGN_OR_RETURN(auto r, Write("DELETE FROM erasures_pending WHERE customer_id = $1",
+    CVAULT_ASSIGN_OR_RETURN(auto r, tx_->Write("DELETE FROM erasures_pending WHERE customer_id = $1",
                                           PgParams().Text(customer_id),
                                           "delete a pending erasure"));
     return r.affected();
@@ -722,7 +716,7 @@ class PgVaultTransaction final : public VaultTransaction {
   StatusOr<std::vector<ConsentEventRow>> ListLapsedConsents(std::int64_t at_us) override {
     CVAULT_ASSIGN_OR_RETURN(
         auto r,
-        Read("SELECT " CVAULT_PG_CONSENT_COLUMNS " FROM ("
+        tx_->Read("SELECT " CVAULT_PG_CONSENT_COLUMNS " FROM ("
              "SELECT DISTINCT ON (customer_id, purpose) " CVAULT_PG_CONSENT_COLUMNS
              " FROM consent_events "
              "WHERE customer_id NOT IN (SELECT customer_id FROM erasures_pending) "
@@ -738,7 +732,7 @@ class PgVaultTransaction final : public VaultTransaction {
     CVAULT_RETURN_IF_ERROR(CheckEmailIndexesFree(id, std::nullopt, email_next));
     CVAULT_ASSIGN_OR_RETURN(
         auto updated,
-        Write("UPDATE customers SET email_index_next = $2, phone_index_next = $3 "
+        tx_->Write("UPDATE customers SET email_index_next = $2, phone_index_next = $3 "
               "WHERE id = $1",
               PgParams().Text(id).OptionalBytes(email_next).OptionalBytes(phone_next),
               "set a customer's next indexes"));
@@ -751,11 +745,11 @@ class PgVaultTransaction final : public VaultTransaction {
   StatusOr<std::vector<std::string>> ListCustomersMissingNextIndex(
       std::optional<std::string_view> after, std::size_t limit) override {
     CVAULT_ASSIGN_OR_RETURN(
-        auto r, Read("SELECT id FROM customers WHERE id > $1 AND "
+        auto r, tx_->Read("SELECT id FROM customers WHERE id > $1 AND "
                      "((email IS NOT NULL AND email_index_next IS NULL) OR "
                      "(phone IS NOT NULL AND phone_index_next IS NULL)) "
                      "ORDER BY id LIMIT $2",
-                     PgParams().Text(after.value_or("")).Int64(Limit(limit)),
+                     PgParams().Text(after.value_or("")).Limit(limit),
                      "list customers missing a next index"));
     return ReadTexts(r);
   }
@@ -765,12 +759,12 @@ class PgVaultTransaction final : public VaultTransaction {
     // every row that moves first keeps one row's new index from meeting
     // another's old one mid-statement.
     CVAULT_RETURN_IF_ERROR(StatusOf(
-        Write("UPDATE customers SET email_index = NULL, phone_index = NULL "
+        tx_->Write("UPDATE customers SET email_index = NULL, phone_index = NULL "
               "WHERE email_index_next IS NOT NULL OR phone_index_next IS NOT NULL",
               PgParams(), "promote the next indexes")));
     CVAULT_ASSIGN_OR_RETURN(
         auto promoted,
-        Write("UPDATE customers SET email_index = email_index_next, "
+        tx_->Write("UPDATE customers SET email_index = email_index_next, "
               "phone_index = phone_index_next, email_index_next = NULL, "
               "phone_index_next = NULL WHERE email_index_next IS NOT NULL "
               "OR phone_index_next IS NOT NULL",
@@ -779,51 +773,36 @@ class PgVaultTransaction final : public VaultTransaction {
   }
 
   Status ClearNextIndexes() override {
-    return StatusOf(Write("UPDATE customers SET email_index_next = NULL, "
+    return StatusOf(tx_->Write("UPDATE customers SET email_index_next = NULL, "
                           "phone_index_next = NULL WHERE email_index_next IS NOT NULL "
                           "OR phone_index_next IS NOT NULL",
                           PgParams(), "clear the next indexes"));
   }
 
   StatusOr<std::optional<std::string>> GetMeta(std::string_view key) override {
-    CVAULT_ASSIGN_OR_RETURN(auto r, Read("SELECT value FROM meta WHERE key = $1",
-                                         PgParams().Text(key), "read a setting"));
-    if (r.rows() == 0) return std::optional<std::string>();
-    return std::optional<std::string>(r.Text(0, 0));
+    return ReadMeta(*tx_, key);
   }
 
   Status SetMeta(std::string_view key, std::string_view value) override {
-    CVAULT_RETURN_IF_ERROR(CheckMetaKeyWritable(key));
-    return StatusOf(Write("INSERT INTO meta(key, value) VALUES ($1, $2) "
-                          "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
-                          PgParams().Text(key).Text(value), "write a setting"));
+    return WriteMeta(*tx_, key, value);
   }
 
   Status Commit() override { return tx_->Commit(); }
 
  private:
-  StatusOr<PgResult> Read(std::string_view sql, const PgParams& params,
-                          std::string_view action) {
-    return tx_->Run(sql, params, action, /*writes=*/false);
-  }
-  StatusOr<PgResult> Write(std::string_view sql, const PgParams& params,
-                           std::string_view action) {
-    return tx_->Run(sql, params, action, /*writes=*/true);
-  }
-
   // AlreadyExists when another customer than `id` holds `email_index` (in
   // either index column) or `email_index_next`.
   Status CheckEmailIndexesFree(std::string_view id, const std::optional<Bytes>& email_index,
                                const std::optional<Bytes>& email_index_next) {
     if (email_index) {
       CVAULT_ASSIGN_OR_RETURN(
-          auto r, Read("SELECT 1 FROM customers WHERE email_index = $1 AND id <> $2",
+          auto r, tx_->Read("SELECT 1 FROM customers WHERE email_index = $1 AND id <> $2",
                        PgParams().Bytes(*email_index).Text(id), "check an email index"));
       if (r.rows() > 0) return Status::AlreadyExists("another customer already has this email");
     }
     if (email_index_next) {
       CVAULT_ASSIGN_OR_RETURN(
-          auto r, Read("SELECT 1 FROM customers WHERE email_index_next = $1 AND id <> $2",
+          auto r, tx_->Read("SELECT 1 FROM customers WHERE email_index_next = $1 AND id <> $2",
                        PgParams().Bytes(*email_index_next).Text(id), "check an email index"));
       if (r.rows() > 0) return Status::AlreadyExists("another customer already has this email");
     }
@@ -831,7 +810,7 @@ class PgVaultTransaction final : public VaultTransaction {
   }
 
   Status ExplainUnchangedCase(std::string_view case_id, std::string_view missing) {
-    CVAULT_ASSIGN_OR_RETURN(auto r, Read("SELECT 1 FROM cases WHERE case_id = $1",
+    CVAULT_ASSIGN_OR_RETURN(auto r, tx_->Read("SELECT 1 FROM cases WHERE case_id = $1",
                                          PgParams().Text(case_id), "check a case"));
     if (r.rows() == 0) return Status::NotFound(std::string(missing));
     return Status::Conflict(
