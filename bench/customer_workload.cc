@@ -17,6 +17,8 @@ std::string_view NameOf(Operation o) {
       return "get";
     case Operation::kFindGet:
       return "find+get";
+    case Operation::kLookup:
+      return "lookup";
   }
   return "?";
 }
@@ -50,6 +52,12 @@ void RunVaultLoop(benchmark::State& state, Customers& customers, Operation op,
       if (!id) return state.SkipWithError(id.error().ToString().c_str());
     } else {
       const std::size_t i = pick(rng);
+      if (op == Operation::kLookup) {
+        auto record = customers.GetByEmail(BenchContext(), emails[i]);
+        if (!record) return state.SkipWithError(record.error().ToString().c_str());
+        benchmark::DoNotOptimize(record->fields.size());
+        continue;
+      }
       CustomerId id = ids[i];
       if (op == Operation::kFindGet) {
         auto found = customers.FindByEmail(BenchContext(), emails[i]);

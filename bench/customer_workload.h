@@ -25,11 +25,12 @@
 namespace cvault::bench {
 
 // create: one new customer, committed. get: one customer by id, all
-// fields. find+get: by email, then by id. One item is one operation (a
-// find+get pair counts once).
-enum class Operation { kCreate, kGet, kFindGet };
+// fields. find+get: by email, then by id (two calls). lookup: by email,
+// returning the record (one call, Customers::GetByEmail). One item is one
+// operation (a find+get pair counts once).
+enum class Operation { kCreate, kGet, kFindGet, kLookup };
 inline constexpr Operation kOperations[] = {Operation::kCreate, Operation::kGet,
-                                            Operation::kFindGet};
+                                            Operation::kFindGet, Operation::kLookup};
 std::string_view NameOf(Operation o);
 
 // Customer number `n`, the same fields for every store. Emails are already

@@ -270,7 +270,8 @@ void RunRaw(benchmark::State& state, PgWorkbench& bench, Operation op) {
     } else {
       const std::size_t i = pick(rng);
       std::string id = raw->ids[i];
-      if (op == Operation::kFindGet) {
+      // A look-up is the same row work as find+get: find the id, read the row.
+      if (op == Operation::kFindGet || op == Operation::kLookup) {
         auto found = db->FindIdByEmail(bench.email(i));
         if (!found) return state.SkipWithError(found.error().ToString().c_str());
         id = std::move(*found);

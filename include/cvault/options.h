@@ -3,6 +3,7 @@
 #ifndef CVAULT_OPTIONS_H_
 #define CVAULT_OPTIONS_H_
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -104,9 +105,14 @@ struct Options {
   // Operational log; discarded when null. Never receives field values, keys
   // or passphrases.
   std::shared_ptr<spdlog::logger> logger;
-  // A signed audit checkpoint is written every this many entries, and when
-  // the vault closes.
+  // A signed audit checkpoint is written every this many entries (0 means
+  // 1), and also, when an entry is appended or the vault closes, once the
+  // newest checkpoint (written by any process) is `checkpoint_interval` old
+  // and the log has grown since. So short-lived processes (one tool call
+  // each) add no checkpoint per call. A zero interval checkpoints at every
+  // close.
   std::uint64_t checkpoint_every = 1000;
+  std::chrono::seconds checkpoint_interval{300};
   Durability durability = Durability::kFull;
   // The access policy (TOML, docs/policy.md). The built-in default policy
   // when unset. A file that does not load fails Open/Create; there is no

@@ -64,6 +64,19 @@ class Customers {
   [[nodiscard]] StatusOr<std::vector<CustomerId>> FindByPhone(
       const AccessContext& ctx, std::string_view phone);
 
+  // A look-up and a read in one call, one audit entry and one commit: the
+  // customer with this email (every customer with this phone), with
+  // `fields` (all when empty) as Get returns them. The policy must allow
+  // both the find (customer.find on the email or phone) and the read
+  // (customer.read on the fields); the entry is a customer.read naming
+  // every match. NotFound when nobody matches.
+  [[nodiscard]] StatusOr<CustomerRecord> GetByEmail(
+      const AccessContext& ctx, std::string_view email,
+      std::span<const CustomerField> fields = {});
+  [[nodiscard]] StatusOr<std::vector<CustomerRecord>> GetByPhone(
+      const AccessContext& ctx, std::string_view phone,
+      std::span<const CustomerField> fields = {});
+
   // Rectification: validates like Create; all or nothing.
   [[nodiscard]] Status Update(const AccessContext& ctx, const CustomerId& id,
                               const CustomerUpdate& update);

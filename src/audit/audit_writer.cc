@@ -44,14 +44,17 @@ StatusOr<AuditWriter::Appended> AuditWriter::Append(store::VaultTransaction& tx,
 }
 
 StatusOr<store::CheckpointRow> AuditWriter::WriteCheckpoint(store::VaultTransaction& tx,
-                                                            std::int64_t now_us) {
+                                                            std::int64_t now_us,
+                                                            std::int64_t min_age_us) {
   CVAULT_ASSIGN_OR_RETURN(auto head, tx.LastAudit());
   if (!head) {
     return Error(Status::FailedPrecondition(
         "the audit log is empty; there is nothing to checkpoint"));
   }
   CVAULT_ASSIGN_OR_RETURN(auto last, tx.LastCheckpoint());
-  if (last && last->sequence == head->sequence) return *last;
+  if (last && (last->sequence == head->sequence || now_us - last->time_us < min_age_us)) {
+    return *last;
+  }
   store::CheckpointRow row;
   row.sequence = head->sequence;
   row.time_us = now_us;

@@ -56,10 +56,11 @@ class AuditWriter {
                                           const AuditEvent& event, std::int64_t now_us);
 
   // Signs the head read in `tx` into a checkpoint row inside `tx`, unless
-  // that head already has one (written by any process), which is returned
+  // that head already has one (written by any process), or the newest
+  // checkpoint is younger than `min_age_us`: the newest is returned
   // instead. FailedPrecondition when the log is empty.
   [[nodiscard]] StatusOr<store::CheckpointRow> WriteCheckpoint(
-      store::VaultTransaction& tx, std::int64_t now_us);
+      store::VaultTransaction& tx, std::int64_t now_us, std::int64_t min_age_us = 0);
 
   const crypto::Bytes& public_key() const { return signer_.public_key(); }
 

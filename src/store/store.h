@@ -314,6 +314,12 @@ class VaultStore {
   // could not be had in the backend's bounded wait).
   [[nodiscard]] virtual StatusOr<std::unique_ptr<VaultTransaction>> Begin(
       bool write) = 0;
+  // A read transaction that any thread may begin and use while other
+  // threads use the store (each such transaction has a connection of its
+  // own); everything else on the store stays one thread at a time. It sees
+  // everything committed before it begins. Thread-safe.
+  [[nodiscard]] virtual StatusOr<std::unique_ptr<VaultTransaction>>
+  BeginParallelRead() = 0;
 };
 
 struct DataKeyRow {
@@ -368,6 +374,9 @@ class KeyStore {
   // As VaultStore::Begin.
   [[nodiscard]] virtual StatusOr<std::unique_ptr<KeyTransaction>> Begin(
       bool write) = 0;
+  // As VaultStore::BeginParallelRead. Thread-safe.
+  [[nodiscard]] virtual StatusOr<std::unique_ptr<KeyTransaction>>
+  BeginParallelRead() = 0;
 };
 
 }  // namespace cvault::store

@@ -61,10 +61,21 @@ AccessContext VaultCore::CheckedContext(const AccessContext& in, Status* problem
 
 StatusOr<AuditedCall> VaultCore::StartCall(const AccessContext& in,
                                            std::string_view action,
-                                           audit::AuditEvent event) {
+                                           audit::AuditEvent event,
+                                           bool* retry_exclusive) {
   CVAULT_RETURN_IF_ERROR(RequireOpen());
   Status problem;
   AccessContext checked = CheckedContext(in, &problem);
+  if (retry_exclusive != nullptr) {
+    // A shared call can neither reload a changed policy nor audit a bad
+    // context any differently: both are left to the exclusive run.
+    if (!problem.ok() || PolicyFileChanged()) {
+      *retry_exclusive = true;
+      return Error(Status::Busy("the call needs the vault's exclusive lock"));
+    }
+    return AuditedCall(*this, std::move(checked), std::move(event), nullptr,
+                       retry_exclusive);
+  }
   if (problem.ok()) {
     // Before anything is decided: a replaced policy file decides this call.
     Status policy = ReloadPolicyIfChanged();
@@ -86,8 +97,13 @@ AuditedCall VaultCore::StartCheckedCall(const AccessContext& ctx, audit::AuditEv
 }
 
 AuditedCall::AuditedCall(VaultCore& core, AccessContext ctx, audit::AuditEvent event,
-                         std::unique_ptr<store::VaultTransaction> tx)
-    : core_(&core), ctx_(std::move(ctx)), event_(std::move(event)), tx_(std::move(tx)) {}
+                         std::unique_ptr<store::VaultTransaction> tx,
+                         bool* retry_exclusive)
+    : core_(&core),
+      ctx_(std::move(ctx)),
+      event_(std::move(event)),
+      tx_(std::move(tx)),
+      retry_exclusive_(retry_exclusive) {}
 
 AuditedCall::AuditedCall(AuditedCall&& other) noexcept
     : core_(std::exchange(other.core_, nullptr)),
@@ -95,7 +111,8 @@ AuditedCall::AuditedCall(AuditedCall&& other) noexcept
       event_(std::move(other.event_)),
       tx_(std::move(other.tx_)),
       finished_(other.finished_),
-      write_lock_busy_(other.write_lock_busy_) {}
+      write_lock_busy_(other.write_lock_busy_),
+      retry_exclusive_(other.retry_exclusive_) {}
 
 AuditedCall::~AuditedCall() {
   if (core_ == nullptr || finished_) return;
@@ -105,6 +122,11 @@ AuditedCall::~AuditedCall() {
 
 StatusOr<store::VaultTransaction*> AuditedCall::Transaction() {
   if (finished_) return Error(Status::Internal("the call is already finished (a bug)"));
+  if (!tx_ && shared()) {
+    CVAULT_ASSIGN_OR_RETURN(tx_, core_->backend_->vault_store().BeginParallelRead());
+    CVAULT_ASSIGN_OR_RETURN(bool current, core_->CachesCurrentIn(*tx_));
+    if (!current) return Error(NeedExclusive());
+  }
   if (!tx_) {
     auto begun = core_->BeginWrite();
     if (!begun) {
@@ -114,6 +136,13 @@ StatusOr<store::VaultTransaction*> AuditedCall::Transaction() {
     tx_ = std::move(*begun);
   }
   return tx_.get();
+}
+
+Status AuditedCall::NeedExclusive() {
+  finished_ = true;
+  tx_.reset();
+  *retry_exclusive_ = true;
+  return Status::Busy("the call needs the vault's exclusive lock");
 }
 
 Status AuditedCall::CommitStep() {
@@ -157,6 +186,13 @@ Status AuditedCall::Finish() {
 
 Status AuditedCall::AppendAndCommit() {
   VaultCore& core = *core_;
+  if (shared()) {
+    tx_.reset();  // the read ends before the wait for the commit
+    CVAULT_RETURN_IF_ERROR(core.committer_.Submit({&ctx_, &event_}));
+    core.options_.logger->debug("{} {} ({}) request {}", event_.action, event_.decision,
+                                event_.reason_code, ctx_.request_id);
+    return Status::Ok();
+  }
   if (!tx_) {
     CVAULT_ASSIGN_OR_RETURN(tx_, core.BeginWrite());
   }
@@ -166,18 +202,41 @@ Status AuditedCall::AppendAndCommit() {
   CVAULT_RETURN_IF_ERROR(committed);
   core.options_.logger->debug("{} {} ({}) request {}", event_.action, event_.decision,
                               event_.reason_code, ctx_.request_id);
-  if (appended->checkpoint_due) {
-    // The call is already committed; a failed checkpoint is logged and made
-    // at the next due point rather than failing the call.
-    auto cp_tx = core.backend_->vault_store().Begin(/*write=*/true);
-    Status s = cp_tx ? StatusOf(core.audit_->WriteCheckpoint(**cp_tx, core.NowMicros()))
-                     : cp_tx.error();
-    if (s.ok()) s = (*cp_tx)->Commit();
-    if (!s.ok()) {
-      core.options_.logger->error("writing an audit checkpoint: {}", s.ToString());
-    }
-  }
+  core.CheckpointAfterCommit(appended->checkpoint_due);
   return Status::Ok();
+}
+
+Status VaultCore::CommitAuditGroup(std::span<const GroupCommitter::Entry> entries) {
+  CVAULT_ASSIGN_OR_RETURN(auto tx, backend_->vault_store().Begin(/*write=*/true));
+  bool checkpoint_due = false;
+  for (const GroupCommitter::Entry& entry : entries) {
+    CVAULT_ASSIGN_OR_RETURN(auto appended,
+                            audit_->Append(*tx, *entry.ctx, *entry.event, NowMicros()));
+    checkpoint_due = checkpoint_due || appended.checkpoint_due;
+  }
+  CVAULT_RETURN_IF_ERROR(tx->Commit());
+  tx.reset();  // the checkpoint needs the write connection
+  CheckpointAfterCommit(checkpoint_due);
+  return Status::Ok();
+}
+
+std::int64_t VaultCore::CheckpointIntervalMicros() const {
+  return std::chrono::duration_cast<std::chrono::microseconds>(options_.checkpoint_interval)
+      .count();
+}
+
+void VaultCore::CheckpointAfterCommit(bool due_by_count) {
+  const std::int64_t now = NowMicros();
+  const std::int64_t interval = CheckpointIntervalMicros();
+  // The newest checkpoint is looked at once per interval at most.
+  const bool maybe_due_by_time = interval > 0 && now >= next_checkpoint_check_us_.load();
+  if (!due_by_count && !maybe_due_by_time) return;
+  if (maybe_due_by_time) next_checkpoint_check_us_ = now + interval;
+  auto tx = backend_->vault_store().Begin(/*write=*/true);
+  Status s = tx ? StatusOf(audit_->WriteCheckpoint(**tx, now, due_by_count ? 0 : interval))
+                : tx.error();
+  if (s.ok()) s = (*tx)->Commit();
+  if (!s.ok()) options_.logger->error("writing an audit checkpoint: {}", s.ToString());
 }
 
 Status AuditedCall::RecordRefusal(std::string reason) {

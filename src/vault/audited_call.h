@@ -14,10 +14,17 @@
 //                   call that never got the write lock is only logged).
 // So an operation cannot forget its entry or leave its transaction open.
 //
-// REQUIRES: the vault's mutex is held for the call's whole life, from
-// creation to destruction (it writes through the core's stores). A call
-// never outlives a release of the mutex: a long duty makes one per locked
-// step. Movable (out of StartCall), not copyable; not thread-safe.
+// A call is exclusive or shared. An exclusive call holds the vault's lock
+// exclusively for its whole life, from creation to destruction (it writes
+// through the core's stores); a long duty makes one per locked step. A
+// shared call (a parallel read) holds the lock shared: it reads in a
+// parallel read transaction of its own, never writes, and hands its entry
+// to the group committer, which returns once the commit that holds it is
+// durable. When a shared call finds it needs more (a data key not cached,
+// caches another process made stale, a changed policy file) it ends
+// without an entry through NeedExclusive(), and the operation runs again as
+// an exclusive call. Movable (out of StartCall), not copyable; one thread
+// at a time.
 #ifndef CVAULT_VAULT_AUDITED_CALL_H_
 #define CVAULT_VAULT_AUDITED_CALL_H_
 
@@ -55,7 +62,22 @@ class AuditedCall {
 
   // The call's write transaction, begun on first use through
   // VaultCore::BeginWrite (so the shared-state caches are fresh inside it).
+  // A shared call's is a parallel read transaction; if the caches are stale
+  // in it, the call ends through NeedExclusive() and that is returned.
   [[nodiscard]] StatusOr<store::VaultTransaction*> Transaction();
+  // Ends a shared call's read transaction once the operation has read all
+  // it needs, so its decryption and deciding hold no connection. Nothing
+  // for an exclusive call (its transaction takes the entry).
+  void EndRead() {
+    if (shared()) tx_.reset();
+  }
+  // Whether this is a shared call (a parallel read).
+  bool shared() const { return retry_exclusive_ != nullptr; }
+  // Ends a shared call without an entry and asks for the operation to run
+  // again as an exclusive call; returns the Busy status the operation
+  // returns on its way out (never seen by the caller).
+  // REQUIRES: shared().
+  [[nodiscard]] Status NeedExclusive();
   // REQUIRES: Transaction() succeeded since the call began or last
   // committed a step.
   store::VaultTransaction& tx() { return *tx_; }
@@ -85,13 +107,16 @@ class AuditedCall {
 
  private:
   friend class VaultCore;
+  // `retry_exclusive` non-null makes a shared call; NeedExclusive() sets it.
   AuditedCall(VaultCore& core, AccessContext ctx, audit::AuditEvent event,
-              std::unique_ptr<store::VaultTransaction> tx);
+              std::unique_ptr<store::VaultTransaction> tx,
+              bool* retry_exclusive = nullptr);
 
   // Marks the call finished; Internal if it already was.
   [[nodiscard]] Status Finish();
   // Appends the event in the call's transaction (begun if needed), commits
-  // and writes a checkpoint when one is due. Drops the transaction.
+  // and writes a checkpoint when one is due. Drops the transaction. A
+  // shared call ends its read and hands the event to the group committer.
   [[nodiscard]] Status AppendAndCommit();
   // Rolls back and records the event as "deny" / `reason` in a transaction
   // of its own; returns the audit failure, if any.
@@ -107,6 +132,7 @@ class AuditedCall {
   // Transaction() found the vault's write lock held past the wait: the
   // call wrote nothing, and an entry would wait as long again (skipped).
   bool write_lock_busy_ = false;
+  bool* retry_exclusive_ = nullptr;  // set for a shared call
 };
 
 }  // namespace cvault::internal

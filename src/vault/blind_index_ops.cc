@@ -130,7 +130,7 @@ StatusOr<IndexRotationResult> VaultCore::RotateBlindIndex(const AccessContext& i
     for (const std::string& id : ids) {
       CVAULT_ASSIGN_OR_RETURN(auto row, tx->GetCustomer(id));
       if (!row) continue;
-      CVAULT_ASSIGN_OR_RETURN(const SubjectKeys* keys, KeysFor(id));
+      CVAULT_ASSIGN_OR_RETURN(SubjectKeysPtr keys, KeysFor(id));
       CVAULT_ASSIGN_OR_RETURN(auto indexes,
                               domain::ComputeIndexes(keys->cipher, *next_indexer_, *row));
       CVAULT_RETURN_IF_ERROR(tx->SetNextIndexes(id, indexes.email, indexes.phone));

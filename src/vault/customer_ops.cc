@@ -1,5 +1,8 @@
 // The Customers operations of VaultCore: decide, act, audit.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
 
 #include "domain/customer_codec.h"
 #include "policy/masking.h"
@@ -95,7 +98,7 @@ StatusOr<CustomerId> VaultCore::CreateCustomer(const AccessContext& in,
     }
   }
 
-  CVAULT_ASSIGN_OR_RETURN(const SubjectKeys* keys, NewSubjectKeys(row.id));
+  CVAULT_ASSIGN_OR_RETURN(SubjectKeysPtr keys, NewSubjectKeys(row.id));
   row.created_at_us = row.updated_at_us = NowMicros();
   call.event().subject = keys->pseudonym;
   call.event().fields_returned = Names(SetFields(*values));
@@ -118,34 +121,47 @@ StatusOr<CustomerId> VaultCore::CreateCustomer(const AccessContext& in,
 StatusOr<CustomerRecord> VaultCore::GetCustomer(const AccessContext& in,
                                                 const CustomerId& id,
                                                 std::span<const CustomerField> fields) {
-  std::lock_guard lock(mu_);
   std::vector<CustomerField> requested = domain::ExpandRequestedFields(fields);
-  CVAULT_ASSIGN_OR_RETURN(
-      AuditedCall call,
-      StartCall(
-          in, action::kCustomerRead,
-          {std::string(action::kCustomerRead), "", Names(requested), {}, "allow", "ok"}));
-  CVAULT_ASSIGN_OR_RETURN(Subject subject, LoadSubject(call, id.str()));
-  auto& row = subject.row;
-  const SubjectKeys* keys = subject.keys;
-  // Decided before existence is revealed: a denied caller learns nothing.
-  policy::Decision decision = decider_.Decide(
-      call.ctx(),
-      {action::kCustomerRead, policy::FieldUse::kRead, requested, subject.facts});
-  if (!decision.allowed()) return Error(std::move(call).Deny(decision));
-  if (!row) {
-    return Error(std::move(call).Fail(
-        "not_found", Status::NotFound("no customer with that id"), kPlainError));
-  }
+  return ReadInParallel([&](bool* retry_exclusive) -> StatusOr<CustomerRecord> {
+    CVAULT_ASSIGN_OR_RETURN(
+        AuditedCall call,
+        StartCall(
+            in, action::kCustomerRead,
+            {std::string(action::kCustomerRead), "", Names(requested), {}, "allow", "ok"},
+            retry_exclusive));
+    CVAULT_ASSIGN_OR_RETURN(Subject subject, LoadSubject(call, id.str()));
+    call.EndRead();
+    // Decided before existence is revealed: a denied caller learns nothing.
+    policy::Decision decision = decider_.Decide(
+        call.ctx(),
+        {action::kCustomerRead, policy::FieldUse::kRead, requested, subject.facts});
+    if (!decision.allowed()) return Error(std::move(call).Deny(decision));
+    if (!subject.row) {
+      return Error(std::move(call).Fail(
+          "not_found", Status::NotFound("no customer with that id"), kPlainError));
+    }
+    CVAULT_ASSIGN_OR_RETURN(CustomerRecord record,
+                            OpenRecord(call, id, subject, decision));
+    call.event().decision = std::string(decision.OutcomeName());
+    call.event().reason_code = decision.reason_code;
+    CVAULT_RETURN_IF_ERROR(std::move(call).Commit());
+    return record;
+  });
+}
 
+StatusOr<CustomerRecord> VaultCore::OpenRecord(AuditedCall& call, const CustomerId& id,
+                                               const Subject& subject,
+                                               const policy::Decision& decision) {
+  const store::CustomerRow& row = *subject.row;
   CustomerRecord record;
   record.id = id;
-  record.restricted = row->restricted;
-  record.created_at = FromMicros(row->created_at_us);
-  record.updated_at = FromMicros(row->updated_at_us);
+  record.restricted = row.restricted;
+  record.created_at = FromMicros(row.created_at_us);
+  record.updated_at = FromMicros(row.updated_at_us);
   record.withheld = decision.withheld;
+  auto& returned = call.event().fields_returned;
   for (const auto& [field, level] : decision.returned) {
-    auto plain = domain::OpenField(keys->cipher, *row, field);
+    auto plain = domain::OpenField(subject.keys->cipher, row, field);
     if (!plain) {
       return Error(std::move(call).Fail("integrity_error", plain.error(), kPlainError));
     }
@@ -157,56 +173,91 @@ StatusOr<CustomerRecord> VaultCore::GetCustomer(const AccessContext& in,
     } else {
       record.fields.emplace(field, std::string(text));
     }
-    call.event().fields_returned.emplace_back(FieldName(field));
+    if (std::ranges::find(returned, FieldName(field)) == returned.end()) {
+      returned.emplace_back(FieldName(field));
+    }
   }
-  call.event().decision = std::string(decision.OutcomeName());
-  call.event().reason_code = decision.reason_code;
-  CVAULT_RETURN_IF_ERROR(std::move(call).Commit());
   return record;
 }
 
 StatusOr<std::vector<CustomerId>> VaultCore::FindCustomers(const AccessContext& in,
                                                            CustomerField by,
                                                            std::string_view value) {
-  std::lock_guard lock(mu_);
-  const CustomerField searched[] = {by};
-  CVAULT_ASSIGN_OR_RETURN(
-      AuditedCall call,
-      StartCall(
-          in, action::kCustomerFind,
-          {std::string(action::kCustomerFind), "", Names(searched), {}, "allow", "ok"}));
-  policy::Decision decision = decider_.Decide(
-      call.ctx(),
-      {action::kCustomerFind, policy::FieldUse::kRead, searched, std::nullopt});
-  if (!decision.allowed()) return Error(std::move(call).Deny(decision));
+  CVAULT_ASSIGN_OR_RETURN(auto found, LookUp(in, by, value, std::nullopt));
+  std::vector<CustomerId> ids;
+  ids.reserve(found.size());
+  for (CustomerRecord& record : found) ids.push_back(std::move(record.id));
+  return ids;
+}
 
-  bool by_email = by == CustomerField::kEmail;
-  auto key =
-      by_email ? domain::LookupKeyForEmail(value) : domain::LookupKeyForPhone(value);
-  if (!key) return Error(std::move(call).Fail("invalid_input", key.error(), kPlainError));
-  CVAULT_ASSIGN_OR_RETURN(auto* tx, call.Transaction());
-  crypto::Bytes index = indexer_->Compute(
-      by_email ? crypto::IndexedField::kEmail : crypto::IndexedField::kPhone, *key);
-  CVAULT_ASSIGN_OR_RETURN(
-      auto ids, by_email ? tx->FindByEmailIndex(index) : tx->FindByPhoneIndex(index));
-  std::vector<CustomerId> found;
-  std::vector<std::string> subjects;
-  for (const std::string& raw : ids) {
-    CVAULT_ASSIGN_OR_RETURN(Subject subject, LoadSubject(call, raw));
-    if (!subject.row) continue;
-    policy::Decision d = decider_.Decide(
+StatusOr<std::vector<CustomerRecord>> VaultCore::LookUp(
+    const AccessContext& in, CustomerField by, std::string_view value,
+    std::optional<std::span<const CustomerField>> read) {
+  const CustomerField searched[] = {by};
+  // A plain find records customer.find; a look-up that also reads records
+  // one customer.read entry for both decisions.
+  const std::vector<CustomerField> requested =
+      read ? domain::ExpandRequestedFields(*read) : std::vector<CustomerField>{};
+  const std::string_view act = read ? action::kCustomerRead : action::kCustomerFind;
+  return ReadInParallel([&](bool* retry_exclusive)
+                            -> StatusOr<std::vector<CustomerRecord>> {
+    CVAULT_ASSIGN_OR_RETURN(
+        AuditedCall call,
+        StartCall(in, act,
+                  {std::string(act), "", Names(read ? std::span(requested) : searched), {},
+                   "allow", "ok"},
+                  retry_exclusive));
+    policy::Decision decision = decider_.Decide(
         call.ctx(),
-        {action::kCustomerFind, policy::FieldUse::kRead, searched, subject.facts});
-    if (!d.allowed()) return Error(std::move(call).Deny(d));
-    subjects.push_back(subject.keys->pseudonym);
-    CVAULT_ASSIGN_OR_RETURN(auto id, CustomerId::Parse(raw));
-    found.push_back(std::move(id));
-  }
-  call.event().subject = fmt::format("{}", fmt::join(subjects, ","));
-  if (found.empty()) call.event().reason_code = "not_found";
-  CVAULT_RETURN_IF_ERROR(std::move(call).Commit());
-  if (found.empty()) return Error(Status::NotFound("no customer matches"));
-  return found;
+        {action::kCustomerFind, policy::FieldUse::kRead, searched, std::nullopt});
+    if (!decision.allowed()) return Error(std::move(call).Deny(decision));
+
+    bool by_email = by == CustomerField::kEmail;
+    auto key =
+        by_email ? domain::LookupKeyForEmail(value) : domain::LookupKeyForPhone(value);
+    if (!key) return Error(std::move(call).Fail("invalid_input", key.error(), kPlainError));
+    CVAULT_ASSIGN_OR_RETURN(auto* tx, call.Transaction());
+    crypto::Bytes index = indexer_->Compute(
+        by_email ? crypto::IndexedField::kEmail : crypto::IndexedField::kPhone, *key);
+    CVAULT_ASSIGN_OR_RETURN(
+        auto ids, by_email ? tx->FindByEmailIndex(index) : tx->FindByPhoneIndex(index));
+    std::vector<CustomerRecord> found;
+    std::vector<std::string> subjects;
+    policy::Decision last_read;
+    for (const std::string& raw : ids) {
+      CVAULT_ASSIGN_OR_RETURN(Subject subject, LoadSubject(call, raw));
+      if (!subject.row) continue;
+      policy::Decision d = decider_.Decide(
+          call.ctx(),
+          {action::kCustomerFind, policy::FieldUse::kRead, searched, subject.facts});
+      if (!d.allowed()) return Error(std::move(call).Deny(d));
+      subjects.push_back(subject.keys->pseudonym);
+      CVAULT_ASSIGN_OR_RETURN(auto id, CustomerId::Parse(raw));
+      if (!read) {
+        found.emplace_back().id = std::move(id);
+        continue;
+      }
+      // Subject names the match already: a denied reader learns only what
+      // the find allowed (that someone matches).
+      call.event().subject = fmt::format("{}", fmt::join(subjects, ","));
+      last_read = decider_.Decide(
+          call.ctx(),
+          {action::kCustomerRead, policy::FieldUse::kRead, requested, subject.facts});
+      if (!last_read.allowed()) return Error(std::move(call).Deny(last_read));
+      CVAULT_ASSIGN_OR_RETURN(CustomerRecord record, OpenRecord(call, id, subject, last_read));
+      found.push_back(std::move(record));
+    }
+    call.event().subject = fmt::format("{}", fmt::join(subjects, ","));
+    if (found.empty()) {
+      call.event().reason_code = "not_found";
+    } else if (read) {
+      call.event().decision = std::string(last_read.OutcomeName());
+      call.event().reason_code = last_read.reason_code;
+    }
+    CVAULT_RETURN_IF_ERROR(std::move(call).Commit());
+    if (found.empty()) return Error(Status::NotFound("no customer matches"));
+    return found;
+  });
 }
 
 Status VaultCore::UpdateCustomer(const AccessContext& in, const CustomerId& id,

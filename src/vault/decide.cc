@@ -14,7 +14,7 @@ StatusOr<Subject> VaultCore::LoadSubject(AuditedCall& call,
   Subject subject;
   CVAULT_ASSIGN_OR_RETURN(subject.row, tx->GetCustomer(customer_id));
   if (!subject.row) return subject;
-  CVAULT_ASSIGN_OR_RETURN(subject.keys, KeysFor(customer_id));
+  CVAULT_ASSIGN_OR_RETURN(subject.keys, KeysFor(customer_id, &call));
   call.event().subject = subject.keys->pseudonym;
   subject.facts.restricted = subject.row->restricted;
   // The one place consent plugs in: a purpose resting on consent needs the

@@ -19,7 +19,7 @@ namespace cvault::internal {
 // A customer's row (if any), keys and the facts a decision needs.
 struct Subject {
   std::optional<store::CustomerRow> row;
-  const SubjectKeys* keys = nullptr;
+  SubjectKeysPtr keys;
   policy::SubjectFacts facts;
 };
 

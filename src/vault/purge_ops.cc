@@ -112,7 +112,7 @@ StatusOr<PurgeResult> VaultCore::Purge(const AccessContext& in) {
                                          "allow",
                                          "expired_by_purge"},
                                         std::move(tx));
-    CVAULT_ASSIGN_OR_RETURN(const SubjectKeys* keys, KeysFor(last.customer_id));
+    CVAULT_ASSIGN_OR_RETURN(SubjectKeysPtr keys, KeysFor(last.customer_id));
     call.event().subject = keys->pseudonym;
     CVAULT_ASSIGN_OR_RETURN(auto receipt, domain::OpenReceipt(keys->cipher, last));
     receipt.actor = "cvault-purge";

@@ -134,6 +134,15 @@ Status VaultCore::ReloadPolicyIfChanged() {
   return Status::Ok();
 }
 
+bool VaultCore::PolicyFileChanged() const {
+  return options_.policy_file && KeyringStamp::Of(*options_.policy_file) != policy_stamp_;
+}
+
+StatusOr<bool> VaultCore::CachesCurrentIn(store::VaultTransaction& tx) const {
+  CVAULT_ASSIGN_OR_RETURN(std::uint64_t g, ReadGeneration(tx, kVaultGenerationKey));
+  return g == vault_generation_;
+}
+
 StatusOr<std::unique_ptr<store::VaultTransaction>> VaultCore::BeginWrite() {
   CVAULT_ASSIGN_OR_RETURN(auto tx, backend_->vault_store().Begin(/*write=*/true));
   CVAULT_ASSIGN_OR_RETURN(std::uint64_t g, ReadGeneration(*tx, kVaultGenerationKey));

@@ -2,12 +2,15 @@
 // (as ready ciphers) and audit pseudonyms, so a hot customer costs one
 // keystore read and one unwrap, not one per call. Erasure must Evict().
 //
-// Not thread-safe: the vault serialises access.
+// Thread-safe. An entry it returns stays usable after it leaves the cache
+// (shared ownership), so parallel reads may fill the cache while others use
+// what they found.
 #ifndef CVAULT_VAULT_SUBJECT_KEY_CACHE_H_
 #define CVAULT_VAULT_SUBJECT_KEY_CACHE_H_
 
 #include <list>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -21,19 +24,23 @@ struct SubjectKeys {
   std::string pseudonym;       // hex keyed hash of the id, for audit entries
 };
 
+using SubjectKeysPtr = std::shared_ptr<const SubjectKeys>;
+
 class SubjectKeyCache {
  public:
   explicit SubjectKeyCache(std::size_t capacity) : capacity_(capacity) {}
 
   // nullptr on a miss; a hit becomes most recently used.
-  const SubjectKeys* Find(std::string_view customer_id);
+  SubjectKeysPtr Find(std::string_view customer_id);
   // Inserts (or replaces) and returns the cached entry.
-  const SubjectKeys* Insert(std::string customer_id, SubjectKeys keys);
+  SubjectKeysPtr Insert(std::string customer_id, SubjectKeys keys);
   void Evict(std::string_view customer_id);
   void Clear();
 
  private:
-  using Entry = std::pair<std::string, std::unique_ptr<SubjectKeys>>;
+  void EvictLocked(std::string_view customer_id);  // REQUIRES mu_ held
+  using Entry = std::pair<std::string, SubjectKeysPtr>;
+  std::mutex mu_;
   std::size_t capacity_;
   std::list<Entry> order_;  // most recent first
   std::unordered_map<std::string_view, std::list<Entry>::iterator> index_;

@@ -16,12 +16,22 @@ constexpr std::uint32_t kDataKeyId = 1;
 
 }  // namespace
 
-StatusOr<const SubjectKeys*> VaultCore::KeysFor(std::string_view customer_id) {
-  if (const SubjectKeys* hit = subject_keys_.Find(customer_id)) return hit;
-  CVAULT_ASSIGN_OR_RETURN(auto tx, backend_->key_store().Begin(/*write=*/false));
+StatusOr<SubjectKeysPtr> VaultCore::KeysFor(std::string_view customer_id,
+                                            AuditedCall* call) {
+  if (SubjectKeysPtr hit = subject_keys_.Find(customer_id)) return hit;
+  const bool shared = call != nullptr && call->shared();
+  CVAULT_ASSIGN_OR_RETURN(auto tx, shared
+                                       ? backend_->key_store().BeginParallelRead()
+                                       : backend_->key_store().Begin(/*write=*/false));
   CVAULT_ASSIGN_OR_RETURN(
       auto row,
       tx->GetDataKey(customer_id, static_cast<int>(keys::RetentionClass::kStandard)));
+  tx.reset();
+  if (shared && (!row || keyring_->kek(row->kek_version) == nullptr)) {
+    // An erasure in another process since the call's read, or a KEK this
+    // process has not loaded: both are for the exclusive run to sort out.
+    return Error(call->NeedExclusive());
+  }
   if (!row) {
     return Error(Status::Integrity(
         "the customer's data key is missing from the keystore; the record cannot "
@@ -31,7 +41,7 @@ StatusOr<const SubjectKeys*> VaultCore::KeysFor(std::string_view customer_id) {
   return CacheSubjectKeys(customer_id, std::move(dek));
 }
 
-StatusOr<const SubjectKeys*> VaultCore::CacheSubjectKeys(std::string_view customer_id,
+StatusOr<SubjectKeysPtr> VaultCore::CacheSubjectKeys(std::string_view customer_id,
                                                          SecretBytes dek) {
   CVAULT_ASSIGN_OR_RETURN(auto pseudonym_key, crypto::DeriveSubkey(dek, 1, "cvpseudo"));
   CVAULT_ASSIGN_OR_RETURN(auto cipher,
@@ -44,7 +54,7 @@ StatusOr<const SubjectKeys*> VaultCore::CacheSubjectKeys(std::string_view custom
 
 StatusOr<const crypto::FieldCipher*> VaultCore::FinancialCipherFor(
     std::string_view customer_id) {
-  if (const SubjectKeys* hit = financial_keys_.Find(customer_id)) return &hit->cipher;
+  if (SubjectKeysPtr hit = financial_keys_.Find(customer_id)) return &hit->cipher;
   constexpr int kFinancial = static_cast<int>(keys::RetentionClass::kFinancial);
   SecretBytes dek;
   {
@@ -80,12 +90,12 @@ StatusOr<const crypto::FieldCipher*> VaultCore::FinancialCipherFor(
   }
   CVAULT_ASSIGN_OR_RETURN(auto cipher,
                           crypto::FieldCipher::Create(kFinancialKeyId, std::move(dek)));
-  const SubjectKeys* cached = financial_keys_.Insert(std::string(customer_id),
+  SubjectKeysPtr cached = financial_keys_.Insert(std::string(customer_id),
                                                      SubjectKeys{std::move(cipher), ""});
   return &cached->cipher;
 }
 
-StatusOr<const SubjectKeys*> VaultCore::NewSubjectKeys(std::string_view customer_id) {
+StatusOr<SubjectKeysPtr> VaultCore::NewSubjectKeys(std::string_view customer_id) {
   // Committed to the keystore before any row that needs it
   // (docs/architecture.md): a crash in between leaves an orphan key, never
   // an unreadable row.

@@ -59,6 +59,20 @@ StatusOr<std::vector<CustomerId>> Customers::FindByPhone(const AccessContext& ct
   return core_.FindCustomers(ctx, CustomerField::kPhone, phone);
 }
 
+StatusOr<CustomerRecord> Customers::GetByEmail(const AccessContext& ctx,
+                                               std::string_view email,
+                                               std::span<const CustomerField> fields) {
+  CVAULT_ASSIGN_OR_RETURN(auto records,
+                          core_.LookUp(ctx, CustomerField::kEmail, email, fields));
+  return std::move(records.front());  // emails are unique
+}
+
+StatusOr<std::vector<CustomerRecord>> Customers::GetByPhone(
+    const AccessContext& ctx, std::string_view phone,
+    std::span<const CustomerField> fields) {
+  return core_.LookUp(ctx, CustomerField::kPhone, phone, fields);
+}
+
 Status Customers::Update(const AccessContext& ctx, const CustomerId& id,
                          const CustomerUpdate& update) {
   return core_.UpdateCustomer(ctx, id, update);

@@ -8,8 +8,15 @@
 // audit log) over a small shared kernel: audited_call.cc, decide.cc,
 // subject_keys.cc, shared_state.cc, vault_open.cc.
 //
-// Thread-safe: one mutex serialises the operations of one open vault (the
-// embedded store has a single writer anyway). Several processes may open the
+// Thread-safe. One lock (vault_lock.h) guards an open vault: every call
+// that writes, or refreshes this process's caches, holds it exclusively.
+// The customer reads (get, find, the look-ups) hold it shared and run in
+// parallel: each reads and decrypts in a parallel read transaction of its
+// own and hands its audit entry to the group committer (group_commit.h),
+// returning once the commit that holds the entry is durable. A read that
+// needs more than the caches give it (a data key not cached yet, caches
+// another process made stale, a changed policy file) runs again as an
+// exclusive call (AuditedCall::NeedExclusive). Several processes may open the
 // same vault: nothing another process can change is trusted from memory
 // (shared_state.cc says what is cached and how it is refreshed). Neither
 // copyable nor movable.
@@ -18,9 +25,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <span>
 #include <string>
 #include <vector>
@@ -36,8 +45,10 @@
 #include "vault/audited_call.h"
 #include "vault/decided.h"
 #include "vault/erasure_ledger.h"
+#include "vault/group_commit.h"
 #include "vault/subject_key_cache.h"
 #include "vault/vault_holders.h"
+#include "vault/vault_lock.h"
 
 namespace cvault::domain {
 struct ExportSubjectData;
@@ -82,6 +93,13 @@ class VaultCore {
   [[nodiscard]] StatusOr<std::vector<CustomerId>> FindCustomers(const AccessContext& ctx,
                                                                 CustomerField by,
                                                                 std::string_view value);
+  // A find by email or phone (`by`), which with `read` also reads those
+  // fields (all when empty) of every match in the same call: decided as
+  // customer.find and customer.read, recorded as one entry. Without `read`
+  // the records hold only ids.
+  [[nodiscard]] StatusOr<std::vector<CustomerRecord>> LookUp(
+      const AccessContext& ctx, CustomerField by, std::string_view value,
+      std::optional<std::span<const CustomerField>> read);
   [[nodiscard]] Status UpdateCustomer(const AccessContext& ctx, const CustomerId& id,
                                       const CustomerUpdate& update);
   [[nodiscard]] StatusOr<std::vector<CustomerId>> ListCustomerIds(
@@ -210,9 +228,46 @@ class VaultCore {
   // Begins the audited call of a public operation: checks the context's
   // shape (a bad one is audited as invalid_context under the policy
   // `action` and returned) and fills a request id when it has none.
+  // With `retry_exclusive` it begins a shared call (audited_call.h), or
+  // sets the flag and fails when the call needs the exclusive lock (a bad
+  // context, a changed policy file). REQUIRES mu_ held shared for a shared
+  // call, exclusively otherwise.
   [[nodiscard]] StatusOr<AuditedCall> StartCall(const AccessContext& in,
                                                 std::string_view action,
-                                                audit::AuditEvent event);
+                                                audit::AuditEvent event,
+                                                bool* retry_exclusive = nullptr);
+  // Runs a read operation as a shared call under mu_ held shared, and once
+  // more under mu_ held exclusively when the shared run asked for it. A
+  // call that finds the vault idle runs exclusively at once: alone, one
+  // transaction costs less than a read and a group commit.
+  // `op(retry_exclusive)` passes its argument on to StartCall.
+  template <class Op>
+  auto ReadInParallel(Op op) -> decltype(op(static_cast<bool*>(nullptr))) {
+    {
+      std::unique_lock alone(mu_, std::try_to_lock);
+      if (alone.owns_lock()) return op(nullptr);
+    }
+    {
+      std::shared_lock lock(mu_);
+      bool retry = false;
+      auto result = op(&retry);
+      if (!retry) return result;
+    }
+    std::lock_guard lock(mu_);
+    return op(nullptr);
+  }
+  // The group committer's commit (group_commit.h): appends the entries in
+  // one write transaction and commits, then writes a checkpoint if one came
+  // due. REQUIRES mu_ held shared by the caller, which the committer makes
+  // the only user of the write connection (exclusive calls wait for it).
+  [[nodiscard]] Status CommitAuditGroup(std::span<const GroupCommitter::Entry> entries);
+  // After a commit that appended entries: writes a checkpoint when one came
+  // due by count (`due_by_count`), or when the newest checkpoint of any
+  // process is Options::checkpoint_interval old (looked at once per
+  // interval). A failure is logged (the next due point makes it) rather
+  // than failing the committed call.
+  void CheckpointAfterCommit(bool due_by_count);
+  std::int64_t CheckpointIntervalMicros() const;
   // An audited call for a context already checked: a later step of a call
   // StartCall began, or the vault's own SystemContext(). `tx`, when given,
   // is a transaction from BeginWrite the call takes over (housekeeping that
@@ -226,15 +281,20 @@ class VaultCore {
   // request id.
   static AccessContext SystemContext();
 
-  // Data keys (subject_keys.cc). REQUIRE mu_ held.
-  // The customer's data-key cipher and audit pseudonym (cached).
-  [[nodiscard]] StatusOr<const SubjectKeys*> KeysFor(std::string_view customer_id);
+  // Data keys (subject_keys.cc). REQUIRE mu_ held (shared only by KeysFor
+  // for a shared call).
+  // The customer's data-key cipher and audit pseudonym (cached). For a
+  // shared `call` a miss reads the keystore in a parallel read, and ends the
+  // call through NeedExclusive when the key is missing or names a KEK this
+  // process has not loaded.
+  [[nodiscard]] StatusOr<SubjectKeysPtr> KeysFor(std::string_view customer_id,
+                                                 AuditedCall* call = nullptr);
   // The cipher for the customer's financial-class data key (refund records,
   // kept under a retention hold after erasure); created on first use.
   [[nodiscard]] StatusOr<const crypto::FieldCipher*> FinancialCipherFor(
       std::string_view customer_id);
-  [[nodiscard]] StatusOr<const SubjectKeys*> NewSubjectKeys(std::string_view customer_id);
-  [[nodiscard]] StatusOr<const SubjectKeys*> CacheSubjectKeys(
+  [[nodiscard]] StatusOr<SubjectKeysPtr> NewSubjectKeys(std::string_view customer_id);
+  [[nodiscard]] StatusOr<SubjectKeysPtr> CacheSubjectKeys(
       std::string_view customer_id, SecretBytes dek);
 
   // Deciding (decide.cc; decided.h has what it yields). REQUIRE mu_ held.
@@ -256,6 +316,13 @@ class VaultCore {
                                                    std::string_view case_id,
                                                    std::string_view kind,
                                                    policy::AccessRequest request);
+  // The record of a loaded customer as `decision` returns it, decrypted
+  // and masked; adds the fields to the call's entry. An undecryptable
+  // field finishes the call (integrity_error) and is returned.
+  [[nodiscard]] StatusOr<CustomerRecord> OpenRecord(AuditedCall& call,
+                                                    const CustomerId& id,
+                                                    const Subject& subject,
+                                                    const policy::Decision& decision);
   // Denies unless the policy allows `act` (no customer) to the context.
   [[nodiscard]] Status DecideOperation(AuditedCall& call, std::string_view act);
 
@@ -314,6 +381,12 @@ class VaultCore {
   // write lock, and moves the seal counter CheckNotResealed reads.
   [[nodiscard]] Status ResealUnderKeystoreLock(const RootKeySource& new_root,
                                                PassphraseCost cost);
+  // For a shared call: whether this process's caches are current in `tx`
+  // (the vault's generation has not moved since they were loaded).
+  [[nodiscard]] StatusOr<bool> CachesCurrentIn(store::VaultTransaction& tx) const;
+  // For a shared call: whether the policy file is no longer the one
+  // decider_ was loaded from (ReloadPolicyIfChanged would reread it).
+  bool PolicyFileChanged() const;
   // Reads both generations (and the blind-index state) after the stores
   // open, rereading the keyring file if it changed meanwhile.
   [[nodiscard]] Status LoadGenerations();
@@ -385,7 +458,7 @@ class VaultCore {
   void ForgetDeletedContent();
 
   Options options_;
-  mutable std::mutex mu_;
+  mutable VaultLock mu_;
   bool open_ = false;
   std::optional<keys::Keyring> keyring_;
   // Where the stores live (Options::store), and the stores once open.
@@ -413,6 +486,12 @@ class VaultCore {
   policy::AccessDecider decider_;  // replaced by the policy file at open
   SubjectKeyCache subject_keys_;
   SubjectKeyCache financial_keys_;  // ciphers only; pseudonyms stay in subject_keys_
+  // When CheckpointAfterCommit next looks at the newest checkpoint's age.
+  std::atomic<std::int64_t> next_checkpoint_check_us_{0};
+  // Commits the entries of shared calls in groups (CommitAuditGroup).
+  GroupCommitter committer_{[this](std::span<const GroupCommitter::Entry> entries) {
+    return CommitAuditGroup(entries);
+  }};
 };
 
 }  // namespace cvault::internal

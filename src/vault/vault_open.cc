@@ -245,10 +245,11 @@ Status VaultCore::CloseLocked() {
   open_ = false;
   Status result;
   if (audit_) {
-    // Any process's checkpoint at the current head will do.
+    // Any process's checkpoint at the current head will do, and so will one
+    // younger than the interval (a short-lived process adds none).
     auto tx = backend_->vault_store().Begin(/*write=*/true);
     if (tx) {
-      auto cp = audit_->WriteCheckpoint(**tx, NowMicros());
+      auto cp = audit_->WriteCheckpoint(**tx, NowMicros(), CheckpointIntervalMicros());
       if (cp) {
         result = (*tx)->Commit();
       } else if (cp.error().code() != StatusCode::kFailedPrecondition) {  // not empty

@@ -45,6 +45,18 @@ inline NewCustomer AdaLovelace() {
   return c;
 }
 
+// The tests' marketing consent: notice "privacy" version 3, given by
+// checkbox on the web (the test registers the notice first).
+inline ConsentGrant MarketingGrant() {
+  ConsentGrant g;
+  g.purpose = "marketing";
+  g.notice_id = "privacy";
+  g.notice_version = "3";
+  g.collection_method = "checkbox";
+  g.channel = "web";
+  return g;
+}
+
 // Whether the vault tests run on the PostgreSQL backend: ctest runs the
 // vault test program twice, once with CVAULT_TEST_BACKEND=postgres
 // (tests/CMakeLists.txt).

@@ -103,13 +103,7 @@ class SharedVaultTest : public KeyOpsTest {
   }
 
   static ConsentGrant MarketingGrant() {
-    ConsentGrant g;
-    g.purpose = "marketing";
-    g.notice_id = "privacy";
-    g.notice_version = "3";
-    g.collection_method = "checkbox";
-    g.channel = "web";
-    return g;
+    return testing::MarketingGrant();
   }
 
   static NewTicket TicketFor(const CustomerId& id) {

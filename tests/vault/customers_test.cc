@@ -14,7 +14,7 @@ using testing::As;
 using testing::Auditor;
 using testing::SupportAgent;
 
-class CustomersTest : public testing::VaultTest {
+class CustomersTestBase : public testing::VaultTest {
  protected:
   std::size_t CountCustomers() {
     auto ids = vault_->customers().ListIds(AccountService());
@@ -27,6 +27,8 @@ class CustomersTest : public testing::VaultTest {
     return entries.value_or(std::vector<AuditEntry>{});
   }
 };
+
+class CustomersTest : public CustomersTestBase {};
 
 TEST_F(CustomersTest, CreateThenGetReturnsEveryFieldForAccountService) {
   CustomerId id = AddAda();
@@ -295,6 +297,93 @@ TEST_F(CustomersTest, CallsAfterCloseFail) {
   auto r = vault_->customers().Create(AccountService(), Ada());
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(r.error().code(), StatusCode::kFailedPrecondition);
+}
+
+}  // namespace
+}  // namespace cvault
+
+namespace cvault {
+namespace {
+
+// The combined look-up and read (Customers::GetByEmail / GetByPhone).
+class LookUpTest : public CustomersTestBase {};
+
+TEST_F(LookUpTest, GetByEmailReturnsTheRecordInOneAuditedCall) {
+  CustomerId id = AddAda();
+  auto record = vault_->customers().GetByEmail(SupportAgent(), "  Ada.Lovelace@Example.com ");
+  ASSERT_TRUE(record.has_value()) << record.error().ToString();
+  EXPECT_EQ(record->id, id);
+  EXPECT_EQ(record->fields.at(CustomerField::kFullName), "Ada Lovelace");
+  EXPECT_EQ(record->fields.at(CustomerField::kEmail), "a***@example.com");  // masked as Get
+  EXPECT_EQ(record->masked.size(), 3u);
+  // One entry after the create: a customer.read naming the match, as the
+  // Get of the same fields records.
+  auto entries = Tail(2);
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries[0].action, "customer.create");
+  const AuditEntry read = entries[1];
+  auto got = vault_->customers().Get(SupportAgent(), id);
+  ASSERT_TRUE(got.has_value());
+  const AuditEntry get = Tail(1).at(0);
+  EXPECT_EQ(read.action, "customer.read");
+  EXPECT_EQ(read.decision, get.decision);
+  EXPECT_EQ(read.subject, get.subject);
+  EXPECT_EQ(read.fields_returned, get.fields_returned);
+}
+
+TEST_F(LookUpTest, GetByPhoneReturnsEveryMatch) {
+  CustomerId ada = AddAda();
+  NewCustomer twin = Ada();
+  twin.full_name = "Ada Byron";
+  twin.email = "ada.byron@example.com";
+  auto byron = vault_->customers().Create(AccountService(), twin);
+  ASSERT_TRUE(byron.has_value()) << byron.error().ToString();
+  auto records = vault_->customers().GetByPhone(AccountService(), "+44 20 7183 8750");
+  ASSERT_TRUE(records.has_value()) << records.error().ToString();
+  ASSERT_EQ(records->size(), 2u);
+  std::vector<std::string> names;
+  for (const auto& r : *records) names.push_back(r.fields.at(CustomerField::kFullName));
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"Ada Byron", "Ada Lovelace"}));
+  auto entry = Tail(1).at(0);
+  EXPECT_EQ(entry.action, "customer.read");
+  EXPECT_EQ(entry.subject.size(), 64u * 2 + 1);  // two pseudonyms, comma-joined
+}
+
+TEST_F(LookUpTest, NobodyMatchingIsNotFoundAndAudited) {
+  AddAda();
+  auto record = vault_->customers().GetByEmail(AccountService(), "nobody@example.com");
+  ASSERT_FALSE(record.has_value());
+  EXPECT_EQ(record.error().code(), StatusCode::kNotFound);
+  auto entry = Tail(1).at(0);
+  EXPECT_EQ(entry.action, "customer.read");
+  EXPECT_EQ(entry.reason_code, "not_found");
+  EXPECT_TRUE(entry.fields_returned.empty());
+}
+
+TEST_F(LookUpTest, EachDecisionCanDenyAndNothingIsReturned) {
+  AddAda();
+  // Marketing may read with consent but this customer never gave it.
+  auto no_consent = vault_->customers().GetByEmail(As("marketing-service", "marketing"),
+                                                   "ada.lovelace@example.com");
+  ASSERT_FALSE(no_consent.has_value());
+  EXPECT_EQ(no_consent.error().code(), StatusCode::kPermissionDenied);
+  // The auditor may neither find nor read customers.
+  auto auditor = vault_->customers().GetByEmail(Auditor(), "ada.lovelace@example.com");
+  ASSERT_FALSE(auditor.has_value());
+  EXPECT_EQ(auditor.error().code(), StatusCode::kPermissionDenied);
+  for (const AuditEntry& e : Tail(2)) {
+    EXPECT_EQ(e.decision, "deny");
+    EXPECT_TRUE(e.fields_returned.empty());
+  }
+}
+
+TEST_F(LookUpTest, AnInvalidEmailIsRefusedByName) {
+  auto record = vault_->customers().GetByEmail(AccountService(), "not an email");
+  ASSERT_FALSE(record.has_value());
+  EXPECT_EQ(record.error().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(record.error().message().find("email"), std::string::npos);
+  EXPECT_EQ(record.error().message().find("not an email"), std::string::npos);
 }
 
 }  // namespace

@@ -57,12 +57,7 @@ class ErasureTest : public VaultTest {
   }
 
   ConsentGrant Marketing(std::optional<Timestamp> expires = std::nullopt) {
-    ConsentGrant g;
-    g.purpose = "marketing";
-    g.notice_id = "privacy";
-    g.notice_version = "3";
-    g.collection_method = "checkbox";
-    g.channel = "web";
+    ConsentGrant g = testing::MarketingGrant();
     g.expires_at = expires;
     return g;
   }

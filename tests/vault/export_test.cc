@@ -100,12 +100,7 @@ class ExportTest : public testing::VaultTest {
   }
 
   ConsentGrant MarketingGrant() {
-    ConsentGrant g;
-    g.purpose = "marketing";
-    g.notice_id = "privacy";
-    g.notice_version = "3";
-    g.collection_method = "checkbox";
-    g.channel = "web";
+    ConsentGrant g = testing::MarketingGrant();
     g.third_parties = {"Mailjet SAS"};
     return g;
   }

@@ -175,16 +175,61 @@ TEST_F(IntegrityTest, ForgedCheckpointSignatureIsDetected) {
   EXPECT_NE(r.problem.find("signed"), std::string::npos) << r.problem;
 }
 
-TEST_F(IntegrityTest, CheckpointsAreWrittenPeriodicallyAndOnClose) {
+TEST_F(IntegrityTest, CheckpointsAreWrittenEveryNEntries) {
   AddCustomers(25);  // checkpoint_every = 10 in the fixture
   AuditVerifyReport r = Verify();
   EXPECT_TRUE(r.ok);
-  EXPECT_GE(r.checkpoints_checked, 2u);
-  std::uint64_t before = r.checkpoints_checked;
-  Reopen();
-  r = Verify();
-  EXPECT_TRUE(r.ok);
+  // The first entry's (no checkpoint existed yet), then 10 and 20.
+  EXPECT_EQ(r.checkpoints_checked, 3u);
+}
+
+// A tool process opens, makes one call and closes: while the newest
+// checkpoint is younger than checkpoint_interval, none of them adds one;
+// once it is older, the next call (or close) does, once.
+TEST_F(IntegrityTest, ShortLivedOpensAddNoCheckpointUntilTheNewestIsOld) {
+  AddCustomers(1);
+  auto reopen = [this] {
+    vault_.reset();
+    Options o = MakeOptions();
+    o.checkpoint_every = 1000;  // only the interval at work
+    auto vault = Vault::Open(std::move(o));
+    ASSERT_TRUE(vault.has_value()) << vault.error().ToString();
+    vault_ = std::move(*vault);
+  };
+  auto one_call = [this] {
+    ASSERT_TRUE(vault_->customers().ListIds(AccountService()).has_value());
+  };
+  reopen();
+  const std::uint64_t before = Verify().checkpoints_checked;
+  for (int i = 0; i < 5; ++i) {
+    reopen();
+    one_call();
+  }
+  EXPECT_EQ(Verify().checkpoints_checked, before);
+
+  clock_->Advance(std::chrono::minutes(6));  // past the default 5 minutes
+  reopen();
+  one_call();
+  reopen();
+  one_call();
+  AuditVerifyReport r = Verify();
+  EXPECT_TRUE(r.ok) << r.problem;
   EXPECT_EQ(r.checkpoints_checked, before + 1);
+}
+
+TEST_F(IntegrityTest, ZeroIntervalCheckpointsAtEveryClose) {
+  AddCustomers(1);
+  const std::uint64_t before = Verify().checkpoints_checked;
+  vault_.reset();
+  Options o = MakeOptions();
+  o.checkpoint_interval = std::chrono::seconds(0);
+  auto vault = Vault::Open(std::move(o));
+  ASSERT_TRUE(vault.has_value());
+  ASSERT_TRUE((*vault)->customers().ListIds(AccountService()).has_value());
+  ASSERT_TRUE((*vault)->Close().ok());
+  vault->reset();
+  Reopen();
+  EXPECT_EQ(Verify().checkpoints_checked, before + 1);
 }
 
 TEST_F(IntegrityTest, WrongKeyFileIsAKeyFailure) {

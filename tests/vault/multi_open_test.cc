@@ -65,7 +65,7 @@ TEST_F(MultiOpenTest, InterleavedWritesFromTwoOpensMakeOneAuditChain) {
     Vault& writer = i % 2 == 0 ? *vault_ : *other_;
     CreateThrough(writer, i);
   }
-  // Both close: each writes a closing checkpoint unless one already exists.
+  // Both close (a closing checkpoint only once the newest is old).
   ASSERT_TRUE(other_->Close().ok());
   other_.reset();
   Reopen();

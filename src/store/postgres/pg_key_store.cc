@@ -163,6 +163,11 @@ class PgKeyStore final : public KeyStore {
     return std::unique_ptr<KeyTransaction>(new PgKeyTransaction(std::move(tx)));
   }
 
+  // The pool hands each transaction a connection of its own.
+  StatusOr<std::unique_ptr<KeyTransaction>> BeginParallelRead() override {
+    return Begin(/*write=*/false);
+  }
+
  private:
   std::unique_ptr<PgPool> pool_;
 };

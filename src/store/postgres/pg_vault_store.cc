@@ -830,6 +830,11 @@ class PgVaultStore final : public VaultStore {
     return std::unique_ptr<VaultTransaction>(new PgVaultTransaction(std::move(tx)));
   }
 
+  // The pool hands each transaction a connection of its own.
+  StatusOr<std::unique_ptr<VaultTransaction>> BeginParallelRead() override {
+    return Begin(/*write=*/false);
+  }
+
  private:
   std::unique_ptr<PgPool> pool_;
 };

@@ -1,6 +1,7 @@
 // The keystore database: per-subject data keys, wrapped under a KEK. The
 // store sees only the wrapped bytes.
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -10,6 +11,7 @@
 #include "store/sqlcipher/keyed_connection.h"
 #include "store/sqlcipher/meta_tables.h"
 #include "store/sqlcipher/migrations.h"
+#include "store/sqlcipher/reader_pool.h"
 #include "store/sqlcipher/schemas.h"
 #include "store/sqlcipher/sqlcipher_store.h"
 #include "store/sqlcipher/transaction.h"
@@ -19,6 +21,8 @@ namespace {
 
 using sqlcipher::Connection;
 using sqlcipher::KeyedConnection;
+using sqlcipher::ReaderLoan;
+using sqlcipher::ReaderPool;
 using sqlcipher::Transaction;
 
 constexpr std::string_view kRole = "keystore database";
@@ -31,6 +35,12 @@ class SqlcipherKeyTransaction final : public KeyTransaction {
  public:
   SqlcipherKeyTransaction(Connection& connection, Transaction transaction)
       : connection_(connection), transaction_(std::move(transaction)) {}
+  // A parallel read on a borrowed reader, given back once the transaction
+  // has ended.
+  SqlcipherKeyTransaction(ReaderLoan loan, Transaction transaction)
+      : loan_(std::move(loan)),
+        connection_(loan_->connection()),
+        transaction_(std::move(transaction)) {}
 
   Status InsertDataKey(const DataKeyRow& row) override {
     CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/true));
@@ -207,6 +217,7 @@ class SqlcipherKeyTransaction final : public KeyTransaction {
   Status Commit() override { return transaction_.Commit(); }
 
  private:
+  std::optional<ReaderLoan> loan_;  // destroyed last: after the transaction ended
   Connection& connection_;
   Transaction transaction_;
 };
@@ -223,7 +234,18 @@ class KeyStoreFile final : public SqlcipherKeyStore {
         new SqlcipherKeyTransaction(connection, std::move(transaction)));
   }
 
-  Status Rekey(const SecretBytes& new_key) override { return keyed_.Rekey(new_key); }
+  StatusOr<std::unique_ptr<KeyTransaction>> BeginParallelRead() override {
+    CVAULT_ASSIGN_OR_RETURN(ReaderLoan loan, ReaderPool::Borrow(readers_, keyed_));
+    CVAULT_ASSIGN_OR_RETURN(auto transaction,
+                            Transaction::Begin(loan.connection(), /*write=*/false));
+    return std::unique_ptr<KeyTransaction>(
+        new SqlcipherKeyTransaction(std::move(loan), std::move(transaction)));
+  }
+
+  Status Rekey(const SecretBytes& new_key) override {
+    readers_->Clear();  // keyed with the old key
+    return keyed_.Rekey(new_key);
+  }
   Status BackupTo(const std::filesystem::path& file) override {
     return keyed_.BackupTo(file);
   }
@@ -231,6 +253,9 @@ class KeyStoreFile final : public SqlcipherKeyStore {
 
  private:
   KeyedConnection keyed_;
+  // Destroyed first: the main connection stays the last one to close (and
+  // so the one that checkpoints the log), as without readers.
+  std::shared_ptr<ReaderPool> readers_ = std::make_shared<ReaderPool>();
 };
 
 }  // namespace

@@ -21,6 +21,12 @@ Status KeyedConnection::CheckConnected() const {
                                     reopen_hint_);
 }
 
+StatusOr<std::unique_ptr<Connection>> KeyedConnection::OpenAnother() const {
+  CVAULT_RETURN_IF_ERROR(CheckConnected());
+  return Connection::Open(connection_->file(), key_, /*create=*/false, settings_,
+                          schema_.role);
+}
+
 Status KeyedConnection::Rekey(const SecretBytes& new_key) {
   CVAULT_RETURN_IF_ERROR(CheckConnected());
   Status rekeyed = connection_->Rekey(new_key);

@@ -54,6 +54,9 @@ class KeyedConnection {
   // `new_key` (the change went through), the Rekey error if it still opens
   // under the old key, the open's error if it opens under neither.
   [[nodiscard]] Status Rekey(const SecretBytes& new_key);
+  // Another connection to the same file under the current key and
+  // settings (a reader for parallel read transactions).
+  [[nodiscard]] StatusOr<std::unique_ptr<Connection>> OpenAnother() const;
   // Connection::BackupTo, keyed with the current key.
   [[nodiscard]] Status BackupTo(const std::filesystem::path& file);
   // Connection::CheckpointTruncate.

@@ -4,7 +4,12 @@
 // consent events and notices to consent_tables.cc, support tickets and refund
 // cases to case_tables.cc, retention holds to hold_tables.cc) and reads and
 // writes the small meta table itself; and the store, which opens it.
+#include <atomic>
+#include <memory>
+#include <mutex>
 #include <string>
+#include <string_view>
+#include <thread>
 #include <utility>
 
 #include "store/sqlcipher/audit_tables.h"
@@ -16,6 +21,7 @@
 #include "store/sqlcipher/keyed_connection.h"
 #include "store/sqlcipher/meta_tables.h"
 #include "store/sqlcipher/migrations.h"
+#include "store/sqlcipher/reader_pool.h"
 #include "store/sqlcipher/schemas.h"
 #include "store/sqlcipher/sqlcipher_store.h"
 #include "store/sqlcipher/transaction.h"
@@ -25,6 +31,8 @@ namespace {
 
 using sqlcipher::Connection;
 using sqlcipher::KeyedConnection;
+using sqlcipher::ReaderLoan;
+using sqlcipher::ReaderPool;
 using sqlcipher::Transaction;
 
 constexpr std::string_view kRole = "vault database";
@@ -33,10 +41,69 @@ sqlcipher::SchemaSpec VaultSchema() {
   return {kRole, "vault", sqlcipher::VaultMigrations()};
 }
 
+// One transaction at a time on a store's main connection, across threads.
+// A thread that already holds it is refused (as SQLite refuses a nested
+// BEGIN) instead of waiting for itself. Thread-safe.
+class MainConnectionGate {
+ public:
+  // Releases the gate when it goes. Move-only.
+  class Hold {
+   public:
+    Hold() = default;
+    explicit Hold(MainConnectionGate* gate) : gate_(gate) {}
+    Hold(Hold&& other) noexcept : gate_(std::exchange(other.gate_, nullptr)) {}
+    Hold& operator=(Hold&&) = delete;
+    ~Hold() { Release(); }
+    bool held() const { return gate_ != nullptr; }
+    void Release() {
+      if (gate_ != nullptr) std::exchange(gate_, nullptr)->Release();
+    }
+
+   private:
+    MainConnectionGate* gate_ = nullptr;
+  };
+
+  // Waits for the gate; FailedPrecondition if this thread holds it.
+  StatusOr<Hold> Acquire(std::string_view role) {
+    if (owner_.load() == std::this_thread::get_id()) {
+      return Error(Status::FailedPrecondition(
+          std::string(role) + ": a transaction is already open; commit or destroy it first"));
+    }
+    mu_.lock();
+    owner_ = std::this_thread::get_id();
+    return Hold(this);
+  }
+  // The gate if it is free now; an empty Hold otherwise.
+  Hold TryAcquire() {
+    if (!mu_.try_lock()) return Hold();
+    owner_ = std::this_thread::get_id();
+    return Hold(this);
+  }
+
+ private:
+  void Release() {
+    owner_ = std::thread::id();
+    mu_.unlock();
+  }
+  std::mutex mu_;
+  std::atomic<std::thread::id> owner_;
+};
+
 class SqlcipherVaultTransaction final : public VaultTransaction {
  public:
-  SqlcipherVaultTransaction(Connection& connection, Transaction transaction)
-      : connection_(connection), transaction_(std::move(transaction)) {}
+  // A transaction on the store's main connection, which `main` holds until
+  // the transaction has ended.
+  SqlcipherVaultTransaction(MainConnectionGate::Hold main, Connection& connection,
+                            Transaction transaction)
+      : main_(std::move(main)),
+        connection_(connection),
+        transaction_(std::move(transaction)) {}
+  // A parallel read on a borrowed reader, given back once the transaction
+  // has ended.
+  SqlcipherVaultTransaction(ReaderLoan loan, Transaction transaction)
+      : loan_(std::move(loan)),
+        connection_(loan_->connection()),
+        transaction_(std::move(transaction)) {}
 
   Status InsertCustomer(const CustomerRow& row) override {
     CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/true));
@@ -287,9 +354,20 @@ class SqlcipherVaultTransaction final : public VaultTransaction {
     return sqlcipher::SetMeta(connection_, key, value);
   }
 
-  Status Commit() override { return transaction_.Commit(); }
+  Status Commit() override {
+    Status committed = transaction_.Commit();
+    // Ended: the main connection is free for the next transaction, even
+    // while this object lives (it no longer touches the connection). A
+    // borrowed reader goes back only with the object.
+    if (committed.ok()) main_.Release();
+    return committed;
+  }
 
  private:
+  // Destroyed last, after the transaction ended: the main connection's
+  // lock, or the borrowed reader.
+  MainConnectionGate::Hold main_;
+  std::optional<ReaderLoan> loan_;
   Connection& connection_;
   Transaction transaction_;
 };
@@ -299,21 +377,49 @@ class VaultStoreFile final : public SqlcipherVaultStore {
   explicit VaultStoreFile(KeyedConnection keyed) : keyed_(std::move(keyed)) {}
 
   StatusOr<std::unique_ptr<VaultTransaction>> Begin(bool write) override {
-    CVAULT_RETURN_IF_ERROR(keyed_.CheckConnected());
-    Connection& connection = keyed_.connection();
-    CVAULT_ASSIGN_OR_RETURN(auto transaction, Transaction::Begin(connection, write));
-    return std::unique_ptr<VaultTransaction>(
-        new SqlcipherVaultTransaction(connection, std::move(transaction)));
+    // Waits only for a parallel read that took the main connection.
+    CVAULT_ASSIGN_OR_RETURN(auto main, main_gate_.Acquire(kRole));
+    return BeginOnMain(std::move(main), write);
   }
 
-  Status Rekey(const SecretBytes& new_key) override { return keyed_.Rekey(new_key); }
+  // On the main connection when it is free: its page cache stays warm, where
+  // a reader's is dropped after every commit of another connection (SQLite
+  // WAL), so a lone thread pays nothing for the readers. Else on a reader.
+  StatusOr<std::unique_ptr<VaultTransaction>> BeginParallelRead() override {
+    MainConnectionGate::Hold main = main_gate_.TryAcquire();
+    if (main.held()) return BeginOnMain(std::move(main), /*write=*/false);
+    CVAULT_ASSIGN_OR_RETURN(ReaderLoan loan, ReaderPool::Borrow(readers_, keyed_));
+    CVAULT_ASSIGN_OR_RETURN(auto transaction,
+                            Transaction::Begin(loan.connection(), /*write=*/false));
+    return std::unique_ptr<VaultTransaction>(
+        new SqlcipherVaultTransaction(std::move(loan), std::move(transaction)));
+  }
+
+  Status Rekey(const SecretBytes& new_key) override {
+    readers_->Clear();  // keyed with the old key
+    return keyed_.Rekey(new_key);
+  }
   Status BackupTo(const std::filesystem::path& file) override {
     return keyed_.BackupTo(file);
   }
   Status TruncateLog() override { return keyed_.TruncateLog(); }
 
  private:
+  StatusOr<std::unique_ptr<VaultTransaction>> BeginOnMain(MainConnectionGate::Hold main,
+                                                          bool write) {
+    CVAULT_RETURN_IF_ERROR(keyed_.CheckConnected());
+    Connection& connection = keyed_.connection();
+    CVAULT_ASSIGN_OR_RETURN(auto transaction, Transaction::Begin(connection, write));
+    return std::unique_ptr<VaultTransaction>(
+        new SqlcipherVaultTransaction(std::move(main), connection, std::move(transaction)));
+  }
+
   KeyedConnection keyed_;
+  // Held by the transaction on the main connection while it lasts.
+  MainConnectionGate main_gate_;
+  // Destroyed first: the main connection stays the last one to close (and
+  // so the one that checkpoints the log), as without readers.
+  std::shared_ptr<ReaderPool> readers_ = std::make_shared<ReaderPool>();
 };
 
 }  // namespace

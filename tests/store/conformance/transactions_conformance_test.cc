@@ -4,7 +4,10 @@
 // at a time, none after Commit; and the small settings (meta) they carry.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "cvault/status.h"
 #include "store/store.h"
@@ -53,6 +56,45 @@ TEST_P(VaultTransactionConformanceTest, UseAfterCommitFails) {
   EXPECT_EQ(tx->Commit().code(), StatusCode::kFailedPrecondition);
   // The store is free for a new transaction.
   EXPECT_NE(Begin(true), nullptr);
+}
+
+// Parallel reads: from other threads while a write is open, each sees what
+// was committed before it began and nothing uncommitted, and refuses writes.
+TEST_P(VaultTransactionConformanceTest, ParallelReadsRunBesideAnOpenWrite) {
+  {
+    auto tx = Begin(true);
+    ASSERT_TRUE(tx->InsertCustomer(MakeCustomer("cus_a", "a")).ok());
+    ASSERT_TRUE(tx->Commit().ok());
+  }
+  auto writer = Begin(true);
+  ASSERT_TRUE(writer->InsertCustomer(MakeCustomer("cus_b", "b")).ok());
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> readers;
+  for (int t = 0; t < 3; ++t) {
+    readers.emplace_back([&] {
+      for (int i = 0; i < 20; ++i) {
+        auto read = store_->BeginParallelRead();
+        if (!read) {
+          ++wrong;
+          continue;
+        }
+        auto a = (*read)->GetCustomer("cus_a");
+        auto b = (*read)->GetCustomer("cus_b");
+        if (!a || !a->has_value() || !b || b->has_value()) ++wrong;
+        if ((*read)->SetMeta("k", "v").code() != StatusCode::kFailedPrecondition) ++wrong;
+      }
+    });
+  }
+  for (auto& t : readers) t.join();
+  EXPECT_EQ(wrong.load(), 0);
+  ASSERT_TRUE(writer->Commit().ok());
+  writer.reset();
+  // A parallel read begun after the commit sees it.
+  auto read = store_->BeginParallelRead();
+  ASSERT_TRUE(read.has_value()) << read.error().ToString();
+  auto b = (*read)->GetCustomer("cus_b");
+  ASSERT_TRUE(b.has_value());
+  EXPECT_TRUE(b->has_value());
 }
 
 TEST_P(VaultTransactionConformanceTest, ErasureAndRotationWritesInReadTransactionFail) {
