@@ -94,6 +94,28 @@ struct CustomerUpdate {
   std::optional<std::string> external_ref;
 };
 
+// One record's outcome in Customers::Import. `status` is OK exactly when
+// the record was created (and `id` set); otherwise it says why the record
+// was refused or not written, naming the field (also in `field`, when one
+// field is to blame) and never its value, with the reason code its audit
+// entry records ("invalid_input", "email_taken", a policy denial's code).
+struct ImportOutcome {
+  std::optional<CustomerId> id;
+  Status status;
+  std::optional<CustomerField> field;
+};
+
+// What Customers::Import did: one outcome per record, in input order.
+struct ImportReport {
+  std::vector<ImportOutcome> outcomes;
+  std::size_t created = 0;
+  std::size_t rejected = 0;  // refused for what the record holds or asks
+  // OK unless a failure that was no record's fault (the store, a key)
+  // stopped the import early: every record not written because of it
+  // carries this status too, and none of them was written.
+  Status stopped;
+};
+
 // What a read returns: the fields the policy let through, at the redaction
 // level it allows (a masked field holds its masked form), and the names of
 // the requested fields that were withheld.

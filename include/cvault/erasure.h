@@ -52,6 +52,9 @@ struct PurgeResult {
   std::size_t holds_expired = 0;     // retention holds past their end, shredded
   std::size_t records_shredded = 0;  // refund records they held
   std::size_t consents_expired = 0;  // lapsed consents given their "expired" event
+  // Data keys no customer or hold owns (a create that never committed),
+  // older than ten minutes, deleted.
+  std::size_t orphan_keys_removed = 0;
 };
 
 // How long the financial group is kept after an erasure: years per

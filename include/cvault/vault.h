@@ -77,6 +77,19 @@ class Customers {
       const AccessContext& ctx, std::string_view phone,
       std::span<const CustomerField> fields = {});
 
+  // Bulk create: every record checked as Create checks it (policy,
+  // validation, card screening, a taken email, including one taken by an
+  // earlier record of the same import), each created with its own data key
+  // and recorded by its own audit entry, in batches of `batch` records per
+  // transaction. A refused record is reported in its outcome and never
+  // stops, or half-writes, the others. `progress` (stage "import") is
+  // called after each batch, with no lock held. An error is returned only
+  // when nothing was written: a bad context, a closed vault, a zero batch.
+  [[nodiscard]] StatusOr<ImportReport> Import(const AccessContext& ctx,
+                                              std::span<const NewCustomer> records,
+                                              const ProgressFn& progress = {},
+                                              std::size_t batch = 500);
+
   // Rectification: validates like Create; all or nothing.
   [[nodiscard]] Status Update(const AccessContext& ctx, const CustomerId& id,
                               const CustomerUpdate& update);

@@ -14,9 +14,12 @@ namespace cvault::cli {
 
 // cvault init [--generate-key-file]
 void AddInitCommand(CLI::App& app, const GlobalOptions& global, CommandAction& action);
-// cvault customer add|get|find|update|list
+// cvault customer add|get|find|update|list|import
 void AddCustomerCommands(CLI::App& app, const GlobalOptions& global,
                          CommandAction& action);
+// cvault customer import FILE, added under `customer` by AddCustomerCommands.
+void AddCustomerImportCommand(CLI::App& customer, const GlobalOptions& global,
+                              CommandAction& action);
 // cvault audit verify|tail|checkpoint
 void AddAuditCommands(CLI::App& app, const GlobalOptions& global, CommandAction& action);
 // cvault consent grant|withdraw|renew|expire|history|status|report

@@ -1,4 +1,4 @@
-// cvault customer add|get|find|update|list.
+// cvault customer add|get|find|update|list (import: customer_import.cc).
 #include <fmt/format.h>
 
 #include <array>
@@ -228,6 +228,8 @@ void AddCustomerCommands(CLI::App& app, const GlobalOptions& global,
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1}, std::size_t{10000}));
   OnSelected(list, global, action, list_args, RunList);
+
+  AddCustomerImportCommand(*customer, global, action);
 }
 
 }  // namespace cvault::cli

@@ -47,9 +47,9 @@ CliOr<> RunPurge(const GlobalOptions& global, const PurgeArgs&) {
   } else {
     fmt::print("purge: {} erasures swept ({} rows deleted or moved under a hold); {} "
                "retention holds ended ({} records shredded); {} lapsed consents recorded as "
-               "expired\n",
+               "expired; {} orphaned data keys removed\n",
                result.erasures_swept, result.rows_swept, result.holds_expired,
-               result.records_shredded, result.consents_expired);
+               result.records_shredded, result.consents_expired, result.orphan_keys_removed);
   }
   return {};
 }

@@ -52,7 +52,8 @@ Json PurgeToJson(const PurgeResult& result) {
           {"rows_swept", result.rows_swept},
           {"holds_expired", result.holds_expired},
           {"records_shredded", result.records_shredded},
-          {"consents_expired", result.consents_expired}};
+          {"consents_expired", result.consents_expired},
+          {"orphan_keys_removed", result.orphan_keys_removed}};
 }
 
 Json KekRotationToJson(const KekRotationResult& result) {

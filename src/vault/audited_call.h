@@ -100,9 +100,10 @@ class AuditedCall {
   // Records the refusal as "deny" / `reason` and returns `status`.
   [[nodiscard]] Status Fail(std::string reason, Status status,
                             ReasonOnError on_error = ReasonOnError::kAttach) &&;
-  // Rolls back and records nothing. Only for the one call whose entry would
-  // do harm: a verification that found the audit chain broken (an entry
-  // would extend the broken chain).
+  // Rolls back and records nothing. Only for a call whose entry would do
+  // harm (a verification that found the audit chain broken: an entry would
+  // extend the broken chain), and for the check that opens each batch of
+  // an import, whose records then record one entry each.
   void EndWithoutEntry() &&;
 
  private:

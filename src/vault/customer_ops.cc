@@ -56,31 +56,51 @@ Timestamp FromMicros(std::int64_t us) { return Timestamp(std::chrono::microsecon
 
 }  // namespace
 
+CheckedNewCustomer VaultCore::CheckNewCustomer(const AccessContext& ctx,
+                                               const NewCustomer& customer) {
+  CheckedNewCustomer out;
+  std::vector<CustomerField> named = FieldsNamedIn(customer);
+  out.entry_fields = Names(named);
+  policy::Decision decision = decider_.Decide(
+      ctx, {action::kCustomerCreate, policy::FieldUse::kWrite, named, policy::SubjectFacts{}});
+  if (!decision.allowed()) {
+    out.refused = true;
+    out.reason = decision.reason_code;
+    out.status = Status::PermissionDenied(decision.reason_code, decision.message);
+    return out;
+  }
+  auto values = domain::ValidateNewCustomer(customer, &out.bad_field);
+  if (!values) {
+    out.refused = true;
+    out.reason = "invalid_input";
+    out.status = values.error();
+    out.entry_fields = out.bad_field ? Names(std::span(&*out.bad_field, 1))
+                                     : std::vector<std::string>{};
+    return out;
+  }
+  out.values = std::move(*values);
+  out.written_fields = Names(SetFields(out.values));
+  return out;
+}
+
 StatusOr<CustomerId> VaultCore::CreateCustomer(const AccessContext& in,
                                                const NewCustomer& customer) {
   std::lock_guard lock(mu_);
-  std::vector<CustomerField> named = FieldsNamedIn(customer);
   CVAULT_ASSIGN_OR_RETURN(
       AuditedCall call,
-      StartCall(
-          in, action::kCustomerCreate,
-          {std::string(action::kCustomerCreate), "", Names(named), {}, "allow", "ok"}));
+      StartCall(in, action::kCustomerCreate,
+                {std::string(action::kCustomerCreate), "", Names(FieldsNamedIn(customer)),
+                 {}, "allow", "ok"}));
   // These errors never carried a reason code; the entries do.
   auto fail = [&](std::string reason, Status status) {
     return Error(std::move(call).Fail(std::move(reason), std::move(status), kPlainError));
   };
-  policy::Decision decision = decider_.Decide(
-      call.ctx(),
-      {action::kCustomerCreate, policy::FieldUse::kWrite, named, policy::SubjectFacts{}});
-  if (!decision.allowed()) return Error(std::move(call).Deny(decision));
-
-  std::optional<CustomerField> bad_field;
-  auto values = domain::ValidateNewCustomer(customer, &bad_field);
-  if (!values) {
-    call.event().fields_requested =
-        bad_field ? Names(std::span(&*bad_field, 1)) : std::vector<std::string>{};
-    return fail("invalid_input", values.error());
+  CheckedNewCustomer checked = CheckNewCustomer(call.ctx(), customer);
+  if (checked.refused) {
+    call.event().fields_requested = std::move(checked.entry_fields);
+    return fail(std::move(checked.reason), std::move(checked.status));
   }
+  const domain::FieldValues& values = checked.values;
 
   // Refuse a taken email before minting a data key for nothing.
   store::CustomerRow row;
@@ -101,15 +121,15 @@ StatusOr<CustomerId> VaultCore::CreateCustomer(const AccessContext& in,
   CVAULT_ASSIGN_OR_RETURN(SubjectKeysPtr keys, NewSubjectKeys(row.id));
   row.created_at_us = row.updated_at_us = NowMicros();
   call.event().subject = keys->pseudonym;
-  call.event().fields_returned = Names(SetFields(*values));
+  call.event().fields_returned = std::move(checked.written_fields);
   // Sealed inside the write transaction: its blind indexes use the index
   // keys current there, even if another process just rotated them.
   CVAULT_ASSIGN_OR_RETURN(auto* tx, call.Transaction());
-  CVAULT_RETURN_IF_ERROR(domain::SealFields(keys->cipher, *indexer_, *values, row,
+  CVAULT_RETURN_IF_ERROR(domain::SealFields(keys->cipher, *indexer_, values, row,
                                             next_indexer_ ? &*next_indexer_ : nullptr));
   Status inserted = tx->InsertCustomer(row);
   if (!inserted.ok()) {
-    // Rolled back; the orphaned key is removed at the next open.
+    // Rolled back; the next purge removes the orphaned key.
     return fail(
         inserted.code() == StatusCode::kAlreadyExists ? "email_taken" : "store_error",
         inserted);

@@ -7,9 +7,11 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "crypto/aead.h"
 #include "cvault/refund.h"
+#include "domain/customer_codec.h"
 #include "policy/decision.h"
 #include "store/store.h"
 #include "vault/subject_key_cache.h"
@@ -27,6 +29,21 @@ struct Subject {
 struct Decided {
   Subject subject;
   policy::Decision decision;
+};
+
+// A new customer decided and validated for a create: its values, or why
+// it is refused (the reason code its entry records and the error its
+// caller gets). `entry_fields` is what the entry names as requested: the
+// fields the record sets, or only the one found invalid; `written_fields`
+// what an entry for the created customer names as written.
+struct CheckedNewCustomer {
+  domain::FieldValues values;  // valid when !refused
+  std::vector<std::string> written_fields;
+  bool refused = false;
+  std::string reason;
+  Status status;
+  std::optional<CustomerField> bad_field;
+  std::vector<std::string> entry_fields;
 };
 
 // The same for an action on one ticket or refund case.

@@ -17,7 +17,7 @@
 //      left can be decrypted but the held refund cases, which are read
 //      minimised and only for a legal obligation.
 // A crash after 2 is finished by the next open (ReplayLedger); one after 3
-// leaves keys without a customer row, which orphan removal deletes.
+// leaves keys without a customer row, which the purge's orphan sweep deletes.
 #include <fmt/format.h>
 
 #include "crypto/bytes.h"
@@ -207,7 +207,7 @@ Status VaultCore::GiveFinancialKeyToHold(std::string_view customer_id,
     CVAULT_ASSIGN_OR_RETURN(dek, UnwrapKey(*key_row));
   }
   // Committed before the hold row that needs it, as for any new key: a
-  // crash in between leaves an orphan key that the next open removes.
+  // crash in between leaves an orphan key that the next purge removes.
   CVAULT_ASSIGN_OR_RETURN(auto ktx, BeginKeyWrite());
   CVAULT_ASSIGN_OR_RETURN(
       auto hold_row,

@@ -27,6 +27,10 @@ constexpr int kFinancial = static_cast<int>(keys::RetentionClass::kFinancial);
 // Rows per sweep transaction: bounds how long one holds the vault's lock.
 constexpr std::size_t kSweepBatch = 500;
 constexpr std::string_view kPurgeLease = "purge";
+// A data key younger than this with no customer row may belong to a create
+// still in flight in another process; the orphan sweep leaves it alone.
+constexpr std::int64_t kOrphanGraceMicros = 10LL * 60 * 1000 * 1000;
+constexpr std::size_t kOrphanBatch = 500;
 
 }  // namespace
 
@@ -82,6 +86,7 @@ StatusOr<PurgeResult> VaultCore::Purge(const AccessContext& in) {
     result.holds_expired += 1;
     result.records_shredded += shredded;
   }
+  CVAULT_ASSIGN_OR_RETURN(result.orphan_keys_removed, RemoveOrphanKeys(ctx));
   // Consents past their end without an "expired" event, one call each.
   std::lock_guard lock(mu_);
   CVAULT_RETURN_IF_ERROR(RequireOpen());
@@ -132,6 +137,66 @@ StatusOr<PurgeResult> VaultCore::Purge(const AccessContext& in) {
     result.consents_expired += 1;
   }
   return result;
+}
+
+StatusOr<std::size_t> VaultCore::RemoveOrphanKeys(const AccessContext& ctx) {
+  // A data key whose customer row never committed (a crash between the two
+  // files' commits, a create whose insert failed) is deleted
+  // (docs/architecture.md, "Write ordering"). (Rows whose key is gone only
+  // arise from erasure, which does its own recovery.) A walk over every
+  // key, so it runs here, in the daily job, and never at open; one batch
+  // per lock.
+  std::size_t removed_keys = 0;
+  std::optional<std::string> after;
+  while (true) {
+    std::lock_guard lock(mu_);
+    CVAULT_RETURN_IF_ERROR(RequireOpen());
+    const std::int64_t cutoff = NowMicros() - kOrphanGraceMicros;
+    CVAULT_ASSIGN_OR_RETURN(auto ktx, backend_->key_store().Begin(/*write=*/false));
+    CVAULT_ASSIGN_OR_RETURN(
+        auto ids, ktx->ListKeyedCustomerIds(
+                      after ? std::optional<std::string_view>(*after) : std::nullopt,
+                      kOrphanBatch));
+    ktx.reset();
+    if (ids.empty()) break;
+    after = ids.back();
+    CVAULT_ASSIGN_OR_RETURN(auto vtx, backend_->vault_store().Begin(/*write=*/false));
+    std::vector<std::string> orphans;
+    for (const std::string& id : ids) {
+      // A key belongs to a customer or, after an erasure, a retention hold.
+      bool owned = false;
+      if (domain::IsHoldId(id)) {
+        CVAULT_ASSIGN_OR_RETURN(auto hold, vtx->GetHold(id));
+        owned = hold.has_value();
+      } else {
+        CVAULT_ASSIGN_OR_RETURN(auto row, vtx->GetCustomer(id));
+        owned = row.has_value();
+      }
+      if (!owned) orphans.push_back(id);
+    }
+    vtx.reset();
+    if (!orphans.empty()) {
+      CVAULT_ASSIGN_OR_RETURN(auto wtx, backend_->key_store().Begin(/*write=*/true));
+      for (const std::string& id : orphans) {
+        const auto cls = domain::IsHoldId(id) ? keys::RetentionClass::kFinancial
+                                              : keys::RetentionClass::kStandard;
+        CVAULT_ASSIGN_OR_RETURN(auto key, wtx->GetDataKey(id, static_cast<int>(cls)));
+        if (key && key->created_at_us > cutoff) continue;
+        CVAULT_ASSIGN_OR_RETURN(auto n, wtx->DeleteDataKeys(id));
+        removed_keys += n;
+      }
+      CVAULT_RETURN_IF_ERROR(wtx->Commit());
+    }
+    if (ids.size() < kOrphanBatch) break;
+  }
+  if (removed_keys == 0) return removed_keys;
+  std::lock_guard lock(mu_);
+  options_.logger->warn("removed {} orphaned data keys left by an interrupted write",
+                        removed_keys);
+  CVAULT_RETURN_IF_ERROR(
+      StartCheckedCall(ctx, {"vault.recover", "", {}, {}, "allow", "orphans_removed"})
+          .Commit());
+  return removed_keys;
 }
 
 StatusOr<std::size_t> VaultCore::PurgeHold(std::unique_ptr<store::VaultTransaction> tx,

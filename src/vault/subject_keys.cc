@@ -41,15 +41,20 @@ StatusOr<SubjectKeysPtr> VaultCore::KeysFor(std::string_view customer_id,
   return CacheSubjectKeys(customer_id, std::move(dek));
 }
 
-StatusOr<SubjectKeysPtr> VaultCore::CacheSubjectKeys(std::string_view customer_id,
-                                                         SecretBytes dek) {
+StatusOr<SubjectKeys> VaultCore::MakeSubjectKeys(std::string_view customer_id,
+                                                 SecretBytes dek) {
   CVAULT_ASSIGN_OR_RETURN(auto pseudonym_key, crypto::DeriveSubkey(dek, 1, "cvpseudo"));
   CVAULT_ASSIGN_OR_RETURN(auto cipher,
                           crypto::FieldCipher::Create(kDataKeyId, std::move(dek)));
   std::string pseudonym =
       crypto::ToHex(crypto::KeyedBlake2b256(pseudonym_key, crypto::AsBytes(customer_id)));
-  return subject_keys_.Insert(std::string(customer_id),
-                              SubjectKeys{std::move(cipher), std::move(pseudonym)});
+  return SubjectKeys{std::move(cipher), std::move(pseudonym)};
+}
+
+StatusOr<SubjectKeysPtr> VaultCore::CacheSubjectKeys(std::string_view customer_id,
+                                                     SecretBytes dek) {
+  CVAULT_ASSIGN_OR_RETURN(SubjectKeys keys, MakeSubjectKeys(customer_id, std::move(dek)));
+  return subject_keys_.Insert(std::string(customer_id), std::move(keys));
 }
 
 StatusOr<const crypto::FieldCipher*> VaultCore::FinancialCipherFor(

@@ -73,6 +73,12 @@ StatusOr<std::vector<CustomerRecord>> Customers::GetByPhone(
   return core_.LookUp(ctx, CustomerField::kPhone, phone, fields);
 }
 
+StatusOr<ImportReport> Customers::Import(const AccessContext& ctx,
+                                         std::span<const NewCustomer> records,
+                                         const ProgressFn& progress, std::size_t batch) {
+  return core_.ImportCustomers(ctx, records, progress, batch);
+}
+
 Status Customers::Update(const AccessContext& ctx, const CustomerId& id,
                          const CustomerUpdate& update) {
   return core_.UpdateCustomer(ctx, id, update);

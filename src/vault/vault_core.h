@@ -87,6 +87,11 @@ class VaultCore {
   // Customers (customer_ops.cc).
   [[nodiscard]] StatusOr<CustomerId> CreateCustomer(const AccessContext& ctx,
                                                     const NewCustomer& customer);
+  // Customers::Import (import_ops.cc).
+  [[nodiscard]] StatusOr<ImportReport> ImportCustomers(const AccessContext& ctx,
+                                                       std::span<const NewCustomer> records,
+                                                       const ProgressFn& progress,
+                                                       std::size_t batch);
   [[nodiscard]] StatusOr<CustomerRecord> GetCustomer(
       const AccessContext& ctx, const CustomerId& id,
       std::span<const CustomerField> fields);
@@ -205,7 +210,6 @@ class VaultCore {
   [[nodiscard]] Status FinishCreate();
   [[nodiscard]] Status OpenStores(bool create);
   [[nodiscard]] Status CheckVaultIdentity(bool create);
-  [[nodiscard]] Status RemoveOrphans();
   [[nodiscard]] Status CloseLocked();
   // Applies the erasure ledger entries the vault database has not applied
   // yet (a restored backup, or a process that died mid-erasure); returns
@@ -296,6 +300,20 @@ class VaultCore {
   [[nodiscard]] StatusOr<SubjectKeysPtr> NewSubjectKeys(std::string_view customer_id);
   [[nodiscard]] StatusOr<SubjectKeysPtr> CacheSubjectKeys(
       std::string_view customer_id, SecretBytes dek);
+  // The cipher and pseudonym of `dek`, not cached (an import's keys would
+  // only push the readers' keys out of the cache).
+  [[nodiscard]] static StatusOr<SubjectKeys> MakeSubjectKeys(std::string_view customer_id,
+                                                             SecretBytes dek);
+
+  // Creating customers (customer_ops.cc, import_ops.cc). REQUIRE mu_ held.
+  // Decides and validates one new customer for `ctx`.
+  CheckedNewCustomer CheckNewCustomer(const AccessContext& ctx, const NewCustomer& customer);
+  // One batch of an import in one write transaction (import_ops.cc):
+  // appends an outcome per record to `out`. An error means nothing of the
+  // batch was written (and `out` is unchanged).
+  [[nodiscard]] Status ImportBatch(const AccessContext& ctx,
+                                   std::span<const NewCustomer> records,
+                                   std::vector<ImportOutcome>& out);
 
   // Deciding (decide.cc; decided.h has what it yields). REQUIRE mu_ held.
   // Everything below reads in the call's transaction (begun if it was not)
@@ -445,6 +463,11 @@ class VaultCore {
   [[nodiscard]] StatusOr<std::size_t> SweepErasureStep(
       std::unique_ptr<store::VaultTransaction> tx, const AccessContext& ctx,
       const store::PendingErasureRow& p, std::size_t limit);
+  // The purge's orphan sweep: deletes data keys older than the grace period
+  // that no customer or hold owns, in batches, one lock each; records one
+  // vault.recover entry when it removed any. Returns how many it removed.
+  // REQUIRES mu_ not held.
+  [[nodiscard]] StatusOr<std::size_t> RemoveOrphanKeys(const AccessContext& ctx);
   // Shreds a hold past its end in an audited call that takes `tx` over;
   // returns how many records it held.
   [[nodiscard]] StatusOr<std::size_t> PurgeHold(

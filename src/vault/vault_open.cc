@@ -1,7 +1,7 @@
 // Opening and closing a vault: creating its files, opening the stores under
 // the keyring's database keys, checking that keyring and vault belong
 // together, finishing what an interrupted process left (the erasure
-// ledger, orphaned data keys) and the closing checkpoint.
+// ledger) and the closing checkpoint.
 #include <system_error>
 #include <variant>
 
@@ -15,10 +15,6 @@
 namespace cvault::internal {
 namespace {
 
-// A data key younger than this with no customer row may belong to a create
-// still in flight in another process; orphan removal leaves it alone.
-constexpr std::int64_t kOrphanGraceMicros = 10LL * 60 * 1000 * 1000;
-constexpr std::size_t kOrphanBatch = 500;
 // How long opening waits for a restore or rekey in another process.
 constexpr auto kJoinWait = std::chrono::milliseconds(5000);
 
@@ -122,7 +118,6 @@ StatusOr<std::unique_ptr<VaultCore>> VaultCore::Open(Options options,
   std::lock_guard lock(core->mu_);
   core->open_ = true;
   CVAULT_RETURN_IF_ERROR(StatusOf(core->ReplayLedger()));
-  CVAULT_RETURN_IF_ERROR(core->RemoveOrphans());
   return core;
 }
 
@@ -180,59 +175,6 @@ Status VaultCore::CheckVaultIdentity(bool create) {
         "--keys and --vault");
   }
   return Status::Ok();
-}
-
-Status VaultCore::RemoveOrphans() {
-  // A data key whose customer row never committed (a crash between the two
-  // files' commits) is deleted (docs/architecture.md, "Write ordering").
-  // (Rows whose key is gone only arise from erasure, which does its own
-  // recovery.)
-  std::size_t removed_keys = 0;
-  std::int64_t cutoff = NowMicros() - kOrphanGraceMicros;
-  std::optional<std::string> after;
-  while (true) {
-    CVAULT_ASSIGN_OR_RETURN(auto ktx, backend_->key_store().Begin(/*write=*/false));
-    CVAULT_ASSIGN_OR_RETURN(
-        auto ids, ktx->ListKeyedCustomerIds(
-                      after ? std::optional<std::string_view>(*after) : std::nullopt,
-                      kOrphanBatch));
-    ktx.reset();
-    if (ids.empty()) break;
-    after = ids.back();
-    CVAULT_ASSIGN_OR_RETURN(auto vtx, backend_->vault_store().Begin(/*write=*/false));
-    std::vector<std::string> orphans;
-    for (const std::string& id : ids) {
-      // A key belongs to a customer or, after an erasure, a retention hold.
-      bool owned = false;
-      if (domain::IsHoldId(id)) {
-        CVAULT_ASSIGN_OR_RETURN(auto hold, vtx->GetHold(id));
-        owned = hold.has_value();
-      } else {
-        CVAULT_ASSIGN_OR_RETURN(auto row, vtx->GetCustomer(id));
-        owned = row.has_value();
-      }
-      if (!owned) orphans.push_back(id);
-    }
-    vtx.reset();
-    if (orphans.empty()) continue;
-    CVAULT_ASSIGN_OR_RETURN(auto wtx, backend_->key_store().Begin(/*write=*/true));
-    for (const std::string& id : orphans) {
-      const auto cls = domain::IsHoldId(id) ? keys::RetentionClass::kFinancial
-                                            : keys::RetentionClass::kStandard;
-      CVAULT_ASSIGN_OR_RETURN(auto key, wtx->GetDataKey(id, static_cast<int>(cls)));
-      if (key && key->created_at_us > cutoff) continue;
-      CVAULT_ASSIGN_OR_RETURN(auto n, wtx->DeleteDataKeys(id));
-      removed_keys += n;
-    }
-    CVAULT_RETURN_IF_ERROR(wtx->Commit());
-    if (ids.size() < kOrphanBatch) break;
-  }
-  if (removed_keys == 0) return Status::Ok();
-  options_.logger->warn("removed {} orphaned data keys left by an interrupted write",
-                        removed_keys);
-  return StartCheckedCall(SystemContext(),
-                          {"vault.recover", "", {}, {}, "allow", "orphans_removed"})
-      .Commit();
 }
 
 Status VaultCore::Close() {

@@ -135,7 +135,7 @@ TEST_F(CliOperationsTest, PurgeRunsForTheOperatorAndTheDpo) {
   nlohmann::json doc = ParseJson(json.out);
   ASSERT_TRUE(doc.is_object()) << json.out;
   for (const char* key : {"erasures_swept", "rows_swept", "holds_expired", "records_shredded",
-                          "consents_expired"}) {
+                          "consents_expired", "orphan_keys_removed"}) {
     EXPECT_EQ(doc.value(key, -1), 0) << key;
   }
   EXPECT_EQ(Run(kAccount, {"dsr", "purge"}).exit_code, 3);

@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cvault/vault.h"
 #include "keys/root_key.h"
@@ -109,6 +110,20 @@ class VaultTest : public ::testing::Test {
     auto id = vault_->customers().Create(AccountService(), Ada());
     EXPECT_TRUE(id.has_value()) << id.error().ToString();
     return id.value_or(CustomerId());
+  }
+
+  // How many customers the vault lists (account-service; the list is
+  // audited, so call it after reading the entries it would follow).
+  std::size_t CountCustomers() {
+    auto ids = vault_->customers().ListIds(AccountService());
+    EXPECT_TRUE(ids.has_value());
+    return ids ? ids->size() : 0;
+  }
+  // The last `n` audit entries, oldest first, read by the auditor.
+  std::vector<AuditEntry> Tail(std::size_t n) {
+    auto entries = vault_->audit().Tail(Auditor(), n);
+    EXPECT_TRUE(entries.has_value());
+    return entries.value_or(std::vector<AuditEntry>{});
   }
 
   // The PostgreSQL choice of this test: the test cluster, a schema of its

@@ -14,21 +14,7 @@ using testing::As;
 using testing::Auditor;
 using testing::SupportAgent;
 
-class CustomersTestBase : public testing::VaultTest {
- protected:
-  std::size_t CountCustomers() {
-    auto ids = vault_->customers().ListIds(AccountService());
-    EXPECT_TRUE(ids.has_value());
-    return ids ? ids->size() : 0;
-  }
-  std::vector<AuditEntry> Tail(std::size_t n) {
-    auto entries = vault_->audit().Tail(Auditor(), n);
-    EXPECT_TRUE(entries.has_value());
-    return entries.value_or(std::vector<AuditEntry>{});
-  }
-};
-
-class CustomersTest : public CustomersTestBase {};
+class CustomersTest : public testing::VaultTest {};
 
 TEST_F(CustomersTest, CreateThenGetReturnsEveryFieldForAccountService) {
   CustomerId id = AddAda();
@@ -306,7 +292,7 @@ namespace cvault {
 namespace {
 
 // The combined look-up and read (Customers::GetByEmail / GetByPhone).
-class LookUpTest : public CustomersTestBase {};
+class LookUpTest : public testing::VaultTest {};
 
 TEST_F(LookUpTest, GetByEmailReturnsTheRecordInOneAuditedCall) {
   CustomerId id = AddAda();

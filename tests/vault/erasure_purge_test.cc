@@ -3,6 +3,7 @@
 // not bring an erased customer back.
 #include <gtest/gtest.h>
 
+#include "tests/testing/raw_sqlcipher.h"
 #include "tests/vault/erasure_fixture.h"
 
 namespace cvault {
@@ -45,6 +46,41 @@ TEST_F(ErasureTest, PurgeShredsExpiredHoldsAndExpiresLapsedConsents) {
   auto report = vault_->audit().Verify(Auditor());
   ASSERT_TRUE(report.has_value());
   EXPECT_TRUE(report->ok) << report->problem;
+}
+
+// Embedded only: the store is made to refuse the customer's row, so the
+// create leaves its data key behind, as a crash between the keystore's
+// commit and the vault's would.
+TEST_F(ErasureTest, PurgeRemovesKeysLeftByACreateThatNeverCommittedOnceTheyAreOld) {
+  vault_.reset();
+  ASSERT_EQ(testing::RunRawSql(dir_ / "vault" / "vault.db",
+                               testing::VaultDbKey(dir_ / "keys", key_file_),
+                               "CREATE TRIGGER test_refuse BEFORE INSERT ON customers BEGIN "
+                               "SELECT RAISE(ABORT, 'refused by the test'); END;"),
+            SQLITE_OK);
+  Reopen();
+  NewCustomer lost = Ada();
+  lost.email = "lost@example.org";
+  ASSERT_FALSE(vault_->customers().Create(AccountService(), lost).has_value());
+  // Young: perhaps a create still in flight in another process.
+  auto young = vault_->rights().Purge(Operator());
+  ASSERT_TRUE(young.has_value()) << young.error().ToString();
+  EXPECT_EQ(young->orphan_keys_removed, 0u);
+  clock_->Advance(11min);
+  auto old = vault_->rights().Purge(Operator());
+  ASSERT_TRUE(old.has_value()) << old.error().ToString();
+  EXPECT_EQ(old->orphan_keys_removed, 1u);
+  auto again = vault_->rights().Purge(Operator());
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(again->orphan_keys_removed, 0u);
+  // The customers' own keys are untouched.
+  EXPECT_TRUE(vault_->customers().Get(AccountService(), ada_).has_value());
+  EXPECT_TRUE(vault_->customers().Get(AccountService(), grace_).has_value());
+  auto entries = vault_->audit().Tail(Auditor(), 50);
+  ASSERT_TRUE(entries.has_value());
+  EXPECT_EQ(std::count_if(entries->begin(), entries->end(),
+                          [](const AuditEntry& e) { return e.reason_code == "orphans_removed"; }),
+            1);
 }
 
 TEST_F(ErasureTest, TheLedgerHoldsNoPersonalDataAndDetectsTampering) {
