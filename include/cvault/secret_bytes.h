@@ -1,7 +1,9 @@
 // cvault::SecretBytes: a buffer for keys, passphrases and decrypted fields.
 //
 // Key material lives in sodium_malloc'd memory (guard pages, locked against
-// swapping where the system allows). Short-lived plaintext (a decrypted
+// swapping where the system allows): a buffer of up to 64 bytes (a key) in a
+// slot of a pooled sodium_malloc'd chunk, so that a new key costs no system
+// call; a larger one in an allocation of its own. Short-lived plaintext (a decrypted
 // field, a value being validated) is "transient": ordinary heap memory,
 // still zeroed when freed, because a guarded allocation costs ~20 us and a
 // vault call handles many such values. Both kinds are zeroed when freed. The type is
@@ -66,10 +68,17 @@ class SecretBytes {
  private:
   void Release() noexcept;
 
+  // Where data_ came from.
+  enum class Kind : std::uint8_t {
+    kGuarded,    // sodium_malloc
+    kPooled,     // a key pool slot (src/crypto/key_pool.h)
+    kTransient,  // operator new
+  };
+
   std::uint8_t* data_ = nullptr;
   std::size_t size_ = 0;
   std::size_t capacity_ = 0;
-  bool guarded_ = true;  // sodium_malloc'd (else operator new'd)
+  Kind kind_ = Kind::kGuarded;
 };
 
 }  // namespace cvault

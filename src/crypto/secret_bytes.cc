@@ -6,6 +6,7 @@
 #include <cstring>
 #include <utility>
 
+#include "crypto/key_pool.h"
 #include "crypto/sodium_init.h"
 
 namespace cvault {
@@ -24,18 +25,25 @@ std::uint8_t* AllocateOrAbort(std::size_t size) {
 
 }  // namespace
 
-SecretBytes::SecretBytes(std::size_t size)
-    : data_(AllocateOrAbort(size)), size_(size), capacity_(size) {}
+SecretBytes::SecretBytes(std::size_t size) : size_(size), capacity_(size) {
+  if (size == 0) return;
+  if (size <= crypto::kKeySlotSize) {
+    data_ = crypto::TakeKeySlot();
+    if (data_ != nullptr) {
+      kind_ = Kind::kPooled;
+      capacity_ = crypto::kKeySlotSize;
+      return;
+    }
+  }
+  data_ = AllocateOrAbort(size);
+}
 
 SecretBytes SecretBytes::Transient(std::size_t size) {
   SecretBytes out;
-  if (size == 0) {
-    out.guarded_ = false;
-    return out;
-  }
+  out.kind_ = Kind::kTransient;
+  if (size == 0) return out;
   out.data_ = new std::uint8_t[size]();
   out.size_ = out.capacity_ = size;
-  out.guarded_ = false;
   return out;
 }
 
@@ -71,7 +79,7 @@ SecretBytes::SecretBytes(SecretBytes&& other) noexcept
     : data_(std::exchange(other.data_, nullptr)),
       size_(std::exchange(other.size_, 0)),
       capacity_(std::exchange(other.capacity_, 0)),
-      guarded_(std::exchange(other.guarded_, true)) {}
+      kind_(std::exchange(other.kind_, Kind::kGuarded)) {}
 
 SecretBytes& SecretBytes::operator=(SecretBytes&& other) noexcept {
   if (this != &other) {
@@ -79,7 +87,7 @@ SecretBytes& SecretBytes::operator=(SecretBytes&& other) noexcept {
     data_ = std::exchange(other.data_, nullptr);
     size_ = std::exchange(other.size_, 0);
     capacity_ = std::exchange(other.capacity_, 0);
-    guarded_ = std::exchange(other.guarded_, true);
+    kind_ = std::exchange(other.kind_, Kind::kGuarded);
   }
   return *this;
 }
@@ -88,17 +96,23 @@ SecretBytes::~SecretBytes() { Release(); }
 
 void SecretBytes::Release() noexcept {
   if (data_ == nullptr) return;
-  if (guarded_) {
-    sodium_free(data_);  // zeroes first
-  } else {
-    sodium_memzero(data_, capacity_);
-    delete[] data_;
+  switch (kind_) {
+    case Kind::kGuarded:
+      sodium_free(data_);  // zeroes first
+      break;
+    case Kind::kPooled:
+      crypto::GiveBackKeySlot(data_);  // zeroes first
+      break;
+    case Kind::kTransient:
+      sodium_memzero(data_, capacity_);
+      delete[] data_;
+      break;
   }
   data_ = nullptr;
 }
 
 SecretBytes SecretBytes::Clone() const {
-  return guarded_ ? CopyFrom(Reveal()) : TransientCopy(Reveal());
+  return kind_ == Kind::kTransient ? TransientCopy(Reveal()) : CopyFrom(Reveal());
 }
 
 void SecretBytes::Truncate(std::size_t n) {

@@ -11,9 +11,10 @@
 namespace cvault::internal {
 namespace {
 
-// Each cached key is a guarded allocation (a few memory mappings), so the
-// cache stays well under the kernel's default map count.
-constexpr std::size_t kSubjectKeyCacheSize = 4096;
+// Each cached key sits in a key pool slot (crypto/key_pool.h), not a
+// mapping of its own, so the cache is bounded by memory alone: 16,384
+// customers hold about 1 MiB of locked slots and a few MiB of cache entries.
+constexpr std::size_t kSubjectKeyCacheSize = 16384;
 constexpr std::size_t kFinancialKeyCacheSize = 1024;
 
 }  // namespace
