@@ -22,6 +22,10 @@ crypto::Bytes GenesisHash();
 // BLAKE2b-256 over the canonical encoding of `row` (its entry_hash field is
 // ignored). docs/audit-log.md gives the encoding.
 crypto::Bytes ComputeEntryHash(const store::AuditRow& row);
+// Whether `row.entry_hash` is that hash (compared in constant time). Makes
+// no allocation once a thread has encoded an entry of this size: a
+// verification calls it for every entry of the log.
+bool EntryHashMatches(const store::AuditRow& row);
 
 // The exact bytes a checkpoint signature covers.
 crypto::Bytes CheckpointMessage(std::uint64_t sequence,

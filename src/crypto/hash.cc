@@ -9,13 +9,18 @@ namespace cvault::crypto {
 static_assert(kSha256Size == crypto_hash_sha256_BYTES);
 
 Bytes Blake2b256(std::span<const std::uint8_t> message) {
-  EnsureSodiumInitialized();
   Bytes digest(kBlake2b256Size);
-  if (crypto_generichash(digest.data(), digest.size(), message.data(),
-                         message.size(), /*key=*/nullptr, 0) != 0) {
+  Blake2b256(message, std::span<std::uint8_t, kBlake2b256Size>(digest));
+  return digest;
+}
+
+void Blake2b256(std::span<const std::uint8_t> message,
+                std::span<std::uint8_t, kBlake2b256Size> digest) {
+  EnsureSodiumInitialized();
+  if (crypto_generichash(digest.data(), digest.size(), message.data(), message.size(),
+                         /*key=*/nullptr, 0) != 0) {
     std::abort();  // only reachable with sizes checked at compile time
   }
-  return digest;
 }
 
 Bytes KeyedBlake2b256(const SecretBytes& key,

@@ -21,6 +21,9 @@ inline constexpr std::size_t kSha256Size = 32;
 
 // Unkeyed BLAKE2b with a 32-byte digest.
 [[nodiscard]] Bytes Blake2b256(std::span<const std::uint8_t> message);
+// The same into `digest`, for loops that hash many messages.
+void Blake2b256(std::span<const std::uint8_t> message,
+                std::span<std::uint8_t, kBlake2b256Size> digest);
 
 // BLAKE2b-256 keyed with `key` (a MAC / PRF).
 // REQUIRES: 16 <= key.size() <= 64. Aborts otherwise: an empty key (say, a

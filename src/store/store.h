@@ -182,6 +182,14 @@ class VaultTransaction {
   // Entries with sequence >= from, in order, at most `limit`.
   [[nodiscard]] virtual StatusOr<std::vector<AuditRow>> ReadAudit(
       std::uint64_t from, std::size_t limit) = 0;
+  // The same into `rows` (resized to the entries read), which a backend may
+  // fill by reusing the strings and buffers already there: a verification
+  // reads the whole log through two vectors. On error `rows` is unspecified.
+  [[nodiscard]] virtual Status ReadAuditInto(std::uint64_t from, std::size_t limit,
+                                             std::vector<AuditRow>& rows) {
+    CVAULT_ASSIGN_OR_RETURN(rows, ReadAudit(from, limit));
+    return Status::Ok();
+  }
   // The entries indexed under `subject` (AuditRow::subjects) with sequence
   // >= from, in order, at most `limit`. InvalidArgument for an empty
   // subject or one holding a comma.

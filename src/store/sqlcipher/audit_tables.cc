@@ -36,6 +36,27 @@ AuditRow ReadAuditRow(const Statement& s) {
   return row;
 }
 
+// ReadAuditRow into an existing row, reusing its buffers.
+void ReadAuditRowInto(const Statement& s, AuditRow& row) {
+  row.sequence = static_cast<std::uint64_t>(s.ColumnInt64(0));
+  row.time_us = s.ColumnInt64(1);
+  row.principal_id.assign(s.ColumnTextView(2));
+  row.role.assign(s.ColumnTextView(3));
+  row.action.assign(s.ColumnTextView(4));
+  row.purpose.assign(s.ColumnTextView(5));
+  row.subject.assign(s.ColumnTextView(6));
+  row.subjects.clear();
+  row.fields_requested.assign(s.ColumnTextView(7));
+  row.fields_returned.assign(s.ColumnTextView(8));
+  row.decision.assign(s.ColumnTextView(9));
+  row.reason_code.assign(s.ColumnTextView(10));
+  row.request_id.assign(s.ColumnTextView(11));
+  auto previous = s.ColumnBlobView(12);
+  row.previous_hash.assign(previous.begin(), previous.end());
+  auto hash = s.ColumnBlobView(13);
+  row.entry_hash.assign(hash.begin(), hash.end());
+}
+
 StatusOr<std::vector<AuditRow>> CollectAuditRows(Statement& query,
                                                  std::string_view action) {
   std::vector<AuditRow> rows;
@@ -119,14 +140,30 @@ StatusOr<std::optional<AuditRow>> LastAudit(Connection& connection) {
 
 StatusOr<std::vector<AuditRow>> ReadAudit(Connection& connection, std::uint64_t from,
                                           std::size_t limit) {
-  if (from > static_cast<std::uint64_t>(kMaxInt64)) return std::vector<AuditRow>();
-  CVAULT_ASSIGN_OR_RETURN(auto query,
-                          connection.Prepare("SELECT " CVAULT_AUDIT_COLUMNS
-                                             " FROM audit_log WHERE sequence >= ?1 "
-                                             "ORDER BY sequence LIMIT ?2"));
-  query->BindInt64(1, static_cast<std::int64_t>(from));
-  query->BindLimit(2, limit);
-  return CollectAuditRows(*query, "read audit entries");
+  std::vector<AuditRow> rows;
+  CVAULT_RETURN_IF_ERROR(ReadAuditInto(connection, from, limit, rows));
+  return rows;
+}
+
+Status ReadAuditInto(Connection& connection, std::uint64_t from, std::size_t limit,
+                     std::vector<AuditRow>& rows) {
+  std::size_t count = 0;
+  if (from <= static_cast<std::uint64_t>(kMaxInt64)) {
+    CVAULT_ASSIGN_OR_RETURN(auto query,
+                            connection.Prepare("SELECT " CVAULT_AUDIT_COLUMNS
+                                               " FROM audit_log WHERE sequence >= ?1 "
+                                               "ORDER BY sequence LIMIT ?2"));
+    query->BindInt64(1, static_cast<std::int64_t>(from));
+    query->BindLimit(2, limit);
+    while (true) {
+      CVAULT_ASSIGN_OR_RETURN(const bool has_row, query->Step("read audit entries"));
+      if (!has_row) break;
+      if (count == rows.size()) rows.emplace_back();
+      ReadAuditRowInto(*query, rows[count++]);
+    }
+  }
+  rows.resize(count);
+  return Status::Ok();
 }
 
 StatusOr<std::vector<AuditRow>> ReadAuditForSubject(Connection& connection,

@@ -27,6 +27,8 @@ namespace cvault::store::sqlcipher {
 [[nodiscard]] StatusOr<std::vector<AuditRow>> ReadAudit(Connection& connection,
                                                         std::uint64_t from,
                                                         std::size_t limit);
+[[nodiscard]] Status ReadAuditInto(Connection& connection, std::uint64_t from,
+                                   std::size_t limit, std::vector<AuditRow>& rows);
 [[nodiscard]] StatusOr<std::vector<AuditRow>> ReadAuditForSubject(
     Connection& connection, std::string_view subject, std::uint64_t from,
     std::size_t limit);

@@ -118,6 +118,21 @@ Bytes Statement::ColumnBlob(int column) const {
   return Bytes(data, data + size);
 }
 
+std::string_view Statement::ColumnTextView(int column) const {
+  const unsigned char* text = sqlite3_column_text(statement_.get(), column);
+  const int size = sqlite3_column_bytes(statement_.get(), column);
+  if (text == nullptr || size <= 0) return {};
+  return {reinterpret_cast<const char*>(text), static_cast<std::size_t>(size)};
+}
+
+std::span<const std::uint8_t> Statement::ColumnBlobView(int column) const {
+  const auto* data = static_cast<const std::uint8_t*>(
+      sqlite3_column_blob(statement_.get(), column));
+  const int size = sqlite3_column_bytes(statement_.get(), column);
+  if (data == nullptr || size <= 0) return {};
+  return {data, static_cast<std::size_t>(size)};
+}
+
 std::optional<Bytes> Statement::ColumnOptionalBlob(int column) const {
   if (ColumnIsNull(column)) return std::nullopt;
   return ColumnBlob(column);

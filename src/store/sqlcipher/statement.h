@@ -57,6 +57,10 @@ class Statement {
   std::int64_t ColumnInt64(int column) const;
   std::string ColumnText(int column) const;
   Bytes ColumnBlob(int column) const;  // NULL reads as empty
+  // The same as views into the statement's row, valid until the next step
+  // or reset (for filling buffers that are reused).
+  std::string_view ColumnTextView(int column) const;
+  std::span<const std::uint8_t> ColumnBlobView(int column) const;
   std::optional<Bytes> ColumnOptionalBlob(int column) const;
 
   // The extended result code of the last failed step (SQLITE_OK if none).

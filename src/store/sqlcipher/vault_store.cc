@@ -154,6 +154,12 @@ class SqlcipherVaultTransaction final : public VaultTransaction {
     return sqlcipher::ReadAudit(connection_, from, limit);
   }
 
+  Status ReadAuditInto(std::uint64_t from, std::size_t limit,
+                       std::vector<AuditRow>& rows) override {
+    CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/false));
+    return sqlcipher::ReadAuditInto(connection_, from, limit, rows);
+  }
+
   StatusOr<std::vector<AuditRow>> ReadAuditForSubject(
       std::string_view subject, std::uint64_t from, std::size_t limit) override {
     CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/false));

@@ -64,6 +64,28 @@ TEST_P(AuditConformanceTest, AuditEntriesRoundTripInOrder) {
   EXPECT_EQ(tail->size(), 1u);
 }
 
+TEST_P(AuditConformanceTest, ReadAuditIntoReusedRowsGivesExactlyTheEntriesRead) {
+  AppendAll({"subject-a", "subject-b", "subject-c", "subject-d"});
+  auto tx = Begin(false);
+  // Rows left from an earlier read, longer and more of them, must not leak
+  // into the next one.
+  std::vector<AuditRow> rows(6, MakeAudit(99, std::string(200, 'x')));
+  rows[0].subjects = {"left", "over"};
+  ASSERT_TRUE(tx->ReadAuditInto(2, 2, rows).ok());
+  ASSERT_EQ(rows.size(), 2u);
+  for (std::uint64_t i = 0; i < 2; ++i) {
+    const AuditRow expected = MakeAudit(2 + i, i == 0 ? "subject-b" : "subject-c");
+    EXPECT_EQ(rows[i].sequence, 2 + i);
+    testing::ExpectSameAuditFields(rows[i], expected);
+    EXPECT_TRUE(rows[i].subjects.empty());
+  }
+  ASSERT_TRUE(tx->ReadAuditInto(4, 10, rows).ok());
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].subject, "subject-d");
+  ASSERT_TRUE(tx->ReadAuditInto(5, 10, rows).ok());
+  EXPECT_TRUE(rows.empty());
+}
+
 TEST_P(AuditConformanceTest, AuditSequenceGapOrRepeatIsRefused) {
   auto tx = Begin(true);
   EXPECT_EQ(tx->AppendAudit(MakeAudit(2)).code(), StatusCode::kFailedPrecondition)
