@@ -272,6 +272,26 @@ class SqlBaseline {
                               std::uint64_t sequence) {
     return InTransaction([&] { return Insert(id, c) && Audit(sequence, "customer.create"); });
   }
+  // A bulk import's row work: `count` customers from SyntheticCustomer(first)
+  // on, with fresh ids, in one transaction with an audit entry each; the
+  // caller puts their data keys in the keystore first (InsertDataKeys).
+  bool InsertAuditedBatch(const std::vector<std::string>& ids, std::uint64_t first,
+                          std::uint64_t& sequence) {
+    return InTransaction([&] {
+      for (std::size_t i = 0; i < ids.size(); ++i) {
+        if (!Insert(ids[i], SyntheticCustomer(first + i)) || !Audit(++sequence, "customer.create")) {
+          return false;
+        }
+      }
+      return true;
+    });
+  }
+  bool InsertDataKeys(const std::vector<std::string>& ids) {
+    return InTransaction([&] {
+      return std::all_of(ids.begin(), ids.end(),
+                         [this](const std::string& id) { return InsertDataKey(id); });
+    });
+  }
   bool GetAudited(std::string_view id, CustomerCopy& out, std::uint64_t sequence) {
     return InTransaction([&] { return Get(id, out) && Audit(sequence, "customer.read"); });
   }
@@ -505,6 +525,29 @@ class Workbench {
     return *slot;
   }
 
+  // A closed vault holding `customers` customers (imported, so one audit
+  // entry each), built by the first call; for timing opens.
+  Options ClosedVault(std::size_t customers) {
+    std::lock_guard lock(vaults_mu_);
+    const std::filesystem::path dir = dir_ / fmt::format("closed-{}", customers);
+    auto options = [&] {
+      Options o;
+      o.vault_dir = dir / "data";
+      o.keys_dir = dir / "keys";
+      o.root_key = KeyFile{dir_ / "root.key"};
+      return o;
+    };
+    if (std::filesystem::exists(dir)) return options();
+    auto created = Vault::Create(options());
+    if (!created) Die("Vault::Create: " + created.error().ToString());
+    std::vector<NewCustomer> records;
+    for (std::size_t i = 0; i < customers; ++i) records.push_back(SyntheticCustomer(i));
+    auto report = (*created)->customers().Import(BenchContext(), records);
+    if (!report || report->created != customers) Die("populating a closed vault failed");
+    if (Status closed = (*created)->Close(); !closed.ok()) Die(closed.ToString());
+    return options();
+  }
+
   BaselineUnderTest& BaselineFor(Backend b, Durability d) {
     auto& slot = baselines_[{b, d}];
     if (!slot) slot = BuildBaseline(b, d);
@@ -534,11 +577,15 @@ class Workbench {
       auto created = Vault::Create(VaultOptions(d, Durability::kNormal));
       if (!created) Die("Vault::Create: " + created.error().ToString());
       result->ids.reserve(population_);
-      for (std::size_t i = 0; i < population_; ++i) {
-        auto id = (*created)->customers().Create(BenchContext(), SyntheticCustomer(i));
-        if (!id) Die("populating the vault: " + id.error().ToString());
-        result->ids.push_back(std::move(*id));
+      std::vector<NewCustomer> records;
+      records.reserve(population_);
+      for (std::size_t i = 0; i < population_; ++i) records.push_back(SyntheticCustomer(i));
+      auto report = (*created)->customers().Import(BenchContext(), records);
+      if (!report || report->created != population_) {
+        Die("populating the vault: " +
+            (report ? report->stopped.ToString() : report.error().ToString()));
       }
+      for (ImportOutcome& outcome : report->outcomes) result->ids.push_back(*outcome.id);
       if (Status closed = (*created)->Close(); !closed.ok()) Die(closed.ToString());
     }
     auto opened = Vault::Open(VaultOptions(d, d));
@@ -703,6 +750,61 @@ void RunGetLatency(benchmark::State& state, VaultUnderTest& v, std::size_t popul
   }
 }
 
+// Bulk import, kImportBatch fresh customers per iteration in one call (one
+// transaction); one item is one customer. The baseline does the same rows:
+// the batch's data keys in one keystore transaction, then the customers
+// and an audit entry each in one transaction.
+constexpr std::size_t kImportBatch = 500;
+
+void RunVaultImport(benchmark::State& state, VaultUnderTest& v) {
+  std::vector<NewCustomer> records(kImportBatch);
+  for (auto _ : state) {
+    state.PauseTiming();
+    for (NewCustomer& c : records) c = SyntheticCustomer(v.next_number++);
+    state.ResumeTiming();
+    auto report = v.vault->customers().Import(BenchContext(), records, {}, kImportBatch);
+    if (!report || report->created != kImportBatch) {
+      return state.SkipWithError("an import batch failed");
+    }
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kImportBatch));
+}
+
+void RunBaselineImport(benchmark::State& state, BaselineUnderTest& base) {
+  std::vector<std::string> ids(kImportBatch);
+  for (auto _ : state) {
+    for (std::string& id : ids) id = CustomerId::Generate().str();
+    const std::uint64_t first = base.next_number;
+    base.next_number += kImportBatch;
+    if (!base.keystore->InsertDataKeys(ids) ||
+        !base.db->InsertAuditedBatch(ids, first, base.last_audit_sequence)) {
+      return state.SkipWithError(base.db->error().c_str());
+    }
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kImportBatch));
+}
+
+// Vault::Open of a closed vault with a key-file root key (no Argon2id),
+// timed alone; the close after it is reported as close_us.
+void RunOpen(benchmark::State& state, Workbench& bench, std::size_t customers) {
+  using Clock = std::chrono::steady_clock;
+  double close_us = 0;
+  for (auto _ : state) {
+    Options options = bench.ClosedVault(customers);
+    const Clock::time_point start = Clock::now();
+    auto vault = Vault::Open(std::move(options));
+    const Clock::time_point opened = Clock::now();
+    if (!vault) return state.SkipWithError(vault.error().ToString().c_str());
+    Status closed = (*vault)->Close();
+    if (!closed.ok()) return state.SkipWithError(closed.ToString().c_str());
+    close_us += std::chrono::duration<double, std::micro>(Clock::now() - opened).count();
+    state.SetIterationTime(std::chrono::duration<double>(opened - start).count());
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+  state.counters["close_us"] =
+      close_us / static_cast<double>(std::max<std::int64_t>(1, state.iterations()));
+}
+
 // AuditLog::Verify over the whole log of the NORMAL vault (its population's
 // entries and whatever the benchmarks before it appended); one item is one
 // entry checked.
@@ -741,6 +843,29 @@ void RegisterAll(Workbench& bench) {
         ->UseManualTime()
         ->Unit(benchmark::kMicrosecond);
   }
+  for (Durability d : kDurabilities) {
+    benchmark::RegisterBenchmark(fmt::format("import/vault/{}", NameOf(d)).c_str(),
+                                 [&bench, d](benchmark::State& state) {
+                                   RunVaultImport(state, bench.VaultFor(d));
+                                 })
+        ->UseRealTime()
+        ->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark(
+        fmt::format("import/sqlcipher+audit/{}", NameOf(d)).c_str(),
+        [&bench, d](benchmark::State& state) {
+          RunBaselineImport(state, bench.BaselineFor(Backend::kSqlcipherAudited, d));
+        })
+        ->UseRealTime()
+        ->Unit(benchmark::kMillisecond);
+  }
+  for (std::size_t customers : {std::size_t{0}, bench.population()}) {
+    benchmark::RegisterBenchmark(fmt::format("open/vault/{}_customers", customers).c_str(),
+                                 [&bench, customers](benchmark::State& state) {
+                                   RunOpen(state, bench, customers);
+                                 })
+        ->UseManualTime()
+        ->Unit(benchmark::kMillisecond);
+  }
   benchmark::RegisterBenchmark("audit_verify/vault/NORMAL",
                                [&bench](benchmark::State& state) {
                                  RunAuditVerify(state, bench.VaultFor(Durability::kNormal));
@@ -773,6 +898,9 @@ void RegisterAll(Workbench& bench) {
 class RatioReporter : public benchmark::ConsoleReporter {
  public:
   using benchmark::ConsoleReporter::ConsoleReporter;
+
+  // The workbench's population (names the open benchmarks).
+  void set_population(std::size_t population) { population_ = population; }
 
   void ReportRuns(const std::vector<Run>& runs) override {
     benchmark::ConsoleReporter::ReportRuns(runs);
@@ -820,6 +948,24 @@ class RatioReporter : public benchmark::ConsoleReporter {
       if (d == Durability::kNormal) {
         row("audit verify, entries checked per second", OpsPerSecond("audit_verify/vault/NORMAL"),
             "/s", 500000, true);
+        for (std::size_t customers : {std::size_t{0}, population_}) {
+          const std::string name = fmt::format("open/vault/{}_customers", customers);
+          auto opens = OpsPerSecond(name);
+          if (opens && *opens > 0) {
+            row(fmt::format("open with a key file, {} customers, ms", customers),
+                1000 / *opens, "ms", 20, false);
+          }
+        }
+      }
+      auto import = OpsPerSecond(fmt::format("import/vault/{}", NameOf(d)));
+      auto import_base = OpsPerSecond(fmt::format("import/sqlcipher+audit/{}", NameOf(d)));
+      if (import) {
+        row(fmt::format("bulk import, customers per second, {}", NameOf(d)), *import, "/s",
+            5000, true);
+      }
+      if (import && import_base && *import_base > 0) {
+        row(fmt::format("bulk import / sqlcipher+audit batches, {}", NameOf(d)),
+            *import / *import_base, "x", 0.5, true);
       }
       auto lookup = OpsPerSecond(BenchmarkName(Operation::kLookup, Backend::kVault, d));
       if (get && lookup && *get > 0) {
@@ -881,6 +1027,7 @@ class RatioReporter : public benchmark::ConsoleReporter {
   }
 
  private:
+  std::size_t population_ = 0;
   std::optional<double> OpsPerSecond(const std::string& name, std::int64_t threads = 1) const {
     return throughput_.OpsPerSecond(name, threads);
   }
@@ -914,6 +1061,7 @@ int main(int argc, char** argv) {
     cvault::bench::RatioReporter reporter(
         isatty(STDOUT_FILENO) ? benchmark::ConsoleReporter::OO_ColorTabular
                               : benchmark::ConsoleReporter::OO_Tabular);
+    reporter.set_population(bench.population());
     if (benchmark::RunSpecifiedBenchmarks(&reporter) == 0) status = 1;
     reporter.PrintRatios(std::cout);
     reporter.PrintParallelTargets(std::cout);
