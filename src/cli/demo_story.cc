@@ -35,6 +35,10 @@ constexpr std::string_view kAdaNewPhone = "+442079460321";
 constexpr std::string_view kGraceName = "Grace Hopper";
 constexpr std::string_view kGraceEmail = "grace@example.org";
 constexpr std::string_view kCardTestNumber = "4111 1111 1111 1111";  // a test card
+constexpr std::string_view kKatherineName = "Katherine Johnson";
+constexpr std::string_view kKatherineEmail = "katherine@example.org";
+constexpr std::string_view kAlanName = "Alan Turing";
+constexpr std::string_view kAlanEmail = "alan@example.org";
 
 class DemoStory {
  public:
@@ -67,6 +71,7 @@ class DemoStory {
                           own(&DemoStory::CardNumberIsRefused),
                           own(&DemoStory::BadCountryIsRefused),
                           own(&DemoStory::RectifyPhone),
+                          own(&DemoStory::NightlyFeedIsImported),
                           refund(&DemoRefundChapter::SupportImportsTicket),
                           refund(&DemoRefundChapter::DefectIsEligible),
                           refund(&DemoRefundChapter::RefundIsApproved),
@@ -252,6 +257,31 @@ class DemoStory {
     return {};
   }
 
+  CliOr<> NightlyFeedIsImported() {
+    std::vector<NewCustomer> feed(3);
+    feed[0].full_name = kKatherineName;
+    feed[0].email = kKatherineEmail;
+    feed[0].country = "US";
+    feed[1].full_name = "Ada Again";
+    feed[1].email = "ADA@example.com";  // already Ada's
+    feed[2].full_name = kAlanName;
+    feed[2].email = kAlanEmail;
+    feed[2].language = "en-GB";
+    auto report = vault_->customers().Import(callers_.account, feed);
+    if (!report) return Failed("importing the feed", report.error());
+    if (report->created != 2 || report->rejected != 1 || report->outcomes[0].id == std::nullopt ||
+        report->outcomes[1].status.reason_code() != "email_taken") {
+      return Broke("the import did not create the two new customers and refuse the third");
+    }
+    Say("account-service imported a feed of 3 customers in one call (cvault customer");
+    More("import reads the same from a JSON Lines file): 2 created, 1 rejected.");
+    More(fmt::format("record 2: \"{}\" ({})", report->outcomes[1].status.message(),
+                     report->outcomes[1].status.reason_code()));
+    More("Each record was checked as one create is, got its own data key and its");
+    More("own audit entry; the rejected one changed nothing.");
+    return {};
+  }
+
   CliOr<> AuditorTails() {
     auto entries = vault_->audit().Tail(callers_.auditor, 8);
     if (!entries) return Failed("reading the audit log", entries.error());
@@ -302,9 +332,9 @@ class DemoStory {
   }
 
   CliOr<> EncryptedAtRest() {
-    std::vector<std::string_view> needles = {kAdaName,     kAdaEmail,  kAdaPhone,
-                                             kAdaNewPhone, kGraceName, kGraceEmail,
-                                             "Lovelace",   "Hopper"};
+    std::vector<std::string_view> needles = {
+        kAdaName,       kAdaEmail,       kAdaPhone, kAdaNewPhone, kGraceName, kGraceEmail,
+        kKatherineName, kKatherineEmail, kAlanName, kAlanEmail,   "Lovelace", "Hopper"};
     std::span<const std::string_view> refund_values = DemoRefundChapter::ValuesAtRest();
     needles.insert(needles.end(), refund_values.begin(), refund_values.end());
     CVAULT_CLI_ASSIGN_OR_RETURN(RawScan scan, ScanRawFiles(paths_.vault_dir, needles));

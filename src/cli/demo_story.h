@@ -1,8 +1,8 @@
 // The story `cvault demo` tells: a fresh development vault, customers added,
 // read with masking, a denial for want of consent, consent given to a notice
 // and withdrawn, refused input, rectification, a refund granted for a defect
-// support could not fix and one denied for a change of mind, and an auditor
-// verifying the log, each step checked. Single-threaded.
+// support could not fix and one denied for a change of mind, a bulk import,
+// and an auditor verifying the log, each step checked. Single-threaded.
 #ifndef CVAULT_CLI_DEMO_STORY_H_
 #define CVAULT_CLI_DEMO_STORY_H_
 

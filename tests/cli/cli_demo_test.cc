@@ -43,6 +43,9 @@ TEST(CliDemoTest, DemoInGivenFolderTellsTheStoryAndVerifies) {
   EXPECT_THAT(r.out, HasSubstr("Verified: ok."));
   EXPECT_THAT(r.out, HasSubstr("one byte changed: rejected (section:"));
   EXPECT_THAT(r.out, HasSubstr("The DPO erased him (GDPR Art. 17):"));
+  EXPECT_THAT(r.out, HasSubstr("3 customers in one call"));
+  EXPECT_THAT(r.out, HasSubstr("2 created, 1 rejected."));
+  EXPECT_THAT(r.out, HasSubstr("(email_taken)"));
   EXPECT_THAT(r.out, ::testing::ContainsRegex("identity +erased +3"));
   EXPECT_THAT(r.out, ::testing::ContainsRegex("financial +retained +1 +20[0-9-]+ +commercial"));
   EXPECT_THAT(r.out, HasSubstr("refund-service may not (retention_hold)."));
