@@ -25,8 +25,15 @@ Transaction::Transaction(Transaction&& other) noexcept
 
 Transaction::~Transaction() {
   if (!open_ || !connection_->in_transaction()) return;
-  // Errors are ignored: SQLite rolls back on close in any case.
-  static_cast<void>(connection_->Execute("ROLLBACK", "roll back"));
+  // Every read transaction ends here, so the statement is the cached one
+  // (compiled once per connection). Errors are ignored: SQLite rolls back
+  // on close in any case.
+  auto rollback = connection_->Prepare("ROLLBACK");
+  if (rollback) {
+    static_cast<void>((*rollback)->Run("roll back"));
+  } else {
+    static_cast<void>(connection_->Execute("ROLLBACK", "roll back"));
+  }
 }
 
 Status Transaction::CheckUsable(bool for_write) const {
