@@ -27,12 +27,25 @@ TEST(KeyPoolTest, SlotsAreZeroedDistinctAndZeroedAgainWhenGivenBack) {
   }
   EXPECT_EQ(std::set<std::uint8_t*>(slots.begin(), slots.end()).size(), slots.size());
   for (std::uint8_t* slot : slots) GiveBackKeySlot(slot);
-  // A slot given back is wiped in place (the pool still owns the memory).
-  EXPECT_TRUE(AllZero(slots.front(), kKeySlotSize));
+  // The last slot given back is the next one taken: it was wiped in place.
   std::uint8_t* again = TakeKeySlot();
+  EXPECT_EQ(again, slots.back());
   EXPECT_TRUE(AllZero(again, kKeySlotSize));
   GiveBackKeySlot(again);
 }
+
+#if defined(__SANITIZE_ADDRESS__)
+TEST(KeyPoolDeathTest, AKeySlotReadAfterItWasGivenBackIsReported) {
+  EXPECT_DEATH(
+      {
+        std::uint8_t* slot = TakeKeySlot();
+        GiveBackKeySlot(slot);
+        volatile std::uint8_t byte = slot[0];
+        static_cast<void>(byte);
+      },
+      "use-after-poison");
+}
+#endif
 
 TEST(KeyPoolTest, KeysComeFromThePoolAndLargerSecretsDoNot) {
   SecretBytes key = SecretBytes::Random(32);
