@@ -39,8 +39,12 @@ struct NewTicket {
   Product product;
   std::string summary;       // free text, encrypted, card-number screened
   bool substantial = false;  // a substantial functional issue
-  // When the customer first reported it (tickets imported from a help
-  // desk); now when absent. Not in the future.
+  // When the customer first reported it; now when absent. Never in the
+  // future. A time more than Options::refund_policy.ticket_clock_skew in
+  // the past is importing ticket history from a help desk: only a purpose
+  // the policy grants "support.import_history" may do it (by default the
+  // operator under "operations"), and the claimed time is recorded in the
+  // audit entry.
   std::optional<Timestamp> opened_at;
 };
 
@@ -60,6 +64,10 @@ struct Ticket {
   TicketState state = TicketState::kOpen;
   std::optional<Timestamp> resolved_at;
   std::vector<FixAttempt> attempts;
+  // When the customer answered support (after a needs_customer attempt):
+  // the "reasonable time" clock stops while support waits on the customer
+  // and runs again from the answer.
+  std::vector<Timestamp> customer_replies;
 };
 
 // --- Refund cases -----------------------------------------------------------
@@ -126,13 +134,24 @@ struct CustomerNotice {
 
 enum class Eligibility { kEligible, kNotEligible, kNotYet };
 
+// What an assessment rested on, as known at the assessed instant: tickets
+// opened later, attempts made later and resolutions recorded later are not
+// part of it.
 struct EligibilityEvidence {
   std::vector<std::string> ticket_ids;  // linked tickets considered
   std::vector<std::string> substantial_ticket_ids;
   int fix_attempts = 0;  // across substantial tickets
   bool support_declared_unfixable = false;
-  std::optional<Timestamp> first_ticket_opened_at;
-  std::int64_t days_since_first_ticket = 0;  // whole days at assessment
+  // The substantial ticket the "reasonable time" clock runs on: one still
+  // unresolved (or declared unfixable) at the assessed instant; empty when
+  // none is.
+  std::string clock_ticket_id;
+  std::optional<Timestamp> clock_started_at;  // that ticket's opening
+  // Whole days the clock stood still while support waited on the customer.
+  std::int64_t days_waiting_on_customer = 0;
+  // Whole days counted on the clock: from its start to the assessed
+  // instant, less the time waiting on the customer.
+  std::int64_t days_counted = 0;
   int reasonable_timeframe_days = 0;
 };
 
@@ -143,6 +162,7 @@ struct EligibilityDecision {
   std::vector<std::string> reasons;
   EligibilityEvidence evidence;
   Timestamp assessed_at{};
+  std::string assessed_by;  // principal id
 };
 
 struct RefundCase {
@@ -161,6 +181,12 @@ struct RefundCase {
   std::vector<PaymentReference> payments;
   std::vector<CustomerNotice> notices;
   std::optional<EligibilityDecision> last_assessment;
+  // Every principal who assessed or approved the case: with separation of
+  // duties on, none of them may mark it paid (completed).
+  std::vector<std::string> deciders;
+  // Set by a decision (approved, denied, completed, failed) until a notice
+  // to the customer is logged after it.
+  bool decision_notice_owed = false;
   // Service levels, from the business-day calendar.
   std::optional<Timestamp> processing_due_at;  // once approved
   std::optional<Timestamp> next_update_due_at;
@@ -172,6 +198,9 @@ struct OverdueCase {
   RefundStatus status = RefundStatus::kRequested;
   bool processing_overdue = false;  // past the processing promise
   bool update_owed = false;         // the customer is owed an update
+  // A decision (approved, denied, completed, failed) was taken and no
+  // notice of it has been logged yet; owed at once.
+  bool decision_notice_owed = false;
   std::optional<Timestamp> processing_due_at;
   std::optional<Timestamp> next_update_due_at;
 };
@@ -186,6 +215,9 @@ struct RefundPolicyOptions {
   int processing_max_business_days = 10;
   // The longest gap between updates to the customer on an open case.
   int max_update_gap_business_days = 3;
+  // How far in the past a ticket's opening time may lie without counting
+  // as imported history (clocks of help desks and hosts disagree a little).
+  std::chrono::seconds ticket_clock_skew{300};
   // Days that are not business days besides Saturday and Sunday (UTC dates).
   std::vector<std::chrono::year_month_day> holidays;
 };

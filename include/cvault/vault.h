@@ -198,6 +198,12 @@ class Support {
   [[nodiscard]] Status RecordAttempt(const AccessContext& ctx, std::string_view ticket_id,
                                      FixOutcome outcome, std::string_view note = "",
                                      std::optional<Timestamp> at = std::nullopt);
+  // The customer answered support on an open ticket, at `at` (now when
+  // absent): after a needs_customer attempt, the refund clock runs again
+  // from here.
+  [[nodiscard]] Status RecordCustomerReply(const AccessContext& ctx,
+                                           std::string_view ticket_id,
+                                           std::optional<Timestamp> at = std::nullopt);
   // Closes an open ticket as fixed, or as "support cannot fix" (unfixable).
   [[nodiscard]] Status Resolve(const AccessContext& ctx, std::string_view ticket_id,
                                TicketState outcome);

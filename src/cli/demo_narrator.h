@@ -26,11 +26,18 @@ struct DemoCallers {
       Make("signup-svc-1", "account-service", "account_management", "demo: onboarding");
   AccessContext support =
       Make("agent-118", "support-agent", "support", "demo: ticket follow-up");
+  // Imports ticket history from the help desk (tickets opened in the past).
+  AccessContext helpdesk_import =
+      Make("helpdesk-sync", "operator", "operations", "demo: help-desk import");
   AccessContext marketing =
       Make("newsletter-svc", "marketing-service", "marketing", "demo: campaign");
   AccessContext auditor = Make("auditor-7", "auditor", "audit", "demo: quarterly review");
   AccessContext refunds =
       Make("refund-svc", "refund-service", "refund_processing", "demo: refund request");
+  // Marks refunds paid: not the principal who approved them (separation of
+  // duties).
+  AccessContext payments =
+      Make("payments-worker", "refund-service", "refund_processing", "demo: payout");
   AccessContext dpo_legal =
       Make("dpo-1", "dpo", "legal_compliance", "demo: publish the privacy notice");
   AccessContext dpo =

@@ -54,7 +54,7 @@ CliOr<> DemoRefundChapter::SupportImportsTicket() {
                    std::string(kSummary),
                    /*substantial=*/true,
                    now - days(15)};
-  auto ticket_id = vault_.support().OpenTicket(callers_.support, ticket);
+  auto ticket_id = vault_.support().OpenTicket(callers_.helpdesk_import, ticket);
   if (!ticket_id) return narrator_.Failed("importing Hedy's ticket", ticket_id.error());
   ticket_id_ = *ticket_id;
   for (int days_ago : {12, 5}) {
@@ -67,8 +67,10 @@ CliOr<> DemoRefundChapter::SupportImportsTicket() {
   if (stored->attempts.size() != 2 || stored->state != TicketState::kOpen) {
     return narrator_.Broke("the ticket does not hold two attempts and stay open");
   }
-  narrator_.Say(fmt::format("account-service added {} <{}>; support-agent imported",
+  narrator_.Say(fmt::format("account-service added {} <{}>; the operator's help-desk",
                             kHedyName, kHedyEmail));
+  narrator_.More("sync imported (a backdated ticket is the operator's duty, audited");
+  narrator_.More("with the claimed opening time)");
   narrator_.More(fmt::format("her help-desk ticket {}: {},", ticket_id_,
                              FormatProduct(stored->product)));
   narrator_.More(
@@ -92,7 +94,7 @@ CliOr<> DemoRefundChapter::DefectIsEligible() {
   const EligibilityEvidence& e = decision->evidence;
   if (decision->decision != Eligibility::kEligible ||
       decision->reasons != std::vector<std::string>{"unresolved_after_timeframe"} ||
-      e.days_since_first_ticket != 15 || e.fix_attempts != 2) {
+      e.days_counted != 15 || e.fix_attempts != 2) {
     return narrator_.Broke("Hedy's unfixed defect was not eligible after the timeframe");
   }
   narrator_.Say("refund-service (purpose refund_processing) opened case");
@@ -100,9 +102,9 @@ CliOr<> DemoRefundChapter::DefectIsEligible() {
   narrator_.More(fmt::format("linked the ticket, and assessed it: {} ({}):",
                              EligibilityName(decision->decision), decision->reasons[0]));
   narrator_.More(fmt::format(
-      "{} days since the first ticket (timeframe {} days), {} "
+      "{} days on the clock of the open ticket (timeframe {} days), {} "
       "failed fix attempts.",
-      e.days_since_first_ticket, e.reasonable_timeframe_days, e.fix_attempts));
+      e.days_counted, e.reasonable_timeframe_days, e.fix_attempts));
   return {};
 }
 
@@ -141,7 +143,10 @@ CliOr<> DemoRefundChapter::RefundIsPaidWithUpdates() {
       [&] { return refunds.Transition(svc, case_id_, RefundStatus::kProcessing); },
       [&] { return refunds.AttachPayment(svc, case_id_, stripe); },
       [&] { return refunds.Notify(svc, case_id_, "email", "refund-processing"); },
-      [&] { return refunds.Transition(svc, case_id_, RefundStatus::kCompleted); }};
+      [&] {
+        return refunds.Transition(callers_.payments, case_id_, RefundStatus::kCompleted);
+      },
+      [&] { return refunds.Notify(svc, case_id_, "email", "refund-completed"); }};
   for (const auto& step : steps) {
     Status done = step();
     if (!done.ok()) return narrator_.Failed("paying Hedy's refund", done);
@@ -149,9 +154,9 @@ CliOr<> DemoRefundChapter::RefundIsPaidWithUpdates() {
   auto refund = refunds.Get(svc, case_id_);
   if (!refund) return narrator_.Failed("reading Hedy's case", refund.error());
   if (refund->status != RefundStatus::kCompleted || refund->payments.size() != 1 ||
-      refund->notices.size() != 2 || refund->history.size() != 4 ||
-      refund->processing_due_at) {
-    return narrator_.Broke("Hedy's refund did not complete with a payment and 2 updates");
+      refund->notices.size() != 3 || refund->history.size() != 4 ||
+      refund->processing_due_at || refund->decision_notice_owed) {
+    return narrator_.Broke("Hedy's refund did not complete with a payment and 3 updates");
   }
   const PaymentReference& paid = refund->payments[0];
   narrator_.Say("Hedy was emailed (refund-approved); the refund went through Stripe:");
@@ -162,8 +167,10 @@ CliOr<> DemoRefundChapter::RefundIsPaidWithUpdates() {
                              paid.refund_id.value_or("-")));
   narrator_.More(
       fmt::format("History: requested -> under_review -> approved -> "
-                  "processing -> {};",
+                  "processing -> {}.",
                   RefundStatusName(refund->status)));
+  narrator_.More(fmt::format("payments-worker (not the approver) marked it {};",
+                             RefundStatusName(refund->status)));
   narrator_.More(fmt::format("{} updates sent; no due dates left on the closed case.",
                              refund->notices.size()));
   return {};
@@ -204,6 +211,8 @@ CliOr<> DemoRefundChapter::ChangeOfMindIsDenied() {
   Status denied =
       vault_.refunds().Transition(svc, *case_id, RefundStatus::kDenied, kDenialNote);
   if (!denied.ok()) return narrator_.Failed("denying Charles's case", denied);
+  Status told = vault_.refunds().Notify(svc, *case_id, "email", "refund-denied");
+  if (!told.ok()) return narrator_.Failed("telling Charles the decision", told);
   charles_ = *id;
   charles_case_ = *case_id;
   narrator_.Say(fmt::format("account-service added {} <{}>, who asks for a", kCharlesName,
@@ -213,6 +222,7 @@ CliOr<> DemoRefundChapter::ChangeOfMindIsDenied() {
                              EligibilityName(decision->decision), decision->reasons[0]));
   narrator_.More("It was denied with the note:");
   narrator_.More(fmt::format("\"{}\"", kDenialNote));
+  narrator_.More("and Charles was emailed the decision (refund-denied).");
   return {};
 }
 

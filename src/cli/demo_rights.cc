@@ -33,9 +33,15 @@ CliOr<> DemoRightsChapter::ExportIsVerified() {
   auto verified = VerifyExport(written, *key);
   if (!verified) return narrator_.Failed("verifying the export", verified.error());
   if (!verified->ok) return narrator_.Broke("the export does not verify: " + verified->problem);
-  // One changed byte in the middle of the document must be caught.
+  // One changed byte inside a section (a digit of the refund's order
+  // reference) must be caught, and blamed on that section.
   std::string altered = written;
-  altered[altered.size() / 2] = altered[altered.size() / 2] == '1' ? '2' : '1';
+  const std::size_t order_ref = altered.find("\"order_ref\":\"ORD-");
+  if (order_ref == std::string::npos) {
+    return narrator_.Broke("the export holds no refund case order reference");
+  }
+  char& digit = altered[order_ref + std::string_view("\"order_ref\":\"ORD-").size()];
+  digit = digit == '1' ? '2' : '1';
   auto tampered = VerifyExport(altered, *key);
   if (!tampered) return narrator_.Failed("verifying the altered export", tampered.error());
   if (tampered->ok) return narrator_.Broke("an altered export verified");

@@ -59,6 +59,8 @@ Json TicketToJson(const Ticket& ticket) {
                         {"outcome", FixOutcomeName(attempt.outcome)},
                         {"note", attempt.note}});
   }
+  Json replies = Json::array();
+  for (Timestamp reply : ticket.customer_replies) replies.push_back(FormatTimestamp(reply));
   return {{"ticket_id", ticket.ticket_id},
           {"customer_id", ticket.customer.str()},
           {"product", ProductToJson(ticket.product)},
@@ -67,7 +69,8 @@ Json TicketToJson(const Ticket& ticket) {
           {"opened_at", FormatTimestamp(ticket.opened_at)},
           {"state", TicketStateName(ticket.state)},
           {"resolved_at", TimeOrNull(ticket.resolved_at)},
-          {"attempts", attempts}};
+          {"attempts", attempts},
+          {"customer_replies", replies}};
 }
 
 std::string FormatTicket(const Ticket& ticket) {
@@ -90,6 +93,9 @@ std::string FormatTicket(const Ticket& ticket) {
     out += fmt::format("    {} {}{}\n", FormatTimestamp(attempt.at),
                        FixOutcomeName(attempt.outcome), note);
   }
+  for (Timestamp reply : ticket.customer_replies) {
+    out += fmt::format("    {} customer replied\n", FormatTimestamp(reply));
+  }
   return out;
 }
 
@@ -99,13 +105,16 @@ Json DecisionToJson(const EligibilityDecision& decision) {
                    {"substantial_ticket_ids", e.substantial_ticket_ids},
                    {"fix_attempts", e.fix_attempts},
                    {"support_declared_unfixable", e.support_declared_unfixable},
-                   {"first_ticket_opened_at", TimeOrNull(e.first_ticket_opened_at)},
-                   {"days_since_first_ticket", e.days_since_first_ticket},
+                   {"clock_ticket_id", e.clock_ticket_id},
+                   {"clock_started_at", TimeOrNull(e.clock_started_at)},
+                   {"days_waiting_on_customer", e.days_waiting_on_customer},
+                   {"days_counted", e.days_counted},
                    {"reasonable_timeframe_days", e.reasonable_timeframe_days}};
   return {{"decision", EligibilityName(decision.decision)},
           {"reasons", decision.reasons},
           {"evidence", evidence},
-          {"assessed_at", FormatTimestamp(decision.assessed_at)}};
+          {"assessed_at", FormatTimestamp(decision.assessed_at)},
+          {"assessed_by", decision.assessed_by}};
 }
 
 std::string FormatDecision(const EligibilityDecision& decision, std::string_view indent) {
@@ -117,13 +126,15 @@ std::string FormatDecision(const EligibilityDecision& decision, std::string_view
       "{0}tickets:     {4} (substantial: {5})\n"
       "{0}fix attempts on substantial tickets: {6}\n"
       "{0}support declared unfixable: {7}\n"
-      "{0}first substantial ticket opened: {8}\n"
-      "{0}days since then: {9} (reasonable timeframe: {10} days)\n",
+      "{0}clock runs on: {8}, opened {9}\n"
+      "{0}days counted: {10} (waiting on the customer: {11}; reasonable timeframe: "
+      "{12} days)\n",
       indent, EligibilityName(decision.decision), JoinOrDash(decision.reasons, ", "),
       FormatTimestamp(decision.assessed_at), JoinOrDash(e.ticket_ids, ", "),
       JoinOrDash(e.substantial_ticket_ids, ", "), e.fix_attempts,
-      YesNo(e.support_declared_unfixable), TimeOrDash(e.first_ticket_opened_at),
-      e.days_since_first_ticket, e.reasonable_timeframe_days);
+      YesNo(e.support_declared_unfixable),
+      e.clock_ticket_id.empty() ? "-" : e.clock_ticket_id, TimeOrDash(e.clock_started_at),
+      e.days_counted, e.days_waiting_on_customer, e.reasonable_timeframe_days);
 }
 
 Json PaymentToJson(const PaymentReference& payment) {
@@ -185,7 +196,9 @@ Json RefundCaseToJson(const RefundCase& refund) {
           {"notices", notices},
           {"last_assessment", assessment},
           {"processing_due_at", TimeOrNull(refund.processing_due_at)},
-          {"next_update_due_at", TimeOrNull(refund.next_update_due_at)}};
+          {"next_update_due_at", TimeOrNull(refund.next_update_due_at)},
+          {"decision_notice_owed", refund.decision_notice_owed},
+          {"deciders", refund.deciders}};
 }
 
 std::string FormatRefundCase(const RefundCase& refund) {
@@ -198,11 +211,14 @@ std::string FormatRefundCase(const RefundCase& refund) {
       "  tickets:         {}\n"
       "  opened:          {}\n"
       "  processing due:  {}\n"
-      "  next update due: {}\n",
+      "  next update due: {}{}\n"
+      "  decided by:      {}\n",
       refund.case_id, RefundStatusName(refund.status), refund.customer.str(),
       refund.order_ref, FormatProduct(refund.product), RefundReasonName(refund.reason),
       JoinOrDash(refund.ticket_ids, ", "), FormatTimestamp(refund.opened_at),
-      TimeOrDash(refund.processing_due_at), TimeOrDash(refund.next_update_due_at));
+      TimeOrDash(refund.processing_due_at), TimeOrDash(refund.next_update_due_at),
+      refund.decision_notice_owed ? " (the customer is owed a notice of the decision)" : "",
+      JoinOrDash(refund.deciders, ", "));
   if (refund.last_assessment) {
     out += "  last assessment:\n" + FormatDecision(*refund.last_assessment, "    ");
   } else {
@@ -232,6 +248,7 @@ Json OverdueCaseToJson(const OverdueCase& overdue) {
           {"status", RefundStatusName(overdue.status)},
           {"processing_overdue", overdue.processing_overdue},
           {"update_owed", overdue.update_owed},
+          {"decision_notice_owed", overdue.decision_notice_owed},
           {"processing_due_at", TimeOrNull(overdue.processing_due_at)},
           {"next_update_due_at", TimeOrNull(overdue.next_update_due_at)}};
 }
@@ -240,6 +257,7 @@ std::string FormatOverdueLine(const OverdueCase& overdue) {
   std::vector<std::string> late;
   if (overdue.processing_overdue) late.emplace_back("processing_overdue");
   if (overdue.update_owed) late.emplace_back("update_owed");
+  if (overdue.decision_notice_owed) late.emplace_back("decision_notice_owed");
   return fmt::format("{} {:<12} {:<31} processing due {} update due {}", overdue.case_id,
                      RefundStatusName(overdue.status), JoinOrDash(late, ","),
                      TimeOrDash(overdue.processing_due_at),

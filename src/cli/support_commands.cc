@@ -1,4 +1,4 @@
-// cvault support open|attempt|resolve|show: support tickets, the evidence a
+// cvault support open|attempt|reply|resolve|show: support tickets, the evidence a
 // refund rests on (docs/refund-process.md). In the default policy these are
 // for support-agent acting for purpose support.
 #include <fmt/format.h>
@@ -73,6 +73,19 @@ CliOr<> RunAttempt(const GlobalOptions& global, const SupportArgs& args) {
   return {};
 }
 
+CliOr<> RunReply(const GlobalOptions& global, const SupportArgs& args) {
+  CVAULT_CLI_ASSIGN_OR_RETURN(auto at, ParseTimeOption(args.at, "--at"));
+  CVAULT_CLI_ASSIGN_OR_RETURN(Session s, StartSession(global));
+  CVAULT_CLI_RETURN_IF_ERROR(s.vault->support().RecordCustomerReply(s.ctx, args.id, at));
+  CVAULT_CLI_RETURN_IF_ERROR(s.vault->Close());
+  if (global.json) {
+    PrintJson({{"ticket_id", args.id}, {"customer_replied_at", TimeOrNull(at)}});
+  } else {
+    fmt::print("recorded the customer's reply on {}\n", args.id);
+  }
+  return {};
+}
+
 CliOr<> RunResolve(const GlobalOptions& global, const SupportArgs& args) {
   if (args.fixed == args.unfixable) {
     return Usage("support resolve: give exactly one of --fixed and --unfixable");
@@ -133,8 +146,9 @@ void AddSupportCommands(CLI::App& app, const GlobalOptions& global,
   open->add_flag("--substantial", open_args->substantial,
                  "A substantial functional issue (what refund eligibility needs)");
   open->add_option("--opened-at", open_args->opened_at,
-                   std::string("When the customer first reported it, for tickets "
-                               "imported from a help desk; default now") +
+                   std::string("When the customer first reported it; default now. More "
+                               "than 5 minutes back imports help-desk history, which "
+                               "only the operator (purpose operations) may do") +
                        kTimeHelp)
       ->type_name("TIME");
   OnSelected(open, global, action, open_args, RunOpen);
@@ -158,6 +172,20 @@ void AddSupportCommands(CLI::App& app, const GlobalOptions& global,
   attempt->add_option("--note", attempt_args->note, "What was tried (stored encrypted)")
       ->type_name("TEXT");
   OnSelected(attempt, global, action, attempt_args, RunAttempt);
+
+  auto reply_args = std::make_shared<SupportArgs>();
+  CLI::App* reply = support->add_subcommand(
+      "reply",
+      "Record that the customer answered support: after a needs_customer attempt the "
+      "refund clock runs again from here");
+  AddTicketId(*reply, *reply_args);
+  reply
+      ->add_option("--at", reply_args->at,
+                   std::string("When the customer answered, between the ticket's "
+                               "opening and now; default now") +
+                       kTimeHelp)
+      ->type_name("TIME");
+  OnSelected(reply, global, action, reply_args, RunReply);
 
   auto resolve_args = std::make_shared<SupportArgs>();
   CLI::App* resolve = support->add_subcommand(

@@ -82,13 +82,16 @@ json DecisionJson(const EligibilityDecision& d) {
   return {{"decision", EligibilityName(d.decision)},
           {"reasons", d.reasons},
           {"assessed_at_us", Us(d.assessed_at)},
+          {"assessed_by", d.assessed_by},
           {"evidence",
            {{"ticket_ids", e.ticket_ids},
             {"substantial_ticket_ids", e.substantial_ticket_ids},
             {"fix_attempts", e.fix_attempts},
             {"support_declared_unfixable", e.support_declared_unfixable},
-            {"first_ticket_opened_at_us", OptionalTime(e.first_ticket_opened_at)},
-            {"days_since_first_ticket", e.days_since_first_ticket},
+            {"clock_ticket_id", e.clock_ticket_id},
+            {"clock_started_at_us", OptionalTime(e.clock_started_at)},
+            {"days_waiting_on_customer", e.days_waiting_on_customer},
+            {"days_counted", e.days_counted},
             {"reasonable_timeframe_days", e.reasonable_timeframe_days}}}};
 }
 
@@ -100,15 +103,18 @@ EligibilityDecision ReadDecision(const json& j) {
                                         : Eligibility::kNotYet;
   d.reasons = j.value("reasons", std::vector<std::string>{});
   d.assessed_at = At(j.value("assessed_at_us", std::int64_t{0}));
+  d.assessed_by = j.value("assessed_by", "");
   const json& e = j.contains("evidence") ? j.at("evidence") : json::object();
   d.evidence.ticket_ids = e.value("ticket_ids", std::vector<std::string>{});
   d.evidence.substantial_ticket_ids =
       e.value("substantial_ticket_ids", std::vector<std::string>{});
   d.evidence.fix_attempts = e.value("fix_attempts", 0);
   d.evidence.support_declared_unfixable = e.value("support_declared_unfixable", false);
-  d.evidence.first_ticket_opened_at = ReadOptionalTime(e, "first_ticket_opened_at_us");
-  d.evidence.days_since_first_ticket =
-      e.value("days_since_first_ticket", std::int64_t{0});
+  d.evidence.clock_ticket_id = e.value("clock_ticket_id", "");
+  d.evidence.clock_started_at = ReadOptionalTime(e, "clock_started_at_us");
+  d.evidence.days_waiting_on_customer =
+      e.value("days_waiting_on_customer", std::int64_t{0});
+  d.evidence.days_counted = e.value("days_counted", std::int64_t{0});
   d.evidence.reasonable_timeframe_days = e.value("reasonable_timeframe_days", 0);
   return d;
 }
@@ -139,11 +145,14 @@ StatusOr<store::Bytes> SealTicket(const crypto::FieldCipher& cipher,
     attempts.push_back(
         {{"at_us", Us(a.at)}, {"outcome", FixOutcomeName(a.outcome)}, {"note", a.note}});
   }
+  json replies = json::array();
+  for (Timestamp reply : t.customer_replies) replies.push_back(Us(reply));
   json doc = {{"product", ProductJson(t.product)},
               {"summary", t.summary},
               {"substantial", t.substantial},
               {"resolved_at_us", OptionalTime(t.resolved_at)},
-              {"attempts", attempts}};
+              {"attempts", attempts},
+              {"customer_replies_us", replies}};
   return Seal(cipher, row, doc);
 }
 
@@ -168,6 +177,9 @@ StatusOr<Ticket> OpenTicket(const crypto::FieldCipher& cipher,
         ParseFixOutcome(a.value("outcome", "")).value_or(FixOutcome::kNotFixed);
     attempt.note = a.value("note", "");
     t.attempts.push_back(std::move(attempt));
+  }
+  for (const json& reply : doc.value("customer_replies_us", json::array())) {
+    if (reply.is_number_integer()) t.customer_replies.push_back(At(reply.get<std::int64_t>()));
   }
   return t;
 }
@@ -204,6 +216,8 @@ StatusOr<store::Bytes> SealRefundCase(const crypto::FieldCipher& cipher,
               {"history", history},
               {"payments", payments},
               {"notices", notices},
+              {"deciders", c.deciders},
+              {"decision_notice_owed", c.decision_notice_owed},
               {"assessment",
                c.last_assessment ? DecisionJson(*c.last_assessment) : json(nullptr)}};
   return Seal(cipher, row, doc);
@@ -250,6 +264,8 @@ StatusOr<RefundCase> OpenRefundCase(const crypto::FieldCipher& cipher,
     c.notices.push_back({n.value("channel", ""), n.value("template_id", ""),
                          At(n.value("at_us", std::int64_t{0}))});
   }
+  c.deciders = doc.value("deciders", std::vector<std::string>{});
+  c.decision_notice_owed = doc.value("decision_notice_owed", false);
   auto assessment = doc.find("assessment");
   if (assessment != doc.end() && assessment->is_object()) {
     c.last_assessment = ReadDecision(*assessment);

@@ -79,6 +79,8 @@ json TicketJson(const Ticket& t) {
     attempts.push_back(
         {{"at", Time(a.at)}, {"outcome", FixOutcomeName(a.outcome)}, {"note", a.note}});
   }
+  json replies = json::array();
+  for (Timestamp reply : t.customer_replies) replies.push_back(Time(reply));
   return {{"ticket_id", t.ticket_id},
           {"product", ProductJson(t.product)},
           {"summary", t.summary},
@@ -86,7 +88,8 @@ json TicketJson(const Ticket& t) {
           {"opened_at", Time(t.opened_at)},
           {"state", TicketStateName(t.state)},
           {"resolved_at", OptionalTime(t.resolved_at)},
-          {"attempts", std::move(attempts)}};
+          {"attempts", std::move(attempts)},
+          {"customer_replies", std::move(replies)}};
 }
 
 json AssessmentJson(const EligibilityDecision& d) {
@@ -99,8 +102,10 @@ json AssessmentJson(const EligibilityDecision& d) {
             {"substantial_ticket_ids", e.substantial_ticket_ids},
             {"fix_attempts", e.fix_attempts},
             {"support_declared_unfixable", e.support_declared_unfixable},
-            {"first_ticket_opened_at", OptionalTime(e.first_ticket_opened_at)},
-            {"days_since_first_ticket", e.days_since_first_ticket},
+            {"clock_ticket_id", e.clock_ticket_id},
+            {"clock_started_at", OptionalTime(e.clock_started_at)},
+            {"days_waiting_on_customer", e.days_waiting_on_customer},
+            {"days_counted", e.days_counted},
             {"reasonable_timeframe_days", e.reasonable_timeframe_days}}}};
 }
 

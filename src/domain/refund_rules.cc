@@ -21,28 +21,70 @@ constexpr std::array kFromUnderReview = {S::kApproved, S::kDenied, S::kWithdrawn
 constexpr std::array kFromApproved = {S::kProcessing};
 constexpr std::array kFromProcessing = {S::kCompleted, S::kFailed};
 
+using Micros = std::chrono::microseconds;
+
+// The ticket's state as it was known at `at`.
+TicketState StateAt(const TicketFacts& ticket, Timestamp at) {
+  if (ticket.resolved_at && *ticket.resolved_at <= at) return ticket.state;
+  return TicketState::kOpen;
+}
+
+// The time between the ticket's opening and `at` in which support waited on
+// the customer: from a needs_customer attempt to the next reply or attempt.
+Micros WaitingOnCustomer(const TicketFacts& ticket, Timestamp at) {
+  struct Event {
+    Timestamp at;
+    bool waits;  // a needs_customer attempt
+  };
+  std::vector<Event> events;
+  for (const TicketFacts::Attempt& attempt : ticket.attempts) {
+    events.push_back({attempt.at, attempt.outcome == FixOutcome::kNeedsCustomer});
+  }
+  for (Timestamp reply : ticket.customer_replies) events.push_back({reply, false});
+  std::ranges::stable_sort(events, {}, &Event::at);
+  Micros waited{0};
+  std::optional<Timestamp> waiting_since;
+  for (const Event& event : events) {
+    if (event.at > at) break;
+    if (waiting_since && !event.waits) {
+      waited += event.at - *waiting_since;
+      waiting_since.reset();
+    } else if (!waiting_since && event.waits) {
+      waiting_since = std::max(event.at, ticket.opened_at);
+    }
+  }
+  if (waiting_since) waited += at - *waiting_since;
+  return waited;
+}
+
+std::int64_t WholeDays(Micros span) {
+  return std::max<std::int64_t>(std::chrono::floor<std::chrono::days>(span).count(), 0);
+}
+
 EligibilityEvidence GatherEvidence(std::span<const TicketFacts> linked, Timestamp at,
                                    const RefundPolicyOptions& options) {
   EligibilityEvidence evidence;
   evidence.reasonable_timeframe_days = options.reasonable_timeframe_days;
+  std::optional<Micros> best_counted;
   for (const TicketFacts& ticket : linked) {
+    if (ticket.opened_at > at) continue;  // not reported yet at `at`
     evidence.ticket_ids.push_back(ticket.ticket_id);
     if (!ticket.substantial) continue;
     evidence.substantial_ticket_ids.push_back(ticket.ticket_id);
-    evidence.fix_attempts += ticket.attempts;
-    if (ticket.state == TicketState::kUnfixable) {
-      evidence.support_declared_unfixable = true;
+    evidence.fix_attempts += static_cast<int>(std::ranges::count_if(
+        ticket.attempts, [at](const TicketFacts::Attempt& a) { return a.at <= at; }));
+    const TicketState state = StateAt(ticket, at);
+    if (state == TicketState::kUnfixable) evidence.support_declared_unfixable = true;
+    if (state == TicketState::kFixed) continue;  // that issue's clock stopped
+    const Micros waited = WaitingOnCustomer(ticket, at);
+    const Micros counted = (at - ticket.opened_at) - waited;
+    if (!best_counted || counted > *best_counted) {
+      best_counted = counted;
+      evidence.clock_ticket_id = ticket.ticket_id;
+      evidence.clock_started_at = ticket.opened_at;
+      evidence.days_waiting_on_customer = WholeDays(waited);
+      evidence.days_counted = WholeDays(counted);
     }
-    if (!evidence.first_ticket_opened_at ||
-        ticket.opened_at < *evidence.first_ticket_opened_at) {
-      evidence.first_ticket_opened_at = ticket.opened_at;
-    }
-  }
-  if (evidence.first_ticket_opened_at) {
-    const std::int64_t days =
-        std::chrono::floor<std::chrono::days>(at - *evidence.first_ticket_opened_at)
-            .count();
-    evidence.days_since_first_ticket = std::max<std::int64_t>(days, 0);
   }
   return evidence;
 }
@@ -56,9 +98,8 @@ EligibilityDecision Decide(Eligibility decision, std::vector<std::string> reason
 
 // The rows of the table for functional_defect and post_update_incompatibility.
 EligibilityDecision DecideFunctionalIssue(RefundReason reason,
-                                          std::span<const TicketFacts> linked,
                                           const EligibilityEvidence& evidence) {
-  if (linked.empty()) {
+  if (evidence.ticket_ids.empty()) {
     if (reason == RefundReason::kPostUpdateIncompatibility) {
       return Decide(Eligibility::kNotYet,
                     {"contact_support_first", "post_update_issues_go_through_support"});
@@ -71,11 +112,12 @@ EligibilityDecision DecideFunctionalIssue(RefundReason reason,
   if (evidence.support_declared_unfixable) {
     return Decide(Eligibility::kEligible, {"support_declared_unfixable"});
   }
-  const bool all_fixed = std::ranges::all_of(linked, [](const TicketFacts& ticket) {
-    return !ticket.substantial || ticket.state == TicketState::kFixed;
-  });
-  if (all_fixed) return Decide(Eligibility::kNotEligible, {"issue_fixed_by_support"});
-  if (evidence.days_since_first_ticket >= evidence.reasonable_timeframe_days) {
+  // Substantial tickets known at the assessed instant, none unfixable: no
+  // clock running means every one of them was fixed by then.
+  if (evidence.clock_ticket_id.empty()) {
+    return Decide(Eligibility::kNotEligible, {"issue_fixed_by_support"});
+  }
+  if (evidence.days_counted >= evidence.reasonable_timeframe_days) {
     return Decide(Eligibility::kEligible, {"unresolved_after_timeframe"});
   }
   return Decide(Eligibility::kNotYet, {"support_timeframe_not_elapsed"});
@@ -148,7 +190,7 @@ EligibilityDecision AssessEligibility(RefundReason reason,
       break;
     case RefundReason::kFunctionalDefect:
     case RefundReason::kPostUpdateIncompatibility:
-      result = DecideFunctionalIssue(reason, linked, evidence);
+      result = DecideFunctionalIssue(reason, evidence);
       break;
     case RefundReason::kDuplicatePurchase:
     case RefundReason::kOther:

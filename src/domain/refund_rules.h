@@ -10,6 +10,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "cvault/clock.h"
 #include "cvault/refund.h"
@@ -43,18 +44,27 @@ bool IsTerminal(RefundStatus status);
 
 // --- Eligibility ------------------------------------------------------------
 
-// What the rules need to know about one linked support ticket.
+// What the rules need to know about one linked support ticket of the case's
+// product (tickets about other products are not evidence for it).
 struct TicketFacts {
+  struct Attempt {
+    Timestamp at{};
+    FixOutcome outcome = FixOutcome::kNotFixed;
+  };
   std::string ticket_id;
   bool substantial = false;  // a substantial functional issue
-  TicketState state = TicketState::kOpen;
+  TicketState state = TicketState::kOpen;  // as recorded now
   Timestamp opened_at{};
-  std::optional<Timestamp> resolved_at;
-  int attempts = 0;  // fix attempts recorded on the ticket
+  std::optional<Timestamp> resolved_at;  // when `state` was recorded
+  std::vector<Attempt> attempts;
+  std::vector<Timestamp> customer_replies;
 };
 
 // Decides whether a customer is eligible for a refund, at `at`, for `reason`,
-// given the support tickets linked to the case. The first matching row wins:
+// given the support tickets linked to the case, using only what was known at
+// `at`: a ticket opened after `at` is left out, one resolved after `at`
+// counts as still open, and attempts after `at` are not counted. The first
+// matching row wins:
 //
 //   reason, tickets             | decision     | reasons
 //   ----------------------------+--------------+--------------------------------------
@@ -73,25 +83,28 @@ struct TicketFacts {
 //       days >= timeframe       | eligible     | unresolved_after_timeframe
 //       days < timeframe        | not_yet      | support_timeframe_not_elapsed
 //
-// "days" is the number of whole days (floor of elapsed / 24h, 0 when
-// negative) from the earliest opened_at among the substantial tickets, fixed
-// ones included, to `at`; the timeframe is
-// options.reasonable_timeframe_days. The clock runs from the first
-// substantial report, as RefundPolicyOptions says: a new substantial ticket
-// on the same purchase after a "fix" means the problem was not fixed for
-// good, and restarting the clock would let repeated partial fixes delay a
-// refund forever.
+// The "reasonable time" clock belongs to the issue that is still open: it
+// runs on each substantial ticket unresolved at `at`, from its opening, and
+// the ticket with the most time counted decides. A substantial ticket fixed
+// before `at` starts no clock: the issue it reported was fixed, and a new
+// report is a new issue with a clock of its own. Time in which support waits
+// on the customer does not count: a needs_customer attempt stops the
+// ticket's clock until the customer's next reply or support's next attempt
+// (whichever comes first). "days" is the whole days counted (floor of the
+// counted time / 24h, 0 when negative); the timeframe is
+// options.reasonable_timeframe_days.
 //
 // duplicate_purchase and other are not grounds under the digital-products
 // policy, so the automatic rule says not_eligible; staff may still approve a
 // refund outside it (a duplicate charge is usually refunded as a billing
 // error): the vault accepts that approval only with a justification note.
 //
-// The evidence is filled for every reason: all linked ticket ids, the
-// substantial ones, the fix attempts summed over substantial tickets, whether
-// support declared a substantial ticket unfixable, the first substantial
-// ticket's time, the whole days since it and the timeframe used.
-// assessed_at is `at`.
+// The evidence is filled for every reason from the tickets known at `at`:
+// their ids, the substantial ones, the fix attempts made on substantial
+// tickets by `at`, whether support had declared a substantial ticket
+// unfixable by `at`, the clock's ticket, start, days waiting on the customer
+// and days counted, and the timeframe used. assessed_at is `at`;
+// assessed_by is left empty for the caller.
 EligibilityDecision AssessEligibility(RefundReason reason,
                                       std::span<const TicketFacts> linked, Timestamp at,
                                       const RefundPolicyOptions& options);

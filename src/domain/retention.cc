@@ -18,6 +18,15 @@ RefundCase MinimiseForHold(const RefundCase& refund, std::string_view hold_id) {
     kept.history.push_back({change.from, change.to, change.at, change.actor, ""});
   }
   kept.payments = refund.payments;
+  // Principal ids, not the customer's data: separation of duties still
+  // holds when an approved refund is paid under the hold. No notice is
+  // owed any more: there is no one left to send it to.
+  kept.deciders = refund.deciders;
+  // A refund still owed keeps its processing promise until it is paid.
+  if (refund.status == RefundStatus::kApproved ||
+      refund.status == RefundStatus::kProcessing) {
+    kept.processing_due_at = refund.processing_due_at;
+  }
   return kept;
 }
 

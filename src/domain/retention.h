@@ -13,7 +13,8 @@ namespace cvault::domain {
 
 // The record a legal obligation needs (order reference, product, reason,
 // status, dates, amounts and processor references, who changed the status
-// and when) and nothing else: no customer link, linked tickets, notes,
+// and when, who decided it, and for a refund still owed its processing
+// promise) and nothing else: no customer link, linked tickets, notes,
 // notices to the customer or assessment evidence.
 RefundCase MinimiseForHold(const RefundCase& refund, std::string_view hold_id);
 

@@ -106,7 +106,8 @@ Policy Policy::Default() {
                     a::kDsrExport, a::kDsrErase, a::kDsrPurge})},
       {"operations", Rule(LegalBasis::kLegitimateInterest, "Security", {},
                           {a::kAuditVerify, a::kAuditCheckpoint, a::kDsrPurge,
-                           a::kKeysManage, a::kVaultBackup, a::kVaultRestore})},
+                           a::kKeysManage, a::kVaultBackup, a::kVaultRestore,
+                           a::kSupportImportHistory})},
   };
   return p;
 }
@@ -117,7 +118,8 @@ bool IsKnownAction(std::string_view action) {
        {a::kCustomerCreate, a::kCustomerRead, a::kCustomerFind, a::kCustomerUpdate,
         a::kCustomerList, a::kAuditRead, a::kAuditVerify, a::kAuditCheckpoint,
         a::kConsentRecord, a::kConsentRead, a::kConsentReport, a::kNoticeRegister,
-        a::kRestrict, a::kSupportWrite, a::kSupportRead, a::kRefundWrite,
+        a::kRestrict, a::kSupportWrite, a::kSupportRead, a::kSupportImportHistory,
+        a::kRefundWrite,
         a::kRefundRead, a::kDsrExport, a::kDsrErase, a::kDsrPurge, a::kKeysManage,
         a::kVaultBackup, a::kVaultRestore}) {
     if (known == action) return true;

@@ -41,6 +41,9 @@ inline constexpr std::string_view kNoticeRegister = "notice.register";
 inline constexpr std::string_view kRestrict = "customer.restrict";  // Art. 18 set / lift
 inline constexpr std::string_view kSupportWrite = "support.write";  // open, attempt, resolve
 inline constexpr std::string_view kSupportRead = "support.read";
+// Opening a ticket whose opening time lies in the past (history imported
+// from a help desk).
+inline constexpr std::string_view kSupportImportHistory = "support.import_history";
 inline constexpr std::string_view kRefundWrite = "refund.write";  // open, link, assess, move, pay, notify
 inline constexpr std::string_view kRefundRead = "refund.read";    // a case, and the overdue list
 inline constexpr std::string_view kDsrExport = "dsr.export";      // Art. 15/20 export
@@ -70,8 +73,16 @@ struct Controller {
   std::string jurisdiction = "EU";
 };
 
+// Duties one principal may not hold both of ([duties] in a policy file).
+struct Duties {
+  // The principal who assessed or approved a refund may not mark it paid
+  // (move it to completed).
+  bool separate_refund_payment = true;
+};
+
 struct Policy {
   Controller controller;
+  Duties duties;
   std::map<std::string, std::set<std::string, std::less<>>, std::less<>> role_purposes;
   std::map<std::string, PurposeRule, std::less<>> purposes;
 

@@ -20,8 +20,9 @@
 namespace cvault::policy {
 namespace {
 
-constexpr std::array<std::string_view, 4> kTopLevelKeys = {"version", "controller",
-                                                           "roles", "purposes"};
+constexpr std::array<std::string_view, 5> kTopLevelKeys = {"version", "controller",
+                                                           "roles", "purposes", "duties"};
+constexpr std::array<std::string_view, 1> kDutiesKeys = {"separate_refund_payment"};
 constexpr std::array<std::string_view, 2> kControllerKeys = {"name", "jurisdiction"};
 constexpr std::array<std::string_view, 4> kPurposeKeys = {"legal_basis", "category",
                                                           "actions", "fields"};
@@ -119,6 +120,7 @@ class PolicyReader {
     CVAULT_RETURN_IF_ERROR(CheckVersion(root));
     Policy policy;
     CVAULT_ASSIGN_OR_RETURN(policy.controller, ReadController(root));
+    CVAULT_ASSIGN_OR_RETURN(policy.duties, ReadDuties(root));
     CVAULT_ASSIGN_OR_RETURN(policy.purposes, ReadPurposes(root));
     CVAULT_ASSIGN_OR_RETURN(policy.role_purposes, ReadRoles(root, policy.purposes));
     return policy;
@@ -248,6 +250,26 @@ class PolicyReader {
     CVAULT_ASSIGN_OR_RETURN(controller.jurisdiction,
                             RequireNonEmptyString(*table, "jurisdiction", kContext));
     return controller;
+  }
+
+  // [duties] is optional; every key in it too (the defaults keep duties
+  // apart).
+  StatusOr<Duties> ReadDuties(const toml::table& root) const {
+    constexpr std::string_view kContext = "[duties]";
+    Duties duties;
+    const toml::node* node = root.get("duties");
+    if (node == nullptr) return duties;
+    const toml::table* table = node->as_table();
+    if (table == nullptr) return Error(WrongType(*node, "", "duties", "a table"));
+    CVAULT_RETURN_IF_ERROR(CheckKeys(*table, kDutiesKeys, kContext));
+    if (const toml::node* flag = table->get("separate_refund_payment")) {
+      const toml::value<bool>* value = flag->as_boolean();
+      if (value == nullptr) {
+        return Error(WrongType(*flag, kContext, "separate_refund_payment", "true or false"));
+      }
+      duties.separate_refund_payment = value->get();
+    }
+    return duties;
   }
 
   StatusOr<PurposeMap> ReadPurposes(const toml::table& root) const {

@@ -46,6 +46,19 @@ struct CheckedNewCustomer {
   std::vector<std::string> entry_fields;
 };
 
+// What a call on a case may still do for a customer whose processing is
+// restricted (GDPR Art. 18) or who was erased (the case kept under a
+// retention hold).
+enum class CaseDuty {
+  kOrdinary,  // restricted: denied; held: read-only, for a legal obligation
+  // Telling the customer about their case: allowed while restricted (the
+  // customer is told; Art. 18(3) asks for it).
+  kTellCustomer,
+  // A payment step on an approved or processing refund: allowed while
+  // restricted and under a retention hold, so a refund owed is still paid.
+  kPayApproved,
+};
+
 // The same for an action on one ticket or refund case.
 struct DecidedCase {
   Decided decided;

@@ -252,8 +252,13 @@ StatusOr<std::size_t> VaultCore::SweepErasureStep(
           store::CaseRow kept = row;
           kept.customer_id = p.hold_id;
           kept.retention_class = kFinancial;
+          // No one is left to send updates to; a refund still owed keeps
+          // its processing promise (it is paid under the hold).
           kept.update_due_at_us.reset();
-          kept.processing_due_at_us.reset();
+          if (refund.status != RefundStatus::kApproved &&
+              refund.status != RefundStatus::kProcessing) {
+            kept.processing_due_at_us.reset();
+          }
           CVAULT_ASSIGN_OR_RETURN(
               kept.document,
               domain::SealRefundCase(*cipher, kept,

@@ -37,6 +37,22 @@ bool IsTemplateId(std::string_view id) {
   });
 }
 
+bool SameProduct(const Product& a, const Product& b) {
+  return a.kind == b.kind && a.sku == b.sku;
+}
+
+// A decision the customer is owed a notice of.
+bool IsDecision(RefundStatus status) {
+  return status == RefundStatus::kApproved || status == RefundStatus::kDenied ||
+         status == RefundStatus::kCompleted || status == RefundStatus::kFailed;
+}
+
+void AddDecider(RefundCase& refund, const std::string& principal_id) {
+  if (std::ranges::find(refund.deciders, principal_id) == refund.deciders.end()) {
+    refund.deciders.push_back(principal_id);
+  }
+}
+
 // Reseals the case document and writes the row (the caller audits and
 // commits).
 Status UpdateRefundRow(store::VaultTransaction& tx, const crypto::FieldCipher& cipher,
@@ -60,8 +76,10 @@ StatusOr<std::string> VaultCore::OpenRefund(const AccessContext& in,
       AuditedCall call,
       StartCall(in, action::kRefundWrite,
                 {"refund.open", "", {"refund_case"}, {}, "allow", "ok"}));
-  CVAULT_RETURN_IF_ERROR(StatusOf(BeginForSubject(
-      call, r.customer, RefundRequest(action::kRefundWrite, policy::FieldUse::kWrite))));
+  CVAULT_ASSIGN_OR_RETURN(
+      Decided d,
+      BeginForSubject(call, r.customer,
+                      RefundRequest(action::kRefundWrite, policy::FieldUse::kWrite)));
   auto fail = [&](std::string reason, Status status) {
     return std::move(call).Fail(std::move(reason), std::move(status));
   };
@@ -70,13 +88,8 @@ StatusOr<std::string> VaultCore::OpenRefund(const AccessContext& in,
   if (!valid.ok()) return Error(fail("invalid_input", valid));
   std::vector<std::string> tickets;
   for (const std::string& ticket_id : r.ticket_ids) {
-    CVAULT_ASSIGN_OR_RETURN(auto ticket, call.tx().GetCase(ticket_id));
-    if (!ticket || ticket->kind != domain::kTicketKind ||
-        ticket->customer_id != r.customer.str()) {
-      return Error(fail("invalid_input",
-                        Status::InvalidArgument(
-                            "ticket: no ticket with that id belongs to this customer")));
-    }
+    Status linkable = CheckLinkable(call, d.subject, r.product, ticket_id);
+    if (!linkable.ok()) return Error(fail("invalid_input", linkable));
     if (std::find(tickets.begin(), tickets.end(), ticket_id) == tickets.end()) {
       tickets.push_back(ticket_id);
     }
@@ -114,12 +127,13 @@ StatusOr<std::string> VaultCore::OpenRefund(const AccessContext& in,
 
 StatusOr<OpenedRefund> VaultCore::BeginForRefund(AuditedCall& call,
                                                  std::string_view case_id,
-                                                 policy::FieldUse use) {
+                                                 policy::FieldUse use, CaseDuty duty) {
   std::string_view act =
       use == policy::FieldUse::kRead ? action::kRefundRead : action::kRefundWrite;
   OpenedRefund out;
   CVAULT_ASSIGN_OR_RETURN(
-      out.c, BeginForCase(call, case_id, domain::kRefundKind, RefundRequest(act, use)));
+      out.c,
+      BeginForCase(call, case_id, domain::kRefundKind, RefundRequest(act, use), duty));
   const std::string& owner =
       out.c.held_by.empty() ? out.c.row.customer_id : out.c.held_by;
   auto cipher = FinancialCipherFor(owner);
@@ -131,6 +145,23 @@ StatusOr<OpenedRefund> VaultCore::BeginForRefund(AuditedCall& call,
   out.refund = out.c.row.customer_id == owner ? std::move(*refund)
                                               : domain::MinimiseForHold(*refund, owner);
   return out;
+}
+
+Status VaultCore::CheckLinkable(AuditedCall& call, const Subject& subject,
+                                const Product& product, std::string_view ticket_id) {
+  CVAULT_ASSIGN_OR_RETURN(auto row, call.tx().GetCase(ticket_id));
+  if (!row || row->kind != domain::kTicketKind ||
+      row->customer_id != subject.row->id) {
+    return Status::InvalidArgument(
+        "ticket: no ticket with that id belongs to this case's customer");
+  }
+  CVAULT_ASSIGN_OR_RETURN(Ticket ticket, domain::OpenTicket(subject.keys->cipher, *row));
+  if (!SameProduct(ticket.product, product)) {
+    return Status::InvalidArgument(
+        "ticket: the ticket is about another product than the refund case; only a "
+        "ticket about the refunded product is evidence for it");
+  }
+  return Status::Ok();
 }
 
 Status VaultCore::LinkTicket(const AccessContext& in, std::string_view case_id,
@@ -150,13 +181,8 @@ Status VaultCore::LinkTicket(const AccessContext& in, std::string_view case_id,
   if (domain::IsTerminal(refund.status)) {
     return fail("case_closed", Status::FailedPrecondition("the refund case is closed"));
   }
-  CVAULT_ASSIGN_OR_RETURN(auto ticket, call.tx().GetCase(ticket_id));
-  if (!ticket || ticket->kind != domain::kTicketKind ||
-      ticket->customer_id != o.c.row.customer_id) {
-    return fail("invalid_input",
-                Status::InvalidArgument(
-                    "ticket: no ticket with that id belongs to this case's customer"));
-  }
+  Status linkable = CheckLinkable(call, o.c.decided.subject, refund.product, ticket_id);
+  if (!linkable.ok()) return fail("invalid_input", linkable);
   if (std::find(refund.ticket_ids.begin(), refund.ticket_ids.end(), ticket_id) !=
       refund.ticket_ids.end()) {
     return fail("already_linked",
@@ -178,8 +204,16 @@ StatusOr<EligibilityDecision> VaultCore::AssessLinkedTickets(AuditedCall& call,
     if (!row) continue;  // erased with the customer's support evidence
     CVAULT_ASSIGN_OR_RETURN(Ticket ticket,
                             domain::OpenTicket(o.c.decided.subject.keys->cipher, *row));
-    facts.push_back({ticket.ticket_id, ticket.substantial, ticket.state, ticket.opened_at,
-                     ticket.resolved_at, static_cast<int>(ticket.attempts.size())});
+    // Linking refuses another product's ticket; one linked before that
+    // rule existed is still no evidence for this product.
+    if (!SameProduct(ticket.product, o.refund.product)) continue;
+    domain::TicketFacts f{ticket.ticket_id, ticket.substantial, ticket.state,
+                          ticket.opened_at, ticket.resolved_at, {},
+                          std::move(ticket.customer_replies)};
+    for (const FixAttempt& attempt : ticket.attempts) {
+      f.attempts.push_back({attempt.at, attempt.outcome});
+    }
+    facts.push_back(std::move(f));
   }
   return domain::AssessEligibility(o.refund.reason, facts, at, options_.refund_policy);
 }
@@ -204,8 +238,19 @@ StatusOr<EligibilityDecision> VaultCore::AssessRefund(const AccessContext& in,
     return fail("invalid_input",
                 Status::InvalidArgument("at: an assessment cannot be in the future"));
   }
+  // Once decided, the assessment the decision rested on stays as it was.
+  if (o.refund.status != RefundStatus::kRequested &&
+      o.refund.status != RefundStatus::kUnderReview) {
+    return fail("case_decided",
+                Status::FailedPrecondition(
+                    "the case is " + std::string(RefundStatusName(o.refund.status)) +
+                    ": its decision was taken and the evidence behind it is kept as it "
+                    "was; assessments are made before the decision"));
+  }
   auto decision = AssessLinkedTickets(call, o, at.value_or(At(now)));
   if (!decision) return fail("integrity_error", decision.error());
+  decision->assessed_by = call.ctx().principal_id;
+  AddDecider(o.refund, call.ctx().principal_id);
   o.refund.last_assessment = *decision;
   CVAULT_RETURN_IF_ERROR(UpdateRefundRow(call.tx(), *o.cipher, o.c.row, o.refund, now));
   call.event().reason_code = std::string(EligibilityName(decision->decision));
@@ -220,8 +265,12 @@ Status VaultCore::TransitionRefund(const AccessContext& in, std::string_view cas
       AuditedCall call,
       StartCall(in, action::kRefundWrite,
                 {"refund.transition", "", {"refund_case"}, {}, "allow", "ok"}));
-  CVAULT_ASSIGN_OR_RETURN(OpenedRefund o,
-                          BeginForRefund(call, case_id, policy::FieldUse::kWrite));
+  const bool payment_step = to == RefundStatus::kProcessing ||
+                            to == RefundStatus::kCompleted || to == RefundStatus::kFailed;
+  CVAULT_ASSIGN_OR_RETURN(
+      OpenedRefund o,
+      BeginForRefund(call, case_id, policy::FieldUse::kWrite,
+                     payment_step ? CaseDuty::kPayApproved : CaseDuty::kOrdinary));
   auto fail = [&](std::string reason, Status status) {
     return std::move(call).Fail(std::move(reason), std::move(status));
   };
@@ -240,6 +289,7 @@ Status VaultCore::TransitionRefund(const AccessContext& in, std::string_view cas
                          refund.reason == RefundReason::kOther;
     auto decision = AssessLinkedTickets(call, o, At(now));
     if (!decision) return fail("integrity_error", decision.error());
+    decision->assessed_by = call.ctx().principal_id;
     refund.last_assessment = *decision;
     if (manual_ground) {
       // Outside the policy's automatic rule: staff may approve, with a
@@ -259,6 +309,16 @@ Status VaultCore::TransitionRefund(const AccessContext& in, std::string_view cas
                       "): it cannot be approved"));
     }
   }
+  if (to == RefundStatus::kCompleted &&
+      decider_.policy().duties.separate_refund_payment &&
+      std::ranges::find(refund.deciders, call.ctx().principal_id) !=
+          refund.deciders.end()) {
+    return fail("separation_of_duties",
+                Status::FailedPrecondition(
+                    "separation of duties: the principal who assessed or approved this "
+                    "refund may not mark it paid; another principal must complete it"));
+  }
+  if (to == RefundStatus::kApproved) AddDecider(refund, call.ctx().principal_id);
   refund.history.push_back(
       {refund.status, to, At(now), call.ctx().principal_id, std::string(note)});
   refund.status = to;
@@ -270,6 +330,12 @@ Status VaultCore::TransitionRefund(const AccessContext& in, std::string_view cas
   if (domain::IsTerminal(to)) {
     refund.processing_due_at.reset();
     refund.next_update_due_at.reset();
+  }
+  // A decision owes the customer a notice at once; an erased customer can
+  // no longer be told.
+  if (IsDecision(to) && o.c.held_by.empty()) {
+    refund.decision_notice_owed = true;
+    refund.next_update_due_at = At(now);
   }
   CVAULT_RETURN_IF_ERROR(UpdateRefundRow(call.tx(), *o.cipher, o.c.row, refund, now));
   call.event().reason_code = std::string(RefundStatusName(to));
@@ -283,8 +349,9 @@ Status VaultCore::AttachPayment(const AccessContext& in, std::string_view case_i
       AuditedCall call,
       StartCall(in, action::kRefundWrite,
                 {"refund.attach_payment", "", {"refund_case"}, {}, "allow", "ok"}));
-  CVAULT_ASSIGN_OR_RETURN(OpenedRefund o,
-                          BeginForRefund(call, case_id, policy::FieldUse::kWrite));
+  CVAULT_ASSIGN_OR_RETURN(OpenedRefund o, BeginForRefund(call, case_id,
+                                                         policy::FieldUse::kWrite,
+                                                         CaseDuty::kPayApproved));
   auto fail = [&](std::string reason, Status status) {
     return std::move(call).Fail(std::move(reason), std::move(status));
   };
@@ -311,8 +378,9 @@ Status VaultCore::NotifyCustomer(const AccessContext& in, std::string_view case_
       AuditedCall call,
       StartCall(in, action::kRefundWrite,
                 {"refund.notify", "", {"refund_case"}, {}, "allow", "ok"}));
-  CVAULT_ASSIGN_OR_RETURN(OpenedRefund o,
-                          BeginForRefund(call, case_id, policy::FieldUse::kWrite));
+  CVAULT_ASSIGN_OR_RETURN(OpenedRefund o, BeginForRefund(call, case_id,
+                                                         policy::FieldUse::kWrite,
+                                                         CaseDuty::kTellCustomer));
   auto fail = [&](std::string reason, Status status) {
     return std::move(call).Fail(std::move(reason), std::move(status));
   };
@@ -330,10 +398,16 @@ Status VaultCore::NotifyCustomer(const AccessContext& in, std::string_view case_
         Status::InvalidArgument("template: 1-64 letters, digits and . _ - required"));
   }
   refund.notices.push_back({std::string(channel), std::string(template_id), At(now)});
+  if (refund.decision_notice_owed) {
+    call.event().reason_code = "decision_notice";
+    refund.decision_notice_owed = false;
+  }
   if (!domain::IsTerminal(refund.status)) {
     domain::BusinessCalendar calendar(options_.refund_policy.holidays);
     refund.next_update_due_at = calendar.AddBusinessDays(
         At(now), options_.refund_policy.max_update_gap_business_days);
+  } else {
+    refund.next_update_due_at.reset();
   }
   CVAULT_RETURN_IF_ERROR(UpdateRefundRow(call.tx(), *o.cipher, o.c.row, refund, now));
   return std::move(call).Commit();
@@ -374,6 +448,9 @@ StatusOr<std::vector<OverdueCase>> VaultCore::OverdueRefunds(
     if (row.update_due_at_us) o.next_update_due_at = At(*row.update_due_at_us);
     o.processing_overdue = row.processing_due_at_us && *row.processing_due_at_us <= when;
     o.update_owed = row.update_due_at_us && *row.update_due_at_us <= when;
+    // A final status keeps an update due only while its decision notice is
+    // owed (an approval's notice shows as an update owed at once).
+    o.decision_notice_owed = o.update_owed && domain::IsTerminal(o.status);
     overdue.push_back(std::move(o));
   }
   CVAULT_RETURN_IF_ERROR(std::move(call).Commit());

@@ -2,6 +2,8 @@
 // under the customer's standard data key (support evidence).
 #include <fmt/format.h>
 
+#include <functional>
+
 #include "domain/case_documents.h"
 #include "domain/validation.h"
 #include "vault/vault_core.h"
@@ -26,13 +28,28 @@ policy::AccessRequest TicketRequest(std::string_view act, policy::FieldUse use) 
 
 StatusOr<std::string> VaultCore::OpenTicket(const AccessContext& in, const NewTicket& t) {
   std::lock_guard lock(mu_);
-  CVAULT_ASSIGN_OR_RETURN(AuditedCall call,
-                          StartCall(in, action::kSupportWrite,
-                                    {"support.open", "", {"ticket"}, {}, "allow", "ok"}));
-  CVAULT_ASSIGN_OR_RETURN(
-      Decided d,
-      BeginForSubject(call, t.customer,
-                      TicketRequest(action::kSupportWrite, policy::FieldUse::kWrite)));
+  // An opening time further back than the clock-skew allowance imports
+  // ticket history: a duty of its own, since a backdated ticket would start
+  // the refund clock early. The claimed time goes into the audit entry
+  // either way (a time is not personal data).
+  const std::int64_t skew_us =
+      std::chrono::duration_cast<std::chrono::microseconds>(
+          options_.refund_policy.ticket_clock_skew)
+          .count();
+  const bool history = t.opened_at && Us(*t.opened_at) < NowMicros() - skew_us;
+  const std::string_view act =
+      history ? action::kSupportImportHistory : action::kSupportWrite;
+  audit::AuditEvent event{"support.open", "", {"ticket"}, {}, "allow", "ok"};
+  if (history) event.action = "support.import_history";
+  if (t.opened_at) event.fields_requested.push_back("opened_at=" + FormatTimestamp(*t.opened_at));
+  CVAULT_ASSIGN_OR_RETURN(AuditedCall call, StartCall(in, act, std::move(event)));
+  // Importing history is granted by the action alone (by default to the
+  // operator, whose purpose sees no field group): it writes evidence it
+  // never reads back.
+  policy::AccessRequest request =
+      history ? policy::AccessRequest{act, policy::FieldUse::kWrite, {}, std::nullopt}
+              : TicketRequest(act, policy::FieldUse::kWrite);
+  CVAULT_ASSIGN_OR_RETURN(Decided d, BeginForSubject(call, t.customer, std::move(request)));
   std::int64_t now = NowMicros();
   Status valid = domain::ValidateSku(t.product.sku);
   if (valid.ok()) valid = domain::ValidateText("summary", t.summary, kMaxSummary, true);
@@ -62,14 +79,15 @@ StatusOr<std::string> VaultCore::OpenTicket(const AccessContext& in, const NewTi
   return ticket.ticket_id;
 }
 
-Status VaultCore::RecordAttempt(const AccessContext& in, std::string_view ticket_id,
-                                FixOutcome outcome, std::string_view note,
-                                std::optional<Timestamp> at) {
+Status VaultCore::AddToOpenTicket(
+    const AccessContext& in, std::string_view ticket_id, std::string_view audit_action,
+    std::optional<Timestamp> at,
+    const std::function<Status(Ticket&, Timestamp, audit::AuditEvent&)>& add) {
   std::lock_guard lock(mu_);
   CVAULT_ASSIGN_OR_RETURN(
-      AuditedCall call,
-      StartCall(in, action::kSupportWrite,
-                {"support.attempt", "", {"ticket"}, {}, "allow", "ok"}));
+      AuditedCall call, StartCall(in, action::kSupportWrite,
+                                  {std::string(audit_action), "", {"ticket"}, {}, "allow",
+                                   "ok"}));
   CVAULT_ASSIGN_OR_RETURN(
       DecidedCase c,
       BeginForCase(call, ticket_id, domain::kTicketKind,
@@ -86,19 +104,40 @@ Status VaultCore::RecordAttempt(const AccessContext& in, std::string_view ticket
         "ticket_closed",
         Status::FailedPrecondition("the ticket is resolved; open a new ticket instead"));
   }
-  Status valid =
-      note.empty() ? Status::Ok() : domain::ValidateText("note", note, kMaxNote, true);
-  if (valid.ok() && (when > now || when < c.row.opened_at_us)) {
-    valid = Status::InvalidArgument("at: must lie between the ticket's opening and now");
+  if (when > now || when < c.row.opened_at_us) {
+    return fail("invalid_input", Status::InvalidArgument(
+                                     "at: must lie between the ticket's opening and now"));
   }
-  if (!valid.ok()) return fail("invalid_input", valid);
-  ticket.attempts.push_back(
-      {Timestamp(std::chrono::microseconds(when)), outcome, std::string(note)});
+  Status added = add(ticket, Timestamp(std::chrono::microseconds(when)), call.event());
+  if (!added.ok()) return fail("invalid_input", added);
   c.row.updated_at_us = now;
   CVAULT_ASSIGN_OR_RETURN(c.row.document, domain::SealTicket(cipher, c.row, ticket));
   CVAULT_RETURN_IF_ERROR(call.tx().UpdateCase(c.row));
-  call.event().reason_code = std::string(FixOutcomeName(outcome));
   return std::move(call).Commit();
+}
+
+Status VaultCore::RecordAttempt(const AccessContext& in, std::string_view ticket_id,
+                                FixOutcome outcome, std::string_view note,
+                                std::optional<Timestamp> at) {
+  return AddToOpenTicket(
+      in, ticket_id, "support.attempt", at,
+      [&](Ticket& ticket, Timestamp when, audit::AuditEvent& event) -> Status {
+        if (!note.empty()) {
+          CVAULT_RETURN_IF_ERROR(domain::ValidateText("note", note, kMaxNote, true));
+        }
+        ticket.attempts.push_back({when, outcome, std::string(note)});
+        event.reason_code = std::string(FixOutcomeName(outcome));
+        return Status::Ok();
+      });
+}
+
+Status VaultCore::RecordCustomerReply(const AccessContext& in, std::string_view ticket_id,
+                                      std::optional<Timestamp> at) {
+  return AddToOpenTicket(in, ticket_id, "support.customer_reply", at,
+                         [](Ticket& ticket, Timestamp when, audit::AuditEvent&) {
+                           ticket.customer_replies.push_back(when);
+                           return Status::Ok();
+                         });
 }
 
 Status VaultCore::ResolveTicket(const AccessContext& in, std::string_view ticket_id,

@@ -150,6 +150,11 @@ Status Support::RecordAttempt(const AccessContext& ctx, std::string_view ticket_
   return core_.RecordAttempt(ctx, ticket_id, outcome, note, at);
 }
 
+Status Support::RecordCustomerReply(const AccessContext& ctx, std::string_view ticket_id,
+                                    std::optional<Timestamp> at) {
+  return core_.RecordCustomerReply(ctx, ticket_id, at);
+}
+
 Status Support::Resolve(const AccessContext& ctx, std::string_view ticket_id,
                         TicketState outcome) {
   return core_.ResolveTicket(ctx, ticket_id, outcome);

@@ -26,6 +26,7 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -137,6 +138,9 @@ class VaultCore {
   [[nodiscard]] Status RecordAttempt(const AccessContext& ctx, std::string_view ticket_id,
                                      FixOutcome outcome, std::string_view note,
                                      std::optional<Timestamp> at);
+  [[nodiscard]] Status RecordCustomerReply(const AccessContext& ctx,
+                                           std::string_view ticket_id,
+                                           std::optional<Timestamp> at);
   [[nodiscard]] Status ResolveTicket(const AccessContext& ctx, std::string_view ticket_id,
                                      TicketState outcome);
   [[nodiscard]] StatusOr<Ticket> GetTicket(const AccessContext& ctx,
@@ -329,11 +333,11 @@ class VaultCore {
                                                   bool ignore_restriction = false);
   // Like BeginForSubject, for an action on one ticket or refund case: loads
   // the case (of `kind`), then its customer, then decides. An unknown case
-  // or one of another kind is refused as not_found.
-  [[nodiscard]] StatusOr<DecidedCase> BeginForCase(AuditedCall& call,
-                                                   std::string_view case_id,
-                                                   std::string_view kind,
-                                                   policy::AccessRequest request);
+  // or one of another kind is refused as not_found. `duty` says what a
+  // restricted or erased customer's case still allows (decided.h).
+  [[nodiscard]] StatusOr<DecidedCase> BeginForCase(
+      AuditedCall& call, std::string_view case_id, std::string_view kind,
+      policy::AccessRequest request, CaseDuty duty = CaseDuty::kOrdinary);
   // The record of a loaded customer as `decision` returns it, decrypted
   // and masked; adds the fields to the call's entry. An undecryptable
   // field finishes the call (integrity_error) and is returned.
@@ -346,9 +350,21 @@ class VaultCore {
 
   // BeginForCase for a refund case, plus its decrypted document
   // (refund_ops.cc).
-  [[nodiscard]] StatusOr<OpenedRefund> BeginForRefund(AuditedCall& call,
-                                                      std::string_view case_id,
-                                                      policy::FieldUse use);
+  [[nodiscard]] StatusOr<OpenedRefund> BeginForRefund(
+      AuditedCall& call, std::string_view case_id, policy::FieldUse use,
+      CaseDuty duty = CaseDuty::kOrdinary);
+  // The body of RecordAttempt and RecordCustomerReply: an audited write
+  // (`audit_action`) on an open ticket at `at` (now when absent, within
+  // [opened, now]); `add` changes the ticket and may refuse (audited as
+  // invalid_input). Takes mu_ (support_ops.cc).
+  [[nodiscard]] Status AddToOpenTicket(
+      const AccessContext& in, std::string_view ticket_id, std::string_view audit_action,
+      std::optional<Timestamp> at,
+      const std::function<Status(Ticket&, Timestamp, audit::AuditEvent&)>& add);
+  // OK when `ticket_id` is a ticket of the loaded customer about `product`;
+  // otherwise InvalidArgument naming the ticket (the caller audits it).
+  [[nodiscard]] Status CheckLinkable(AuditedCall& call, const Subject& subject,
+                                     const Product& product, std::string_view ticket_id);
   // The eligibility of an opened case at `at` from its linked tickets, read
   // in the call's transaction.
   [[nodiscard]] StatusOr<EligibilityDecision> AssessLinkedTickets(AuditedCall& call,

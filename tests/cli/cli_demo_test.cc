@@ -24,8 +24,8 @@ TEST(CliDemoTest, DemoInGivenFolderTellsTheStoryAndVerifies) {
   EXPECT_THAT(r.out, HasSubstr("(15 days ago)"));
   EXPECT_THAT(r.out, HasSubstr("not_fixed, not_fixed. The ticket is still open."));
   EXPECT_THAT(r.out, HasSubstr("eligible (unresolved_after_timeframe)"));
-  EXPECT_THAT(r.out, HasSubstr("15 days since the first ticket (timeframe 14 days), 2 "
-                               "failed fix attempts"));
+  EXPECT_THAT(r.out, HasSubstr("15 days on the clock of the open ticket (timeframe 14 "
+                               "days), 2 failed fix attempts"));
   EXPECT_THAT(r.out, HasSubstr("requested -> under_review -> approved."));
   EXPECT_THAT(r.out, HasSubstr("Processing is promised by 20"));
   EXPECT_THAT(r.out, HasSubstr("next update is due by 20"));
@@ -33,7 +33,9 @@ TEST(CliDemoTest, DemoInGivenFolderTellsTheStoryAndVerifies) {
   EXPECT_THAT(r.out, HasSubstr("49.00 EUR: payment intent pi_"));
   EXPECT_THAT(r.out, HasSubstr("refund re_"));
   EXPECT_THAT(r.out, HasSubstr("(refund-processing)"));
-  EXPECT_THAT(r.out, HasSubstr("processing -> completed;"));
+  EXPECT_THAT(r.out, HasSubstr("processing -> completed."));
+  EXPECT_THAT(r.out, HasSubstr("payments-worker (not the approver) marked it completed"));
+  EXPECT_THAT(r.out, HasSubstr("Charles was emailed the decision (refund-denied)"));
   EXPECT_THAT(r.out, HasSubstr("Charles Babbage <charles@example.net>"));
   EXPECT_THAT(r.out, HasSubstr("not_eligible (change_of_mind_not_grounds). Approving it "
                                "anyway: REFUSED."));

@@ -3,6 +3,7 @@
 #ifndef CVAULT_TESTS_CLI_CLI_REFUND_FIXTURE_H_
 #define CVAULT_TESTS_CLI_CLI_REFUND_FIXTURE_H_
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 #include <vector>
@@ -15,6 +16,11 @@ namespace cvault::cli::testing {
 inline const std::vector<std::string> kRefunds = {"--as", "refund-service:refund-svc",
                                                   "--purpose", "refund_processing"};
 
+// Imports ticket history: a ticket opened further back than the clock skew
+// is the operator's duty (support.import_history).
+inline const std::vector<std::string> kHelpdeskImport = {"--as", "operator:helpdesk-sync",
+                                                         "--purpose", "operations"};
+
 // A test card number (Luhn-valid); errors must never repeat its digits.
 inline constexpr char kCardDigits[] = "4111111111111111";
 
@@ -25,15 +31,17 @@ inline std::string DaysFromNow(int days) {
 
 class CliRefundTest : public CliTest {
  protected:
-  // `support open` as support-agent; the id on success.
+  // `support open` as support-agent, or with --opened-at (history from a
+  // help desk) as the operator; the id on success.
   std::string OpenTicket(const std::string& customer,
                          std::vector<std::string> extra = {}) {
+    const bool import = std::ranges::find(extra, "--opened-at") != extra.end();
     std::vector<std::string> args = {
         "support",        "open",      customer,
         "--product-kind", "plugin",    "--sku",
         "seo-booster",    "--summary", "Plugin crashes the checkout page"};
     args.insert(args.end(), extra.begin(), extra.end());
-    CliResult r = Run(kSupport, args);
+    CliResult r = Run(import ? kHelpdeskImport : kSupport, args);
     EXPECT_EQ(r.exit_code, 0) << ::testing::PrintToString(r);
     return Trimmed(r.out);
   }

@@ -50,8 +50,10 @@ TEST_F(CliRefundTest, UnfixedSubstantialTicketIsEligibleAfterTheTimeframe) {
                                              {"substantial_ticket_ids", {ticket}},
                                              {"fix_attempts", 2},
                                              {"support_declared_unfixable", false},
-                                             {"first_ticket_opened_at", opened_at},
-                                             {"days_since_first_ticket", 15},
+                                             {"clock_ticket_id", ticket},
+                                             {"clock_started_at", opened_at},
+                                             {"days_waiting_on_customer", 0},
+                                             {"days_counted", 15},
                                              {"reasonable_timeframe_days", 14}}));
   EXPECT_THAT(doc["assessed_at"].get<std::string>(), MatchesRegex("20.*Z"));
 
@@ -60,7 +62,8 @@ TEST_F(CliRefundTest, UnfixedSubstantialTicketIsEligibleAfterTheTimeframe) {
   EXPECT_THAT(plain.out, HasSubstr("decision:    eligible\n"));
   EXPECT_THAT(plain.out, HasSubstr("reasons:     unresolved_after_timeframe\n"));
   EXPECT_THAT(plain.out,
-              HasSubstr("days since then: 15 (reasonable timeframe: 14 days)"));
+              HasSubstr("days counted: 15 (waiting on the customer: 0; reasonable "
+                        "timeframe: 14 days)"));
 }
 
 TEST_F(CliRefundTest, LinkingTheTicketLaterTurnsNotYetIntoEligible) {
@@ -104,6 +107,20 @@ TEST_F(CliRefundTest, ChangeOfMindIsNotEligibleAndCannotBeApproved) {
             nlohmann::json({{"case_id", case_id}, {"status", "denied"}}));
   nlohmann::json denied = ShowCase(case_id);
   EXPECT_EQ(denied["history"].back()["note"], "change of mind");
+  // The customer is owed the decision until a notice is logged.
+  EXPECT_EQ(denied["decision_notice_owed"], true);
+  CliResult overdue = Run(kRefunds, {"refund", "overdue", "--json"});
+  ASSERT_EQ(overdue.exit_code, 0) << ::testing::PrintToString(overdue);
+  nlohmann::json listed = ParseJson(overdue.out);
+  ASSERT_EQ(listed["cases"].size(), 1u) << overdue.out;
+  EXPECT_EQ(listed["cases"][0]["case_id"], case_id);
+  EXPECT_EQ(listed["cases"][0]["decision_notice_owed"], true);
+  ASSERT_EQ(Run(kRefunds, {"refund", "notify", case_id, "--channel", "email",
+                           "--template", "refund-denied"})
+                .exit_code,
+            0);
+  denied = ShowCase(case_id);
+  EXPECT_EQ(denied["decision_notice_owed"], false);
   EXPECT_TRUE(denied["next_update_due_at"].is_null());
 }
 
@@ -158,7 +175,18 @@ TEST_F(CliRefundTest, EligibleCaseIsApprovedPaidAndCompletedWithUpdates) {
                            "--template", "refund-processing"})
                 .exit_code,
             0);
-  ASSERT_EQ(Transition(case_id, "completed").exit_code, 0);
+  // Who approved it may not mark it paid.
+  CliResult self = Transition(case_id, "completed");
+  EXPECT_EQ(self.exit_code, 1) << ::testing::PrintToString(self);
+  EXPECT_THAT(self.err, HasSubstr("separation_of_duties"));
+  ASSERT_EQ(Run({"--as", "refund-service:payments-worker", "--purpose", "refund_processing"},
+                {"refund", "transition", case_id, "--to", "completed"})
+                .exit_code,
+            0);
+  ASSERT_EQ(Run(kRefunds, {"refund", "notify", case_id, "--channel", "email",
+                           "--template", "refund-completed"})
+                .exit_code,
+            0);
 
   nlohmann::json doc = ShowCase(case_id);
   EXPECT_EQ(doc["case_id"], case_id);
@@ -175,7 +203,7 @@ TEST_F(CliRefundTest, EligibleCaseIsApprovedPaidAndCompletedWithUpdates) {
   EXPECT_EQ(doc["history"][1]["actor"], "refund-svc");
   EXPECT_EQ(doc["history"][1]["note"], "support could not fix");
   EXPECT_EQ(doc["payments"], nlohmann::json({payment}));
-  ASSERT_EQ(doc["notices"].size(), 2u) << doc;
+  ASSERT_EQ(doc["notices"].size(), 3u) << doc;
   EXPECT_EQ(doc["notices"][1]["channel"], "email");
   EXPECT_EQ(doc["notices"][1]["template_id"], "refund-processing");
   EXPECT_EQ(doc["last_assessment"]["decision"], "eligible");

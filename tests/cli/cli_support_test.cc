@@ -172,5 +172,29 @@ TEST_F(CliSupportTest, UnknownTicketExitsFourAndOtherRolesAreDenied) {
   EXPECT_THAT(refunds.err, HasSubstr("access denied ("));
 }
 
+TEST_F(CliSupportTest, ABackdatedTicketIsTheOperatorsImportAndRepliesAreRecorded) {
+  std::string ada = AddAda();
+  const std::string week_ago = DaysFromNow(-7);
+  CliResult agent = Run(kSupport, {"support", "open", ada, "--product-kind", "plugin",
+                                   "--sku", "seo-booster", "--summary", "s", "--opened-at",
+                                   week_ago});
+  EXPECT_EQ(agent.exit_code, 3) << ::testing::PrintToString(agent);
+  EXPECT_THAT(agent.err, HasSubstr("support.import_history"));
+
+  std::string ticket = OpenTicket(ada, {"--substantial", "--opened-at", week_ago});
+  CliResult ask = Run(kSupport, {"support", "attempt", ticket, "--outcome",
+                                 "needs_customer", "--at", DaysFromNow(-6)});
+  ASSERT_EQ(ask.exit_code, 0) << ::testing::PrintToString(ask);
+  CliResult reply = Run(kSupport, {"support", "reply", ticket, "--at", DaysFromNow(-2),
+                                   "--json"});
+  ASSERT_EQ(reply.exit_code, 0) << ::testing::PrintToString(reply);
+  EXPECT_EQ(ParseJson(reply.out)["ticket_id"], ticket);
+  CliResult show = Run(kSupport, {"support", "show", ticket, "--json"});
+  ASSERT_EQ(show.exit_code, 0) << ::testing::PrintToString(show);
+  EXPECT_EQ(ParseJson(show.out)["customer_replies"].size(), 1u) << show.out;
+  CliResult early = Run(kSupport, {"support", "reply", ticket, "--at", DaysFromNow(-8)});
+  EXPECT_EQ(early.exit_code, 6) << ::testing::PrintToString(early);
+}
+
 }  // namespace
 }  // namespace cvault::cli::testing

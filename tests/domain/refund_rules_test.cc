@@ -164,7 +164,9 @@ TicketFacts Ticket(std::string id, bool substantial, TicketState state,
   ticket.state = state;
   ticket.opened_at = opened_at;
   if (state != TicketState::kOpen) ticket.resolved_at = opened_at + std::chrono::days(2);
-  ticket.attempts = attempts;
+  for (int i = 0; i < attempts; ++i) {
+    ticket.attempts.push_back({opened_at + std::chrono::hours(i + 1), FixOutcome::kNotFixed});
+  }
   return ticket;
 }
 
@@ -218,7 +220,8 @@ TEST(RefundEligibilityTest, FunctionalDefectWithoutTicketsMustContactSupportFirs
   EXPECT_EQ(decision.decision, Eligibility::kNotYet);
   EXPECT_THAT(decision.reasons, ElementsAre("contact_support_first"));
   EXPECT_THAT(decision.evidence.ticket_ids, IsEmpty());
-  EXPECT_FALSE(decision.evidence.first_ticket_opened_at.has_value());
+  EXPECT_FALSE(decision.evidence.clock_started_at.has_value());
+  EXPECT_THAT(decision.evidence.clock_ticket_id, IsEmpty());
 }
 
 TEST(RefundEligibilityTest, PostUpdateIssueWithoutTicketsGoesThroughSupport) {
@@ -287,7 +290,7 @@ TEST(RefundEligibilityTest, TimeframeBoundaryIsWholeDays) {
   const auto almost = Assess(RefundReason::kFunctionalDefect, tickets,
                              kOpened + std::chrono::days(13) + 23h);
   EXPECT_EQ(almost.decision, Eligibility::kNotYet);
-  EXPECT_EQ(almost.evidence.days_since_first_ticket, 13);
+  EXPECT_EQ(almost.evidence.days_counted, 13);
   const auto last_microsecond = Assess(RefundReason::kFunctionalDefect, tickets,
                                        kOpened + std::chrono::days(14) - 1us);
   EXPECT_EQ(last_microsecond.decision, Eligibility::kNotYet);
@@ -295,7 +298,7 @@ TEST(RefundEligibilityTest, TimeframeBoundaryIsWholeDays) {
       Assess(RefundReason::kFunctionalDefect, tickets, kOpened + std::chrono::days(14));
   EXPECT_EQ(exactly.decision, Eligibility::kEligible);
   EXPECT_THAT(exactly.reasons, ElementsAre("unresolved_after_timeframe"));
-  EXPECT_EQ(exactly.evidence.days_since_first_ticket, 14);
+  EXPECT_EQ(exactly.evidence.days_counted, 14);
   EXPECT_EQ(exactly.evidence.reasonable_timeframe_days, 14);
 }
 
@@ -318,7 +321,7 @@ TEST(RefundEligibilityTest, CustomTimeframeIsUsed) {
   EXPECT_THAT(day20.reasons, ElementsAre("support_timeframe_not_elapsed"));
 }
 
-TEST(RefundEligibilityTest, MixedTicketsCountFromTheFirstSubstantialTicket) {
+TEST(RefundEligibilityTest, TheClockRunsFromTheOpenTicketNotAnEarlierFixedOne) {
   // A substantial ticket fixed early, then another substantial ticket still
   // open; a minor ticket opened before both does not start the clock.
   const std::vector<TicketFacts> tickets = {
@@ -326,42 +329,123 @@ TEST(RefundEligibilityTest, MixedTicketsCountFromTheFirstSubstantialTicket) {
       Ticket("tkt_fixed", true, TicketState::kFixed, kOpened, 2),
       Ticket("tkt_open", true, TicketState::kOpen, kOpened + std::chrono::days(10), 3)};
 
-  const auto day13 =
-      Assess(RefundReason::kFunctionalDefect, tickets, kOpened + std::chrono::days(13));
-  EXPECT_EQ(day13.decision, Eligibility::kNotYet);
-  EXPECT_THAT(day13.reasons, ElementsAre("support_timeframe_not_elapsed"));
-
+  // Fourteen days after the fixed ticket, only four of the open one.
   const auto day14 =
       Assess(RefundReason::kFunctionalDefect, tickets, kOpened + std::chrono::days(14));
-  EXPECT_EQ(day14.decision, Eligibility::kEligible);
-  EXPECT_THAT(day14.reasons, ElementsAre("unresolved_after_timeframe"));
+  EXPECT_EQ(day14.decision, Eligibility::kNotYet);
+  EXPECT_THAT(day14.reasons, ElementsAre("support_timeframe_not_elapsed"));
+  EXPECT_EQ(day14.evidence.clock_ticket_id, "tkt_open");
+  EXPECT_EQ(day14.evidence.days_counted, 4);
 
-  const EligibilityEvidence& evidence = day14.evidence;
+  const auto day24 =
+      Assess(RefundReason::kFunctionalDefect, tickets, kOpened + std::chrono::days(24));
+  EXPECT_EQ(day24.decision, Eligibility::kEligible);
+  EXPECT_THAT(day24.reasons, ElementsAre("unresolved_after_timeframe"));
+
+  const EligibilityEvidence& evidence = day24.evidence;
   EXPECT_THAT(evidence.ticket_ids, ElementsAre("tkt_minor", "tkt_fixed", "tkt_open"));
   EXPECT_THAT(evidence.substantial_ticket_ids, ElementsAre("tkt_fixed", "tkt_open"));
   EXPECT_EQ(evidence.fix_attempts, 5);  // the minor ticket's attempts do not count
   EXPECT_FALSE(evidence.support_declared_unfixable);
-  EXPECT_EQ(evidence.first_ticket_opened_at, kOpened);
-  EXPECT_EQ(evidence.days_since_first_ticket, 14);
+  EXPECT_EQ(evidence.clock_ticket_id, "tkt_open");
+  EXPECT_EQ(evidence.clock_started_at, kOpened + std::chrono::days(10));
+  EXPECT_EQ(evidence.days_counted, 14);
+  EXPECT_EQ(evidence.days_waiting_on_customer, 0);
   EXPECT_EQ(evidence.reasonable_timeframe_days, 14);
-  EXPECT_EQ(day14.assessed_at, kOpened + std::chrono::days(14));
+  EXPECT_EQ(day24.assessed_at, kOpened + std::chrono::days(24));
 }
 
-TEST(RefundEligibilityTest, FirstSubstantialTicketIsTheEarliestWhateverTheOrder) {
+TEST(RefundEligibilityTest, TheOpenTicketWithTheMostTimeCountedRunsTheClock) {
   const std::vector<TicketFacts> tickets = {
       Ticket("tkt_late", true, TicketState::kOpen, kOpened + std::chrono::days(5)),
       Ticket("tkt_early", true, TicketState::kOpen, kOpened)};
   const auto decision = Assess(RefundReason::kFunctionalDefect, tickets);
-  EXPECT_EQ(decision.evidence.first_ticket_opened_at, kOpened);
-  EXPECT_EQ(decision.evidence.days_since_first_ticket, 20);
+  EXPECT_EQ(decision.evidence.clock_ticket_id, "tkt_early");
+  EXPECT_EQ(decision.evidence.clock_started_at, kOpened);
+  EXPECT_EQ(decision.evidence.days_counted, 20);
 }
 
-TEST(RefundEligibilityTest, TicketOpenedAfterTheAssessmentCountsZeroDays) {
+TEST(RefundEligibilityTest, ATicketOpenedAfterTheAssessedInstantIsNotKnownYet) {
   const std::vector<TicketFacts> tickets = {
       Ticket("tkt_1", true, TicketState::kOpen, kAssessed + 5h)};
   const auto decision = Assess(RefundReason::kFunctionalDefect, tickets);
-  EXPECT_EQ(decision.evidence.days_since_first_ticket, 0);
   EXPECT_EQ(decision.decision, Eligibility::kNotYet);
+  EXPECT_THAT(decision.reasons, ElementsAre("contact_support_first"));
+  EXPECT_THAT(decision.evidence.ticket_ids, IsEmpty());
+  EXPECT_EQ(decision.evidence.days_counted, 0);
+}
+
+TEST(RefundEligibilityTest, AsOfAMomentATicketResolvedLaterWasStillOpen) {
+  TicketFacts ticket = Ticket("tkt_1", true, TicketState::kFixed, kOpened, 0);
+  ticket.resolved_at = kOpened + std::chrono::days(20);
+  ticket.attempts = {{kOpened + std::chrono::days(3), FixOutcome::kNotFixed},
+                     {kOpened + std::chrono::days(19), FixOutcome::kFixed}};
+  const std::vector<TicketFacts> tickets = {ticket};
+
+  const auto day15 =
+      Assess(RefundReason::kFunctionalDefect, tickets, kOpened + std::chrono::days(15));
+  EXPECT_EQ(day15.decision, Eligibility::kEligible);
+  EXPECT_THAT(day15.reasons, ElementsAre("unresolved_after_timeframe"));
+  EXPECT_EQ(day15.evidence.fix_attempts, 1);  // the later attempt was not made yet
+
+  const auto day21 =
+      Assess(RefundReason::kFunctionalDefect, tickets, kOpened + std::chrono::days(21));
+  EXPECT_EQ(day21.decision, Eligibility::kNotEligible);
+  EXPECT_THAT(day21.reasons, ElementsAre("issue_fixed_by_support"));
+  EXPECT_EQ(day21.evidence.fix_attempts, 2);
+  EXPECT_THAT(day21.evidence.clock_ticket_id, IsEmpty());
+}
+
+TEST(RefundEligibilityTest, AnUnfixableDeclarationCountsOnlyFromWhenItWasMade) {
+  TicketFacts ticket = Ticket("tkt_1", true, TicketState::kUnfixable, kOpened, 1);
+  ticket.resolved_at = kOpened + std::chrono::days(5);
+  const std::vector<TicketFacts> tickets = {ticket};
+
+  const auto day3 =
+      Assess(RefundReason::kFunctionalDefect, tickets, kOpened + std::chrono::days(3));
+  EXPECT_EQ(day3.decision, Eligibility::kNotYet);
+  EXPECT_FALSE(day3.evidence.support_declared_unfixable);
+
+  const auto day5 =
+      Assess(RefundReason::kFunctionalDefect, tickets, kOpened + std::chrono::days(5));
+  EXPECT_EQ(day5.decision, Eligibility::kEligible);
+  EXPECT_THAT(day5.reasons, ElementsAre("support_declared_unfixable"));
+}
+
+TEST(RefundEligibilityTest, TimeWaitingOnTheCustomerDoesNotCount) {
+  TicketFacts ticket = Ticket("tkt_1", true, TicketState::kOpen, kOpened, 0);
+  // Support asks the customer on day 2; the customer answers on day 7.
+  ticket.attempts = {{kOpened + std::chrono::days(2), FixOutcome::kNeedsCustomer}};
+  ticket.customer_replies = {kOpened + std::chrono::days(7)};
+  const std::vector<TicketFacts> tickets = {ticket};
+
+  const auto day5 =
+      Assess(RefundReason::kFunctionalDefect, tickets, kOpened + std::chrono::days(5));
+  EXPECT_EQ(day5.evidence.days_counted, 2);  // still waiting: the clock stands
+  EXPECT_EQ(day5.evidence.days_waiting_on_customer, 3);
+
+  const auto day18 =
+      Assess(RefundReason::kFunctionalDefect, tickets, kOpened + std::chrono::days(18));
+  EXPECT_EQ(day18.decision, Eligibility::kNotYet);
+  EXPECT_EQ(day18.evidence.days_counted, 13);
+  EXPECT_EQ(day18.evidence.days_waiting_on_customer, 5);
+
+  const auto day19 =
+      Assess(RefundReason::kFunctionalDefect, tickets, kOpened + std::chrono::days(19));
+  EXPECT_EQ(day19.decision, Eligibility::kEligible);
+  EXPECT_EQ(day19.evidence.days_counted, 14);
+}
+
+TEST(RefundEligibilityTest, SupportsNextAttemptEndsTheWaitWithoutAReply) {
+  TicketFacts ticket = Ticket("tkt_1", true, TicketState::kOpen, kOpened, 0);
+  ticket.attempts = {{kOpened + std::chrono::days(1), FixOutcome::kNeedsCustomer},
+                     {kOpened + std::chrono::days(2), FixOutcome::kNeedsCustomer},
+                     {kOpened + std::chrono::days(4), FixOutcome::kWorkaround}};
+  const auto decision = Assess(RefundReason::kFunctionalDefect, {ticket},
+                               kOpened + std::chrono::days(10));
+  EXPECT_EQ(decision.evidence.days_waiting_on_customer, 3);
+  EXPECT_EQ(decision.evidence.days_counted, 7);
+  EXPECT_EQ(decision.evidence.fix_attempts, 3);
 }
 
 TEST(RefundEligibilityTest, AssessedAtIsTheAssessmentTime) {

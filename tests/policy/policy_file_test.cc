@@ -34,6 +34,8 @@ void ExpectSamePolicy(const Policy& actual, const Policy& expected) {
   EXPECT_EQ(actual.controller.name, expected.controller.name);
   EXPECT_EQ(actual.controller.jurisdiction, expected.controller.jurisdiction);
   EXPECT_EQ(actual.role_purposes, expected.role_purposes);
+  EXPECT_EQ(actual.duties.separate_refund_payment,
+            expected.duties.separate_refund_payment);
   ASSERT_EQ(actual.purposes.size(), expected.purposes.size());
   for (const auto& [name, want] : expected.purposes) {
     SCOPED_TRACE("purpose " + name);
@@ -51,6 +53,29 @@ TEST(PolicyFileTest, DefaultFileEqualsBuiltInDefault) {
       LoadPolicyFile(std::filesystem::path(CVAULT_SOURCE_DIR) / "policies/default.toml");
   ASSERT_TRUE(policy.has_value()) << policy.error().message();
   ExpectSamePolicy(*policy, Policy::Default());
+}
+
+TEST(PolicyFileTest, DutiesAreKeptApartUnlessTheFileSaysOtherwise) {
+  StatusOr<Policy> minimal = ParsePolicy(kMinimal, "policy.toml");
+  ASSERT_TRUE(minimal.has_value()) << minimal.error().message();
+  EXPECT_TRUE(minimal->duties.separate_refund_payment);
+
+  StatusOr<Policy> off = ParsePolicy(
+      std::string(kMinimal) + "\n[duties]\nseparate_refund_payment = false\n", "policy.toml");
+  ASSERT_TRUE(off.has_value()) << off.error().message();
+  EXPECT_FALSE(off->duties.separate_refund_payment);
+
+  StatusOr<Policy> wrong = ParsePolicy(
+      std::string(kMinimal) + "\n[duties]\nseparate_refund_payment = \"yes\"\n",
+      "policy.toml");
+  ASSERT_FALSE(wrong.has_value());
+  EXPECT_NE(wrong.error().message().find("'separate_refund_payment' must be true or false"),
+            std::string::npos)
+      << wrong.error().message();
+  StatusOr<Policy> unknown = ParsePolicy(
+      std::string(kMinimal) + "\n[duties]\nfour_eyes = true\n", "policy.toml");
+  ASSERT_FALSE(unknown.has_value());
+  EXPECT_NE(unknown.error().message().find("four_eyes"), std::string::npos);
 }
 
 TEST(PolicyFileTest, MinimalFileParses) {

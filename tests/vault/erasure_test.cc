@@ -95,9 +95,12 @@ TEST_F(ErasureTest, TheKeptRefundRecordIsMinimisedReadOnlyAndOnlyForLegalPurpose
   auto for_refunds = vault_->refunds().Get(RefundSvc(), refund_);
   ASSERT_FALSE(for_refunds.has_value());
   EXPECT_EQ(for_refunds.error().reason_code(), "retention_hold");
-  Status write =
-      vault_->refunds().Transition(RefundSvc(), refund_, RefundStatus::kProcessing, "");
+  // Paying the approved refund is the one write left (RefundDutiesTest);
+  // anything else is refused.
+  Status write = vault_->refunds().Notify(RefundSvc(), refund_, "email", "refund-update");
   EXPECT_EQ(write.reason_code(), "retention_hold");
+  EXPECT_EQ(vault_->refunds().Assess(RefundSvc(), refund_).error().reason_code(),
+            "retention_hold");
 }
 
 TEST_F(ErasureTest, RetentionFollowsTheCustomersJurisdiction) {
