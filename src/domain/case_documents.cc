@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "crypto/random.h"
-#include "domain/validation.h"
+#include "domain/card_screen.h"
 
 namespace cvault::domain {
 namespace {
