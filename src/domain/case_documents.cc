@@ -2,11 +2,10 @@
 
 #include <sodium.h>
 
-#include <array>
 #include <nlohmann/json.hpp>
 
-#include "crypto/random.h"
 #include "domain/card_screen.h"
+#include "domain/random_id.h"
 
 namespace cvault::domain {
 namespace {
@@ -15,15 +14,6 @@ using nlohmann::json;
 
 constexpr std::string_view kTable = "cases";
 constexpr std::string_view kColumn = "document";
-
-std::string NewId(std::string_view prefix) {
-  constexpr std::string_view kAlphabet = "abcdefghijklmnopqrstuvwxyz234567";
-  std::array<std::uint8_t, 26> random{};
-  crypto::FillRandom(random);
-  std::string id(prefix);
-  for (std::uint8_t b : random) id += kAlphabet[b & 31];
-  return id;
-}
 
 std::int64_t Us(Timestamp t) { return t.time_since_epoch().count(); }
 Timestamp At(std::int64_t us) { return Timestamp(std::chrono::microseconds(us)); }
@@ -126,9 +116,9 @@ Status ValidateSku(std::string_view sku) {
   return ScreenForCardNumber("sku", sku);
 }
 
-std::string NewTicketId() { return NewId("tkt_"); }
-std::string NewRefundCaseId() { return NewId("rfd_"); }
-std::string NewHoldId() { return NewId(kHoldIdPrefix); }
+std::string NewTicketId() { return NewRandomId("tkt_"); }
+std::string NewRefundCaseId() { return NewRandomId("rfd_"); }
+std::string NewHoldId() { return NewRandomId(kHoldIdPrefix); }
 
 bool IsHoldId(std::string_view owner) { return owner.starts_with(kHoldIdPrefix); }
 

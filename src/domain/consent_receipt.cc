@@ -6,8 +6,8 @@
 #include <array>
 #include <nlohmann/json.hpp>
 
-#include "crypto/random.h"
 #include "domain/consent_state.h"
+#include "domain/random_id.h"
 #include "domain/validation.h"
 
 namespace cvault::domain {
@@ -32,15 +32,6 @@ bool IsIdentifier(std::string_view s, std::size_t max, std::string_view extra) {
 template <std::size_t N>
 bool OneOf(const std::array<std::string_view, N>& options, std::string_view value) {
   return std::find(options.begin(), options.end(), value) != options.end();
-}
-
-std::string NewId(std::string_view prefix) {
-  constexpr std::string_view kAlphabet = "abcdefghijklmnopqrstuvwxyz234567";
-  std::array<std::uint8_t, 26> random{};
-  crypto::FillRandom(random);
-  std::string id(prefix);
-  for (std::uint8_t b : random) id += kAlphabet[b & 31];
-  return id;
 }
 
 crypto::FieldBinding Binding(const store::ConsentEventRow& row) {
@@ -94,8 +85,8 @@ Status ValidateConsentGrant(const ConsentGrant& g) {
   return ValidateActor(g.actor);
 }
 
-std::string NewConsentEventId() { return NewId("cev_"); }
-std::string NewConsentId() { return NewId("con_"); }
+std::string NewConsentEventId() { return NewRandomId("cev_"); }
+std::string NewConsentId() { return NewRandomId("con_"); }
 
 StatusOr<store::Bytes> SealReceipt(const crypto::FieldCipher& cipher,
                                    const store::ConsentEventRow& row,

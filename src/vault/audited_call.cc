@@ -7,15 +7,14 @@
 
 #include <utility>
 
-#include "crypto/bytes.h"
-#include "crypto/random.h"
+#include "domain/random_id.h"
 #include "domain/validation.h"
 #include "vault/vault_core.h"
 
 namespace cvault::internal {
 namespace {
 
-std::string NewRequestId() { return "req_" + crypto::ToHex(crypto::RandomBytes(12)); }
+std::string NewRequestId() { return domain::NewRandomId("req_"); }
 
 bool IsIdentifier(std::string_view s, std::size_t max, std::string_view extra) {
   if (s.empty() || s.size() > max) return false;
