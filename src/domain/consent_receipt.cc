@@ -6,6 +6,7 @@
 #include <array>
 #include <nlohmann/json.hpp>
 
+#include "domain/card_screen.h"
 #include "domain/consent_state.h"
 #include "domain/random_id.h"
 #include "domain/validation.h"
@@ -41,6 +42,7 @@ crypto::FieldBinding Binding(const store::ConsentEventRow& row) {
 }  // namespace
 
 Status ValidateActor(std::string_view actor) {
+  CVAULT_RETURN_IF_ERROR(ScreenForCardNumber("actor", actor));
   if (!IsIdentifier(actor, 64, "._:@-")) {
     return Status::InvalidArgument(
         "actor: \"customer\" or an agent id of 1-64 letters, digits and . _ : @ -");
@@ -49,6 +51,7 @@ Status ValidateActor(std::string_view actor) {
 }
 
 Status ValidateNoticeRef(std::string_view field, std::string_view value) {
+  CVAULT_RETURN_IF_ERROR(ScreenForCardNumber(field, value));
   if (!IsIdentifier(value, 64, "._-")) {
     return Status::InvalidArgument(std::string(field) +
                                    ": 1-64 letters, digits and . _ - required");
@@ -56,7 +59,23 @@ Status ValidateNoticeRef(std::string_view field, std::string_view value) {
   return Status::Ok();
 }
 
+Status ValidateConsentPurpose(std::string_view purpose) {
+  CVAULT_RETURN_IF_ERROR(ScreenForCardNumber("purpose", purpose));
+  if (!IsIdentifier(purpose, 64, "_-")) {
+    return Status::InvalidArgument("purpose: 1-64 letters, digits, _ and - required");
+  }
+  return Status::Ok();
+}
+
 Status ValidateConsentGrant(const ConsentGrant& g) {
+  CVAULT_RETURN_IF_ERROR(ScreenForCardNumber("collection method", g.collection_method));
+  CVAULT_RETURN_IF_ERROR(ScreenForCardNumber("channel", g.channel));
+  for (const std::string& category : g.pii_categories) {
+    CVAULT_RETURN_IF_ERROR(ScreenForCardNumber("pii categories", category));
+  }
+  for (const std::string& party : g.third_parties) {
+    CVAULT_RETURN_IF_ERROR(ScreenForCardNumber("third parties", party));
+  }
   CVAULT_RETURN_IF_ERROR(ValidateNoticeRef("notice id", g.notice_id));
   CVAULT_RETURN_IF_ERROR(ValidateNoticeRef("notice version", g.notice_version));
   if (!OneOf(kMethods, g.collection_method)) {
