@@ -2,11 +2,10 @@
 
 #include <sodium.h>
 
-#include <array>
 #include <nlohmann/json.hpp>
 
-#include "crypto/random.h"
-#include "domain/validation.h"
+#include "domain/card_screen.h"
+#include "domain/random_id.h"
 
 namespace cvault::domain {
 namespace {
@@ -15,15 +14,6 @@ using nlohmann::json;
 
 constexpr std::string_view kTable = "cases";
 constexpr std::string_view kColumn = "document";
-
-std::string NewId(std::string_view prefix) {
-  constexpr std::string_view kAlphabet = "abcdefghijklmnopqrstuvwxyz234567";
-  std::array<std::uint8_t, 26> random{};
-  crypto::FillRandom(random);
-  std::string id(prefix);
-  for (std::uint8_t b : random) id += kAlphabet[b & 31];
-  return id;
-}
 
 std::int64_t Us(Timestamp t) { return t.time_since_epoch().count(); }
 Timestamp At(std::int64_t us) { return Timestamp(std::chrono::microseconds(us)); }
@@ -122,6 +112,8 @@ EligibilityDecision ReadDecision(const json& j) {
 }  // namespace
 
 Status ValidateSku(std::string_view sku) {
+  // First, so that a card number is refused as such.
+  CVAULT_RETURN_IF_ERROR(ScreenForCardNumber("sku", sku));
   bool ok = !sku.empty() && sku.size() <= 64;
   for (char c : sku) {
     ok = ok && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
@@ -129,12 +121,12 @@ Status ValidateSku(std::string_view sku) {
   }
   if (!ok)
     return Status::InvalidArgument("sku: 1-64 letters, digits and . _ - / required");
-  return ScreenForCardNumber("sku", sku);
+  return Status::Ok();
 }
 
-std::string NewTicketId() { return NewId("tkt_"); }
-std::string NewRefundCaseId() { return NewId("rfd_"); }
-std::string NewHoldId() { return NewId(kHoldIdPrefix); }
+std::string NewTicketId() { return NewRandomId("tkt_"); }
+std::string NewRefundCaseId() { return NewRandomId("rfd_"); }
+std::string NewHoldId() { return NewRandomId(kHoldIdPrefix); }
 
 bool IsHoldId(std::string_view owner) { return owner.starts_with(kHoldIdPrefix); }
 

@@ -6,8 +6,9 @@
 #include <array>
 #include <nlohmann/json.hpp>
 
-#include "crypto/random.h"
+#include "domain/card_screen.h"
 #include "domain/consent_state.h"
+#include "domain/random_id.h"
 #include "domain/validation.h"
 
 namespace cvault::domain {
@@ -34,15 +35,6 @@ bool OneOf(const std::array<std::string_view, N>& options, std::string_view valu
   return std::find(options.begin(), options.end(), value) != options.end();
 }
 
-std::string NewId(std::string_view prefix) {
-  constexpr std::string_view kAlphabet = "abcdefghijklmnopqrstuvwxyz234567";
-  std::array<std::uint8_t, 26> random{};
-  crypto::FillRandom(random);
-  std::string id(prefix);
-  for (std::uint8_t b : random) id += kAlphabet[b & 31];
-  return id;
-}
-
 crypto::FieldBinding Binding(const store::ConsentEventRow& row) {
   return {kTable, kColumn, row.event_id, row.customer_id};
 }
@@ -50,6 +42,7 @@ crypto::FieldBinding Binding(const store::ConsentEventRow& row) {
 }  // namespace
 
 Status ValidateActor(std::string_view actor) {
+  CVAULT_RETURN_IF_ERROR(ScreenForCardNumber("actor", actor));
   if (!IsIdentifier(actor, 64, "._:@-")) {
     return Status::InvalidArgument(
         "actor: \"customer\" or an agent id of 1-64 letters, digits and . _ : @ -");
@@ -58,6 +51,7 @@ Status ValidateActor(std::string_view actor) {
 }
 
 Status ValidateNoticeRef(std::string_view field, std::string_view value) {
+  CVAULT_RETURN_IF_ERROR(ScreenForCardNumber(field, value));
   if (!IsIdentifier(value, 64, "._-")) {
     return Status::InvalidArgument(std::string(field) +
                                    ": 1-64 letters, digits and . _ - required");
@@ -65,7 +59,23 @@ Status ValidateNoticeRef(std::string_view field, std::string_view value) {
   return Status::Ok();
 }
 
+Status ValidateConsentPurpose(std::string_view purpose) {
+  CVAULT_RETURN_IF_ERROR(ScreenForCardNumber("purpose", purpose));
+  if (!IsIdentifier(purpose, 64, "_-")) {
+    return Status::InvalidArgument("purpose: 1-64 letters, digits, _ and - required");
+  }
+  return Status::Ok();
+}
+
 Status ValidateConsentGrant(const ConsentGrant& g) {
+  CVAULT_RETURN_IF_ERROR(ScreenForCardNumber("collection method", g.collection_method));
+  CVAULT_RETURN_IF_ERROR(ScreenForCardNumber("channel", g.channel));
+  for (const std::string& category : g.pii_categories) {
+    CVAULT_RETURN_IF_ERROR(ScreenForCardNumber("pii categories", category));
+  }
+  for (const std::string& party : g.third_parties) {
+    CVAULT_RETURN_IF_ERROR(ScreenForCardNumber("third parties", party));
+  }
   CVAULT_RETURN_IF_ERROR(ValidateNoticeRef("notice id", g.notice_id));
   CVAULT_RETURN_IF_ERROR(ValidateNoticeRef("notice version", g.notice_version));
   if (!OneOf(kMethods, g.collection_method)) {
@@ -94,8 +104,8 @@ Status ValidateConsentGrant(const ConsentGrant& g) {
   return ValidateActor(g.actor);
 }
 
-std::string NewConsentEventId() { return NewId("cev_"); }
-std::string NewConsentId() { return NewId("con_"); }
+std::string NewConsentEventId() { return NewRandomId("cev_"); }
+std::string NewConsentId() { return NewRandomId("con_"); }
 
 StatusOr<store::Bytes> SealReceipt(const crypto::FieldCipher& cipher,
                                    const store::ConsentEventRow& row,

@@ -32,14 +32,22 @@ struct ReceiptFields {
   std::string actor;
 };
 
-// Checks the caller-supplied parts of a grant; errors name the field.
-// (Purpose, notice registration and expiry are checked by the caller, who
-// knows the policy, the notices and the time.)
+// Checks the caller-supplied parts of a grant; errors name the field. Every
+// text field is screened for card numbers first, so a card number in any of
+// them is refused as such. (Whether the purpose rests on consent, notice
+// registration and expiry are checked by the caller, who knows the policy,
+// the notices and the time.)
 [[nodiscard]] Status ValidateConsentGrant(const ConsentGrant& grant);
-// "customer" or an agent id (1-64 of letters, digits, . _ : @ -).
+// "customer" or an agent id (1-64 of letters, digits, . _ : @ -), with no
+// card number.
 [[nodiscard]] Status ValidateActor(std::string_view actor);
-// Notice ids and versions: 1-64 of letters, digits, . _ -.
+// Notice ids and versions: 1-64 of letters, digits, . _ -, with no card
+// number.
 [[nodiscard]] Status ValidateNoticeRef(std::string_view field, std::string_view value);
+// The purpose a consent call names (1-64 of letters, digits, _ -, with no
+// card number). Check it before it is written anywhere: the audit entry
+// names it ("consent:<purpose>").
+[[nodiscard]] Status ValidateConsentPurpose(std::string_view purpose);
 
 // "cev_..." / "con_..." random ids.
 std::string NewConsentEventId();

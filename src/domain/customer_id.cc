@@ -1,15 +1,14 @@
-#include <array>
 #include <string>
 
-#include "crypto/random.h"
 #include "cvault/customer.h"
+#include "domain/random_id.h"
 
 namespace cvault {
 namespace {
 
 constexpr std::string_view kPrefix = "cus_";
-constexpr std::size_t kBodyLength = 26;  // 130 random bits
-constexpr std::string_view kAlphabet = "abcdefghijklmnopqrstuvwxyz234567";
+constexpr std::size_t kBodyLength = domain::kRandomIdLength;
+constexpr std::string_view kAlphabet = domain::kRandomIdAlphabet;
 
 }  // namespace
 
@@ -27,13 +26,6 @@ StatusOr<CustomerId> CustomerId::Parse(std::string_view text) {
   return CustomerId(std::string(text));
 }
 
-CustomerId CustomerId::Generate() {
-  std::array<std::uint8_t, kBodyLength> random{};
-  crypto::FillRandom(random);
-  std::string id(kPrefix);
-  // 256 is a multiple of 32, so masking keeps every character equally likely.
-  for (std::uint8_t byte : random) id += kAlphabet[byte & 31];
-  return CustomerId(std::move(id));
-}
+CustomerId CustomerId::Generate() { return CustomerId(domain::NewRandomId(kPrefix)); }
 
 }  // namespace cvault

@@ -9,8 +9,8 @@
 #include <string_view>
 #include <utility>
 
+#include "domain/card_screen.h"
 #include "domain/currency.h"
-#include "domain/validation.h"
 
 namespace cvault::domain {
 namespace {

@@ -1,5 +1,5 @@
-// Field validation and the payment-card screen. See validation.h for the
-// contracts; this file holds the parsers behind them.
+// Field validation. See validation.h for the contracts; this file holds the
+// parsers behind them.
 #include "domain/validation.h"
 
 #include <algorithm>
@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "cvault/status.h"
+#include "domain/card_screen.h"
+#include "domain/utf8.h"
 
 namespace cvault::domain {
 namespace {
@@ -20,8 +22,6 @@ constexpr std::size_t kMaxDomainLabelBytes = 63;
 constexpr std::size_t kMinPhoneDigits = 8;
 constexpr std::size_t kMaxPhoneDigits = 15;       // E.164
 constexpr std::size_t kMaxLanguageTagChars = 35;  // RFC 5646 section 4.4.1
-constexpr std::size_t kMinCardDigits = 13;
-constexpr std::size_t kMaxCardDigits = 19;
 
 // Every message is built here from the field name and fixed text, so no
 // message can carry the value.
@@ -71,110 +71,7 @@ std::vector<std::string_view> Split(std::string_view s, char delimiter) {
 
 // ---------------------------------------------------------------- free text
 
-// Returns the length of the well-formed UTF-8 sequence at text[pos] and
-// stores its code point, or returns 0. Follows Unicode Table 3-7, which rules
-// out overlong forms, surrogates and code points above U+10FFFF.
-std::size_t DecodeUtf8(std::string_view text, std::size_t pos,
-                       char32_t& code_point) {
-  const auto byte = [&](std::size_t i) {
-    return static_cast<unsigned char>(text[pos + i]);
-  };
-  const unsigned char lead = byte(0);
-  if (lead < 0x80) {
-    code_point = lead;
-    return 1;
-  }
-  std::size_t length = 0;
-  unsigned char min_second = 0x80;
-  unsigned char max_second = 0xBF;
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-  } else if (lead == 0xE0) {
-    length = 3;
-    min_second = 0xA0;  // below: overlong
-  } else if (lead == 0xED) {
-    length = 3;
-    max_second = 0x9F;  // above: surrogates
-  } else if (lead >= 0xE1 && lead <= 0xEF) {
-    length = 3;
-  } else if (lead == 0xF0) {
-    length = 4;
-    min_second = 0x90;  // below: overlong
-  } else if (lead >= 0xF1 && lead <= 0xF3) {
-    length = 4;
-  } else if (lead == 0xF4) {
-    length = 4;
-    max_second = 0x8F;  // above: past U+10FFFF
-  } else {
-    return 0;  // stray continuation byte, overlong C0/C1 lead, or F5..FF
-  }
-  if (text.size() - pos < length) return 0;
-  if (byte(1) < min_second || byte(1) > max_second) return 0;
-  char32_t value = lead & (0xFFu >> (length + 1));
-  for (std::size_t i = 1; i < length; ++i) {
-    if ((byte(i) & 0xC0) != 0x80) return 0;
-    value = (value << 6) | (byte(i) & 0x3Fu);
-  }
-  code_point = value;
-  return length;
-}
-
 bool IsControl(char32_t cp) { return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F); }
-
-// Unicode White_Space plus the zero-width space and BOM: a value made only of
-// these looks empty to a person.
-bool IsBlank(char32_t cp) {
-  static constexpr char32_t kBlanks[] = {
-      0x09,   0x0A,   0x0B,   0x0C,   0x0D,   0x20,   0x85,   0xA0,
-      0x1680, 0x200B, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0xFEFF};
-  return (cp >= 0x2000 && cp <= 0x200A) || std::ranges::count(kBlanks, cp) > 0;
-}
-
-// ------------------------------------------------------------- card screen
-
-// One group of a digit run: text[begin, end) holds only digits.
-struct DigitGroup {
-  std::size_t begin;
-  std::size_t end;
-};
-
-bool IsCardSeparator(char c) { return c == ' ' || c == '-'; }
-
-// Luhn over the digits of text[begin, end), skipping separators.
-bool PassesLuhn(std::string_view text, std::size_t begin, std::size_t end) {
-  int sum = 0;
-  bool double_it = false;
-  for (std::size_t i = end; i > begin; --i) {
-    const char c = text[i - 1];
-    if (!IsAsciiDigit(c)) continue;
-    int digit = c - '0';
-    if (double_it) {
-      digit *= 2;
-      if (digit > 9) digit -= 9;
-    }
-    sum += digit;
-    double_it = !double_it;
-  }
-  return sum % 10 == 0;
-}
-
-// Tries every sequence of whole consecutive groups holding 13 to 19 digits.
-bool RunHasCardNumber(std::string_view text,
-                      const std::vector<DigitGroup>& groups) {
-  for (std::size_t first = 0; first < groups.size(); ++first) {
-    if (text[groups[first].begin] == '0') continue;
-    std::size_t digits = 0;
-    for (std::size_t last = first; last < groups.size(); ++last) {
-      digits += groups[last].end - groups[last].begin;
-      if (digits > kMaxCardDigits) break;
-      if (digits >= kMinCardDigits &&
-          PassesLuhn(text, groups[first].begin, groups[last].end)) {
-        return true;
-      }
-    }
-  }
-  return false;
-}
 
 // ---------------------------------------------------------- language tags
 
@@ -428,6 +325,9 @@ Status ValidateCountry(std::string_view field, std::string_view value) {
 }
 
 Status ValidateLanguageTag(std::string_view field, std::string_view value) {
+  // First, so that a card number is refused as such: variants and private-use
+  // subtags may be all digits.
+  CVAULT_RETURN_IF_ERROR(ScreenForCardNumber(field, value));
   if (value.size() > kMaxLanguageTagChars) {
     return Invalid(field, "too long (at most 35 characters)");
   }
@@ -448,40 +348,6 @@ Status ValidateLanguageTag(std::string_view field, std::string_view value) {
                    "pt-BR)");
   }
   return Status::Ok();
-}
-
-bool ContainsCardNumber(std::string_view text) {
-  std::vector<DigitGroup> groups;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    if (!IsAsciiDigit(text[pos])) {
-      ++pos;
-      continue;
-    }
-    // Collect one maximal run: groups of digits joined by single separators.
-    groups.clear();
-    while (true) {
-      const std::size_t begin = pos;
-      while (pos < text.size() && IsAsciiDigit(text[pos])) ++pos;
-      groups.push_back({begin, pos});
-      if (pos + 1 < text.size() && IsCardSeparator(text[pos]) &&
-          IsAsciiDigit(text[pos + 1])) {
-        ++pos;
-        continue;
-      }
-      break;
-    }
-    if (RunHasCardNumber(text, groups)) return true;
-  }
-  return false;
-}
-
-Status ScreenForCardNumber(std::string_view field, std::string_view value) {
-  if (!ContainsCardNumber(value)) return Status::Ok();
-  return Invalid(field,
-                 "looks like a payment card number; card numbers must never "
-                 "be stored (remove it, or keep at most the last four "
-                 "digits)");
 }
 
 std::string NormalizeEmail(std::string_view email) {

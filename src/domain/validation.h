@@ -1,6 +1,6 @@
 // Input validation for customer fields: free text, email, phone, country and
-// language tag, plus the payment-card screen every free-text field goes
-// through.
+// language tag. Free text and language tags also go through the payment-card
+// screen (card_screen.h).
 //
 // Every check returns Status::Ok() or Status::InvalidArgument whose message
 // names the field, says what is wrong and what is expected, and never contains
@@ -30,7 +30,7 @@ namespace cvault::domain {
 //    refused: it rewrites lines on terminals);
 //  - holds at least one character that is not white space or an invisible
 //    space (U+200B, U+FEFF and the Unicode White_Space set);
-//  - contains no payment card number (see ContainsCardNumber).
+//  - contains no payment card number (ContainsCardNumber, card_screen.h).
 [[nodiscard]] Status ValidateText(std::string_view field,
                                   std::string_view value, std::size_t max_bytes,
                                   bool allow_newlines);
@@ -65,36 +65,9 @@ namespace cvault::domain {
 // in three ways: the primary language must be 2 or 3 letters (4 to 8 letters
 // is syntax reserved for future registrations, none exist, and it would let
 // "english" through), and a variant or an extension singleton may not repeat
-// (RFC 5646 section 2.2.9).
+// (RFC 5646 section 2.2.9). Digit-only variants and private-use subtags
+// could spell a card number, so a tag is screened too (card_screen.h).
 [[nodiscard]] Status ValidateLanguageTag(std::string_view field,
-                                         std::string_view value);
-
-// True when `text` contains what looks like a payment card number (PAN).
-//
-// The rule: a digit run is a maximal stretch of ASCII digits in which single
-// spaces or single dashes may sit between digits ("4111 1111-1111 1111");
-// the separators split the run into groups. A candidate is any sequence of
-// whole consecutive groups of a run holding 13 to 19 digits in total and not
-// starting with '0' (no card issuer number starts with 0). The text contains
-// a card number when some candidate passes the Luhn check.
-//
-// Consequences, chosen on purpose:
-//  - a card followed by more digits still counts when a separator sits
-//    between them ("4111 1111 1111 1111 123" with a CVV);
-//  - an unbroken stretch of 20 or more digits never counts, nor does any
-//    candidate containing it, so long references and hashes pass;
-//  - a card glued to other digits without a separator is not found
-//    ("41111111111111112" is one 17-digit group failing Luhn);
-//  - double separators, dots and other characters end a run, so
-//    "ORD-2024-000123" (10 digits) and "4111  1111  1111  1111" pass;
-//  - roughly one in ten unrelated 13-19 digit runs passes Luhn by chance
-//    and is refused: for a vault, a false alarm beats a stored card number.
-//
-// Works on positions only: the text is never copied.
-bool ContainsCardNumber(std::string_view text);
-
-// InvalidArgument naming `field` when ContainsCardNumber(value).
-[[nodiscard]] Status ScreenForCardNumber(std::string_view field,
                                          std::string_view value);
 
 // Trims ASCII white space and lower-cases ASCII letters of the whole address.

@@ -7,15 +7,15 @@
 
 #include <utility>
 
-#include "crypto/bytes.h"
-#include "crypto/random.h"
+#include "domain/card_screen.h"
+#include "domain/random_id.h"
 #include "domain/validation.h"
 #include "vault/vault_core.h"
 
 namespace cvault::internal {
 namespace {
 
-std::string NewRequestId() { return "req_" + crypto::ToHex(crypto::RandomBytes(12)); }
+std::string NewRequestId() { return domain::NewRandomId("req_"); }
 
 bool IsIdentifier(std::string_view s, std::size_t max, std::string_view extra) {
   if (s.empty() || s.size() > max) return false;
@@ -25,6 +25,16 @@ bool IsIdentifier(std::string_view s, std::size_t max, std::string_view extra) {
     if (!ok) return false;
   }
   return true;
+}
+
+// The context's identifiers are written to the audit log, so each is
+// screened for card numbers as well as checked for shape; the screen comes
+// first, so that a card number is refused as such.
+Status CheckIdentifier(std::string_view field, std::string_view value, std::size_t max,
+                       std::string_view extra, const char* shape_message) {
+  CVAULT_RETURN_IF_ERROR(domain::ScreenForCardNumber(field, value));
+  if (!IsIdentifier(value, max, extra)) return Status::InvalidArgument(shape_message);
+  return Status::Ok();
 }
 
 }  // namespace
@@ -39,20 +49,25 @@ AccessContext VaultCore::CheckedContext(const AccessContext& in, Status* problem
   // Every value that fails its check is replaced before anything is logged or
   // audited: an unchecked value could carry personal data.
   *problem = Status::Ok();
-  auto check = [&](bool ok, std::string& value, std::string replacement,
-                   const char* message) {
-    if (ok) return;
+  auto check = [&](Status status, std::string& value, std::string replacement) {
+    if (status.ok()) return;
     value = std::move(replacement);
-    if (problem->ok()) *problem = Status::InvalidArgument(message);
+    if (problem->ok()) *problem = std::move(status);
   };
-  check(IsIdentifier(in.principal_id, 64, "._:@-"), checked.principal_id, "(invalid)",
-        "principal id: 1-64 characters of letters, digits and . _ : @ - required");
-  check(IsIdentifier(in.role, 64, "_-"), checked.role, "(invalid)",
-        "role: 1-64 characters of letters, digits, _ and - required");
-  check(IsIdentifier(in.purpose, 64, "_-"), checked.purpose, "(invalid)",
-        "purpose: 1-64 characters of letters, digits, _ and - required");
-  check(IsIdentifier(checked.request_id, 128, "._:-"), checked.request_id, NewRequestId(),
-        "request id: at most 128 characters of letters, digits and . _ : -");
+  check(CheckIdentifier("principal id", in.principal_id, 64, "._:@-",
+                        "principal id: 1-64 characters of letters, digits and . _ : @ - "
+                        "required"),
+        checked.principal_id, "(invalid)");
+  check(CheckIdentifier("role", in.role, 64, "_-",
+                        "role: 1-64 characters of letters, digits, _ and - required"),
+        checked.role, "(invalid)");
+  check(CheckIdentifier("purpose", in.purpose, 64, "_-",
+                        "purpose: 1-64 characters of letters, digits, _ and - required"),
+        checked.purpose, "(invalid)");
+  check(CheckIdentifier(
+            "request id", checked.request_id, 128, "._:-",
+            "request id: at most 128 characters of letters, digits and . _ : -"),
+        checked.request_id, NewRequestId());
   if (problem->ok() && !in.reason.empty()) {
     *problem = domain::ValidateText("reason", in.reason, 500, true);
   }

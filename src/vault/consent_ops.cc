@@ -33,6 +33,13 @@ std::string ActionFor(ConsentEventType type) {
   return "consent.grant";
 }
 
+// What the audit entry names: the purpose only once it passed its check,
+// since a value that fails it could hold anything, a card number included.
+std::string EntryField(std::string_view purpose) {
+  if (!domain::ValidateConsentPurpose(purpose).ok()) return "consent:(invalid)";
+  return "consent:" + std::string(purpose);
+}
+
 }  // namespace
 
 StatusOr<ConsentEvent> VaultCore::GrantConsent(const AccessContext& in,
@@ -42,7 +49,7 @@ StatusOr<ConsentEvent> VaultCore::GrantConsent(const AccessContext& in,
   CVAULT_ASSIGN_OR_RETURN(
       AuditedCall call,
       StartCall(in, action::kConsentRecord,
-                {"consent.grant", "", {"consent:" + grant.purpose}, {}, "allow", "ok"}));
+                {"consent.grant", "", {EntryField(grant.purpose)}, {}, "allow", "ok"}));
   CVAULT_ASSIGN_OR_RETURN(
       Decided d,
       BeginForSubject(
@@ -51,6 +58,8 @@ StatusOr<ConsentEvent> VaultCore::GrantConsent(const AccessContext& in,
   auto fail = [&](std::string reason, Status status) {
     return std::move(call).Fail(std::move(reason), std::move(status));
   };
+  Status purpose_valid = domain::ValidateConsentPurpose(grant.purpose);
+  if (!purpose_valid.ok()) return Error(fail("invalid_input", purpose_valid));
   const policy::PurposeRule* rule = decider_.policy().FindPurpose(grant.purpose);
   if (rule == nullptr) {
     return Error(fail("invalid_input",
@@ -128,9 +137,8 @@ StatusOr<ConsentEvent> VaultCore::ChangeConsent(
   std::lock_guard lock(mu_);
   CVAULT_ASSIGN_OR_RETURN(
       AuditedCall call,
-      StartCall(
-          in, action::kConsentRecord,
-          {ActionFor(type), "", {"consent:" + std::string(purpose)}, {}, "allow", "ok"}));
+      StartCall(in, action::kConsentRecord,
+                {ActionFor(type), "", {EntryField(purpose)}, {}, "allow", "ok"}));
   // Withdrawal lowers processing, so a restricted customer can still withdraw.
   CVAULT_ASSIGN_OR_RETURN(
       Decided d,
@@ -140,7 +148,8 @@ StatusOr<ConsentEvent> VaultCore::ChangeConsent(
   auto fail = [&](std::string reason, Status status) {
     return std::move(call).Fail(std::move(reason), std::move(status));
   };
-  Status valid = domain::ValidateActor(actor);
+  Status valid = domain::ValidateConsentPurpose(purpose);
+  if (valid.ok()) valid = domain::ValidateActor(actor);
   if (!valid.ok()) return Error(fail("invalid_input", valid));
   std::int64_t now = NowMicros();
   if (expires_at && ToMicros(*expires_at) <= now) {
@@ -240,17 +249,17 @@ StatusOr<ConsentReport> VaultCore::ConsentReportFor(const AccessContext& in,
                                                     std::string_view purpose,
                                                     std::optional<Timestamp> as_of) {
   std::lock_guard lock(mu_);
-  CVAULT_ASSIGN_OR_RETURN(AuditedCall call,
-                          StartCall(in, action::kConsentReport,
-                                    {"consent.report",
-                                     "",
-                                     {"consent:" + std::string(purpose)},
-                                     {},
-                                     "allow",
-                                     "ok"}));
+  CVAULT_ASSIGN_OR_RETURN(
+      AuditedCall call,
+      StartCall(in, action::kConsentReport,
+                {"consent.report", "", {EntryField(purpose)}, {}, "allow", "ok"}));
   policy::Decision decision = decider_.Decide(
       call.ctx(), {action::kConsentReport, policy::FieldUse::kRead, {}, std::nullopt});
   if (!decision.allowed()) return Error(std::move(call).Deny(decision));
+  Status purpose_valid = domain::ValidateConsentPurpose(purpose);
+  if (!purpose_valid.ok()) {
+    return Error(std::move(call).Fail("invalid_input", purpose_valid));
+  }
   const policy::PurposeRule* rule = decider_.policy().FindPurpose(purpose);
   if (rule == nullptr || rule->legal_basis != policy::LegalBasis::kConsent) {
     return Error(std::move(call).Fail(

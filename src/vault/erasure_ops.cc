@@ -20,11 +20,10 @@
 // leaves keys without a customer row, which the purge's orphan sweep deletes.
 #include <fmt/format.h>
 
-#include "crypto/bytes.h"
-#include "crypto/random.h"
 #include "domain/case_documents.h"
 #include "domain/consent_receipt.h"
 #include "domain/customer_codec.h"
+#include "domain/random_id.h"
 #include "domain/retention.h"
 #include "keys/data_keys.h"
 #include "vault/vault_core.h"
@@ -36,7 +35,7 @@ namespace action = policy::action;
 
 constexpr int kFinancial = static_cast<int>(keys::RetentionClass::kFinancial);
 
-std::string NewErasureId() { return "era_" + crypto::ToHex(crypto::RandomBytes(16)); }
+std::string NewErasureId() { return domain::NewRandomId("era_"); }
 
 Timestamp At(std::int64_t us) { return Timestamp(std::chrono::microseconds(us)); }
 

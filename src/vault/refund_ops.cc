@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "domain/business_calendar.h"
+#include "domain/card_screen.h"
 #include "domain/case_documents.h"
 #include "domain/payment_reference.h"
 #include "domain/refund_rules.h"
@@ -386,6 +387,10 @@ Status VaultCore::NotifyCustomer(const AccessContext& in, std::string_view case_
   };
   RefundCase& refund = o.refund;
   std::int64_t now = NowMicros();
+  // Screened first, so that a card number is refused as such.
+  Status screened = domain::ScreenForCardNumber("channel", channel);
+  if (screened.ok()) screened = domain::ScreenForCardNumber("template id", template_id);
+  if (!screened.ok()) return fail("invalid_input", screened);
   if (std::find(std::begin(kChannels), std::end(kChannels), channel) ==
       std::end(kChannels)) {
     return fail(
@@ -395,7 +400,7 @@ Status VaultCore::NotifyCustomer(const AccessContext& in, std::string_view case_
   if (!IsTemplateId(template_id)) {
     return fail(
         "invalid_input",
-        Status::InvalidArgument("template: 1-64 letters, digits and . _ - required"));
+        Status::InvalidArgument("template id: 1-64 letters, digits and . _ - required"));
   }
   refund.notices.push_back({std::string(channel), std::string(template_id), At(now)});
   if (refund.decision_notice_owed) {

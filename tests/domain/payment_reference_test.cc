@@ -238,7 +238,8 @@ TEST(PaymentReferenceTest, OtherProcessorIdFormatIsChecked) {
 
 TEST(PaymentReferenceTest, CardNumberInAnyIdIsRefused) {
   for (std::string_view card :
-       {"4242424242424242", "4000 0566 5566 5556", "4000-0566-5566-5556"}) {
+       {"4242424242424242", "4000 0566 5566 5556", "4000-0566-5566-5556",
+        "4111.1111.1111.1111", "4111_1111_1111_1111", "4111:1111:1111:1111"}) {
     const std::string glued = "ch_" + std::string(card);
     PaymentReference stripe_charge = StripeCharge();
     stripe_charge.charge_id = glued;

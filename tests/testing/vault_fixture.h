@@ -30,6 +30,7 @@ inline AccessContext As(std::string role, std::string purpose,
 }
 inline AccessContext AccountService() { return As("account-service", "account_management"); }
 inline AccessContext SupportAgent() { return As("support-agent", "support"); }
+inline AccessContext RefundService() { return As("refund-service", "refund_processing"); }
 inline AccessContext Auditor() { return As("auditor", "audit"); }
 inline AccessContext Dpo() { return As("dpo", "dsr"); }
 
