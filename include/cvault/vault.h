@@ -123,6 +123,19 @@ class AuditLog {
   [[nodiscard]] StatusOr<std::vector<AuditEntry>> Tail(const AccessContext& ctx,
                                                        std::size_t count);
 
+  // The entries matching `query`, oldest first (by sequence), at most
+  // query.limit of them; fewer means the search reached the head of the
+  // log. Decrypts nothing. Action "audit.search" (in the default policy the
+  // dpo, purposes dsr and legal_compliance): a customer filter links
+  // pseudonymous entries back to a customer, which the auditor's audit
+  // purpose has no need for. The search is audited, naming the customer's
+  // pseudonym when it filters by customer, so it appears in that
+  // customer's own access log. InvalidArgument naming the filter for a bad
+  // filter; NotFound when the customer does not exist (never did, or was
+  // erased).
+  [[nodiscard]] StatusOr<std::vector<AuditEntry>> Search(const AccessContext& ctx,
+                                                         const AuditQuery& query);
+
   // Signs a checkpoint at the current head (if the head moved since the last
   // one) and returns the latest checkpoint.
   [[nodiscard]] StatusOr<AuditCheckpoint> Checkpoint(const AccessContext& ctx);

@@ -20,7 +20,7 @@ void AddCustomerCommands(CLI::App& app, const GlobalOptions& global,
 // cvault customer import FILE, added under `customer` by AddCustomerCommands.
 void AddCustomerImportCommand(CLI::App& customer, const GlobalOptions& global,
                               CommandAction& action);
-// cvault audit verify|tail|checkpoint
+// cvault audit verify|tail|search|checkpoint
 void AddAuditCommands(CLI::App& app, const GlobalOptions& global, CommandAction& action);
 // cvault consent grant|withdraw|renew|expire|history|status|report
 void AddConsentCommands(CLI::App& app, const GlobalOptions& global,

@@ -21,14 +21,6 @@ constexpr std::array<std::string_view, 8> kMethods = {
 constexpr std::array<std::string_view, 7> kChannels = {
     "web", "mobile_app", "email", "phone", "in_person", "chat", "api"};
 
-bool IsIdentifier(std::string_view s, std::size_t max, std::string_view extra) {
-  if (s.empty() || s.size() > max) return false;
-  return std::all_of(s.begin(), s.end(), [&](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           extra.find(c) != std::string_view::npos;
-  });
-}
-
 template <std::size_t N>
 bool OneOf(const std::array<std::string_view, N>& options, std::string_view value) {
   return std::find(options.begin(), options.end(), value) != options.end();

@@ -34,6 +34,7 @@ inline constexpr std::string_view kCustomerList = "customer.list";
 inline constexpr std::string_view kAuditRead = "audit.read";
 inline constexpr std::string_view kAuditVerify = "audit.verify";
 inline constexpr std::string_view kAuditCheckpoint = "audit.checkpoint";
+inline constexpr std::string_view kAuditSearch = "audit.search";  // filters link entries to a customer
 inline constexpr std::string_view kConsentRecord = "consent.record";  // grant, withdraw, renew, expire
 inline constexpr std::string_view kConsentRead = "consent.read";      // history, status
 inline constexpr std::string_view kConsentReport = "consent.report";  // counts per purpose

@@ -253,6 +253,11 @@ StatusOr<std::vector<AuditEntry>> AuditLog::Tail(const AccessContext& ctx,
   return core_.TailAudit(ctx, count);
 }
 
+StatusOr<std::vector<AuditEntry>> AuditLog::Search(const AccessContext& ctx,
+                                                   const AuditQuery& query) {
+  return core_.SearchAudit(ctx, query);
+}
+
 StatusOr<AuditCheckpoint> AuditLog::Checkpoint(const AccessContext& ctx) {
   return core_.Checkpoint(ctx);
 }

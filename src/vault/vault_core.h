@@ -195,6 +195,8 @@ class VaultCore {
       const AccessContext& ctx, const std::optional<AuditCheckpoint>& trusted);
   [[nodiscard]] StatusOr<std::vector<AuditEntry>> TailAudit(const AccessContext& ctx,
                                                             std::size_t count);
+  [[nodiscard]] StatusOr<std::vector<AuditEntry>> SearchAudit(const AccessContext& ctx,
+                                                              const AuditQuery& query);
   [[nodiscard]] StatusOr<AuditCheckpoint> Checkpoint(const AccessContext& ctx);
 
  private:
