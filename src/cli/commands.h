@@ -25,6 +25,9 @@ void AddAuditCommands(CLI::App& app, const GlobalOptions& global, CommandAction&
 // cvault consent grant|withdraw|renew|expire|history|status|report
 void AddConsentCommands(CLI::App& app, const GlobalOptions& global,
                         CommandAction& action);
+// cvault policy records
+void AddPolicyCommands(CLI::App& app, const GlobalOptions& global,
+                       CommandAction& action);
 // cvault notice add
 void AddNoticeCommands(CLI::App& app, const GlobalOptions& global, CommandAction& action);
 // cvault dsr restrict|lift-restriction|export|verify-export

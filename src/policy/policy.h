@@ -13,8 +13,10 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cvault/customer.h"
+#include "cvault/records.h"
 
 namespace cvault::policy {
 
@@ -63,6 +65,12 @@ struct PurposeRule {
   // Field groups this purpose may see, and how. Absent means kNone.
   std::map<FieldGroup, Redaction> field_groups;
   std::set<std::string, std::less<>> actions;
+  // For the records of processing (GDPR Art. 30): the recipients or
+  // categories of recipients the data goes to for this purpose, outside the
+  // controller's own roles (empty: none), and how long the data is kept for
+  // it (empty: not stated). Free text; nothing is decided on them.
+  std::vector<std::string> recipients;
+  std::string retention;
 };
 
 // Who the controller is, for consent receipts.
@@ -82,6 +90,9 @@ struct Policy {
   const PurposeRule* FindPurpose(std::string_view purpose) const;
   bool RoleMayUse(std::string_view role, std::string_view purpose) const;
 };
+
+// The records of processing (GDPR Art. 30) `policy` states (records.cc).
+ProcessingRecords RecordsOf(const Policy& policy);
 
 }  // namespace cvault::policy
 
