@@ -224,7 +224,10 @@ void AddConsentCommands(CLI::App& app, const GlobalOptions& global,
                    "Where: web, mobile_app, email, phone, in_person, chat or api")
       ->type_name("CHANNEL")
       ->required();
-  grant->add_option("--type", grant_args->type, "explicit or implicit")
+  grant
+      ->add_option("--type", grant_args->type,
+                   "explicit (implicit is refused: consent for a purpose resting on "
+                   "consent must be explicit)")
       ->type_name("TYPE")
       ->capture_default_str();
   grant->add_option("--language", grant_args->language, "Language of the notice (BCP 47)")

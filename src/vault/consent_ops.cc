@@ -63,6 +63,15 @@ StatusOr<ConsentEvent> VaultCore::GrantConsent(const AccessContext& in,
                           "recorded for it",
                           grant.purpose, policy::LegalBasisName(rule->legal_basis)))));
   }
+  // Processing that rests on consent needs a clear affirmative act (GDPR
+  // Art. 4(11), 7): consent inferred from conduct is not recorded as if it
+  // were one.
+  if (grant.type != ConsentType::kExplicit) {
+    return Error(fail("invalid_input",
+                      Status::InvalidArgument(
+                          "type: consent for a purpose resting on consent must be "
+                          "explicit; an implicit consent cannot be recorded")));
+  }
   Status valid = domain::ValidateConsentGrant(grant);
   if (!valid.ok()) return Error(fail("invalid_input", valid));
   std::int64_t now = NowMicros();

@@ -144,7 +144,7 @@ TEST_F(CliConsentTest, GrantJsonIsTheWholeReceipt) {
   std::string id = AddAda();
   ASSERT_EQ(AddNotice().exit_code, 0);
   CliResult r = Grant(id, "marketing",
-                      {"--type", "implicit", "--language", "en-GB", "--pii-category",
+                      {"--type", "explicit", "--language", "en-GB", "--pii-category",
                        "contact", "--third-party", "Mailer Ltd", "--actor", "agent-9",
                        "--expires", "2099-06-30T12:00:00Z", "--json"});
   ASSERT_EQ(r.exit_code, 0) << ::testing::PrintToString(r);
@@ -159,7 +159,7 @@ TEST_F(CliConsentTest, GrantJsonIsTheWholeReceipt) {
   EXPECT_EQ(event["purpose"], "marketing");
   EXPECT_EQ(event["purpose_category"], "Marketing");
   EXPECT_EQ(event["legal_basis"], "consent");
-  EXPECT_EQ(event["consent_type"], "implicit");
+  EXPECT_EQ(event["consent_type"], "explicit");
   EXPECT_EQ(event["pii_categories"], nlohmann::json({"contact"}));
   EXPECT_EQ(event["third_parties"], nlohmann::json({"Mailer Ltd"}));
   EXPECT_EQ(event["notice_id"], "marketing-emails");
@@ -305,6 +305,18 @@ TEST_F(CliConsentTest, InvalidCollectionMethodExitsSix) {
                                kNotice, "--method", "telepathy", "--channel", "web"});
   EXPECT_EQ(r.exit_code, 6) << ::testing::PrintToString(r);
   EXPECT_THAT(r.err, HasSubstr("collection method"));
+}
+
+TEST_F(CliConsentTest, ImplicitConsentIsRefusedNamingTheType) {
+  std::string id = AddAda();
+  ASSERT_EQ(AddNotice().exit_code, 0);
+  CliResult r = Grant(id, "marketing", {"--type", "implicit"});
+  EXPECT_EQ(r.exit_code, 6) << ::testing::PrintToString(r);
+  EXPECT_THAT(r.err, HasSubstr("type: "));
+  ExpectNoPersonalValues(r);
+  CliResult status = Run(kAuditor, {"consent", "history", id, "--json"});
+  ASSERT_EQ(status.exit_code, 0) << ::testing::PrintToString(status);
+  EXPECT_EQ(ParseJson(status.out)["events"].size(), 0u) << status.out;
 }
 
 TEST_F(CliConsentTest, WithdrawWithoutConsentExitsOne) {

@@ -180,6 +180,20 @@ TEST_F(ConsentTest, ConsentForANonConsentPurposeIsRefused) {
   EXPECT_NE(r.error().message().find("rests on contract"), std::string::npos);
 }
 
+TEST_F(ConsentTest, ImplicitConsentIsRefusedAuditedAndNotStored) {
+  ConsentGrant g = GrantFor("marketing");
+  g.type = ConsentType::kImplicit;
+  auto r = vault_->consents().Grant(AccountService(), ada_, g);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(r.error().message().starts_with("type: ")) << r.error().message();
+  EXPECT_EQ(LastReason(), "invalid_input");
+  auto history = vault_->consents().History(Auditor(), ada_);
+  ASSERT_TRUE(history.has_value()) << history.error().ToString();
+  EXPECT_TRUE(history->empty());
+  EXPECT_EQ(ReadAs(Marketing()).error().reason_code(), "no_consent");
+}
+
 TEST_F(ConsentTest, ConsentAgainstAnUnknownNoticeVersionIsRefused) {
   ConsentGrant g = GrantFor("marketing");
   g.notice_version = "4";
