@@ -160,8 +160,16 @@ class Consents {
   [[nodiscard]] StatusOr<ConsentEvent> Grant(const AccessContext& ctx,
                                              const CustomerId& id,
                                              const ConsentGrant& grant);
-  // Withdrawal takes one call, like giving. FailedPrecondition when there is
-  // no active consent for the purpose.
+  // Withdrawal takes one call, like giving. The event records the
+  // withdrawal's own collection method and channel (checked against the
+  // same lists as a grant's; InvalidArgument naming the field) and actor;
+  // the rest of its receipt is the grant's. FailedPrecondition when there
+  // is no active consent for the purpose.
+  [[nodiscard]] StatusOr<ConsentEvent> Withdraw(const AccessContext& ctx,
+                                                const CustomerId& id,
+                                                const ConsentWithdrawal& withdrawal);
+  // The same for a withdrawal that reached the controller through the
+  // calling service itself: recorded with method "api" and channel "api".
   [[nodiscard]] StatusOr<ConsentEvent> Withdraw(const AccessContext& ctx,
                                                 const CustomerId& id,
                                                 std::string_view purpose,

@@ -57,18 +57,24 @@ Status ValidateNoticeRef(std::string_view field, std::string_view value) {
   return Status::Ok();
 }
 
-Status ValidateConsentGrant(const ConsentGrant& g) {
-  CVAULT_RETURN_IF_ERROR(ValidateNoticeRef("notice id", g.notice_id));
-  CVAULT_RETURN_IF_ERROR(ValidateNoticeRef("notice version", g.notice_version));
-  if (!OneOf(kMethods, g.collection_method)) {
+Status ValidateMethodAndChannel(std::string_view collection_method,
+                                std::string_view channel) {
+  if (!OneOf(kMethods, collection_method)) {
     return Status::InvalidArgument(
         "collection method: expected web_form, checkbox, double_opt_in, email_link, "
         "verbal, paper, api or import");
   }
-  if (!OneOf(kChannels, g.channel)) {
+  if (!OneOf(kChannels, channel)) {
     return Status::InvalidArgument(
         "channel: expected web, mobile_app, email, phone, in_person, chat or api");
   }
+  return Status::Ok();
+}
+
+Status ValidateConsentGrant(const ConsentGrant& g) {
+  CVAULT_RETURN_IF_ERROR(ValidateNoticeRef("notice id", g.notice_id));
+  CVAULT_RETURN_IF_ERROR(ValidateNoticeRef("notice version", g.notice_version));
+  CVAULT_RETURN_IF_ERROR(ValidateMethodAndChannel(g.collection_method, g.channel));
   CVAULT_RETURN_IF_ERROR(ValidateLanguageTag("language", g.language));
   for (const std::string& category : g.pii_categories) {
     if (!ParseFieldGroupName(category)) {

@@ -36,6 +36,10 @@ struct ReceiptFields {
 // (Purpose, notice registration and expiry are checked by the caller, who
 // knows the policy, the notices and the time.)
 [[nodiscard]] Status ValidateConsentGrant(const ConsentGrant& grant);
+// How consent was given or withdrawn: `collection_method` and `channel`
+// from the lists in cvault/consent.h; errors name the field.
+[[nodiscard]] Status ValidateMethodAndChannel(std::string_view collection_method,
+                                              std::string_view channel);
 // "customer" or an agent id (1-64 of letters, digits, . _ : @ -).
 [[nodiscard]] Status ValidateActor(std::string_view actor);
 // Notice ids and versions: 1-64 of letters, digits, . _ -.

@@ -115,10 +115,18 @@ class VaultCore {
   [[nodiscard]] StatusOr<ConsentEvent> GrantConsent(const AccessContext& ctx,
                                                     const CustomerId& id,
                                                     const ConsentGrant& grant);
+  // How a follow-up consent event reached the controller.
+  struct ConsentMeans {
+    std::string_view collection_method;
+    std::string_view channel;
+  };
   // Withdraw, renew or record expiry: a follow-up event in an existing chain.
+  // `means` (a withdrawal's own, checked) replaces the previous receipt's
+  // collection method and channel; without it they are kept.
   [[nodiscard]] StatusOr<ConsentEvent> ChangeConsent(
       const AccessContext& ctx, const CustomerId& id, std::string_view purpose,
-      ConsentEventType type, std::optional<Timestamp> expires_at, std::string_view actor);
+      ConsentEventType type, std::optional<Timestamp> expires_at, std::string_view actor,
+      std::optional<ConsentMeans> means = std::nullopt);
   [[nodiscard]] StatusOr<std::vector<ConsentEvent>> ConsentHistory(
       const AccessContext& ctx, const CustomerId& id);
   [[nodiscard]] StatusOr<std::vector<ConsentState>> ConsentStatuses(
