@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "cvault/clock.h"
+#include "cvault/customer.h"
 #include "cvault/status.h"
 
 namespace cvault {
@@ -33,6 +34,32 @@ struct AuditEntry {
   std::string request_id;
   std::string previous_hash;  // hex BLAKE2b-256 of the previous entry
   std::string entry_hash;     // hex BLAKE2b-256 over the canonical encoding
+};
+
+// What AuditLog::Search looks for. Every filter is optional (empty or
+// unset matches any entry); an entry is returned when it matches all that
+// are set. Nothing is decrypted to answer: entries hold no personal data.
+struct AuditQuery {
+  static constexpr std::size_t kDefaultLimit = 100;
+  static constexpr std::size_t kMaxLimit = 1000;
+
+  // The half-open time range [from, to): entries at or after `from` and
+  // strictly before `to`. `from` must be before `to` when both are set.
+  std::optional<Timestamp> from;
+  std::optional<Timestamp> to;
+  std::string action;        // exactly this action, e.g. "customer.read"
+  std::string principal_id;  // exactly this principal
+  std::string purpose;       // exactly this purpose
+  // Entries about this customer, found through the customer's pseudonym,
+  // which is computed for the query: the customer must still exist (after
+  // erasure the entries no longer link to anyone, and the search answers
+  // NotFound).
+  std::optional<CustomerId> customer;
+  // Paging: only entries with a greater sequence. Pass the last sequence
+  // of one page to get the next.
+  std::uint64_t after_sequence = 0;
+  // At most this many entries, 1 to kMaxLimit.
+  std::size_t limit = kDefaultLimit;
 };
 
 // An Ed25519 signature over (sequence, head hash, time), made by the vault's

@@ -51,6 +51,17 @@ struct ConsentGrant {
   std::optional<Timestamp> expires_at;  // consent lapses at this instant
 };
 
+// What the caller supplies when a customer withdraws consent: how the
+// withdrawal itself reached the controller, which need not be how the
+// consent was given (given by a web checkbox, withdrawn on the phone).
+struct ConsentWithdrawal {
+  std::string purpose;
+  std::string collection_method;  // from ConsentGrant's list
+  std::string channel;            // from ConsentGrant's list
+  // Who acted: "customer", or the id of the agent who recorded it.
+  std::string actor = "customer";
+};
+
 // One event, as stored (decrypted for a permitted reader).
 struct ConsentEvent {
   std::string event_id;    // "cev_..."

@@ -123,6 +123,19 @@ class AuditLog {
   [[nodiscard]] StatusOr<std::vector<AuditEntry>> Tail(const AccessContext& ctx,
                                                        std::size_t count);
 
+  // The entries matching `query`, oldest first (by sequence), at most
+  // query.limit of them; fewer means the search reached the head of the
+  // log. Decrypts nothing. Action "audit.search" (in the default policy the
+  // dpo, purposes dsr and legal_compliance): a customer filter links
+  // pseudonymous entries back to a customer, which the auditor's audit
+  // purpose has no need for. The search is audited, naming the customer's
+  // pseudonym when it filters by customer, so it appears in that
+  // customer's own access log. InvalidArgument naming the filter for a bad
+  // filter; NotFound when the customer does not exist (never did, or was
+  // erased).
+  [[nodiscard]] StatusOr<std::vector<AuditEntry>> Search(const AccessContext& ctx,
+                                                         const AuditQuery& query);
+
   // Signs a checkpoint at the current head (if the head moved since the last
   // one) and returns the latest checkpoint.
   [[nodiscard]] StatusOr<AuditCheckpoint> Checkpoint(const AccessContext& ctx);
@@ -147,8 +160,16 @@ class Consents {
   [[nodiscard]] StatusOr<ConsentEvent> Grant(const AccessContext& ctx,
                                              const CustomerId& id,
                                              const ConsentGrant& grant);
-  // Withdrawal takes one call, like giving. FailedPrecondition when there is
-  // no active consent for the purpose.
+  // Withdrawal takes one call, like giving. The event records the
+  // withdrawal's own collection method and channel (checked against the
+  // same lists as a grant's; InvalidArgument naming the field) and actor;
+  // the rest of its receipt is the grant's. FailedPrecondition when there
+  // is no active consent for the purpose.
+  [[nodiscard]] StatusOr<ConsentEvent> Withdraw(const AccessContext& ctx,
+                                                const CustomerId& id,
+                                                const ConsentWithdrawal& withdrawal);
+  // The same for a withdrawal that reached the controller through the
+  // calling service itself: recorded with method "api" and channel "api".
   [[nodiscard]] StatusOr<ConsentEvent> Withdraw(const AccessContext& ctx,
                                                 const CustomerId& id,
                                                 std::string_view purpose,

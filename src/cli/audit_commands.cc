@@ -1,4 +1,4 @@
-// cvault audit verify|tail|checkpoint.
+// cvault audit verify|tail|search|checkpoint.
 #include <fmt/format.h>
 
 #include <fstream>
@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "cli/option_values.h"
 #include "cli/output.h"
 
 namespace cvault::cli {
@@ -16,6 +17,18 @@ struct AuditArgs {
   std::string checkpoint_file;  // verify --checkpoint
   std::size_t count = 20;       // tail -n
   std::string out_file;         // checkpoint --out
+};
+
+// The filters of `audit search`, as typed; empty means not given.
+struct AuditSearchArgs {
+  std::string from;
+  std::string to;
+  std::string action;
+  std::string principal;
+  std::string purpose;
+  std::string customer;
+  std::uint64_t after = 0;
+  std::size_t limit = AuditQuery::kDefaultLimit;
 };
 
 CliOr<std::optional<AuditCheckpoint>> ReadTrustedCheckpoint(const std::string& path) {
@@ -29,6 +42,17 @@ CliOr<std::optional<AuditCheckpoint>> ReadTrustedCheckpoint(const std::string& p
   text << in.rdbuf();
   CVAULT_CLI_ASSIGN_OR_RETURN(AuditCheckpoint checkpoint, CheckpointFromJson(text.str()));
   return checkpoint;
+}
+
+void PrintAuditEntries(const GlobalOptions& global,
+                       const std::vector<AuditEntry>& entries) {
+  if (global.json) {
+    Json out = Json::array();
+    for (const AuditEntry& e : entries) out.push_back(AuditEntryToJson(e));
+    PrintJson(out);
+  } else {
+    for (const AuditEntry& e : entries) fmt::print("{}\n", FormatAuditLine(e));
+  }
 }
 
 CliOr<> RunVerify(const GlobalOptions& global, const AuditArgs& args) {
@@ -64,13 +88,33 @@ CliOr<> RunTail(const GlobalOptions& global, const AuditArgs& args) {
   CVAULT_CLI_ASSIGN_OR_RETURN(std::vector<AuditEntry> entries,
                               vault->audit().Tail(ctx, args.count));
   CVAULT_CLI_RETURN_IF_ERROR(vault->Close());
-  if (global.json) {
-    Json out = Json::array();
-    for (const AuditEntry& e : entries) out.push_back(AuditEntryToJson(e));
-    PrintJson(out);
-  } else {
-    for (const AuditEntry& e : entries) fmt::print("{}\n", FormatAuditLine(e));
+  PrintAuditEntries(global, entries);
+  return {};
+}
+
+CliOr<AuditQuery> BuildAuditQuery(const AuditSearchArgs& args) {
+  AuditQuery query;
+  CVAULT_CLI_ASSIGN_OR_RETURN(query.from, ParseTimeOption(args.from, "--from"));
+  CVAULT_CLI_ASSIGN_OR_RETURN(query.to, ParseTimeOption(args.to, "--to"));
+  if (!args.customer.empty()) {
+    CVAULT_CLI_ASSIGN_OR_RETURN(query.customer, CustomerId::Parse(args.customer));
   }
+  query.action = args.action;
+  query.principal_id = args.principal;
+  query.purpose = args.purpose;
+  query.after_sequence = args.after;
+  query.limit = args.limit;
+  return query;
+}
+
+CliOr<> RunSearch(const GlobalOptions& global, const AuditSearchArgs& args) {
+  CVAULT_CLI_ASSIGN_OR_RETURN(AuditQuery query, BuildAuditQuery(args));
+  CVAULT_CLI_ASSIGN_OR_RETURN(AccessContext ctx, BuildAccessContext(global));
+  CVAULT_CLI_ASSIGN_OR_RETURN(auto vault, OpenVault(global));
+  CVAULT_CLI_ASSIGN_OR_RETURN(std::vector<AuditEntry> entries,
+                              vault->audit().Search(ctx, query));
+  CVAULT_CLI_RETURN_IF_ERROR(vault->Close());
+  PrintAuditEntries(global, entries);
   return {};
 }
 
@@ -119,6 +163,38 @@ void AddAuditCommands(CLI::App& app, const GlobalOptions& global, CommandAction&
       ->type_name("N")
       ->capture_default_str();
   OnSelected(tail, global, action, tail_args, RunTail);
+
+  auto search_args = std::make_shared<AuditSearchArgs>();
+  CLI::App* search = audit->add_subcommand(
+      "search",
+      "Find entries by time, action, principal, purpose or customer, oldest first "
+      "(decrypts nothing; the dpo, purpose dsr or legal_compliance). Give the "
+      "global --purpose before `audit`: after `search`, --purpose is a filter");
+  search->add_option("--from", search_args->from,
+                     std::string("Entries at or after this time") + kTimeHelp)
+      ->type_name("TIME");
+  search->add_option("--to", search_args->to,
+                     std::string("Entries before this time (not at it)") + kTimeHelp)
+      ->type_name("TIME");
+  search->add_option("--action", search_args->action, "Only this action (customer.read)")
+      ->type_name("ACTION");
+  search->add_option("--principal", search_args->principal, "Only this principal id")
+      ->type_name("ID");
+  search->add_option("--purpose", search_args->purpose, "Only this purpose")
+      ->type_name("NAME");
+  search->add_option("--customer", search_args->customer,
+                     "Only entries about this customer (who must still exist)")
+      ->type_name("ID");
+  search->add_option("--after", search_args->after,
+                     "Only entries after this sequence (the last one of a previous page)")
+      ->type_name("SEQ");
+  search
+      ->add_option("--limit", search_args->limit,
+                   fmt::format("At most this many entries (1 to {})",
+                               AuditQuery::kMaxLimit))
+      ->type_name("N")
+      ->capture_default_str();
+  OnSelected(search, global, action, search_args, RunSearch);
 
   auto checkpoint_args = std::make_shared<AuditArgs>();
   CLI::App* checkpoint = audit->add_subcommand(

@@ -20,11 +20,14 @@ void AddCustomerCommands(CLI::App& app, const GlobalOptions& global,
 // cvault customer import FILE, added under `customer` by AddCustomerCommands.
 void AddCustomerImportCommand(CLI::App& customer, const GlobalOptions& global,
                               CommandAction& action);
-// cvault audit verify|tail|checkpoint
+// cvault audit verify|tail|search|checkpoint
 void AddAuditCommands(CLI::App& app, const GlobalOptions& global, CommandAction& action);
 // cvault consent grant|withdraw|renew|expire|history|status|report
 void AddConsentCommands(CLI::App& app, const GlobalOptions& global,
                         CommandAction& action);
+// cvault policy records
+void AddPolicyCommands(CLI::App& app, const GlobalOptions& global,
+                       CommandAction& action);
 // cvault notice add
 void AddNoticeCommands(CLI::App& app, const GlobalOptions& global, CommandAction& action);
 // cvault dsr restrict|lift-restriction|export|verify-export

@@ -19,8 +19,8 @@ struct ConsentArgs {
   std::string id;
   std::string purpose;  // --for
   std::string notice;   // grant --notice NOTICE_ID@VERSION
-  std::string method;   // grant --method
-  std::string channel;  // grant --channel
+  std::string method;   // grant/withdraw --method
+  std::string channel;  // grant/withdraw --channel
   std::string type = "explicit";
   std::string language = "en";
   std::vector<std::string> pii_categories;
@@ -81,10 +81,14 @@ CliOr<> RunGrant(const GlobalOptions& global, const ConsentArgs& args) {
 
 CliOr<> RunWithdraw(const GlobalOptions& global, const ConsentArgs& args) {
   CVAULT_CLI_ASSIGN_OR_RETURN(CustomerId id, CustomerId::Parse(args.id));
+  ConsentWithdrawal withdrawal;
+  withdrawal.purpose = args.purpose;
+  withdrawal.collection_method = args.method;
+  withdrawal.channel = args.channel;
+  withdrawal.actor = args.actor;
   CVAULT_CLI_ASSIGN_OR_RETURN(Session s, StartSession(global));
-  CVAULT_CLI_ASSIGN_OR_RETURN(
-      ConsentEvent event,
-      s.vault->consents().Withdraw(s.ctx, id, args.purpose, args.actor));
+  CVAULT_CLI_ASSIGN_OR_RETURN(ConsentEvent event,
+                              s.vault->consents().Withdraw(s.ctx, id, withdrawal));
   CVAULT_CLI_RETURN_IF_ERROR(s.vault->Close());
   PrintEvent(global, event);
   return {};
@@ -187,6 +191,24 @@ void AddConsentPurpose(CLI::App& command, ConsentArgs& args) {
       ->required();
 }
 
+// --method and --channel: how consent was `what` ("given", "withdrawn").
+void AddMethodAndChannel(CLI::App& command, ConsentArgs& args, std::string_view what) {
+  command
+      .add_option("--method", args.method,
+                  fmt::format("How it was {}: web_form, checkbox, double_opt_in, "
+                              "email_link, verbal, paper, api or import",
+                              what))
+      ->type_name("METHOD")
+      ->required();
+  command
+      .add_option("--channel", args.channel,
+                  fmt::format("Where it was {}: web, mobile_app, email, phone, "
+                              "in_person, chat or api",
+                              what))
+      ->type_name("CHANNEL")
+      ->required();
+}
+
 void AddActor(CLI::App& command, ConsentArgs& args) {
   command
       .add_option("--actor", args.actor,
@@ -213,18 +235,11 @@ void AddConsentCommands(CLI::App& app, const GlobalOptions& global,
                    "The registered notice version the customer saw")
       ->type_name("NOTICE_ID@VERSION")
       ->required();
+  AddMethodAndChannel(*grant, *grant_args, "given");
   grant
-      ->add_option("--method", grant_args->method,
-                   "How: web_form, checkbox, double_opt_in, email_link, verbal, paper, "
-                   "api or import")
-      ->type_name("METHOD")
-      ->required();
-  grant
-      ->add_option("--channel", grant_args->channel,
-                   "Where: web, mobile_app, email, phone, in_person, chat or api")
-      ->type_name("CHANNEL")
-      ->required();
-  grant->add_option("--type", grant_args->type, "explicit or implicit")
+      ->add_option("--type", grant_args->type,
+                   "explicit (implicit is refused: consent for a purpose resting on "
+                   "consent must be explicit)")
       ->type_name("TYPE")
       ->capture_default_str();
   grant->add_option("--language", grant_args->language, "Language of the notice (BCP 47)")
@@ -253,6 +268,7 @@ void AddConsentCommands(CLI::App& app, const GlobalOptions& global,
       consent->add_subcommand("withdraw", "Record that the customer withdrew consent");
   AddCustomerId(*withdraw, *withdraw_args);
   AddConsentPurpose(*withdraw, *withdraw_args);
+  AddMethodAndChannel(*withdraw, *withdraw_args, "withdrawn");
   AddActor(*withdraw, *withdraw_args);
   OnSelected(withdraw, global, action, withdraw_args, RunWithdraw);
 

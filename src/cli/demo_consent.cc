@@ -101,7 +101,13 @@ CliOr<> DemoConsentChapter::MarketingReadsAda() {
 }
 
 CliOr<> DemoConsentChapter::AdaWithdraws() {
-  auto withdrawn = vault_.consents().Withdraw(callers_.account, ada_, "marketing");
+  // She gave consent by a checkbox on the web and withdraws it through the
+  // link in an email: the withdrawal records its own method and channel.
+  ConsentWithdrawal withdrawal;
+  withdrawal.purpose = "marketing";
+  withdrawal.collection_method = "email_link";
+  withdrawal.channel = "email";
+  auto withdrawn = vault_.consents().Withdraw(callers_.account, ada_, withdrawal);
   if (!withdrawn) return narrator_.Failed("withdrawing Ada's consent", withdrawn.error());
   auto record = vault_.customers().Get(callers_.marketing, ada_);
   if (record) return narrator_.Broke("marketing read Ada after she withdrew");
@@ -110,7 +116,9 @@ CliOr<> DemoConsentChapter::AdaWithdraws() {
       denied.reason_code() != "consent_withdrawn") {
     return narrator_.Failed("expecting a consent_withdrawn denial", denied);
   }
-  narrator_.Say("Ada withdrew her consent: one call, as easy as giving it.");
+  narrator_.Say(
+      "Ada withdrew her consent through the link in an email: one call, as easy as "
+      "giving it.");
   narrator_.More(fmt::format("marketing-service tried to read Ada again: DENIED ({})",
                              denied.reason_code()));
   return {};

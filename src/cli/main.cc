@@ -98,6 +98,7 @@ int Run(int argc, char** argv) {
   AddAuditCommands(app, global, action);
   AddConsentCommands(app, global, action);
   AddNoticeCommands(app, global, action);
+  AddPolicyCommands(app, global, action);
   AddRightsCommands(app, global, action);
   AddKeysCommands(app, global, action);
   AddOperationsCommands(app, global, action);

@@ -22,14 +22,6 @@ constexpr std::array<std::string_view, 8> kMethods = {
 constexpr std::array<std::string_view, 7> kChannels = {
     "web", "mobile_app", "email", "phone", "in_person", "chat", "api"};
 
-bool IsIdentifier(std::string_view s, std::size_t max, std::string_view extra) {
-  if (s.empty() || s.size() > max) return false;
-  return std::all_of(s.begin(), s.end(), [&](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           extra.find(c) != std::string_view::npos;
-  });
-}
-
 template <std::size_t N>
 bool OneOf(const std::array<std::string_view, N>& options, std::string_view value) {
   return std::find(options.begin(), options.end(), value) != options.end();
@@ -67,6 +59,22 @@ Status ValidateConsentPurpose(std::string_view purpose) {
   return Status::Ok();
 }
 
+Status ValidateMethodAndChannel(std::string_view collection_method,
+                                std::string_view channel) {
+  CVAULT_RETURN_IF_ERROR(ScreenForCardNumber("collection method", collection_method));
+  CVAULT_RETURN_IF_ERROR(ScreenForCardNumber("channel", channel));
+  if (!OneOf(kMethods, collection_method)) {
+    return Status::InvalidArgument(
+        "collection method: expected web_form, checkbox, double_opt_in, email_link, "
+        "verbal, paper, api or import");
+  }
+  if (!OneOf(kChannels, channel)) {
+    return Status::InvalidArgument(
+        "channel: expected web, mobile_app, email, phone, in_person, chat or api");
+  }
+  return Status::Ok();
+}
+
 Status ValidateConsentGrant(const ConsentGrant& g) {
   CVAULT_RETURN_IF_ERROR(ScreenForCardNumber("collection method", g.collection_method));
   CVAULT_RETURN_IF_ERROR(ScreenForCardNumber("channel", g.channel));
@@ -78,15 +86,7 @@ Status ValidateConsentGrant(const ConsentGrant& g) {
   }
   CVAULT_RETURN_IF_ERROR(ValidateNoticeRef("notice id", g.notice_id));
   CVAULT_RETURN_IF_ERROR(ValidateNoticeRef("notice version", g.notice_version));
-  if (!OneOf(kMethods, g.collection_method)) {
-    return Status::InvalidArgument(
-        "collection method: expected web_form, checkbox, double_opt_in, email_link, "
-        "verbal, paper, api or import");
-  }
-  if (!OneOf(kChannels, g.channel)) {
-    return Status::InvalidArgument(
-        "channel: expected web, mobile_app, email, phone, in_person, chat or api");
-  }
+  CVAULT_RETURN_IF_ERROR(ValidateMethodAndChannel(g.collection_method, g.channel));
   CVAULT_RETURN_IF_ERROR(ValidateLanguageTag("language", g.language));
   for (const std::string& category : g.pii_categories) {
     if (!ParseFieldGroupName(category)) {

@@ -38,6 +38,11 @@ struct ReceiptFields {
 // registration and expiry are checked by the caller, who knows the policy,
 // the notices and the time.)
 [[nodiscard]] Status ValidateConsentGrant(const ConsentGrant& grant);
+// How consent was given or withdrawn: `collection_method` and `channel`
+// from the lists in cvault/consent.h, with no card number; errors name the
+// field.
+[[nodiscard]] Status ValidateMethodAndChannel(std::string_view collection_method,
+                                              std::string_view channel);
 // "customer" or an agent id (1-64 of letters, digits, . _ : @ -), with no
 // card number.
 [[nodiscard]] Status ValidateActor(std::string_view actor);

@@ -78,6 +78,10 @@ std::string NormalizeEmail(std::string_view email);
 // giving "+<digits>" for values ValidatePhone accepts.
 std::string NormalizePhone(std::string_view phone);
 
+// Whether `s` is 1 to `max` ASCII letters and digits and characters of
+// `extra`: the shape of principal ids, roles, purposes and action names.
+bool IsIdentifier(std::string_view s, std::size_t max, std::string_view extra);
+
 // The officially assigned ISO 3166-1 alpha-2 codes, sorted (iso3166.cc).
 std::span<const std::string_view> AssignedCountryCodes();
 bool IsAssignedCountryCode(std::string_view code);

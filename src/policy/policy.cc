@@ -9,14 +9,24 @@ namespace {
 
 PurposeRule Rule(LegalBasis basis, std::string category,
                  std::map<FieldGroup, Redaction> groups,
-                 std::initializer_list<std::string_view> actions) {
+                 std::initializer_list<std::string_view> actions,
+                 std::vector<std::string> recipients, std::string retention) {
   PurposeRule rule;
   rule.legal_basis = basis;
   rule.category = std::move(category);
   rule.field_groups = std::move(groups);
   for (std::string_view a : actions) rule.actions.emplace(a);
+  rule.recipients = std::move(recipients);
+  rule.retention = std::move(retention);
   return rule;
 }
+
+// The retention statements the default policy's purposes share.
+constexpr char kWhileAccountExists[] =
+    "while the customer's account exists; destroyed on erasure";
+constexpr char kWhileConsentActive[] =
+    "while the customer's consent is active, and at most while the account "
+    "exists; destroyed on erasure";
 
 }  // namespace
 
@@ -70,44 +80,61 @@ Policy Policy::Default() {
        Rule(LegalBasis::kContract, "Core Function",
             {{kIdentity, kPlain}, {kContact, kPlain}},
             {a::kCustomerCreate, a::kCustomerRead, a::kCustomerFind, a::kCustomerUpdate,
-             a::kCustomerList, a::kConsentRecord})},
+             a::kCustomerList, a::kConsentRecord},
+            {}, kWhileAccountExists)},
       {"self_service",
        Rule(LegalBasis::kContract, "Core Function",
             {{kIdentity, kPlain}, {kContact, kPlain}, {kMarketingProfile, kPlain}},
-            {a::kCustomerRead, a::kCustomerUpdate, a::kDsrExport})},
+            {a::kCustomerRead, a::kCustomerUpdate, a::kDsrExport}, {},
+            kWhileAccountExists)},
       {"support",
        Rule(LegalBasis::kContract, "Customer Support",
             {{kIdentity, kPlain}, {kContact, kMasked}, {kSupportEvidence, kPlain}},
-            {a::kCustomerRead, a::kCustomerFind, a::kSupportWrite, a::kSupportRead})},
+            {a::kCustomerRead, a::kCustomerFind, a::kSupportWrite, a::kSupportRead},
+            {}, kWhileAccountExists)},
       {"support_diagnostics",
        Rule(LegalBasis::kConsent, "Improve Performance",
-            {{kIdentity, kMasked}, {kSupportEvidence, kPlain}}, {a::kCustomerRead})},
+            {{kIdentity, kMasked}, {kSupportEvidence, kPlain}}, {a::kCustomerRead},
+            {}, kWhileConsentActive)},
       {"refund_processing",
        Rule(LegalBasis::kContract, "Core Function",
             {{kIdentity, kPlain}, {kContact, kPlain}, {kFinancial, kPlain}},
-            {a::kCustomerRead, a::kCustomerFind, a::kRefundWrite, a::kRefundRead})},
+            {a::kCustomerRead, a::kCustomerFind, a::kRefundWrite, a::kRefundRead},
+            {"payment processors that carry out refunds (e.g. Stripe, PayPal)"},
+            "refund and payment records: while the account exists, then under a "
+            "retention hold after erasure for the period the jurisdiction's refund "
+            "and tax rules require (default 10 years), then destroyed")},
       {"marketing",
        Rule(LegalBasis::kConsent, "Marketing",
-            {{kContact, kPlain}, {kMarketingProfile, kPlain}}, {a::kCustomerRead})},
+            {{kContact, kPlain}, {kMarketingProfile, kPlain}}, {a::kCustomerRead},
+            {"email delivery providers named in the consent receipt's third parties"},
+            kWhileConsentActive)},
       {"analytics",
        Rule(LegalBasis::kConsent, "Analytics",
-            {{kIdentity, kMasked}, {kMarketingProfile, kMasked}}, {a::kCustomerRead})},
+            {{kIdentity, kMasked}, {kMarketingProfile, kMasked}}, {a::kCustomerRead},
+            {}, kWhileConsentActive)},
       {"legal_compliance",
        Rule(LegalBasis::kLegalObligation, "Legal Compliance", all_plain,
             {a::kCustomerRead, a::kCustomerFind, a::kCustomerList, a::kAuditRead,
-             a::kNoticeRegister, a::kSupportRead, a::kRefundRead})},
+             a::kAuditSearch, a::kNoticeRegister, a::kSupportRead, a::kRefundRead},
+            {"courts, supervisory and tax authorities, when the law requires"},
+            "as long as the records it reads are kept")},
       {"audit", Rule(LegalBasis::kLegalObligation, "Legal Compliance", {},
                      {a::kAuditRead, a::kAuditVerify, a::kAuditCheckpoint,
-                      a::kConsentRead, a::kConsentReport})},
+                      a::kConsentRead, a::kConsentReport},
+                     {}, "audit entries (pseudonymous) for the life of the vault")},
       {"dsr", Rule(LegalBasis::kLegalObligation, "Legal Compliance", all_plain,
                    {a::kCustomerRead, a::kCustomerFind, a::kCustomerList,
-                    a::kCustomerUpdate, a::kAuditRead, a::kConsentRecord, a::kConsentRead,
-                    a::kConsentReport, a::kRestrict, a::kSupportRead, a::kRefundRead,
-                    a::kDsrExport, a::kDsrErase, a::kDsrPurge})},
+                    a::kCustomerUpdate, a::kAuditRead, a::kAuditSearch, a::kConsentRecord,
+                    a::kConsentRead, a::kConsentReport, a::kRestrict, a::kSupportRead, a::kRefundRead,
+                    a::kDsrExport, a::kDsrErase, a::kDsrPurge},
+                   {"supervisory authorities, when the law requires"},
+                   "as long as the records it reads are kept")},
       {"operations", Rule(LegalBasis::kLegitimateInterest, "Security", {},
                           {a::kAuditVerify, a::kAuditCheckpoint, a::kDsrPurge,
                            a::kKeysManage, a::kVaultBackup, a::kVaultRestore,
-                           a::kSupportImportHistory})},
+                           a::kSupportImportHistory},
+                          {}, "reads no customer field; imports help-desk ticket history it never reads back; backups are kept on their own cycle")},
   };
   return p;
 }
@@ -117,9 +144,9 @@ bool IsKnownAction(std::string_view action) {
   for (std::string_view known :
        {a::kCustomerCreate, a::kCustomerRead, a::kCustomerFind, a::kCustomerUpdate,
         a::kCustomerList, a::kAuditRead, a::kAuditVerify, a::kAuditCheckpoint,
-        a::kConsentRecord, a::kConsentRead, a::kConsentReport, a::kNoticeRegister,
-        a::kRestrict, a::kSupportWrite, a::kSupportRead, a::kSupportImportHistory,
-        a::kRefundWrite,
+        a::kAuditSearch, a::kConsentRecord, a::kConsentRead, a::kConsentReport,
+        a::kNoticeRegister, a::kRestrict, a::kSupportWrite, a::kSupportRead,
+        a::kSupportImportHistory, a::kRefundWrite,
         a::kRefundRead, a::kDsrExport, a::kDsrErase, a::kDsrPurge, a::kKeysManage,
         a::kVaultBackup, a::kVaultRestore}) {
     if (known == action) return true;

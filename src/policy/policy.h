@@ -13,8 +13,10 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cvault/customer.h"
+#include "cvault/records.h"
 
 namespace cvault::policy {
 
@@ -34,6 +36,7 @@ inline constexpr std::string_view kCustomerList = "customer.list";
 inline constexpr std::string_view kAuditRead = "audit.read";
 inline constexpr std::string_view kAuditVerify = "audit.verify";
 inline constexpr std::string_view kAuditCheckpoint = "audit.checkpoint";
+inline constexpr std::string_view kAuditSearch = "audit.search";  // filters link entries to a customer
 inline constexpr std::string_view kConsentRecord = "consent.record";  // grant, withdraw, renew, expire
 inline constexpr std::string_view kConsentRead = "consent.read";      // history, status
 inline constexpr std::string_view kConsentReport = "consent.report";  // counts per purpose
@@ -65,6 +68,12 @@ struct PurposeRule {
   // Field groups this purpose may see, and how. Absent means kNone.
   std::map<FieldGroup, Redaction> field_groups;
   std::set<std::string, std::less<>> actions;
+  // For the records of processing (GDPR Art. 30): the recipients or
+  // categories of recipients the data goes to for this purpose, outside the
+  // controller's own roles (empty: none), and how long the data is kept for
+  // it (empty: not stated). Free text; nothing is decided on them.
+  std::vector<std::string> recipients;
+  std::string retention;
 };
 
 // Who the controller is, for consent receipts.
@@ -92,6 +101,9 @@ struct Policy {
   const PurposeRule* FindPurpose(std::string_view purpose) const;
   bool RoleMayUse(std::string_view role, std::string_view purpose) const;
 };
+
+// The records of processing (GDPR Art. 30) `policy` states (records.cc).
+ProcessingRecords RecordsOf(const Policy& policy);
 
 }  // namespace cvault::policy
 

@@ -24,14 +24,18 @@ constexpr std::array<std::string_view, 5> kTopLevelKeys = {"version", "controlle
                                                            "roles", "purposes", "duties"};
 constexpr std::array<std::string_view, 1> kDutiesKeys = {"separate_refund_payment"};
 constexpr std::array<std::string_view, 2> kControllerKeys = {"name", "jurisdiction"};
-constexpr std::array<std::string_view, 4> kPurposeKeys = {"legal_basis", "category",
-                                                          "actions", "fields"};
+constexpr std::array<std::string_view, 6> kPurposeKeys = {
+    "legal_basis", "category", "actions", "fields", "recipients", "retention"};
 constexpr std::array kLegalBases = {LegalBasis::kConsent, LegalBasis::kContract,
                                     LegalBasis::kLegalObligation,
                                     LegalBasis::kLegitimateInterest};
 constexpr std::array kRedactions = {Redaction::kPlain, Redaction::kMasked,
                                     Redaction::kNone};
 constexpr std::size_t kMaxNameLength = 64;
+// Records-of-processing texts (recipients, retention): free text, bounded.
+constexpr std::size_t kMaxRecipientLength = 200;
+constexpr std::size_t kMaxRecipients = 20;
+constexpr std::size_t kMaxRetentionLength = 500;
 
 using NameSet = std::set<std::string, std::less<>>;
 
@@ -338,7 +342,50 @@ class PolicyReader {
       }
       CVAULT_ASSIGN_OR_RETURN(rule.field_groups, ReadFieldGroups(*fields, context));
     }
+    CVAULT_ASSIGN_OR_RETURN(rule.recipients, ReadRecipients(table, context));
+    CVAULT_ASSIGN_OR_RETURN(rule.retention, ReadRetention(table, context));
     return rule;
+  }
+
+  // `recipients` is optional: none beyond the controller's own roles.
+  StatusOr<std::vector<std::string>> ReadRecipients(const toml::table& table,
+                                                    std::string_view context) const {
+    std::vector<std::string> recipients;
+    const toml::node* node = table.get("recipients");
+    if (node == nullptr) return recipients;
+    const toml::array* array = node->as_array();
+    if (array == nullptr) {
+      return Error(WrongType(*node, context, "recipients", "an array of strings"));
+    }
+    if (array->size() > kMaxRecipients) {
+      return Error(Fail(node->source(), context,
+                        fmt::format("'recipients' lists more than {}", kMaxRecipients)));
+    }
+    CVAULT_ASSIGN_OR_RETURN(StringNodes listed,
+                            ReadStringList(*array, context, "recipient"));
+    for (const toml::value<std::string>* recipient : listed) {
+      if (recipient->get().empty() || recipient->get().size() > kMaxRecipientLength) {
+        return Error(Fail(recipient->source(), context,
+                          fmt::format("each of 'recipients' must be 1 to {} bytes",
+                                      kMaxRecipientLength)));
+      }
+      recipients.push_back(recipient->get());
+    }
+    return recipients;
+  }
+
+  // `retention` is optional: not stated.
+  StatusOr<std::string> ReadRetention(const toml::table& table,
+                                      std::string_view context) const {
+    if (!table.contains("retention")) return std::string();
+    CVAULT_ASSIGN_OR_RETURN(std::string retention,
+                            RequireNonEmptyString(table, "retention", context));
+    if (retention.size() > kMaxRetentionLength) {
+      return Error(Fail(table.get("retention")->source(), context,
+                        fmt::format("'retention' must be at most {} bytes",
+                                    kMaxRetentionLength)));
+    }
+    return retention;
   }
 
   StatusOr<std::map<FieldGroup, Redaction>> ReadFieldGroups(

@@ -17,15 +17,7 @@ namespace {
 
 std::string NewRequestId() { return domain::NewRandomId("req_"); }
 
-bool IsIdentifier(std::string_view s, std::size_t max, std::string_view extra) {
-  if (s.empty() || s.size() > max) return false;
-  for (char c : s) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-              (c >= '0' && c <= '9') || extra.find(c) != std::string_view::npos;
-    if (!ok) return false;
-  }
-  return true;
-}
+using domain::IsIdentifier;
 
 // The context's identifiers are written to the audit log, so each is
 // screened for card numbers as well as checked for shape; the screen comes

@@ -72,6 +72,15 @@ StatusOr<ConsentEvent> VaultCore::GrantConsent(const AccessContext& in,
                           "recorded for it",
                           grant.purpose, policy::LegalBasisName(rule->legal_basis)))));
   }
+  // Processing that rests on consent needs a clear affirmative act (GDPR
+  // Art. 4(11), 7): consent inferred from conduct is not recorded as if it
+  // were one.
+  if (grant.type != ConsentType::kExplicit) {
+    return Error(fail("invalid_input",
+                      Status::InvalidArgument(
+                          "type: consent for a purpose resting on consent must be "
+                          "explicit; an implicit consent cannot be recorded")));
+  }
   Status valid = domain::ValidateConsentGrant(grant);
   if (!valid.ok()) return Error(fail("invalid_input", valid));
   std::int64_t now = NowMicros();
@@ -133,7 +142,8 @@ StatusOr<ConsentEvent> VaultCore::GrantConsent(const AccessContext& in,
 
 StatusOr<ConsentEvent> VaultCore::ChangeConsent(
     const AccessContext& in, const CustomerId& id, std::string_view purpose,
-    ConsentEventType type, std::optional<Timestamp> expires_at, std::string_view actor) {
+    ConsentEventType type, std::optional<Timestamp> expires_at, std::string_view actor,
+    std::optional<ConsentMeans> means) {
   std::lock_guard lock(mu_);
   CVAULT_ASSIGN_OR_RETURN(
       AuditedCall call,
@@ -150,6 +160,9 @@ StatusOr<ConsentEvent> VaultCore::ChangeConsent(
   };
   Status valid = domain::ValidateConsentPurpose(purpose);
   if (valid.ok()) valid = domain::ValidateActor(actor);
+  if (valid.ok() && means) {
+    valid = domain::ValidateMethodAndChannel(means->collection_method, means->channel);
+  }
   if (!valid.ok()) return Error(fail("invalid_input", valid));
   std::int64_t now = NowMicros();
   if (expires_at && ToMicros(*expires_at) <= now) {
@@ -175,6 +188,10 @@ StatusOr<ConsentEvent> VaultCore::ChangeConsent(
   const store::ConsentEventRow& last = earlier.back();
   CVAULT_ASSIGN_OR_RETURN(auto f, domain::OpenReceipt(d.subject.keys->cipher, last));
   f.actor = std::string(actor);
+  if (means) {
+    f.collection_method = std::string(means->collection_method);
+    f.channel = std::string(means->channel);
+  }
 
   store::ConsentEventRow row;
   row.event_id = domain::NewConsentEventId();

@@ -96,10 +96,18 @@ StatusOr<ConsentEvent> Consents::Grant(const AccessContext& ctx, const CustomerI
 }
 
 StatusOr<ConsentEvent> Consents::Withdraw(const AccessContext& ctx, const CustomerId& id,
+                                          const ConsentWithdrawal& withdrawal) {
+  return core_.ChangeConsent(ctx, id, withdrawal.purpose, ConsentEventType::kWithdrawn,
+                             std::nullopt, withdrawal.actor,
+                             internal::VaultCore::ConsentMeans{withdrawal.collection_method,
+                                                               withdrawal.channel});
+}
+
+StatusOr<ConsentEvent> Consents::Withdraw(const AccessContext& ctx, const CustomerId& id,
                                           std::string_view purpose,
                                           std::string_view actor) {
   return core_.ChangeConsent(ctx, id, purpose, ConsentEventType::kWithdrawn, std::nullopt,
-                             actor);
+                             actor, internal::VaultCore::ConsentMeans{"api", "api"});
 }
 
 StatusOr<ConsentEvent> Consents::Renew(const AccessContext& ctx, const CustomerId& id,
@@ -256,6 +264,11 @@ StatusOr<AuditVerifyReport> AuditLog::Verify(
 StatusOr<std::vector<AuditEntry>> AuditLog::Tail(const AccessContext& ctx,
                                                  std::size_t count) {
   return core_.TailAudit(ctx, count);
+}
+
+StatusOr<std::vector<AuditEntry>> AuditLog::Search(const AccessContext& ctx,
+                                                   const AuditQuery& query) {
+  return core_.SearchAudit(ctx, query);
 }
 
 StatusOr<AuditCheckpoint> AuditLog::Checkpoint(const AccessContext& ctx) {

@@ -116,10 +116,18 @@ class VaultCore {
   [[nodiscard]] StatusOr<ConsentEvent> GrantConsent(const AccessContext& ctx,
                                                     const CustomerId& id,
                                                     const ConsentGrant& grant);
+  // How a follow-up consent event reached the controller.
+  struct ConsentMeans {
+    std::string_view collection_method;
+    std::string_view channel;
+  };
   // Withdraw, renew or record expiry: a follow-up event in an existing chain.
+  // `means` (a withdrawal's own, checked) replaces the previous receipt's
+  // collection method and channel; without it they are kept.
   [[nodiscard]] StatusOr<ConsentEvent> ChangeConsent(
       const AccessContext& ctx, const CustomerId& id, std::string_view purpose,
-      ConsentEventType type, std::optional<Timestamp> expires_at, std::string_view actor);
+      ConsentEventType type, std::optional<Timestamp> expires_at, std::string_view actor,
+      std::optional<ConsentMeans> means = std::nullopt);
   [[nodiscard]] StatusOr<std::vector<ConsentEvent>> ConsentHistory(
       const AccessContext& ctx, const CustomerId& id);
   [[nodiscard]] StatusOr<std::vector<ConsentState>> ConsentStatuses(
@@ -199,6 +207,8 @@ class VaultCore {
       const AccessContext& ctx, const std::optional<AuditCheckpoint>& trusted);
   [[nodiscard]] StatusOr<std::vector<AuditEntry>> TailAudit(const AccessContext& ctx,
                                                             std::size_t count);
+  [[nodiscard]] StatusOr<std::vector<AuditEntry>> SearchAudit(const AccessContext& ctx,
+                                                              const AuditQuery& query);
   [[nodiscard]] StatusOr<AuditCheckpoint> Checkpoint(const AccessContext& ctx);
 
  private:

@@ -1,4 +1,4 @@
-// `cvault audit verify|tail|checkpoint`.
+// `cvault audit verify|tail|search|checkpoint`.
 #include <fstream>
 
 #include "cli_fixture.h"
@@ -128,6 +128,87 @@ TEST_F(CliTest, CheckpointFromAnotherVaultFailsVerification) {
                              sandbox_.dir() / "foreign.json");
   CliResult r = Run(kAuditor, {"audit", "verify", "--checkpoint", "foreign.json"});
   EXPECT_EQ(r.exit_code, 5) << ::testing::PrintToString(r);
+}
+
+// Ada and Bob, each read once by the support agent (agent-118).
+class CliAuditSearchTest : public CliTest {
+ protected:
+  void SetUp() override {
+    CliTest::SetUp();
+    CliResult ada = Run(kAccount, {"customer", "add", "--email", kAdaEmail, "--name",
+                                   kAdaName, "--country", "GB"});
+    ASSERT_EQ(ada.exit_code, 0) << ::testing::PrintToString(ada);
+    CliResult bob = Run(kAccount, {"customer", "add", "--email", "bob@example.com",
+                                   "--name", "Bob Example", "--country", "DE"});
+    ASSERT_EQ(bob.exit_code, 0) << ::testing::PrintToString(bob);
+    ada_id_ = Trimmed(ada.out);
+    ASSERT_EQ(Run(kSupport, {"customer", "get", ada_id_}).exit_code, 0);
+    ASSERT_EQ(Run(kSupport, {"customer", "get", Trimmed(bob.out)}).exit_code, 0);
+  }
+  std::string ada_id_;
+};
+
+TEST_F(CliAuditSearchTest, CustomerFilterFindsThatCustomersReadsOnly) {
+  CliResult r = Run(kDpoDsr, {"audit", "search", "--customer", ada_id_, "--action",
+                              "customer.read"});
+  ASSERT_EQ(r.exit_code, 0) << ::testing::PrintToString(r);
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("agent-118 support-agent customer.read support allow ok"));
+  EXPECT_THAT(r.out, Not(HasSubstr(kAdaEmail)));
+  EXPECT_THAT(r.out, Not(HasSubstr(ada_id_)));
+  ExpectNoPersonalValues(r);
+}
+
+TEST_F(CliAuditSearchTest, JsonHoldsTheEntriesOfEachFilter) {
+  CliResult reads = Run(kDpoDsr, {"audit", "search", "--principal", "agent-118",
+                                  "--purpose", "support", "--json"});
+  ASSERT_EQ(reads.exit_code, 0) << ::testing::PrintToString(reads);
+  nlohmann::json entries = ParseJson(reads.out);
+  ASSERT_TRUE(entries.is_array()) << reads.out;
+  ASSERT_EQ(entries.size(), 2u) << reads.out;
+  for (const nlohmann::json& e : entries) {
+    EXPECT_EQ(e["principal_id"], "agent-118");
+    EXPECT_EQ(e["action"], "customer.read");
+  }
+
+  CliResult page = Run(kDpoDsr, {"audit", "search", "--principal", "agent-118", "--after",
+                                 std::to_string(entries[0]["sequence"].get<std::uint64_t>()),
+                                 "--limit", "5", "--json"});
+  ASSERT_EQ(page.exit_code, 0) << ::testing::PrintToString(page);
+  EXPECT_EQ(ParseJson(page.out), nlohmann::json::array({entries[1]}));
+
+  CliResult creates =
+      Run(kDpoLegal, {"audit", "search", "--action", "customer.create", "--from",
+                      "2000-01-01", "--json"});
+  ASSERT_EQ(creates.exit_code, 0) << ::testing::PrintToString(creates);
+  EXPECT_EQ(ParseJson(creates.out).size(), 2u) << creates.out;
+
+  CliResult before = Run(kDpoDsr, {"audit", "search", "--to", "2000-01-01", "--json"});
+  ASSERT_EQ(before.exit_code, 0) << ::testing::PrintToString(before);
+  EXPECT_EQ(ParseJson(before.out), nlohmann::json::array());
+}
+
+TEST_F(CliAuditSearchTest, RefusalsHaveTheirExitCodes) {
+  CliResult auditor = Run(kAuditor, {"audit", "search", "--customer", ada_id_});
+  EXPECT_EQ(auditor.exit_code, 3) << ::testing::PrintToString(auditor);
+  EXPECT_THAT(auditor.err, HasSubstr("access denied ("));
+
+  CliResult bad_time = Run(kDpoDsr, {"audit", "search", "--from", "last tuesday"});
+  EXPECT_EQ(bad_time.exit_code, 2) << ::testing::PrintToString(bad_time);
+  EXPECT_THAT(bad_time.err, HasSubstr("--from"));
+
+  CliResult bad_limit = Run(kDpoDsr, {"audit", "search", "--limit", "0"});
+  EXPECT_EQ(bad_limit.exit_code, 6) << ::testing::PrintToString(bad_limit);
+  EXPECT_THAT(bad_limit.err, HasSubstr("limit"));
+
+  CliResult reversed =
+      Run(kDpoDsr, {"audit", "search", "--from", "2026-02-01", "--to", "2026-01-01"});
+  EXPECT_EQ(reversed.exit_code, 6) << ::testing::PrintToString(reversed);
+
+  ASSERT_EQ(Run(kDpoDsr, {"dsr", "erase", ada_id_}).exit_code, 0);
+  CliResult erased = Run(kDpoDsr, {"audit", "search", "--customer", ada_id_});
+  EXPECT_EQ(erased.exit_code, 4) << ::testing::PrintToString(erased);
+  ExpectNoPersonalValues(erased);
 }
 
 }  // namespace

@@ -46,8 +46,10 @@ class CliConsentTest : public CliTest {
     return Run(kAccount, args);
   }
 
+  // Withdraws marketing consent as Ada did: through the link in an email.
   CliResult Withdraw(const std::string& id) {
-    return Run(kAccount, {"consent", "withdraw", id, "--for", "marketing"});
+    return Run(kAccount, {"consent", "withdraw", id, "--for", "marketing", "--method",
+                          "email_link", "--channel", "email"});
   }
 
   std::string AddCustomer(const std::string& email) {
@@ -144,7 +146,7 @@ TEST_F(CliConsentTest, GrantJsonIsTheWholeReceipt) {
   std::string id = AddAda();
   ASSERT_EQ(AddNotice().exit_code, 0);
   CliResult r = Grant(id, "marketing",
-                      {"--type", "implicit", "--language", "en-GB", "--pii-category",
+                      {"--type", "explicit", "--language", "en-GB", "--pii-category",
                        "contact", "--third-party", "Mailer Ltd", "--actor", "agent-9",
                        "--expires", "2099-06-30T12:00:00Z", "--json"});
   ASSERT_EQ(r.exit_code, 0) << ::testing::PrintToString(r);
@@ -159,7 +161,7 @@ TEST_F(CliConsentTest, GrantJsonIsTheWholeReceipt) {
   EXPECT_EQ(event["purpose"], "marketing");
   EXPECT_EQ(event["purpose_category"], "Marketing");
   EXPECT_EQ(event["legal_basis"], "consent");
-  EXPECT_EQ(event["consent_type"], "implicit");
+  EXPECT_EQ(event["consent_type"], "explicit");
   EXPECT_EQ(event["pii_categories"], nlohmann::json({"contact"}));
   EXPECT_EQ(event["third_parties"], nlohmann::json({"Mailer Ltd"}));
   EXPECT_EQ(event["notice_id"], "marketing-emails");
@@ -194,7 +196,11 @@ TEST_F(CliConsentTest, HistoryJsonHoldsEveryEventWithTheNoticeHash) {
   ASSERT_EQ(plain.exit_code, 0) << ::testing::PrintToString(plain);
   EXPECT_THAT(plain.out, MatchesRegex("20[^\n]*Z given +marketing con_[a-z2-7]+ " +
                                       std::string(kNotice) + " checkbox web customer\n" +
-                                      "20[^\n]*Z withdrawn marketing con_[^\n]*\n"));
+                                      "20[^\n]*Z withdrawn marketing con_[a-z2-7]+ " +
+                                      std::string(kNotice) +
+                                      " email_link email customer\n"));
+  EXPECT_EQ(history["events"][1]["collection_method"], "email_link");
+  EXPECT_EQ(history["events"][1]["channel"], "email");
 }
 
 TEST_F(CliConsentTest, ReportCountsCustomersByStatus) {
@@ -305,6 +311,40 @@ TEST_F(CliConsentTest, InvalidCollectionMethodExitsSix) {
                                kNotice, "--method", "telepathy", "--channel", "web"});
   EXPECT_EQ(r.exit_code, 6) << ::testing::PrintToString(r);
   EXPECT_THAT(r.err, HasSubstr("collection method"));
+}
+
+TEST_F(CliConsentTest, ImplicitConsentIsRefusedNamingTheType) {
+  std::string id = AddAda();
+  ASSERT_EQ(AddNotice().exit_code, 0);
+  CliResult r = Grant(id, "marketing", {"--type", "implicit"});
+  EXPECT_EQ(r.exit_code, 6) << ::testing::PrintToString(r);
+  EXPECT_THAT(r.err, HasSubstr("type: "));
+  ExpectNoPersonalValues(r);
+  CliResult status = Run(kAuditor, {"consent", "history", id, "--json"});
+  ASSERT_EQ(status.exit_code, 0) << ::testing::PrintToString(status);
+  EXPECT_EQ(ParseJson(status.out)["events"].size(), 0u) << status.out;
+}
+
+TEST_F(CliConsentTest, WithdrawNeedsItsOwnMethodAndChannel) {
+  std::string id = AddAda();
+  ASSERT_EQ(AddNotice().exit_code, 0);
+  ASSERT_EQ(Grant(id).exit_code, 0);
+  CliResult missing = Run(kAccount, {"consent", "withdraw", id, "--for", "marketing"});
+  EXPECT_EQ(missing.exit_code, 2) << ::testing::PrintToString(missing);
+  EXPECT_THAT(missing.err, HasSubstr("--method"));
+  CliResult bad = Run(kAccount, {"consent", "withdraw", id, "--for", "marketing",
+                                 "--method", "verbal", "--channel", "carrier-pigeon"});
+  EXPECT_EQ(bad.exit_code, 6) << ::testing::PrintToString(bad);
+  EXPECT_THAT(bad.err, HasSubstr("channel"));
+  CliResult ok = Run(kAccount, {"consent", "withdraw", id, "--for", "marketing",
+                                "--method", "verbal", "--channel", "phone", "--actor",
+                                "agent-9", "--json"});
+  ASSERT_EQ(ok.exit_code, 0) << ::testing::PrintToString(ok);
+  nlohmann::json event = ParseJson(ok.out);
+  EXPECT_EQ(event["type"], "withdrawn");
+  EXPECT_EQ(event["collection_method"], "verbal");
+  EXPECT_EQ(event["channel"], "phone");
+  EXPECT_EQ(event["actor"], "agent-9");
 }
 
 TEST_F(CliConsentTest, WithdrawWithoutConsentExitsOne) {

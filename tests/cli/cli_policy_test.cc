@@ -1,5 +1,6 @@
 // The global --policy option and CVAULT_POLICY: the vault runs under the
-// policy file given, and a file that does not load stops the command.
+// policy file given, and a file that does not load stops the command. And
+// `cvault policy records`, the records of processing of that policy.
 #include <fstream>
 
 #include "cli_fixture.h"
@@ -98,6 +99,79 @@ TEST_F(CliPolicyTest, MissingPolicyFileIsNotReplacedByTheDefault) {
   EXPECT_NE(r.exit_code, 0) << ::testing::PrintToString(r);
   EXPECT_THAT(r.err, HasSubstr("no-such.toml"));
   EXPECT_EQ(r.out, "");
+}
+
+TEST_F(CliPolicyTest, RecordsOfTheDefaultPolicyAsText) {
+  CliResult r = Run({}, {"policy", "records"});
+  ASSERT_EQ(r.exit_code, 0) << ::testing::PrintToString(r);
+  EXPECT_THAT(r.out, HasSubstr("controller: XPereozz (EU)\n"));
+  EXPECT_THAT(r.out, HasSubstr("\nrefund_processing\n"
+                               "  legal basis: contract\n"
+                               "  category: Core Function\n"
+                               "  field groups: identity (plain), contact (plain), "
+                               "financial (plain)\n"
+                               "  roles: refund-service\n"
+                               "  recipients: payment processors that carry out refunds "
+                               "(e.g. Stripe, PayPal)\n"
+                               "  retention: refund and payment records: "));
+  EXPECT_THAT(r.out, HasSubstr("\naudit\n"
+                               "  legal basis: legal_obligation\n"
+                               "  category: Legal Compliance\n"
+                               "  field groups: none\n"
+                               "  roles: auditor, dpo\n"
+                               "  recipients: none outside the controller\n"));
+}
+
+TEST_F(CliPolicyTest, RecordsAsJson) {
+  CliResult r = Run({}, {"policy", "records", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << ::testing::PrintToString(r);
+  nlohmann::json records = ParseJson(r.out);
+  ASSERT_TRUE(records.is_object()) << r.out;
+  EXPECT_EQ(records["controller"]["name"], "XPereozz");
+  ASSERT_EQ(records["purposes"].size(), 11u);
+  for (const nlohmann::json& p : records["purposes"]) {
+    for (const char* key : {"purpose", "legal_basis", "category", "field_groups", "roles",
+                            "recipients", "retention"}) {
+      EXPECT_TRUE(p.contains(key)) << key;
+    }
+    if (p["purpose"] != "marketing") continue;
+    EXPECT_EQ(p["legal_basis"], "consent");
+    EXPECT_EQ(p["field_groups"],
+              (nlohmann::json{{"contact", "plain"}, {"marketing_profile", "plain"}}));
+    EXPECT_EQ(p["roles"], nlohmann::json::array({"marketing-service"}));
+    EXPECT_EQ(p["recipients"].size(), 1u);
+    EXPECT_THAT(p["retention"].get<std::string>(), HasSubstr("consent is active"));
+  }
+}
+
+TEST_F(CliPolicyTest, RecordsOfACustomPolicyFile) {
+  WritePolicy("custom.toml",
+              "[purposes.support]\n"
+              "legal_basis = \"contract\"\n"
+              "category = \"Customer Support\"\n",
+              "[purposes.support]\n"
+              "legal_basis = \"contract\"\n"
+              "category = \"Customer Support\"\n"
+              "recipients = [\"a helpdesk vendor\"]\n");
+  WritePolicy("plain.toml", "retention = \"while the customer's account exists; "
+                            "destroyed on erasure\"\n\n[purposes.support]",
+              "\n[purposes.support]");
+  CliResult r = Run({}, {"policy", "records", "--json"}, {{"CVAULT_POLICY", "custom.toml"}});
+  ASSERT_EQ(r.exit_code, 0) << ::testing::PrintToString(r);
+  const nlohmann::json custom = ParseJson(r.out);
+  for (const nlohmann::json& p : custom["purposes"]) {
+    if (p["purpose"] == "support") {
+      EXPECT_EQ(p["recipients"], nlohmann::json::array({"a helpdesk vendor"}));
+    }
+  }
+  CliResult text = Run({}, {"--policy", "plain.toml", "policy", "records"});
+  ASSERT_EQ(text.exit_code, 0) << ::testing::PrintToString(text);
+  EXPECT_THAT(text.out, HasSubstr("\nself_service\n"));
+  EXPECT_THAT(text.out, HasSubstr("  retention: not stated\n"));
+
+  CliResult bad = Run({}, {"--policy", "no-such.toml", "policy", "records"});
+  EXPECT_EQ(bad.exit_code, 6) << ::testing::PrintToString(bad);
+  EXPECT_THAT(bad.err, HasSubstr("no-such.toml"));
 }
 
 }  // namespace

@@ -45,6 +45,8 @@ void ExpectSamePolicy(const Policy& actual, const Policy& expected) {
     EXPECT_EQ(got->category, want.category);
     EXPECT_EQ(got->field_groups, want.field_groups);
     EXPECT_EQ(got->actions, want.actions);
+    EXPECT_EQ(got->recipients, want.recipients);
+    EXPECT_EQ(got->retention, want.retention);
   }
 }
 
@@ -94,6 +96,22 @@ TEST(PolicyFileTest, MinimalFileParses) {
   EXPECT_EQ(support->field_groups, (std::map<FieldGroup, Redaction>{
                                        {FieldGroup::kIdentity, Redaction::kPlain},
                                        {FieldGroup::kContact, Redaction::kMasked}}));
+}
+
+TEST(PolicyFileTest, RecipientsAndRetentionAreOptional) {
+  StatusOr<Policy> without = ParsePolicy(kMinimal, "policy.toml");
+  ASSERT_TRUE(without.has_value()) << without.error().message();
+  EXPECT_TRUE(without->FindPurpose("support")->recipients.empty());
+  EXPECT_EQ(without->FindPurpose("support")->retention, "");
+
+  std::string text(kMinimal);
+  text += "recipients = [\"a helpdesk vendor\", \"a translation agency\"]\n";
+  text += "retention = \"two years after the last ticket\"\n";
+  StatusOr<Policy> with = ParsePolicy(text, "policy.toml");
+  ASSERT_TRUE(with.has_value()) << with.error().message();
+  EXPECT_EQ(with->FindPurpose("support")->recipients,
+            (std::vector<std::string>{"a helpdesk vendor", "a translation agency"}));
+  EXPECT_EQ(with->FindPurpose("support")->retention, "two years after the last ticket");
 }
 
 TEST(PolicyFileTest, NoneRedactionMeansTheGroupIsLeftOut) {
@@ -628,6 +646,40 @@ INSTANTIATE_TEST_SUITE_P(PolicyFile, BadPolicyFileTest, ::testing::ValuesIn(kBad
                          [](const ::testing::TestParamInfo<BadFile>& info) {
                            return std::string(info.param.test_name);
                          });
+
+// A bad `recipients` or `retention` key, added to the purpose of kMinimal at
+// line 12: the error names that line and the problem.
+TEST(PolicyFileTest, BadRecipientsOrRetentionFailNamingLineAndProblem) {
+  struct BadKey {
+    std::string line;
+    std::vector<std::string> words;
+  };
+  const std::vector<BadKey> bad_keys = {
+      {R"(recipients = "a helpdesk vendor")",
+       {"purpose 'support'", "'recipients' must be an array of strings", "not a string"}},
+      {R"(recipients = [""])",
+       {"purpose 'support'", "each of 'recipients' must be 1 to 200 bytes"}},
+      {"recipients = [\"" + std::string(201, 'x') + "\"]",
+       {"each of 'recipients' must be 1 to 200 bytes"}},
+      {R"(recipients = ["a helpdesk vendor", "a helpdesk vendor"])",
+       {"recipient 'a helpdesk vendor' is listed twice"}},
+      {R"(retention = "")", {"purpose 'support'", "'retention' must not be empty"}},
+      {"retention = 30", {"'retention' must be a string", "not an integer"}},
+      {"retention = \"" + std::string(501, 'y') + "\"",
+       {"'retention' must be at most 500 bytes"}},
+  };
+  for (const BadKey& bad : bad_keys) {
+    SCOPED_TRACE(bad.line.substr(0, 40));
+    StatusOr<Policy> policy =
+        ParsePolicy(std::string(kMinimal) + bad.line + "\n", "policy.toml");
+    ASSERT_FALSE(policy.has_value()) << "the file was accepted";
+    EXPECT_EQ(policy.error().code(), StatusCode::kInvalidArgument);
+    EXPECT_THAT(policy.error().message(), StartsWith("policy.toml:12:"));
+    for (const std::string& word : bad.words) {
+      EXPECT_THAT(policy.error().message(), HasSubstr(word));
+    }
+  }
+}
 
 TEST(PolicyFileTest, MissingFileFailsNamingThePath) {
   testing::TempDir dir;

@@ -180,6 +180,20 @@ TEST_F(ConsentTest, ConsentForANonConsentPurposeIsRefused) {
   EXPECT_NE(r.error().message().find("rests on contract"), std::string::npos);
 }
 
+TEST_F(ConsentTest, ImplicitConsentIsRefusedAuditedAndNotStored) {
+  ConsentGrant g = GrantFor("marketing");
+  g.type = ConsentType::kImplicit;
+  auto r = vault_->consents().Grant(AccountService(), ada_, g);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(r.error().message().starts_with("type: ")) << r.error().message();
+  EXPECT_EQ(LastReason(), "invalid_input");
+  auto history = vault_->consents().History(Auditor(), ada_);
+  ASSERT_TRUE(history.has_value()) << history.error().ToString();
+  EXPECT_TRUE(history->empty());
+  EXPECT_EQ(ReadAs(Marketing()).error().reason_code(), "no_consent");
+}
+
 TEST_F(ConsentTest, ConsentAgainstAnUnknownNoticeVersionIsRefused) {
   ConsentGrant g = GrantFor("marketing");
   g.notice_version = "4";
@@ -219,6 +233,63 @@ TEST_F(ConsentTest, HistoryHoldsEveryEventAsAReceipt) {
   EXPECT_EQ(withdrawn.type, ConsentEventType::kWithdrawn);
   EXPECT_EQ(withdrawn.previous_event_id, given.event_id);
   EXPECT_EQ(withdrawn.consent_id, given.consent_id);
+}
+
+TEST_F(ConsentTest, WithdrawalRecordsItsOwnMethodAndChannel) {
+  ASSERT_TRUE(Grant("marketing").has_value());  // checkbox on the web
+  ConsentWithdrawal w;
+  w.purpose = "marketing";
+  w.collection_method = "verbal";
+  w.channel = "phone";
+  w.actor = "agent-9";
+  auto withdrawn = vault_->consents().Withdraw(AccountService(), ada_, w);
+  ASSERT_TRUE(withdrawn.has_value()) << withdrawn.error().ToString();
+  EXPECT_EQ(withdrawn->collection_method, "verbal");
+  EXPECT_EQ(withdrawn->channel, "phone");
+  EXPECT_EQ(withdrawn->actor, "agent-9");
+
+  // As stored, not only as returned: history and export read it back.
+  auto history = vault_->consents().History(Auditor(), ada_);
+  ASSERT_TRUE(history.has_value()) << history.error().ToString();
+  ASSERT_EQ(history->size(), 2u);
+  EXPECT_EQ((*history)[0].collection_method, "checkbox");
+  EXPECT_EQ((*history)[0].channel, "web");
+  EXPECT_EQ((*history)[1].type, ConsentEventType::kWithdrawn);
+  EXPECT_EQ((*history)[1].collection_method, "verbal");
+  EXPECT_EQ((*history)[1].channel, "phone");
+  EXPECT_EQ((*history)[1].notice_id, "privacy");  // the rest is the grant's
+  auto exported = vault_->rights().Export(Dpo(), ada_);
+  ASSERT_TRUE(exported.has_value()) << exported.error().ToString();
+  EXPECT_NE(exported->find("\"verbal\""), std::string::npos);
+  EXPECT_NE(exported->find("\"phone\""), std::string::npos);
+}
+
+TEST_F(ConsentTest, WithdrawalWithoutItsOwnMeansIsRecordedAsComingThroughTheApi) {
+  ASSERT_TRUE(Grant("marketing").has_value());
+  auto withdrawn = vault_->consents().Withdraw(AccountService(), ada_, "marketing");
+  ASSERT_TRUE(withdrawn.has_value()) << withdrawn.error().ToString();
+  EXPECT_EQ(withdrawn->collection_method, "api");
+  EXPECT_EQ(withdrawn->channel, "api");
+}
+
+TEST_F(ConsentTest, WithdrawalWithAnUnknownMethodOrChannelIsRefused) {
+  ASSERT_TRUE(Grant("marketing").has_value());
+  ConsentWithdrawal w;
+  w.purpose = "marketing";
+  w.collection_method = "telepathy";
+  w.channel = "phone";
+  auto bad_method = vault_->consents().Withdraw(AccountService(), ada_, w);
+  ASSERT_FALSE(bad_method.has_value());
+  EXPECT_EQ(bad_method.error().code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(bad_method.error().message().starts_with("collection method:"));
+  EXPECT_EQ(LastReason(), "invalid_input");
+  w.collection_method = "verbal";
+  w.channel = "";
+  auto bad_channel = vault_->consents().Withdraw(AccountService(), ada_, w);
+  ASSERT_FALSE(bad_channel.has_value());
+  EXPECT_TRUE(bad_channel.error().message().starts_with("channel:"));
+  // Nothing was withdrawn.
+  EXPECT_TRUE(ReadAs(Marketing()).has_value());
 }
 
 TEST_F(ConsentTest, StatusAsOfAPastInstantUsesOnlyEarlierEvents) {
