@@ -33,6 +33,10 @@ int main(int argc, char** argv) {
   cvault::AccessContext agent{"agent-7", "support-agent", "support", "", ""};
   cvault::AccessContext refunds{"refund-svc", "refund-service", "refund_processing",
                                 "refund request", ""};
+  // Marks refunds paid. Separation of duties: whoever assessed or approved
+  // a refund may not also mark it paid.
+  cvault::AccessContext payouts{"payout-worker", "refund-service", "refund_processing",
+                                "refund payout", ""};
 
   cvault::NewCustomer customer;
   customer.full_name = "Margaret Example";
@@ -62,6 +66,8 @@ int main(int argc, char** argv) {
   Must(vault->refunds().Transition(refunds, case_id, S::kUnderReview), "review");
   Must(vault->refunds().Notify(refunds, case_id, "email", "refund-received"), "notify");
   Must(vault->refunds().Transition(refunds, case_id, S::kApproved, "unfixable"), "approve");
+  // Every decision owes the customer a notice.
+  Must(vault->refunds().Notify(refunds, case_id, "email", "refund-approved"), "notify");
   cvault::PaymentReference payment;
   payment.processor = cvault::Processor::kStripe;
   payment.payment_intent_id = "pi_3OaExample0Intent12";
@@ -71,7 +77,8 @@ int main(int argc, char** argv) {
   Must(vault->refunds().AttachPayment(refunds, case_id, payment), "payment");
   Must(vault->refunds().Transition(refunds, case_id, S::kProcessing), "processing");
   Must(vault->refunds().Notify(refunds, case_id, "email", "refund-processing"), "notify");
-  Must(vault->refunds().Transition(refunds, case_id, S::kCompleted), "complete");
+  Must(vault->refunds().Transition(payouts, case_id, S::kCompleted), "complete");
+  Must(vault->refunds().Notify(refunds, case_id, "email", "refund-completed"), "notify");
   auto done = Must(vault->refunds().Get(refunds, case_id), "show");
   std::printf("refund: %s %s after %zu status changes, %zu customer updates\n",
               case_id.c_str(), std::string(cvault::RefundStatusName(done.status)).c_str(),

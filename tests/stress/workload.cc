@@ -310,7 +310,11 @@ class Workload {
     if (next.empty()) return;
     // Forward three times in four; otherwise any allowed move.
     RefundStatus to = Below(4) > 0 ? next.front() : next[Below(next.size())];
-    Status s = vault_->refunds().Transition(RefundService(principal_), case_id, to,
+    // Marking a refund paid is another principal's duty than approving it
+    // (separation of duties).
+    const std::string mover =
+        to == RefundStatus::kCompleted ? principal_ + "-payout" : principal_;
+    Status s = vault_->refunds().Transition(RefundService(mover), case_id, to,
                                             "stress move");
     if (!s.ok()) return CountError("move_refund", s);
     Record({AckKind::kRefundMove, false, case_id, std::string(RefundStatusName(to)), "",
