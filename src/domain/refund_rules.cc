@@ -43,17 +43,21 @@ Micros WaitingOnCustomer(const TicketFacts& ticket, Timestamp at) {
   for (Timestamp reply : ticket.customer_replies) events.push_back({reply, false});
   std::ranges::stable_sort(events, {}, &Event::at);
   Micros waited{0};
-  std::optional<Timestamp> waiting_since;
+  // A plain flag and time rather than an optional: GCC 12 at -O1 warns
+  // (maybe-uninitialized) through the optional's comparisons.
+  bool waiting = false;
+  Timestamp waiting_since{};
   for (const Event& event : events) {
     if (event.at > at) break;
-    if (waiting_since && !event.waits) {
-      waited += event.at - *waiting_since;
-      waiting_since.reset();
-    } else if (!waiting_since && event.waits) {
+    if (waiting && !event.waits) {
+      waited += event.at - waiting_since;
+      waiting = false;
+    } else if (!waiting && event.waits) {
+      waiting = true;
       waiting_since = std::max(event.at, ticket.opened_at);
     }
   }
-  if (waiting_since) waited += at - *waiting_since;
+  if (waiting) waited += at - waiting_since;
   return waited;
 }
 
