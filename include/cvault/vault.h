@@ -28,6 +28,7 @@
 #include "cvault/audit.h"
 #include "cvault/consent.h"
 #include "cvault/customer.h"
+#include "cvault/dsr.h"
 #include "cvault/erasure.h"
 #include "cvault/export.h"
 #include "cvault/operations.h"
@@ -279,7 +280,10 @@ class Rights {
  public:
   // GDPR Art. 18: the data is kept but every purpose other than
   // legal_compliance and dsr is denied (reason "restricted").
-  [[nodiscard]] Status Restrict(const AccessContext& ctx, const CustomerId& id);
+  // With `request_id`, the restriction fulfils that data-subject request
+  // (below) in the same transaction, or is refused with it.
+  [[nodiscard]] Status Restrict(const AccessContext& ctx, const CustomerId& id,
+                                std::string_view request_id = {});
   // Lifting requires that the customer was told beforehand (Art. 18(3));
   // that is recorded in the audit entry.
   [[nodiscard]] Status LiftRestriction(const AccessContext& ctx, const CustomerId& id,
@@ -294,8 +298,11 @@ class Rights {
   // with reason "not_own_data"). Works while the customer is restricted.
   // Audited as "dsr.export"; the document's access log ends just before
   // that entry.
+  // With `request_id`, the export fulfils that access or portability
+  // request (below), or is refused with it.
   [[nodiscard]] StatusOr<std::string> Export(const AccessContext& ctx,
-                                             const CustomerId& id);
+                                             const CustomerId& id,
+                                             std::string_view request_id = {});
 
   // GDPR Art. 17, per field group (docs/erasure.md). Identity, contact,
   // marketing profile, consent records and support evidence are destroyed
@@ -308,13 +315,44 @@ class Rights {
   // every call about the id answers not_found and the audit entries about
   // the customer can no longer be linked to them. Action "dsr.erase" (the
   // dpo, purpose dsr); works while the customer is restricted.
+  // With `request_id`, the erasure fulfils that erasure request (below), or
+  // is refused with it before anything is erased.
   [[nodiscard]] StatusOr<ErasureResult> Erase(const AccessContext& ctx,
-                                              const CustomerId& id);
+                                              const CustomerId& id,
+                                              std::string_view request_id = {});
 
   // The purge job: shreds every retention hold past its end (key, records,
   // hold) and records an "expired" event for every consent whose expiry has
   // passed without one. Action "dsr.purge" (dsr or operations).
   [[nodiscard]] StatusOr<PurgeResult> Purge(const AccessContext& ctx);
+
+  // Data-subject requests tracked to their deadlines (cvault/dsr.h,
+  // docs/dsr-requests.md). Every call is the action "dsr.request" (the dpo,
+  // purpose dsr) and audited; a request's row holds codes, times and ids,
+  // never a personal value, and outlives the customer's erasure.
+  //
+  // Records a request received from an existing customer (restricted or
+  // not): open, identity pending, due one calendar month after receipt.
+  [[nodiscard]] StatusOr<DsrRequest> OpenRequest(const AccessContext& ctx,
+                                                 const NewDsrRequest& request);
+  // Records whether the requester was shown to be the customer.
+  [[nodiscard]] StatusOr<DsrRequest> RecordIdentityCheck(const AccessContext& ctx,
+                                                         std::string_view request_id,
+                                                         bool verified);
+  // Takes two more months, once, within the first month.
+  [[nodiscard]] StatusOr<DsrRequest> ExtendRequest(const AccessContext& ctx,
+                                                   std::string_view request_id,
+                                                   DsrExtension reason);
+  // Closes a request by hand (DsrClosure). Access, portability, erasure
+  // and restriction requests are fulfilled only by the call that answers
+  // them.
+  [[nodiscard]] StatusOr<DsrRequest> CloseRequest(const AccessContext& ctx,
+                                                  std::string_view request_id,
+                                                  const DsrClosure& closure);
+  [[nodiscard]] StatusOr<DsrRequest> GetRequest(const AccessContext& ctx,
+                                                std::string_view request_id);
+  [[nodiscard]] StatusOr<std::vector<DsrRequest>> ListRequests(
+      const AccessContext& ctx, const DsrListing& listing = {});
 
  private:
   friend class Vault;

@@ -39,6 +39,13 @@ void AddKeysCommands(CLI::App& app, const GlobalOptions& global, CommandAction& 
 void AddKeyDutyCommands(CLI::App& keys, const GlobalOptions& global, CommandAction& action);
 // cvault dsr erase|purge, added under `dsr` by AddRightsCommands.
 void AddErasureCommands(CLI::App& dsr, const GlobalOptions& global, CommandAction& action);
+// cvault dsr request|verify-identity|extend|close|show|requests, added under
+// `dsr` by AddRightsCommands.
+void AddDsrRequestCommands(CLI::App& dsr, const GlobalOptions& global,
+                           CommandAction& action);
+// The --request option of the calls that fulfil a data-subject request
+// (dsr export, erase, restrict), bound to `request_id`.
+void AddRequestOption(CLI::App& command, std::string& request_id);
 // cvault backup --out DIR, cvault restore --from DIR
 void AddOperationsCommands(CLI::App& app, const GlobalOptions& global,
                            CommandAction& action);

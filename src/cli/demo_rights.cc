@@ -59,8 +59,25 @@ CliOr<> DemoRightsChapter::ExportIsVerified() {
 
 CliOr<> DemoRightsChapter::ChangeOfMindCustomerIsErased() {
   const CustomerId& charles = refunds_.charles();
-  auto erased = vault_.rights().Erase(callers_.dpo, charles);
+  // The request is tracked to its deadline; the erasure names it and
+  // closes it in its own transaction.
+  auto request = vault_.rights().OpenRequest(callers_.dpo, {charles, DsrKind::kErasure, {}});
+  if (!request) return narrator_.Failed("recording Charles's request", request.error());
+  auto too_soon = vault_.rights().Erase(callers_.dpo, charles, request->request_id);
+  if (too_soon || too_soon.error().reason_code() != "identity_not_verified") {
+    return narrator_.Broke("an erasure went ahead before the requester was verified");
+  }
+  auto verified =
+      vault_.rights().RecordIdentityCheck(callers_.dpo, request->request_id, true);
+  if (!verified) return narrator_.Failed("recording the identity check", verified.error());
+  auto erased = vault_.rights().Erase(callers_.dpo, charles, request->request_id);
   if (!erased) return narrator_.Failed("erasing Charles", erased.error());
+  auto answered = vault_.rights().GetRequest(callers_.dpo, request->request_id);
+  if (!answered) return narrator_.Failed("reading Charles's request", answered.error());
+  if (answered->status != DsrStatus::kFulfilled ||
+      answered->outcome_ref != erased->erasure_id) {
+    return narrator_.Broke("the erasure did not close the request it fulfilled");
+  }
   // Gone for every caller, by id and by email.
   auto read = vault_.customers().Get(callers_.account, charles);
   if (read || read.error().code() != StatusCode::kNotFound) {
@@ -94,7 +111,11 @@ CliOr<> DemoRightsChapter::ChangeOfMindCustomerIsErased() {
     return narrator_.Broke("the refund record changed when the purge moved it");
   }
 
-  narrator_.Say("Charles then asks to be forgotten. The DPO erased him (GDPR Art. 17):");
+  narrator_.Say("Charles then asks to be forgotten. The DPO recorded his request");
+  narrator_.More(fmt::format("{}, due in one calendar month ({}); an erasure", request->request_id,
+                             FormatTimestamp(request->due_at).substr(0, 10)));
+  narrator_.More("naming it was refused until his identity was verified. The DPO then");
+  narrator_.More("erased him (GDPR Art. 17), closing the request in the same step:");
   for (const std::string& line : ErasureTableLines(*erased)) narrator_.More(line);
   narrator_.More("His data keys are shredded: reading or finding him now says not found.");
   narrator_.More(fmt::format("The purge then swept what the erasure left: {} {}, deleted",

@@ -283,11 +283,14 @@ class DemoStory {
   }
 
   CliOr<> AuditorTails() {
-    auto entries = vault_->audit().Tail(callers_.auditor, 8);
+    // Enough to reach back to the erasure and the request it closed.
+    constexpr std::size_t kShown = 10;
+    auto entries = vault_->audit().Tail(callers_.auditor, kShown);
     if (!entries) return Failed("reading the audit log", entries.error());
     if (entries->empty()) return Broke("the audit log is empty");
-    Say("auditor (purpose audit) read the last 8 audit entries (no personal data in "
-        "them):");
+    Say(fmt::format("auditor (purpose audit) read the last {} audit entries (no personal "
+                    "data in them):",
+                    kShown));
     More(fmt::format("{:>4}  {:<17} {:<18} {:<8} {}", "seq", "role", "action", "decision",
                      "reason"));
     for (const AuditEntry& e : *entries) {

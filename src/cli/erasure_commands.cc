@@ -14,12 +14,13 @@ namespace {
 
 struct EraseArgs {
   std::string id;
+  std::string request_id;  // --request
 };
 
 CliOr<> RunErase(const GlobalOptions& global, const EraseArgs& args) {
   CVAULT_CLI_ASSIGN_OR_RETURN(CustomerId id, CustomerId::Parse(args.id));
   CVAULT_CLI_ASSIGN_OR_RETURN(Session s, StartSession(global));
-  CVAULT_CLI_ASSIGN_OR_RETURN(ErasureResult result, s.vault->rights().Erase(s.ctx, id));
+  CVAULT_CLI_ASSIGN_OR_RETURN(ErasureResult result, s.vault->rights().Erase(s.ctx, id, args.request_id));
   CVAULT_CLI_RETURN_IF_ERROR(s.vault->Close());
   if (global.json) {
     PrintJson(ErasureToJson(result));
@@ -63,6 +64,7 @@ void AddErasureCommands(CLI::App& dsr, const GlobalOptions& global, CommandActio
       "Erase a customer (GDPR Art. 17): everything but refund records is destroyed now; "
       "refund records are kept, minimised, under a retention hold");
   erase->add_option("ID", erase_args->id, "Customer id (cus_...)")->required();
+  AddRequestOption(*erase, erase_args->request_id);
   OnSelected(erase, global, action, erase_args, RunErase);
 
   auto purge_args = std::make_shared<PurgeArgs>();

@@ -22,12 +22,14 @@ namespace {
 struct RightsArgs {
   std::string id;
   bool customer_informed = false;  // lift-restriction --customer-informed
+  std::string request_id;          // restrict --request
 };
+
 
 CliOr<> RunRestrict(const GlobalOptions& global, const RightsArgs& args) {
   CVAULT_CLI_ASSIGN_OR_RETURN(CustomerId id, CustomerId::Parse(args.id));
   CVAULT_CLI_ASSIGN_OR_RETURN(Session s, StartSession(global));
-  CVAULT_CLI_RETURN_IF_ERROR(s.vault->rights().Restrict(s.ctx, id));
+  CVAULT_CLI_RETURN_IF_ERROR(s.vault->rights().Restrict(s.ctx, id, args.request_id));
   CVAULT_CLI_RETURN_IF_ERROR(s.vault->Close());
   if (global.json) {
     PrintJson({{"customer_id", id.str()}, {"restricted", true}});
@@ -68,6 +70,7 @@ struct ExportArgs {
   std::string id;
   std::string out_file;
   bool force = false;
+  std::string request_id;
 };
 
 struct VerifyExportArgs {
@@ -90,7 +93,8 @@ CliOr<> RunExport(const GlobalOptions& global, const ExportArgs& args) {
   // nothing; WriteFileAtomically checks again.
   CVAULT_CLI_RETURN_IF_ERROR(CheckOutputPath(args.out_file, existing, "--out"));
   CVAULT_CLI_ASSIGN_OR_RETURN(Session s, StartSession(global));
-  CVAULT_CLI_ASSIGN_OR_RETURN(std::string document, s.vault->rights().Export(s.ctx, id));
+  CVAULT_CLI_ASSIGN_OR_RETURN(std::string document,
+                              s.vault->rights().Export(s.ctx, id, args.request_id));
   // The exact bytes, no newline added: VerifyExport accepts nothing else.
   Status written =
       WriteFileAtomically(args.out_file, document, kExportFileMode, existing, "--out");
@@ -197,7 +201,8 @@ CliOr<> RunVerifyExport(const GlobalOptions& global, const VerifyExportArgs& arg
 void AddRightsCommands(CLI::App& app, const GlobalOptions& global,
                        CommandAction& action) {
   CLI::App* dsr =
-      app.add_subcommand("dsr", "Data-subject rights: restriction, export, erasure");
+      app.add_subcommand(
+          "dsr", "Data-subject rights: requests and deadlines, restriction, export, erasure");
   dsr->require_subcommand(1);
 
   auto restrict_args = std::make_shared<RightsArgs>();
@@ -207,6 +212,7 @@ void AddRightsCommands(CLI::App& app, const GlobalOptions& global,
       "is denied");
   restrict_command->add_option("ID", restrict_args->id, "Customer id (cus_...)")
       ->required();
+  AddRequestOption(*restrict_command, restrict_args->request_id);
   OnSelected(restrict_command, global, action, restrict_args, RunRestrict);
 
   auto lift_args = std::make_shared<RightsArgs>();
@@ -231,6 +237,7 @@ void AddRightsCommands(CLI::App& app, const GlobalOptions& global,
       ->required();
   export_command->add_flag("--force", export_args->force,
                            "Replace the --out file if it exists");
+  AddRequestOption(*export_command, export_args->request_id);
   OnSelected(export_command, global, action, export_args, RunExport);
 
   auto verify_args = std::make_shared<VerifyExportArgs>();
@@ -247,6 +254,7 @@ void AddRightsCommands(CLI::App& app, const GlobalOptions& global,
   OnSelected(verify, global, action, verify_args, RunVerifyExport);
 
   AddErasureCommands(*dsr, global, action);
+  AddDsrRequestCommands(*dsr, global, action);
 }
 
 }  // namespace cvault::cli

@@ -5,22 +5,11 @@
 #include <optional>
 #include <string_view>
 
+#include "common/enum_names.h"
 #include "cvault/refund.h"
 
 namespace cvault {
-namespace {
-
-// Finds the enumerator whose name is `name` among `all`, using `name_of`.
-template <class Enum, std::size_t N>
-std::optional<Enum> ParseByName(std::string_view name, const std::array<Enum, N>& all,
-                                std::string_view (*name_of)(Enum)) {
-  for (Enum value : all) {
-    if (name_of(value) == name) return value;
-  }
-  return std::nullopt;
-}
-
-}  // namespace
+using internal::ParseByName;
 
 std::string_view ProductKindName(ProductKind kind) {
   switch (kind) {

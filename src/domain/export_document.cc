@@ -7,7 +7,7 @@
 
 #include "crypto/bytes.h"
 #include "crypto/hash.h"
-#include "crypto/random.h"
+#include "domain/random_id.h"
 
 namespace cvault::domain {
 namespace {
@@ -147,14 +147,7 @@ ExportVerification Verify(std::string_view document,
 
 }  // namespace
 
-std::string NewExportId() {
-  constexpr std::string_view kAlphabet = "abcdefghijklmnopqrstuvwxyz234567";
-  std::array<std::uint8_t, 26> random{};
-  crypto::FillRandom(random);
-  std::string id = "exp_";
-  for (std::uint8_t b : random) id += kAlphabet[b & 31];
-  return id;
-}
+std::string NewExportId() { return NewRandomId("exp_"); }
 
 StatusOr<std::string> CanonicalJson(const json& value) {
   try {

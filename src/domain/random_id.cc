@@ -22,4 +22,12 @@ std::string NewRandomId(std::string_view prefix) {
   return id;
 }
 
+bool IsRandomId(std::string_view text, std::string_view prefix) {
+  if (text.size() != prefix.size() + kRandomIdLength || !text.starts_with(prefix)) {
+    return false;
+  }
+  return text.substr(prefix.size()).find_first_not_of(kRandomIdAlphabet) ==
+         std::string_view::npos;
+}
+
 }  // namespace cvault::domain

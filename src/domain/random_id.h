@@ -27,6 +27,10 @@ inline constexpr std::size_t kRandomIdLength = 26;  // 130 random bits
 // REQUIRES: `prefix` has no digits.
 std::string NewRandomId(std::string_view prefix);
 
+// Whether `text` has the shape NewRandomId(prefix) gives: checked before an
+// id a caller passed is looked up or recorded.
+bool IsRandomId(std::string_view text, std::string_view prefix);
+
 }  // namespace cvault::domain
 
 #endif  // CVAULT_DOMAIN_RANDOM_ID_H_

@@ -127,7 +127,7 @@ Policy Policy::Default() {
                    {a::kCustomerRead, a::kCustomerFind, a::kCustomerList,
                     a::kCustomerUpdate, a::kAuditRead, a::kAuditSearch, a::kConsentRecord,
                     a::kConsentRead, a::kConsentReport, a::kRestrict, a::kSupportRead, a::kRefundRead,
-                    a::kDsrExport, a::kDsrErase, a::kDsrPurge},
+                    a::kDsrExport, a::kDsrErase, a::kDsrPurge, a::kDsrRequest},
                    {"supervisory authorities, when the law requires"},
                    "as long as the records it reads are kept")},
       {"operations", Rule(LegalBasis::kLegitimateInterest, "Security", {},
@@ -147,7 +147,8 @@ bool IsKnownAction(std::string_view action) {
         a::kAuditSearch, a::kConsentRecord, a::kConsentRead, a::kConsentReport,
         a::kNoticeRegister, a::kRestrict, a::kSupportWrite, a::kSupportRead,
         a::kSupportImportHistory, a::kRefundWrite,
-        a::kRefundRead, a::kDsrExport, a::kDsrErase, a::kDsrPurge, a::kKeysManage,
+        a::kRefundRead, a::kDsrExport, a::kDsrErase, a::kDsrPurge, a::kDsrRequest,
+        a::kKeysManage,
         a::kVaultBackup, a::kVaultRestore}) {
     if (known == action) return true;
   }

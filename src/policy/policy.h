@@ -52,6 +52,8 @@ inline constexpr std::string_view kRefundRead = "refund.read";    // a case, and
 inline constexpr std::string_view kDsrExport = "dsr.export";      // Art. 15/20 export
 inline constexpr std::string_view kDsrErase = "dsr.erase";        // Art. 17 erasure
 inline constexpr std::string_view kDsrPurge = "dsr.purge";        // expired holds, lapsed consents
+// Track data-subject requests: open, identity check, extend, close, list.
+inline constexpr std::string_view kDsrRequest = "dsr.request";
 inline constexpr std::string_view kKeysManage = "keys.manage";    // rotate, reseal, rekey, re-index
 inline constexpr std::string_view kVaultBackup = "vault.backup";
 inline constexpr std::string_view kVaultRestore = "vault.restore";

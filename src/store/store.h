@@ -154,6 +154,26 @@ struct PendingErasureRow {
   std::int64_t erased_at_us = 0;
 };
 
+// A data-subject request tracked to its deadline (GDPR Art. 12(3)). Every
+// column is a code, a time or an id, never a personal value, so the row
+// outlives the customer's erasure as the record that the request was
+// answered. Empty strings and absent times stand for "not yet".
+struct DsrRequestRow {
+  std::string request_id;   // "dsr_..."
+  std::uint64_t version = 0;  // as CustomerRow::version
+  std::string customer_id;
+  std::string kind;         // access, portability, erasure, ...
+  std::string status;       // open, fulfilled, refused, withdrawn
+  std::string identity;     // pending, verified, failed
+  std::int64_t received_at_us = 0;
+  std::int64_t due_at_us = 0;
+  std::string extension;    // the reason code of an extension, or empty
+  std::optional<std::int64_t> extended_at_us;
+  std::optional<std::int64_t> closed_at_us;
+  std::string outcome;      // a refusal's reason code, or empty
+  std::string outcome_ref;  // what fulfilled it: an export or erasure id
+};
+
 class VaultTransaction {
  public:
   virtual ~VaultTransaction() = default;
@@ -281,6 +301,20 @@ class VaultTransaction {
       std::size_t limit) = 0;
   [[nodiscard]] virtual StatusOr<std::size_t> DeletePendingErasure(
       std::string_view customer_id) = 0;
+
+  // Data-subject requests. AlreadyExists if the id is taken.
+  [[nodiscard]] virtual Status InsertDsrRequest(const DsrRequestRow& row) = 0;
+  // Replaces every column but request_id, customer_id, kind and
+  // received_at, and moves the version. NotFound if absent; Conflict if its
+  // version is no longer row.version.
+  [[nodiscard]] virtual Status UpdateDsrRequest(const DsrRequestRow& row) = 0;
+  [[nodiscard]] virtual StatusOr<std::optional<DsrRequestRow>> GetDsrRequest(
+      std::string_view request_id) = 0;
+  // Requests by due time (then id), earliest first: only the open ones
+  // when `open_only`, else every one; of one customer when `customer_id`
+  // is not empty.
+  [[nodiscard]] virtual StatusOr<std::vector<DsrRequestRow>> ListDsrRequests(
+      bool open_only, std::string_view customer_id) = 0;
 
   // For each (customer, purpose), the latest event when it is "given" or
   // "renewed" with expires_at_us <= at_us: consents that lapsed without an

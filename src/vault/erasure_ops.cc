@@ -52,7 +52,8 @@ StatusOr<std::uint64_t> VaultCore::LedgerApplied(store::VaultTransaction& tx) {
 }
 
 StatusOr<ErasureResult> VaultCore::EraseSubject(const AccessContext& in,
-                                                const CustomerId& id) {
+                                                const CustomerId& id,
+                                                std::string_view request_id) {
   std::lock_guard lock(mu_);
   CVAULT_ASSIGN_OR_RETURN(
       AuditedCall call,
@@ -65,12 +66,16 @@ StatusOr<ErasureResult> VaultCore::EraseSubject(const AccessContext& in,
       BeginForSubject(call, id,
                       {action::kDsrErase, policy::FieldUse::kWrite, {}, std::nullopt},
                       /*ignore_restriction=*/true));
-  return EraseDecided(std::move(call), d.subject, id, /*replay=*/nullptr);
+  static constexpr std::array kAnswers = {DsrKind::kErasure};
+  CVAULT_ASSIGN_OR_RETURN(auto request, BeginFulfilment(call, request_id, id, kAnswers));
+  return EraseDecided(std::move(call), d.subject, id, /*replay=*/nullptr,
+                      request ? &*request : nullptr);
 }
 
 StatusOr<ErasureResult> VaultCore::EraseDecided(AuditedCall call, const Subject& subject,
                                                 const CustomerId& id,
-                                                const LedgerEntry* replay) {
+                                                const LedgerEntry* replay,
+                                                store::DsrRequestRow* fulfils) {
   store::VaultTransaction& tx = call.tx();
   const store::CustomerRow& row = *subject.row;
   const crypto::FieldCipher& cipher = subject.keys->cipher;
@@ -83,6 +88,12 @@ StatusOr<ErasureResult> VaultCore::EraseDecided(AuditedCall call, const Subject&
   result.erasure_id = replay ? replay->id : NewErasureId();
   result.customer = id;
   result.erased_at = At(replay ? replay->at_us : now);
+  // Before the ledger line: a request that cannot be closed stops the
+  // erasure while nothing of it is recorded anywhere.
+  if (fulfils != nullptr) {
+    Status fulfilled = FinishFulfilment(call, *fulfils, result.erasure_id);
+    if (!fulfilled.ok()) return Error(fail(fulfilled));
+  }
 
   std::size_t identity = 0;
   std::size_t contact = 0;

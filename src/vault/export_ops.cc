@@ -113,7 +113,8 @@ StatusOr<domain::ExportSubjectData> VaultCore::GatherExportData(
 }
 
 StatusOr<std::string> VaultCore::ExportSubject(const AccessContext& in,
-                                               const CustomerId& id) {
+                                               const CustomerId& id,
+                                               std::string_view request_id) {
   std::lock_guard lock(mu_);
   CVAULT_ASSIGN_OR_RETURN(
       AuditedCall call,
@@ -137,6 +138,9 @@ StatusOr<std::string> VaultCore::ExportSubject(const AccessContext& in,
         std::move(call).Fail("not_found", Status::NotFound("no customer with that id")));
   }
 
+  static constexpr std::array kAnswers = {DsrKind::kAccess, DsrKind::kPortability};
+  CVAULT_ASSIGN_OR_RETURN(auto request, BeginFulfilment(call, request_id, id, kAnswers));
+
   auto fail = [&](Status status) {
     std::string reason =
         status.code() == StatusCode::kIntegrity ? "integrity_error" : "store_error";
@@ -150,6 +154,10 @@ StatusOr<std::string> VaultCore::ExportSubject(const AccessContext& in,
   auto document = domain::BuildSignedExport(header, *data, decider_.policy(), *signer);
   if (!document) return fail(document.error());
 
+  if (request) {
+    Status fulfilled = FinishFulfilment(call, *request, header.export_id);
+    if (!fulfilled.ok()) return fail(fulfilled);
+  }
   call.event().fields_returned = SectionNames();
   CVAULT_RETURN_IF_ERROR(std::move(call).Commit());
   return std::move(*document);

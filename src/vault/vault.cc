@@ -211,24 +211,64 @@ StatusOr<std::vector<OverdueCase>> Refunds::Overdue(const AccessContext& ctx,
   return core_.OverdueRefunds(ctx, at);
 }
 
-Status Rights::Restrict(const AccessContext& ctx, const CustomerId& id) {
-  return core_.SetRestriction(ctx, id, /*restricted=*/true, /*customer_informed=*/false);
+Status Rights::Restrict(const AccessContext& ctx, const CustomerId& id,
+                        std::string_view request_id) {
+  return core_.SetRestriction(ctx, id, /*restricted=*/true, /*customer_informed=*/false,
+                              request_id);
 }
 
 Status Rights::LiftRestriction(const AccessContext& ctx, const CustomerId& id,
                                bool customer_informed) {
-  return core_.SetRestriction(ctx, id, /*restricted=*/false, customer_informed);
+  return core_.SetRestriction(ctx, id, /*restricted=*/false, customer_informed, {});
 }
 
-StatusOr<std::string> Rights::Export(const AccessContext& ctx, const CustomerId& id) {
-  return core_.ExportSubject(ctx, id);
+StatusOr<std::string> Rights::Export(const AccessContext& ctx, const CustomerId& id,
+                                     std::string_view request_id) {
+  return core_.ExportSubject(ctx, id, request_id);
 }
 
-StatusOr<ErasureResult> Rights::Erase(const AccessContext& ctx, const CustomerId& id) {
-  return core_.EraseSubject(ctx, id);
+StatusOr<ErasureResult> Rights::Erase(const AccessContext& ctx, const CustomerId& id,
+                                      std::string_view request_id) {
+  return core_.EraseSubject(ctx, id, request_id);
 }
 
 StatusOr<PurgeResult> Rights::Purge(const AccessContext& ctx) { return core_.Purge(ctx); }
+
+StatusOr<DsrRequest> Rights::OpenRequest(const AccessContext& ctx,
+                                         const NewDsrRequest& request) {
+  return core_.OpenDsrRequest(ctx, request);
+}
+
+StatusOr<DsrRequest> Rights::RecordIdentityCheck(const AccessContext& ctx,
+                                                 std::string_view request_id,
+                                                 bool verified) {
+  return core_.ChangeDsrRequest(ctx, request_id,
+                                internal::VaultCore::DsrChange::IdentityCheck(verified));
+}
+
+StatusOr<DsrRequest> Rights::ExtendRequest(const AccessContext& ctx,
+                                           std::string_view request_id,
+                                           DsrExtension reason) {
+  return core_.ChangeDsrRequest(ctx, request_id,
+                                internal::VaultCore::DsrChange::Extension(reason));
+}
+
+StatusOr<DsrRequest> Rights::CloseRequest(const AccessContext& ctx,
+                                          std::string_view request_id,
+                                          const DsrClosure& closure) {
+  return core_.ChangeDsrRequest(ctx, request_id,
+                                internal::VaultCore::DsrChange::Closure(closure));
+}
+
+StatusOr<DsrRequest> Rights::GetRequest(const AccessContext& ctx,
+                                        std::string_view request_id) {
+  return core_.GetDsrRequest(ctx, request_id);
+}
+
+StatusOr<std::vector<DsrRequest>> Rights::ListRequests(const AccessContext& ctx,
+                                                       const DsrListing& listing) {
+  return core_.ListDsrRequests(ctx, listing);
+}
 
 StatusOr<KekRotationResult> Operations::RotateKek(const AccessContext& ctx,
                                                   const ProgressFn& progress,

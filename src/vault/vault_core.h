@@ -175,13 +175,45 @@ class VaultCore {
   [[nodiscard]] StatusOr<std::vector<OverdueCase>> OverdueRefunds(
       const AccessContext& ctx, std::optional<Timestamp> at);
 
-  // Rights (rights_ops.cc).
+  // Rights (rights_ops.cc). `request_id` (may be empty) names the
+  // data-subject request a restriction fulfils.
   [[nodiscard]] Status SetRestriction(const AccessContext& ctx, const CustomerId& id,
-                                      bool restricted, bool customer_informed);
+                                      bool restricted, bool customer_informed,
+                                      std::string_view request_id);
+
+  // Data-subject requests (dsr_ops.cc).
+  [[nodiscard]] StatusOr<DsrRequest> OpenDsrRequest(const AccessContext& ctx,
+                                                    const NewDsrRequest& request);
+  // One change to an open request: the identity check's result, an
+  // extension, or a closure by hand.
+  struct DsrChange {
+    enum class Kind { kIdentityCheck, kExtension, kClosure };
+    Kind kind = Kind::kClosure;
+    bool verified = false;    // kIdentityCheck
+    DsrExtension extension{};  // kExtension
+    DsrClosure closure;        // kClosure
+    static DsrChange IdentityCheck(bool verified) {
+      return {Kind::kIdentityCheck, verified, {}, {}};
+    }
+    static DsrChange Extension(DsrExtension reason) {
+      return {Kind::kExtension, false, reason, {}};
+    }
+    static DsrChange Closure(DsrClosure closure) {
+      return {Kind::kClosure, false, {}, std::move(closure)};
+    }
+  };
+  [[nodiscard]] StatusOr<DsrRequest> ChangeDsrRequest(const AccessContext& ctx,
+                                                      std::string_view request_id,
+                                                      const DsrChange& change);
+  [[nodiscard]] StatusOr<DsrRequest> GetDsrRequest(const AccessContext& ctx,
+                                                   std::string_view request_id);
+  [[nodiscard]] StatusOr<std::vector<DsrRequest>> ListDsrRequests(
+      const AccessContext& ctx, const DsrListing& listing);
 
   // Erasure and purge (erasure_ops.cc).
   [[nodiscard]] StatusOr<ErasureResult> EraseSubject(const AccessContext& ctx,
-                                                     const CustomerId& id);
+                                                     const CustomerId& id,
+                                                     std::string_view request_id);
   [[nodiscard]] StatusOr<PurgeResult> Purge(const AccessContext& ctx);
 
   // Operator duties (key_ops.cc, blind_index_ops.cc, backup_ops.cc).
@@ -199,7 +231,8 @@ class VaultCore {
 
   // Data-subject export (export_ops.cc).
   [[nodiscard]] StatusOr<std::string> ExportSubject(const AccessContext& ctx,
-                                                    const CustomerId& id);
+                                                    const CustomerId& id,
+                                                    std::string_view request_id);
   [[nodiscard]] StatusOr<std::string> SigningPublicKey(const AccessContext& ctx);
 
   // Audit log (audit_ops.cc).
@@ -384,6 +417,16 @@ class VaultCore {
   // `tx` (export_ops.cc). REQUIRES mu_ held and subject.row set.
   [[nodiscard]] StatusOr<domain::ExportSubjectData> GatherExportData(
       store::VaultTransaction& tx, const CustomerId& id, const Subject& subject);
+  // The data-subject request a rights call on `id` fulfils (dsr_ops.cc):
+  // none when `request_id` is empty; otherwise read in the call's
+  // transaction and checked (open, about `id`, of a kind in `answers`,
+  // identity verified). A refusal finishes the call.
+  [[nodiscard]] StatusOr<std::optional<store::DsrRequestRow>> BeginFulfilment(
+      AuditedCall& call, std::string_view request_id, const CustomerId& id,
+      std::span<const DsrKind> answers);
+  // Closes `request` as fulfilled by `outcome_ref` in the call's transaction.
+  [[nodiscard]] Status FinishFulfilment(AuditedCall& call, store::DsrRequestRow& request,
+                                        std::string outcome_ref);
   // Takes the key-duty lease in the call's transaction (key_ops.cc). A duty
   // running elsewhere, or a keyring another process resealed, is refused.
   [[nodiscard]] Status BeginKeyDuty(AuditedCall& call);
@@ -473,10 +516,14 @@ class VaultCore {
   // Erases a decided, existing customer in the call (whose transaction
   // loaded `subject`), which it finishes; `replay` is the ledger entry being
   // re-applied (no new ledger line), or null for a new erasure.
+  // `fulfils`, when not null, is the erasure request this erasure answers
+  // (checked by BeginFulfilment): closed in the same transaction, before
+  // the ledger line is written.
   [[nodiscard]] StatusOr<ErasureResult> EraseDecided(AuditedCall call,
                                                      const Subject& subject,
                                                      const CustomerId& id,
-                                                     const LedgerEntry* replay);
+                                                     const LedgerEntry* replay,
+                                                     store::DsrRequestRow* fulfils = nullptr);
   // Wraps the customer's financial data key again under `hold_id` and
   // commits it to the keystore.
   [[nodiscard]] Status GiveFinancialKeyToHold(std::string_view customer_id,

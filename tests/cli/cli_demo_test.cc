@@ -44,7 +44,8 @@ TEST(CliDemoTest, DemoInGivenFolderTellsTheStoryAndVerifies) {
   EXPECT_THAT(r.out, HasSubstr("8 sections, each"));
   EXPECT_THAT(r.out, HasSubstr("Verified: ok."));
   EXPECT_THAT(r.out, HasSubstr("one byte changed: rejected (section:"));
-  EXPECT_THAT(r.out, HasSubstr("The DPO erased him (GDPR Art. 17):"));
+  EXPECT_THAT(r.out, HasSubstr("erased him (GDPR Art. 17), closing the request"));
+  EXPECT_THAT(r.out, HasSubstr("refused until his identity was verified"));
   EXPECT_THAT(r.out, HasSubstr("3 customers in one call"));
   EXPECT_THAT(r.out, HasSubstr("2 created, 1 rejected."));
   EXPECT_THAT(r.out, HasSubstr("(email_taken)"));
@@ -53,11 +54,12 @@ TEST(CliDemoTest, DemoInGivenFolderTellsTheStoryAndVerifies) {
   EXPECT_THAT(r.out, HasSubstr("refund-service may not (retention_hold)."));
   // The export and the erasure come before the auditor's closing steps, and
   // the log verifies after them.
-  EXPECT_LT(r.out.find("The DPO erased him"), r.out.find("verified the hash chain"));
+  EXPECT_LT(r.out.find("erased him"), r.out.find("verified the hash chain"));
   EXPECT_THAT(r.out, HasSubstr("dsr.erase          allow    erased"));
+  EXPECT_THAT(r.out, HasSubstr("dsr.request.read   allow    ok"));
   EXPECT_THAT(r.out, HasSubstr("not found in raw files"));
   // The refund chapter comes before the auditor's closing steps.
-  EXPECT_LT(r.out.find("overdue cases"), r.out.find("read the last 8 audit entries"));
+  EXPECT_LT(r.out.find("overdue cases"), r.out.find("read the last 10 audit entries"));
   EXPECT_THAT(r.out, HasSubstr("audit log verified: "));
   EXPECT_FALSE(::cvault::testing::ContainsTestCardNumber(r.out));
   EXPECT_TRUE(std::filesystem::exists(sandbox.dir() / "demo" / "vault" / "vault.db"));

@@ -21,7 +21,7 @@ constexpr char kSchemaVersionKey[] = "cvault.schema_version";
 // store's DeleteConsentEvents lists and unlists within its own transaction
 // (erasure). seq (an identity) is the insertion order; with writers taking
 // the schema's write lock one at a time it is also the commit order.
-constexpr std::array<PgMigration, 1> kVaultMigrations = {{
+constexpr std::array<PgMigration, 2> kVaultMigrations = {{
     {1,
      R"sql(
 CREATE TABLE customers(
@@ -130,6 +130,26 @@ CREATE TABLE erasures_pending(
   hold_id text NOT NULL,
   erased_at_us bigint NOT NULL);
 CREATE INDEX erasures_pending_by_time ON erasures_pending(erased_at_us, customer_id);
+)sql"},
+    // Data-subject requests tracked to their deadlines. Codes, times and ids
+    // only (no personal value), so a row outlives the customer's erasure.
+    {2,
+     R"sql(
+CREATE TABLE dsr_requests(
+  request_id text COLLATE "C" PRIMARY KEY,
+  version bigint NOT NULL DEFAULT 0,
+  customer_id text COLLATE "C" NOT NULL,
+  kind text NOT NULL,
+  status text NOT NULL,
+  identity text NOT NULL,
+  received_at_us bigint NOT NULL,
+  due_at_us bigint NOT NULL,
+  extension text NOT NULL,
+  extended_at_us bigint,
+  closed_at_us bigint,
+  outcome text NOT NULL,
+  outcome_ref text NOT NULL);
+CREATE INDEX dsr_requests_open ON dsr_requests(status, due_at_us);
 )sql"},
 }};
 static_assert(kVaultMigrations.back().version == kPostgresVaultSchemaVersion);

@@ -43,6 +43,9 @@ constexpr std::array<std::string_view, 4> kConsentEventTypes = {"given", "withdr
 #define CVAULT_PG_HOLD_COLUMNS \
   "hold_id, erasure_id, jurisdiction, legal_reason, created_at, until_us"
 #define CVAULT_PG_PENDING_COLUMNS "customer_id, erasure_id, hold_id, erased_at_us"
+#define CVAULT_PG_DSR_COLUMNS                                                    \
+  "request_id, version, customer_id, kind, status, identity, received_at_us, " \
+  "due_at_us, extension, extended_at_us, closed_at_us, outcome, outcome_ref"
 
 CustomerRow ReadCustomer(const PgResult& r, int row) {
   CustomerRow out;
@@ -145,6 +148,38 @@ HoldRow ReadHold(const PgResult& r, int row) {
   out.created_at_us = r.Int64(row, 4);
   out.until_us = r.Int64(row, 5);
   return out;
+}
+
+DsrRequestRow ReadDsrRequest(const PgResult& r, int row) {
+  DsrRequestRow out;
+  out.request_id = r.Text(row, 0);
+  out.version = static_cast<std::uint64_t>(r.Int64(row, 1));
+  out.customer_id = r.Text(row, 2);
+  out.kind = r.Text(row, 3);
+  out.status = r.Text(row, 4);
+  out.identity = r.Text(row, 5);
+  out.received_at_us = r.Int64(row, 6);
+  out.due_at_us = r.Int64(row, 7);
+  out.extension = r.Text(row, 8);
+  out.extended_at_us = r.OptionalInt64(row, 9);
+  out.closed_at_us = r.OptionalInt64(row, 10);
+  out.outcome = r.Text(row, 11);
+  out.outcome_ref = r.Text(row, 12);
+  return out;
+}
+
+// The columns UpdateDsrRequest replaces, as $1..$8.
+PgParams MutableDsrValues(const DsrRequestRow& row) {
+  PgParams params;
+  params.Text(row.status)
+      .Text(row.identity)
+      .Int64(row.due_at_us)
+      .Text(row.extension)
+      .OptionalInt64(row.extended_at_us)
+      .OptionalInt64(row.closed_at_us)
+      .Text(row.outcome)
+      .Text(row.outcome_ref);
+  return params;
 }
 
 PendingErasureRow ReadPending(const PgResult& r, int row) {
@@ -713,6 +748,63 @@ class PgVaultTransaction final : public VaultTransaction {
     return r.affected();
   }
 
+  Status InsertDsrRequest(const DsrRequestRow& row) override {
+    PgParams params = MutableDsrValues(row);
+    params.Text(row.request_id).Text(row.customer_id).Text(row.kind).Int64(row.received_at_us);
+    CVAULT_ASSIGN_OR_RETURN(
+        auto inserted,
+        tx_->Write("INSERT INTO dsr_requests(status, identity, due_at_us, extension, "
+                   "extended_at_us, closed_at_us, outcome, outcome_ref, request_id, "
+                   "customer_id, kind, received_at_us) "
+                   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) "
+                   "ON CONFLICT DO NOTHING",
+                   params, "insert a data-subject request"));
+    if (inserted.affected() == 1) return Status::Ok();
+    return Status::AlreadyExists("a data-subject request with this id already exists");
+  }
+
+  Status UpdateDsrRequest(const DsrRequestRow& row) override {
+    PgParams params = MutableDsrValues(row);
+    params.Text(row.request_id).Int64(static_cast<std::int64_t>(row.version));
+    CVAULT_ASSIGN_OR_RETURN(
+        auto updated,
+        tx_->Write("UPDATE dsr_requests SET status = $1, identity = $2, due_at_us = $3, "
+                   "extension = $4, extended_at_us = $5, closed_at_us = $6, outcome = $7, "
+                   "outcome_ref = $8, version = version + 1 "
+                   "WHERE request_id = $9 AND version = $10",
+                   params, "update a data-subject request"));
+    if (updated.affected() == 1) return Status::Ok();
+    CVAULT_ASSIGN_OR_RETURN(auto current, GetDsrRequest(row.request_id));
+    if (!current) return Status::NotFound("no data-subject request with that id to update");
+    return Status::Conflict(
+        "the data-subject request was changed by another writer since it was read; "
+        "nothing was written: read it again and retry");
+  }
+
+  StatusOr<std::optional<DsrRequestRow>> GetDsrRequest(
+      std::string_view request_id) override {
+    CVAULT_ASSIGN_OR_RETURN(auto r, tx_->Read("SELECT " CVAULT_PG_DSR_COLUMNS
+                                              " FROM dsr_requests WHERE request_id = $1",
+                                              PgParams().Text(request_id),
+                                              "read a data-subject request"));
+    if (r.rows() == 0) return std::optional<DsrRequestRow>();
+    return std::optional<DsrRequestRow>(ReadDsrRequest(r, 0));
+  }
+
+  StatusOr<std::vector<DsrRequestRow>> ListDsrRequests(
+      bool open_only, std::string_view customer_id) override {
+    CVAULT_ASSIGN_OR_RETURN(
+        auto r, tx_->Read("SELECT " CVAULT_PG_DSR_COLUMNS
+                          " FROM dsr_requests WHERE ($1 = 0 OR status = 'open') "
+                          "AND ($2 = '' OR customer_id = $2) "
+                          "ORDER BY due_at_us, request_id",
+                          PgParams().Int64(open_only ? 1 : 0).Text(customer_id),
+                          "list data-subject requests"));
+    std::vector<DsrRequestRow> rows;
+    for (int i = 0; i < r.rows(); ++i) rows.push_back(ReadDsrRequest(r, i));
+    return rows;
+  }
+
   StatusOr<std::vector<ConsentEventRow>> ListLapsedConsents(std::int64_t at_us) override {
     CVAULT_ASSIGN_OR_RETURN(
         auto r,
@@ -845,6 +937,7 @@ class PgVaultStore final : public VaultStore {
 #undef CVAULT_PG_CASE_COLUMNS
 #undef CVAULT_PG_HOLD_COLUMNS
 #undef CVAULT_PG_PENDING_COLUMNS
+#undef CVAULT_PG_DSR_COLUMNS
 
 }  // namespace
 

@@ -28,20 +28,12 @@ CaseRow ReadCase(const Statement& s, bool with_document) {
   row.status = s.ColumnText(3);
   row.opened_at_us = s.ColumnInt64(4);
   row.updated_at_us = s.ColumnInt64(5);
-  if (!s.ColumnIsNull(6)) row.processing_due_at_us = s.ColumnInt64(6);
-  if (!s.ColumnIsNull(7)) row.update_due_at_us = s.ColumnInt64(7);
+  row.processing_due_at_us = s.ColumnOptionalInt64(6);
+  row.update_due_at_us = s.ColumnOptionalInt64(7);
   row.retention_class = static_cast<int>(s.ColumnInt64(8));
   row.version = static_cast<std::uint64_t>(s.ColumnInt64(9));
   if (with_document) row.document = s.ColumnBlob(kDocumentColumn);
   return row;
-}
-
-void BindOptionalInt64(Statement& s, int index, std::optional<std::int64_t> value) {
-  if (value.has_value()) {
-    s.BindInt64(index, *value);
-  } else {
-    s.BindNull(index);
-  }
 }
 
 // Binds the columns UpdateCase replaces, from parameter `first` on: status,
@@ -50,8 +42,8 @@ void BindOptionalInt64(Statement& s, int index, std::optional<std::int64_t> valu
 void BindMutableCaseValues(Statement& s, const CaseRow& row, int first) {
   s.BindText(first, row.status);
   s.BindInt64(first + 1, row.updated_at_us);
-  BindOptionalInt64(s, first + 2, row.processing_due_at_us);
-  BindOptionalInt64(s, first + 3, row.update_due_at_us);
+  s.BindOptionalInt64(first + 2, row.processing_due_at_us);
+  s.BindOptionalInt64(first + 3, row.update_due_at_us);
   s.BindInt64(first + 4, row.retention_class);
   s.BindBlob(first + 5, row.document);
 }

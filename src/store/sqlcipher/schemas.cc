@@ -9,7 +9,7 @@ namespace {
 
 // Each schema's migration 1 records the store kind under kStoreKindMetaKey,
 // so a keystore file passed as the vault (or back) is refused at open.
-constexpr std::array<Migration, 7> kVaultMigrations = {{
+constexpr std::array<Migration, 8> kVaultMigrations = {{
     {1,
      "CREATE TABLE customers("
      "  rowid INTEGER PRIMARY KEY,"
@@ -195,6 +195,24 @@ constexpr std::array<Migration, 7> kVaultMigrations = {{
      "  ON erasures_pending(erased_at_us, customer_id);"
      "DROP INDEX retention_holds_by_until;"
      "CREATE INDEX retention_holds_by_until ON retention_holds(until_us, hold_id);"},
+    // Data-subject requests tracked to their deadlines. Codes, times and ids
+    // only (no personal value), so a row outlives the customer's erasure.
+    {8,
+     "CREATE TABLE dsr_requests("
+     "  request_id TEXT PRIMARY KEY,"
+     "  version INTEGER NOT NULL DEFAULT 0,"
+     "  customer_id TEXT NOT NULL,"
+     "  kind TEXT NOT NULL,"
+     "  status TEXT NOT NULL,"
+     "  identity TEXT NOT NULL,"
+     "  received_at_us INTEGER NOT NULL,"
+     "  due_at_us INTEGER NOT NULL,"
+     "  extension TEXT NOT NULL,"
+     "  extended_at_us INTEGER,"
+     "  closed_at_us INTEGER,"
+     "  outcome TEXT NOT NULL,"
+     "  outcome_ref TEXT NOT NULL);"
+     "CREATE INDEX dsr_requests_open ON dsr_requests(status, due_at_us);"},
 }};
 static_assert(kVaultMigrations.back().version == kVaultSchemaVersion);
 

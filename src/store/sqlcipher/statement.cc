@@ -70,6 +70,14 @@ void Statement::BindOptionalBlob(int index, const std::optional<Bytes>& value) {
   }
 }
 
+void Statement::BindOptionalInt64(int index, std::optional<std::int64_t> value) {
+  if (value.has_value()) {
+    BindInt64(index, *value);
+  } else {
+    BindNull(index);
+  }
+}
+
 void Statement::BindNull(int index) {
   NoteBindResult(sqlite3_bind_null(statement_.get(), index));
 }
@@ -136,6 +144,11 @@ std::span<const std::uint8_t> Statement::ColumnBlobView(int column) const {
 std::optional<Bytes> Statement::ColumnOptionalBlob(int column) const {
   if (ColumnIsNull(column)) return std::nullopt;
   return ColumnBlob(column);
+}
+
+std::optional<std::int64_t> Statement::ColumnOptionalInt64(int column) const {
+  if (ColumnIsNull(column)) return std::nullopt;
+  return ColumnInt64(column);
 }
 
 void Statement::Reset() {

@@ -44,6 +44,7 @@ class Statement {
   void BindBlob(int index, std::span<const std::uint8_t> value);
   // nullopt binds NULL.
   void BindOptionalBlob(int index, const std::optional<Bytes>& value);
+  void BindOptionalInt64(int index, std::optional<std::int64_t> value);
   void BindNull(int index);
 
   // Runs one step: true when a row is ready, false when done. `action`
@@ -62,6 +63,7 @@ class Statement {
   std::string_view ColumnTextView(int column) const;
   std::span<const std::uint8_t> ColumnBlobView(int column) const;
   std::optional<Bytes> ColumnOptionalBlob(int column) const;
+  std::optional<std::int64_t> ColumnOptionalInt64(int column) const;
 
   // The extended result code of the last failed step (SQLITE_OK if none).
   int last_error() const { return last_error_; }

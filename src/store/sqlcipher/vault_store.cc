@@ -17,6 +17,7 @@
 #include "store/sqlcipher/connection.h"
 #include "store/sqlcipher/consent_tables.h"
 #include "store/sqlcipher/customer_tables.h"
+#include "store/sqlcipher/dsr_tables.h"
 #include "store/sqlcipher/hold_tables.h"
 #include "store/sqlcipher/keyed_connection.h"
 #include "store/sqlcipher/meta_tables.h"
@@ -320,6 +321,28 @@ class SqlcipherVaultTransaction final : public VaultTransaction {
   StatusOr<std::size_t> DeletePendingErasure(std::string_view customer_id) override {
     CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/true));
     return sqlcipher::DeletePendingErasure(connection_, customer_id);
+  }
+
+  Status InsertDsrRequest(const DsrRequestRow& row) override {
+    CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/true));
+    return sqlcipher::InsertDsrRequest(connection_, row);
+  }
+
+  Status UpdateDsrRequest(const DsrRequestRow& row) override {
+    CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/true));
+    return sqlcipher::UpdateDsrRequest(connection_, row);
+  }
+
+  StatusOr<std::optional<DsrRequestRow>> GetDsrRequest(
+      std::string_view request_id) override {
+    CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/false));
+    return sqlcipher::GetDsrRequest(connection_, request_id);
+  }
+
+  StatusOr<std::vector<DsrRequestRow>> ListDsrRequests(
+      bool open_only, std::string_view customer_id) override {
+    CVAULT_RETURN_IF_ERROR(transaction_.CheckUsable(/*for_write=*/false));
+    return sqlcipher::ListDsrRequests(connection_, open_only, customer_id);
   }
 
   StatusOr<std::vector<ConsentEventRow>> ListLapsedConsents(
