@@ -1,6 +1,5 @@
 #include "cvault/clock.h"
 
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 namespace cvault {
@@ -21,10 +20,19 @@ std::shared_ptr<Clock> SystemClock() {
   return clock;
 }
 
+// From the civil date and time of day, not fmt's chrono formatting: that
+// goes through nanoseconds since 1970, which overflow after the year 2262,
+// and ParseTimestamp accepts any year up to 9999.
 std::string FormatTimestamp(Timestamp t) {
-  auto seconds = std::chrono::floor<std::chrono::seconds>(t);
-  auto micros = (t - seconds).count();
-  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:06d}Z", seconds, micros);
+  using namespace std::chrono;
+  const sys_days day = floor<days>(t);
+  const year_month_day date{day};
+  const hh_mm_ss<microseconds> time{t - day};
+  return fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}.{:06d}Z",
+                     static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
+                     static_cast<unsigned>(date.day()), time.hours().count(),
+                     time.minutes().count(), time.seconds().count(),
+                     time.subseconds().count());
 }
 
 }  // namespace cvault
