@@ -1,12 +1,14 @@
 // cvault audit verify|tail|search|checkpoint.
 #include <fmt/format.h>
 
-#include <fstream>
+#include <sys/types.h>
+
+#include <cstddef>
 #include <memory>
 #include <optional>
-#include <sstream>
 
 #include "cli/commands.h"
+#include "cli/file_io.h"
 #include "cli/option_values.h"
 #include "cli/output.h"
 
@@ -17,7 +19,13 @@ struct AuditArgs {
   std::string checkpoint_file;  // verify --checkpoint
   std::size_t count = 20;       // tail -n
   std::string out_file;         // checkpoint --out
+  bool force = false;           // checkpoint --force
 };
+
+// A checkpoint is a few hundred bytes of JSON; anything far larger is not one.
+constexpr std::size_t kMaxCheckpointFileBytes = 64 * 1024;
+// Public data (hashes and a signature): anyone may read the file.
+constexpr mode_t kCheckpointFileMode = 0644;
 
 // The filters of `audit search`, as typed; empty means not given.
 struct AuditSearchArgs {
@@ -33,14 +41,9 @@ struct AuditSearchArgs {
 
 CliOr<std::optional<AuditCheckpoint>> ReadTrustedCheckpoint(const std::string& path) {
   if (path.empty()) return std::nullopt;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return Fail(Status::NotFound(
-        fmt::format("--checkpoint: cannot read the checkpoint file {}", path)));
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  CVAULT_CLI_ASSIGN_OR_RETURN(AuditCheckpoint checkpoint, CheckpointFromJson(text.str()));
+  CVAULT_CLI_ASSIGN_OR_RETURN(std::string text,
+                              ReadInputFile(path, kMaxCheckpointFileBytes, "--checkpoint"));
+  CVAULT_CLI_ASSIGN_OR_RETURN(AuditCheckpoint checkpoint, CheckpointFromJson(text));
   return checkpoint;
 }
 
@@ -61,7 +64,7 @@ CliOr<> RunVerify(const GlobalOptions& global, const AuditArgs& args) {
   CVAULT_CLI_ASSIGN_OR_RETURN(auto vault, OpenVault(global));
   CVAULT_CLI_ASSIGN_OR_RETURN(AuditVerifyReport report,
                               vault->audit().Verify(ctx, trusted));
-  CVAULT_CLI_RETURN_IF_ERROR(vault->Close());
+  CloseVault(*vault);
   if (global.json) {
     PrintJson(VerifyReportToJson(report));
   } else if (report.ok) {
@@ -87,7 +90,7 @@ CliOr<> RunTail(const GlobalOptions& global, const AuditArgs& args) {
   CVAULT_CLI_ASSIGN_OR_RETURN(auto vault, OpenVault(global));
   CVAULT_CLI_ASSIGN_OR_RETURN(std::vector<AuditEntry> entries,
                               vault->audit().Tail(ctx, args.count));
-  CVAULT_CLI_RETURN_IF_ERROR(vault->Close());
+  CloseVault(*vault);
   PrintAuditEntries(global, entries);
   return {};
 }
@@ -113,24 +116,22 @@ CliOr<> RunSearch(const GlobalOptions& global, const AuditSearchArgs& args) {
   CVAULT_CLI_ASSIGN_OR_RETURN(auto vault, OpenVault(global));
   CVAULT_CLI_ASSIGN_OR_RETURN(std::vector<AuditEntry> entries,
                               vault->audit().Search(ctx, query));
-  CVAULT_CLI_RETURN_IF_ERROR(vault->Close());
+  CloseVault(*vault);
   PrintAuditEntries(global, entries);
   return {};
 }
 
 CliOr<> RunCheckpoint(const GlobalOptions& global, const AuditArgs& args) {
+  const OutputFile out = OutputFileFor(global, args.out_file, args.force);
+  // Checked before the checkpoint is signed (and audited); checked again
+  // when written.
+  CVAULT_CLI_RETURN_IF_ERROR(CheckOutputPath(out));
   CVAULT_CLI_ASSIGN_OR_RETURN(AccessContext ctx, BuildAccessContext(global));
   CVAULT_CLI_ASSIGN_OR_RETURN(auto vault, OpenVault(global));
   CVAULT_CLI_ASSIGN_OR_RETURN(AuditCheckpoint checkpoint, vault->audit().Checkpoint(ctx));
-  CVAULT_CLI_RETURN_IF_ERROR(vault->Close());
-  // Public data (hashes and a signature): an ordinary file is fine.
-  std::ofstream out(args.out_file, std::ios::binary | std::ios::trunc);
-  out << CheckpointToJson(checkpoint) << '\n';
-  out.close();
-  if (!out) {
-    return Fail(Status::Unavailable(
-        fmt::format("--out: cannot write the checkpoint file {}", args.out_file)));
-  }
+  CloseVault(*vault);
+  CVAULT_CLI_RETURN_IF_ERROR(
+      WriteOutputFile(out, CheckpointToJson(checkpoint) + "\n", kCheckpointFileMode));
   if (global.json) {
     Json summary = CheckpointSummaryToJson(checkpoint);
     summary["out"] = args.out_file;
@@ -203,6 +204,8 @@ void AddAuditCommands(CLI::App& app, const GlobalOptions& global, CommandAction&
   checkpoint->add_option("--out", checkpoint_args->out_file, "Where to write it (JSON)")
       ->type_name("FILE")
       ->required();
+  checkpoint->add_flag("--force", checkpoint_args->force,
+                       "Replace the --out file if it is a regular file");
   OnSelected(checkpoint, global, action, checkpoint_args, RunCheckpoint);
 }
 

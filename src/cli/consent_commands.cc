@@ -74,7 +74,7 @@ CliOr<> RunGrant(const GlobalOptions& global, const ConsentArgs& args) {
   CVAULT_CLI_ASSIGN_OR_RETURN(Session s, StartSession(global));
   CVAULT_CLI_ASSIGN_OR_RETURN(ConsentEvent event,
                               s.vault->consents().Grant(s.ctx, id, grant));
-  CVAULT_CLI_RETURN_IF_ERROR(s.vault->Close());
+  CloseVault(*s.vault);
   PrintEvent(global, event);
   return {};
 }
@@ -89,7 +89,7 @@ CliOr<> RunWithdraw(const GlobalOptions& global, const ConsentArgs& args) {
   CVAULT_CLI_ASSIGN_OR_RETURN(Session s, StartSession(global));
   CVAULT_CLI_ASSIGN_OR_RETURN(ConsentEvent event,
                               s.vault->consents().Withdraw(s.ctx, id, withdrawal));
-  CVAULT_CLI_RETURN_IF_ERROR(s.vault->Close());
+  CloseVault(*s.vault);
   PrintEvent(global, event);
   return {};
 }
@@ -101,7 +101,7 @@ CliOr<> RunRenew(const GlobalOptions& global, const ConsentArgs& args) {
   CVAULT_CLI_ASSIGN_OR_RETURN(
       ConsentEvent event,
       s.vault->consents().Renew(s.ctx, id, args.purpose, expires, args.actor));
-  CVAULT_CLI_RETURN_IF_ERROR(s.vault->Close());
+  CloseVault(*s.vault);
   PrintEvent(global, event);
   return {};
 }
@@ -111,7 +111,7 @@ CliOr<> RunExpire(const GlobalOptions& global, const ConsentArgs& args) {
   CVAULT_CLI_ASSIGN_OR_RETURN(Session s, StartSession(global));
   CVAULT_CLI_ASSIGN_OR_RETURN(ConsentEvent event,
                               s.vault->consents().RecordExpiry(s.ctx, id, args.purpose));
-  CVAULT_CLI_RETURN_IF_ERROR(s.vault->Close());
+  CloseVault(*s.vault);
   PrintEvent(global, event);
   return {};
 }
@@ -121,7 +121,7 @@ CliOr<> RunHistory(const GlobalOptions& global, const ConsentArgs& args) {
   CVAULT_CLI_ASSIGN_OR_RETURN(Session s, StartSession(global));
   CVAULT_CLI_ASSIGN_OR_RETURN(std::vector<ConsentEvent> events,
                               s.vault->consents().History(s.ctx, id));
-  CVAULT_CLI_RETURN_IF_ERROR(s.vault->Close());
+  CloseVault(*s.vault);
   if (global.json) {
     Json out = Json::array();
     for (const ConsentEvent& e : events) out.push_back(ConsentEventToJson(e));
@@ -140,7 +140,7 @@ CliOr<> RunStatus(const GlobalOptions& global, const ConsentArgs& args) {
   CVAULT_CLI_ASSIGN_OR_RETURN(Session s, StartSession(global));
   CVAULT_CLI_ASSIGN_OR_RETURN(std::vector<ConsentState> states,
                               s.vault->consents().Status(s.ctx, id, at));
-  CVAULT_CLI_RETURN_IF_ERROR(s.vault->Close());
+  CloseVault(*s.vault);
   if (global.json) {
     Json purposes = Json::array();
     for (const ConsentState& state : states)
@@ -161,7 +161,7 @@ CliOr<> RunReport(const GlobalOptions& global, const ConsentArgs& args) {
   CVAULT_CLI_ASSIGN_OR_RETURN(Session s, StartSession(global));
   CVAULT_CLI_ASSIGN_OR_RETURN(ConsentReport report,
                               s.vault->consents().Report(s.ctx, args.purpose, as_of));
-  CVAULT_CLI_RETURN_IF_ERROR(s.vault->Close());
+  CloseVault(*s.vault);
   if (global.json) {
     PrintJson(ConsentReportToJson(report));
   } else {

@@ -75,7 +75,7 @@ CliOr<> RunAdd(const GlobalOptions& global, const CustomerArgs& args) {
   customer.external_ref = args.fields.Given(CustomerField::kExternalRef);
   CVAULT_CLI_ASSIGN_OR_RETURN(CustomerId id,
                               s.vault->customers().Create(s.ctx, customer));
-  CVAULT_CLI_RETURN_IF_ERROR(s.vault->Close());
+  CloseVault(*s.vault);
   if (global.json) {
     PrintJson({{"customer_id", id.str()}});
   } else {
@@ -99,7 +99,7 @@ CliOr<> RunGet(const GlobalOptions& global, const CustomerArgs& args) {
   CVAULT_CLI_ASSIGN_OR_RETURN(Session s, StartSession(global));
   CVAULT_CLI_ASSIGN_OR_RETURN(CustomerRecord record,
                               s.vault->customers().Get(s.ctx, id, fields));
-  CVAULT_CLI_RETURN_IF_ERROR(s.vault->Close());
+  CloseVault(*s.vault);
   if (global.json) {
     PrintJson(RecordToJson(record));
   } else {
@@ -113,7 +113,7 @@ CliOr<> RunFind(const GlobalOptions& global, const CustomerArgs& args) {
   if (args.email_option->count() > 0) {
     CVAULT_CLI_ASSIGN_OR_RETURN(CustomerId id,
                                 s.vault->customers().FindByEmail(s.ctx, args.email));
-    CVAULT_CLI_RETURN_IF_ERROR(s.vault->Close());
+    CloseVault(*s.vault);
     if (global.json) {
       PrintJson({{"customer_id", id.str()}});
     } else {
@@ -123,7 +123,7 @@ CliOr<> RunFind(const GlobalOptions& global, const CustomerArgs& args) {
   }
   CVAULT_CLI_ASSIGN_OR_RETURN(std::vector<CustomerId> ids,
                               s.vault->customers().FindByPhone(s.ctx, args.phone));
-  CVAULT_CLI_RETURN_IF_ERROR(s.vault->Close());
+  CloseVault(*s.vault);
   if (global.json) {
     PrintJson({{"customer_ids", IdsToJson(ids)}});
   } else {
@@ -153,7 +153,7 @@ CliOr<> RunUpdate(const GlobalOptions& global, const CustomerArgs& args) {
   CVAULT_CLI_ASSIGN_OR_RETURN(CustomerId id, CustomerId::Parse(args.id));
   CVAULT_CLI_ASSIGN_OR_RETURN(Session s, StartSession(global));
   CVAULT_CLI_RETURN_IF_ERROR(s.vault->customers().Update(s.ctx, id, update));
-  CVAULT_CLI_RETURN_IF_ERROR(s.vault->Close());
+  CloseVault(*s.vault);
   if (global.json) {
     PrintJson({{"customer_id", id.str()}, {"updated", changed}});
   } else {
@@ -170,7 +170,7 @@ CliOr<> RunList(const GlobalOptions& global, const CustomerArgs& args) {
   CVAULT_CLI_ASSIGN_OR_RETURN(Session s, StartSession(global));
   CVAULT_CLI_ASSIGN_OR_RETURN(std::vector<CustomerId> ids,
                               s.vault->customers().ListIds(s.ctx, after, args.limit));
-  CVAULT_CLI_RETURN_IF_ERROR(s.vault->Close());
+  CloseVault(*s.vault);
   if (global.json) {
     PrintJson({{"customer_ids", IdsToJson(ids)}});
   } else {

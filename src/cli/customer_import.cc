@@ -129,8 +129,7 @@ CliOr<> RunImport(const GlobalOptions& global, const ImportArgs& args) {
   }
   std::sort(outcomes.begin(), outcomes.end(),
             [](const LineOutcome& a, const LineOutcome& b) { return a.line < b.line; });
-  Status closed = s.vault->Close();
-  if (stopped.ok() && !closed.ok()) stopped = closed;
+  CloseVault(*s.vault);
 
   const std::size_t records = outcomes.size();
   if (global.json) {

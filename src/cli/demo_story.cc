@@ -89,7 +89,7 @@ class DemoStory {
       CliOr<> done = step();
       if (!done) return done;
     }
-    CVAULT_CLI_RETURN_IF_ERROR(vault_->Close());
+    CloseVault(*vault_);
     fmt::print("\naudit log verified: {} entries, {} checkpoints\n",
                report_.entries_checked, report_.checkpoints_checked);
     fmt::print("The demo's files stay in {}; delete the folder when done.\n",

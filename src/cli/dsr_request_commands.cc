@@ -84,7 +84,7 @@ CliOr<> RunOpen(const GlobalOptions& global, const DsrRequestArgs& args) {
   CVAULT_CLI_ASSIGN_OR_RETURN(Session s, StartSession(global));
   CVAULT_CLI_ASSIGN_OR_RETURN(DsrRequest r,
                               s.vault->rights().OpenRequest(s.ctx, {id, kind, received}));
-  CVAULT_CLI_RETURN_IF_ERROR(s.vault->Close());
+  CloseVault(*s.vault);
   return Print(global, r);
 }
 
@@ -96,7 +96,7 @@ CliOr<> RunVerifyIdentity(const GlobalOptions& global, const DsrRequestArgs& arg
   CVAULT_CLI_ASSIGN_OR_RETURN(
       DsrRequest r,
       s.vault->rights().RecordIdentityCheck(s.ctx, args.id, args.result == "verified"));
-  CVAULT_CLI_RETURN_IF_ERROR(s.vault->Close());
+  CloseVault(*s.vault);
   return Print(global, r);
 }
 
@@ -107,7 +107,7 @@ CliOr<> RunExtend(const GlobalOptions& global, const DsrRequestArgs& args) {
   CVAULT_CLI_ASSIGN_OR_RETURN(Session s, StartSession(global));
   CVAULT_CLI_ASSIGN_OR_RETURN(DsrRequest r,
                               s.vault->rights().ExtendRequest(s.ctx, args.id, reason));
-  CVAULT_CLI_RETURN_IF_ERROR(s.vault->Close());
+  CloseVault(*s.vault);
   return Print(global, r);
 }
 
@@ -125,14 +125,14 @@ CliOr<> RunClose(const GlobalOptions& global, const DsrRequestArgs& args) {
   CVAULT_CLI_ASSIGN_OR_RETURN(Session s, StartSession(global));
   CVAULT_CLI_ASSIGN_OR_RETURN(DsrRequest r,
                               s.vault->rights().CloseRequest(s.ctx, args.id, closure));
-  CVAULT_CLI_RETURN_IF_ERROR(s.vault->Close());
+  CloseVault(*s.vault);
   return Print(global, r);
 }
 
 CliOr<> RunShow(const GlobalOptions& global, const DsrRequestArgs& args) {
   CVAULT_CLI_ASSIGN_OR_RETURN(Session s, StartSession(global));
   CVAULT_CLI_ASSIGN_OR_RETURN(DsrRequest r, s.vault->rights().GetRequest(s.ctx, args.id));
-  CVAULT_CLI_RETURN_IF_ERROR(s.vault->Close());
+  CloseVault(*s.vault);
   return Print(global, r);
 }
 
@@ -149,7 +149,7 @@ CliOr<> RunList(const GlobalOptions& global, const DsrRequestArgs& args) {
   CVAULT_CLI_ASSIGN_OR_RETURN(Session s, StartSession(global));
   CVAULT_CLI_ASSIGN_OR_RETURN(std::vector<DsrRequest> requests,
                               s.vault->rights().ListRequests(s.ctx, listing));
-  CVAULT_CLI_RETURN_IF_ERROR(s.vault->Close());
+  CloseVault(*s.vault);
   std::size_t overdue = 0;
   for (const DsrRequest& r : requests) overdue += r.overdue ? 1 : 0;
   if (global.json) {

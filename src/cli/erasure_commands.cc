@@ -20,8 +20,9 @@ struct EraseArgs {
 CliOr<> RunErase(const GlobalOptions& global, const EraseArgs& args) {
   CVAULT_CLI_ASSIGN_OR_RETURN(CustomerId id, CustomerId::Parse(args.id));
   CVAULT_CLI_ASSIGN_OR_RETURN(Session s, StartSession(global));
-  CVAULT_CLI_ASSIGN_OR_RETURN(ErasureResult result, s.vault->rights().Erase(s.ctx, id, args.request_id));
-  CVAULT_CLI_RETURN_IF_ERROR(s.vault->Close());
+  CVAULT_CLI_ASSIGN_OR_RETURN(ErasureResult result,
+                              s.vault->rights().Erase(s.ctx, id, args.request_id));
+  CloseVault(*s.vault);
   if (global.json) {
     PrintJson(ErasureToJson(result));
     return {};
@@ -42,7 +43,7 @@ struct PurgeArgs {};
 CliOr<> RunPurge(const GlobalOptions& global, const PurgeArgs&) {
   CVAULT_CLI_ASSIGN_OR_RETURN(Session s, StartSession(global));
   CVAULT_CLI_ASSIGN_OR_RETURN(PurgeResult result, s.vault->rights().Purge(s.ctx));
-  CVAULT_CLI_RETURN_IF_ERROR(s.vault->Close());
+  CloseVault(*s.vault);
   if (global.json) {
     PrintJson(PurgeToJson(result));
   } else {

@@ -3,6 +3,7 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <string_view>
 #include <utility>
@@ -144,15 +145,32 @@ CliOr<AccessContext> BuildAccessContext(const GlobalOptions& global) {
   return ctx;
 }
 
+OutputFile OutputFileFor(const GlobalOptions& global, std::string path, bool force,
+                         std::string option) {
+  OutputFile out;
+  out.path = std::move(path);
+  out.option = std::move(option);
+  out.force = force;
+  out.vault_folders = {global.vault_dir, global.keys_dir};
+  if (!global.key_file.empty()) out.vault_files.push_back(global.key_file);
+  return out;
+}
+
 CliOr<std::unique_ptr<Vault>> OpenVault(const GlobalOptions& global) {
   CVAULT_CLI_ASSIGN_OR_RETURN(Options options, BuildVaultOptions(global));
   CVAULT_CLI_ASSIGN_OR_RETURN(auto vault, Vault::Open(std::move(options)));
   return vault;
 }
 
-CliOr<> CloseVault(Vault& vault) {
-  CVAULT_CLI_RETURN_IF_ERROR(vault.Close());
-  return {};
+void CloseVault(Vault& vault) {
+  Status closed = vault.Close();
+  if (closed.ok()) return;
+  std::fflush(stdout);
+  // Status messages carry no personal values.
+  std::fprintf(stderr,
+               "cvault: [warning] the command's change is saved, but closing the vault "
+               "failed (nothing to redo; the next command retries it): %s\n",
+               closed.ToString().c_str());
 }
 
 CliOr<Session> StartSession(const GlobalOptions& global) {

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "cli/exit_codes.h"
+#include "cli/file_io.h"
 #include "cvault/access.h"
 #include "cvault/options.h"
 #include "cvault/vault.h"
@@ -64,11 +65,19 @@ CliOr<Options> BuildVaultOptions(const GlobalOptions& global);
 // --request-id. Usage error when --as or --purpose is missing or malformed.
 CliOr<AccessContext> BuildAccessContext(const GlobalOptions& global);
 
+// The file a command writes at `path` (from `option`), guarded against
+// writing over the files of the vault the global options name.
+OutputFile OutputFileFor(const GlobalOptions& global, std::string path, bool force,
+                         std::string option = "--out");
+
 // Opens the vault the global options name.
 CliOr<std::unique_ptr<Vault>> OpenVault(const GlobalOptions& global);
 
-// Closes `vault`, reporting a failed closing checkpoint.
-CliOr<> CloseVault(Vault& vault);
+// Closes `vault` after the command's own call has returned. What closing
+// does (the closing audit checkpoint) is housekeeping: the call's change is
+// already committed, so a failure is a warning on stderr, never the
+// command's result (a retry of a saved `customer add` would be refused).
+void CloseVault(Vault& vault);
 
 // What most commands run with: the caller's context and the open vault.
 struct Session {

@@ -61,7 +61,7 @@ CliOr<> RunInit(const GlobalOptions& global, const InitArgs& args) {
     if (generated && !sealed_new_keyring) fs::remove(global.key_file, ec);
     return Fail(vault.error());
   }
-  CVAULT_CLI_RETURN_IF_ERROR((*vault)->Close());
+  CloseVault(**vault);
 
   if (global.json) {
     Json key_file = nullptr;

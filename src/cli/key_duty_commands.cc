@@ -39,7 +39,7 @@ CliOr<> RunRotate(const GlobalOptions& global, const JobArgs& args) {
     CVAULT_CLI_ASSIGN_OR_RETURN(
         result, s.vault->operations().RotateKek(s.ctx, progress.Callback(), args.batch));
   }
-  CVAULT_CLI_RETURN_IF_ERROR(s.vault->Close());
+  CloseVault(*s.vault);
   if (global.json) {
     PrintJson(KekRotationToJson(result));
   } else {
@@ -61,7 +61,7 @@ CliOr<> RunRotateIndex(const GlobalOptions& global, const JobArgs& args) {
     CVAULT_CLI_ASSIGN_OR_RETURN(result, s.vault->operations().RotateBlindIndex(
                                             s.ctx, progress.Callback(), args.batch));
   }
-  CVAULT_CLI_RETURN_IF_ERROR(s.vault->Close());
+  CloseVault(*s.vault);
   if (global.json) {
     PrintJson(IndexRotationToJson(result));
   } else {
@@ -108,7 +108,7 @@ CliOr<> RunReseal(const GlobalOptions& global, const ResealArgs& args) {
   }
   CVAULT_CLI_ASSIGN_OR_RETURN(Session s, StartSession(global));
   CVAULT_CLI_RETURN_IF_ERROR(s.vault->operations().Reseal(s.ctx, new_root, cost));
-  CVAULT_CLI_RETURN_IF_ERROR(s.vault->Close());
+  CloseVault(*s.vault);
   const bool to_file = std::holds_alternative<KeyFile>(new_root);
   if (global.json) {
     PrintJson({{"resealed", true},
@@ -128,7 +128,7 @@ struct NoArgs {};
 CliOr<> RunRekeyDb(const GlobalOptions& global, const NoArgs&) {
   CVAULT_CLI_ASSIGN_OR_RETURN(Session s, StartSession(global));
   CVAULT_CLI_RETURN_IF_ERROR(s.vault->operations().RekeyDatabases(s.ctx));
-  CVAULT_CLI_RETURN_IF_ERROR(s.vault->Close());
+  CloseVault(*s.vault);
   if (global.json) {
     PrintJson({{"rekeyed", Json::array({"vault.db", "keystore.db"})}});
   } else {

@@ -25,15 +25,15 @@ struct PublicKeyArgs {
 };
 
 CliOr<> RunPublicKey(const GlobalOptions& global, const PublicKeyArgs& args) {
-  ExistingFile existing = args.force ? ExistingFile::kReplace : ExistingFile::kRefuse;
-  CVAULT_CLI_RETURN_IF_ERROR(CheckOutputPath(args.out_file, existing, "--out"));
+  const OutputFile out = OutputFileFor(global, args.out_file, args.force);
+  CVAULT_CLI_RETURN_IF_ERROR(CheckOutputPath(out));
   CVAULT_CLI_ASSIGN_OR_RETURN(Session s, StartSession(global));
   CVAULT_CLI_ASSIGN_OR_RETURN(std::string public_key,
                               s.vault->audit().SigningPublicKey(s.ctx));
-  CVAULT_CLI_RETURN_IF_ERROR(s.vault->Close());
+  CloseVault(*s.vault);
   // ParseSigningPublicKey (dsr verify-export --public-key) allows the newline.
-  CVAULT_CLI_RETURN_IF_ERROR(WriteFileAtomically(args.out_file, public_key + "\n",
-                                                 kPublicKeyFileMode, existing, "--out"));
+  CVAULT_CLI_RETURN_IF_ERROR(
+      WriteOutputFile(out, public_key + "\n", kPublicKeyFileMode));
   if (global.json) {
     PrintJson(
         {{"public_key", public_key}, {"algorithm", "ed25519"}, {"out", args.out_file}});

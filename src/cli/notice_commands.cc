@@ -2,15 +2,12 @@
 // consent receipts cite by its SHA-256.
 #include <fmt/format.h>
 
-#include <cerrno>
-#include <cstring>
+#include <cstddef>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <memory>
-#include <system_error>
 
 #include "cli/commands.h"
+#include "cli/file_io.h"
 #include "cli/output.h"
 
 namespace cvault::cli {
@@ -20,7 +17,7 @@ namespace fs = std::filesystem;
 
 // The library refuses longer notices; checking first avoids reading a huge
 // file only to have it refused.
-constexpr std::uintmax_t kMaxNoticeBytes = 1 << 20;
+constexpr std::size_t kMaxNoticeBytes = 1 << 20;
 
 struct NoticeArgs {
   std::string notice_id;
@@ -31,33 +28,7 @@ struct NoticeArgs {
 // The whole notice text. NotFound when the file does not exist; InvalidArgument
 // when it exists but cannot be used.
 CliOr<std::string> ReadNoticeText(const fs::path& path) {
-  std::error_code ec;
-  fs::file_status status = fs::status(path, ec);
-  if (!fs::exists(status)) {
-    return Fail(Status::NotFound(
-        fmt::format("--file: the notice text file {} does not exist", path.string())));
-  }
-  if (!fs::is_regular_file(status)) {
-    return Fail(Status::InvalidArgument(
-        fmt::format("--file: {} is not a regular file", path.string())));
-  }
-  std::uintmax_t size = fs::file_size(path, ec);
-  if (!ec && size > kMaxNoticeBytes) {
-    return Fail(Status::InvalidArgument(fmt::format(
-        "--file: {} is larger than 1 MiB, the most a notice may hold", path.string())));
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return Fail(Status::InvalidArgument(
-        fmt::format("--file: cannot read the notice text file {}: {}", path.string(),
-                    std::strerror(errno))));
-  }
-  std::string text((std::istreambuf_iterator<char>(in)),
-                   std::istreambuf_iterator<char>());
-  if (in.bad()) {
-    return Fail(Status::InvalidArgument(
-        fmt::format("--file: reading the notice text file {} failed", path.string())));
-  }
+  CVAULT_CLI_ASSIGN_OR_RETURN(std::string text, ReadInputFile(path, kMaxNoticeBytes, "--file"));
   return text;
 }
 
@@ -67,7 +38,7 @@ CliOr<> RunAdd(const GlobalOptions& global, const NoticeArgs& args) {
   CVAULT_CLI_ASSIGN_OR_RETURN(
       Notice notice,
       s.vault->consents().RegisterNotice(s.ctx, args.notice_id, args.version, text));
-  CVAULT_CLI_RETURN_IF_ERROR(s.vault->Close());
+  CloseVault(*s.vault);
   if (global.json) {
     PrintJson(NoticeToJson(notice));
   } else {

@@ -20,7 +20,7 @@ CliOr<> RunBackup(const GlobalOptions& global, const BackupArgs& args) {
   CVAULT_CLI_ASSIGN_OR_RETURN(Session s, StartSession(global));
   CVAULT_CLI_ASSIGN_OR_RETURN(BackupResult result,
                               s.vault->operations().Backup(s.ctx, args.out_dir));
-  CVAULT_CLI_RETURN_IF_ERROR(s.vault->Close());
+  CloseVault(*s.vault);
   if (global.json) {
     PrintJson(BackupToJson(result));
   } else {
@@ -43,7 +43,7 @@ CliOr<> RunRestore(const GlobalOptions& global, const RestoreArgs& args) {
   RestoreResult result;
   CVAULT_CLI_ASSIGN_OR_RETURN(
       auto vault, Vault::Restore(std::move(options), args.from_dir, ctx, &result));
-  CVAULT_CLI_RETURN_IF_ERROR(vault->Close());
+  CloseVault(*vault);
   if (global.json) {
     PrintJson(RestoreToJson(result));
   } else {

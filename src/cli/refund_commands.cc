@@ -64,7 +64,7 @@ CliOr<> RunOpen(const GlobalOptions& global, const RefundArgs& args) {
   CVAULT_CLI_ASSIGN_OR_RETURN(Session s, StartSession(global));
   CVAULT_CLI_ASSIGN_OR_RETURN(std::string case_id,
                               s.vault->refunds().Open(s.ctx, refund));
-  CVAULT_CLI_RETURN_IF_ERROR(s.vault->Close());
+  CloseVault(*s.vault);
   if (global.json) {
     PrintJson({{"case_id", case_id}});
   } else {
@@ -77,7 +77,7 @@ CliOr<> RunLinkTicket(const GlobalOptions& global, const RefundArgs& args) {
   CVAULT_CLI_ASSIGN_OR_RETURN(Session s, StartSession(global));
   CVAULT_CLI_RETURN_IF_ERROR(
       s.vault->refunds().LinkTicket(s.ctx, args.id, args.ticket_id));
-  CVAULT_CLI_RETURN_IF_ERROR(s.vault->Close());
+  CloseVault(*s.vault);
   if (global.json) {
     PrintJson({{"case_id", args.id}, {"ticket_id", args.ticket_id}});
   } else {
@@ -91,7 +91,7 @@ CliOr<> RunAssess(const GlobalOptions& global, const RefundArgs& args) {
   CVAULT_CLI_ASSIGN_OR_RETURN(Session s, StartSession(global));
   CVAULT_CLI_ASSIGN_OR_RETURN(EligibilityDecision decision,
                               s.vault->refunds().Assess(s.ctx, args.id, at));
-  CVAULT_CLI_RETURN_IF_ERROR(s.vault->Close());
+  CloseVault(*s.vault);
   if (global.json) {
     PrintJson(DecisionToJson(decision));
   } else {
@@ -107,7 +107,7 @@ CliOr<> RunTransition(const GlobalOptions& global, const RefundArgs& args) {
   CVAULT_CLI_ASSIGN_OR_RETURN(Session s, StartSession(global));
   Status moved = s.vault->refunds().Transition(s.ctx, args.id, to, args.note);
   CVAULT_CLI_RETURN_IF_ERROR(moved);
-  CVAULT_CLI_RETURN_IF_ERROR(s.vault->Close());
+  CloseVault(*s.vault);
   if (global.json) {
     PrintJson({{"case_id", args.id}, {"status", RefundStatusName(to)}});
   } else {
@@ -130,7 +130,7 @@ CliOr<> RunAttachPayment(const GlobalOptions& global, const RefundArgs& args) {
   payment.currency = args.currency;
   CVAULT_CLI_ASSIGN_OR_RETURN(Session s, StartSession(global));
   CVAULT_CLI_RETURN_IF_ERROR(s.vault->refunds().AttachPayment(s.ctx, args.id, payment));
-  CVAULT_CLI_RETURN_IF_ERROR(s.vault->Close());
+  CloseVault(*s.vault);
   if (global.json) {
     PrintJson({{"case_id", args.id}, {"payment", PaymentToJson(payment)}});
   } else {
@@ -143,7 +143,7 @@ CliOr<> RunNotify(const GlobalOptions& global, const RefundArgs& args) {
   CVAULT_CLI_ASSIGN_OR_RETURN(Session s, StartSession(global));
   CVAULT_CLI_RETURN_IF_ERROR(
       s.vault->refunds().Notify(s.ctx, args.id, args.channel, args.template_id));
-  CVAULT_CLI_RETURN_IF_ERROR(s.vault->Close());
+  CloseVault(*s.vault);
   if (global.json) {
     PrintJson({{"case_id", args.id},
                {"channel", args.channel},
@@ -158,7 +158,7 @@ CliOr<> RunNotify(const GlobalOptions& global, const RefundArgs& args) {
 CliOr<> RunShow(const GlobalOptions& global, const RefundArgs& args) {
   CVAULT_CLI_ASSIGN_OR_RETURN(Session s, StartSession(global));
   CVAULT_CLI_ASSIGN_OR_RETURN(RefundCase refund, s.vault->refunds().Get(s.ctx, args.id));
-  CVAULT_CLI_RETURN_IF_ERROR(s.vault->Close());
+  CloseVault(*s.vault);
   if (global.json) {
     PrintJson(RefundCaseToJson(refund));
   } else {
@@ -174,7 +174,7 @@ CliOr<> RunOverdue(const GlobalOptions& global, const RefundArgs& args) {
   CVAULT_CLI_ASSIGN_OR_RETURN(Session s, StartSession(global));
   CVAULT_CLI_ASSIGN_OR_RETURN(std::vector<OverdueCase> cases,
                               s.vault->refunds().Overdue(s.ctx, as_of));
-  CVAULT_CLI_RETURN_IF_ERROR(s.vault->Close());
+  CloseVault(*s.vault);
   if (global.json) {
     Json list = Json::array();
     for (const OverdueCase& overdue : cases) list.push_back(OverdueCaseToJson(overdue));

@@ -30,7 +30,7 @@ CliOr<> RunRestrict(const GlobalOptions& global, const RightsArgs& args) {
   CVAULT_CLI_ASSIGN_OR_RETURN(CustomerId id, CustomerId::Parse(args.id));
   CVAULT_CLI_ASSIGN_OR_RETURN(Session s, StartSession(global));
   CVAULT_CLI_RETURN_IF_ERROR(s.vault->rights().Restrict(s.ctx, id, args.request_id));
-  CVAULT_CLI_RETURN_IF_ERROR(s.vault->Close());
+  CloseVault(*s.vault);
   if (global.json) {
     PrintJson({{"customer_id", id.str()}, {"restricted", true}});
   } else {
@@ -48,7 +48,7 @@ CliOr<> RunLift(const GlobalOptions& global, const RightsArgs& args) {
   // Without the flag the library refuses (FailedPrecondition) and audits it.
   CVAULT_CLI_RETURN_IF_ERROR(
       s.vault->rights().LiftRestriction(s.ctx, id, args.customer_informed));
-  CVAULT_CLI_RETURN_IF_ERROR(s.vault->Close());
+  CloseVault(*s.vault);
   if (global.json) {
     PrintJson({{"customer_id", id.str()},
                {"restricted", false},
@@ -88,20 +88,18 @@ std::string ExportIdOf(std::string_view document) {
 
 CliOr<> RunExport(const GlobalOptions& global, const ExportArgs& args) {
   CVAULT_CLI_ASSIGN_OR_RETURN(CustomerId id, CustomerId::Parse(args.id));
-  ExistingFile existing = args.force ? ExistingFile::kReplace : ExistingFile::kRefuse;
+  const OutputFile out = OutputFileFor(global, args.out_file, args.force);
   // Checked before the export is made (and audited), so a wrong --out costs
-  // nothing; WriteFileAtomically checks again.
-  CVAULT_CLI_RETURN_IF_ERROR(CheckOutputPath(args.out_file, existing, "--out"));
+  // nothing; WriteOutputFile checks again.
+  CVAULT_CLI_RETURN_IF_ERROR(CheckOutputPath(out));
   CVAULT_CLI_ASSIGN_OR_RETURN(Session s, StartSession(global));
   CVAULT_CLI_ASSIGN_OR_RETURN(std::string document,
                               s.vault->rights().Export(s.ctx, id, args.request_id));
   // The exact bytes, no newline added: VerifyExport accepts nothing else.
-  Status written =
-      WriteFileAtomically(args.out_file, document, kExportFileMode, existing, "--out");
-  Status closed = s.vault->Close();
+  Status written = WriteOutputFile(out, document, kExportFileMode);
+  CloseVault(*s.vault);
   CVAULT_CLI_RETURN_IF_ERROR(
       written.WithContext("the export was made (and audited) but not saved"));
-  CVAULT_CLI_RETURN_IF_ERROR(closed);
 
   // Only facts about the file: never the document's content.
   std::string sha256 = crypto::ToHex(crypto::Sha256(crypto::AsBytes(document)));
@@ -139,7 +137,7 @@ CliOr<std::vector<std::uint8_t>> LoadSigningPublicKey(const GlobalOptions& globa
   }
   CVAULT_CLI_ASSIGN_OR_RETURN(Session s, StartSession(global));
   CVAULT_CLI_ASSIGN_OR_RETURN(std::string hex, s.vault->audit().SigningPublicKey(s.ctx));
-  CVAULT_CLI_RETURN_IF_ERROR(s.vault->Close());
+  CloseVault(*s.vault);
   CVAULT_CLI_ASSIGN_OR_RETURN(std::vector<std::uint8_t> key, ParseSigningPublicKey(hex));
   return key;
 }

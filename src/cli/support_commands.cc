@@ -45,7 +45,7 @@ CliOr<> RunOpen(const GlobalOptions& global, const SupportArgs& args) {
   CVAULT_CLI_ASSIGN_OR_RETURN(Session s, StartSession(global));
   CVAULT_CLI_ASSIGN_OR_RETURN(std::string ticket_id,
                               s.vault->support().OpenTicket(s.ctx, ticket));
-  CVAULT_CLI_RETURN_IF_ERROR(s.vault->Close());
+  CloseVault(*s.vault);
   if (global.json) {
     PrintJson({{"ticket_id", ticket_id}});
   } else {
@@ -62,7 +62,7 @@ CliOr<> RunAttempt(const GlobalOptions& global, const SupportArgs& args) {
   CVAULT_CLI_ASSIGN_OR_RETURN(Session s, StartSession(global));
   CVAULT_CLI_RETURN_IF_ERROR(
       s.vault->support().RecordAttempt(s.ctx, args.id, outcome, args.note, at));
-  CVAULT_CLI_RETURN_IF_ERROR(s.vault->Close());
+  CloseVault(*s.vault);
   if (global.json) {
     PrintJson({{"ticket_id", args.id},
                {"outcome", FixOutcomeName(outcome)},
@@ -77,7 +77,7 @@ CliOr<> RunReply(const GlobalOptions& global, const SupportArgs& args) {
   CVAULT_CLI_ASSIGN_OR_RETURN(auto at, ParseTimeOption(args.at, "--at"));
   CVAULT_CLI_ASSIGN_OR_RETURN(Session s, StartSession(global));
   CVAULT_CLI_RETURN_IF_ERROR(s.vault->support().RecordCustomerReply(s.ctx, args.id, at));
-  CVAULT_CLI_RETURN_IF_ERROR(s.vault->Close());
+  CloseVault(*s.vault);
   if (global.json) {
     PrintJson({{"ticket_id", args.id}, {"customer_replied_at", TimeOrNull(at)}});
   } else {
@@ -93,7 +93,7 @@ CliOr<> RunResolve(const GlobalOptions& global, const SupportArgs& args) {
   TicketState outcome = args.fixed ? TicketState::kFixed : TicketState::kUnfixable;
   CVAULT_CLI_ASSIGN_OR_RETURN(Session s, StartSession(global));
   CVAULT_CLI_RETURN_IF_ERROR(s.vault->support().Resolve(s.ctx, args.id, outcome));
-  CVAULT_CLI_RETURN_IF_ERROR(s.vault->Close());
+  CloseVault(*s.vault);
   if (global.json) {
     PrintJson({{"ticket_id", args.id}, {"state", TicketStateName(outcome)}});
   } else {
@@ -106,7 +106,7 @@ CliOr<> RunShow(const GlobalOptions& global, const SupportArgs& args) {
   CVAULT_CLI_ASSIGN_OR_RETURN(Session s, StartSession(global));
   CVAULT_CLI_ASSIGN_OR_RETURN(Ticket ticket,
                               s.vault->support().GetTicket(s.ctx, args.id));
-  CVAULT_CLI_RETURN_IF_ERROR(s.vault->Close());
+  CloseVault(*s.vault);
   if (global.json) {
     PrintJson(TicketToJson(ticket));
   } else {

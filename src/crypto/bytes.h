@@ -29,6 +29,11 @@ inline std::span<const std::uint8_t> AsBytes(std::string_view text) {
   return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
 }
 
+// Views bytes as text without copying, for writing them to a file.
+inline std::string_view AsString(std::span<const std::uint8_t> bytes) {
+  return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
+}
+
 }  // namespace cvault::crypto
 
 #endif  // CVAULT_CRYPTO_BYTES_H_

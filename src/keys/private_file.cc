@@ -10,8 +10,8 @@
 #include <string>
 #include <system_error>
 
+#include "common/safe_file.h"
 #include "crypto/bytes.h"
-#include "crypto/random.h"
 
 namespace cvault::keys {
 namespace {
@@ -43,41 +43,6 @@ std::string ErrnoText(int err) { return std::generic_category().message(err); }
 Status IoError(std::string_view action, const std::filesystem::path& path, int err) {
   return Status::Unavailable(
       fmt::format("cannot {} {}: {}", action, path.string(), ErrnoText(err)));
-}
-
-Status WriteAll(int fd, std::span<const std::uint8_t> bytes,
-                const std::filesystem::path& path) {
-  while (!bytes.empty()) {
-    ssize_t n = ::write(fd, bytes.data(), bytes.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return IoError("write", path, errno);
-    }
-    bytes = bytes.subspan(static_cast<std::size_t>(n));
-  }
-  return Status::Ok();
-}
-
-// Makes a directory entry change (create, link, rename) durable.
-Status SyncDirectory(const std::filesystem::path& dir) {
-  const std::filesystem::path target = dir.empty() ? "." : dir;
-  UniqueFd fd(::open(target.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!fd.valid()) return IoError("open directory", target, errno);
-  if (::fsync(fd.get()) != 0) return IoError("fsync directory", target, errno);
-  return Status::Ok();
-}
-
-// Writes `bytes` to a freshly created fd, fsyncs and closes it.
-Status WriteSyncClose(UniqueFd& fd, std::span<const std::uint8_t> bytes,
-                      const std::filesystem::path& path) {
-  // The umask can only narrow the creation mode; fchmod pins it exactly.
-  if (::fchmod(fd.get(), S_IRUSR | S_IWUSR) != 0) {
-    return IoError("set the mode of", path, errno);
-  }
-  CVAULT_RETURN_IF_ERROR(WriteAll(fd.get(), bytes, path));
-  if (::fsync(fd.get()) != 0) return IoError("fsync", path, errno);
-  if (fd.Close() != 0) return IoError("close", path, errno);
-  return Status::Ok();
 }
 
 }  // namespace
@@ -125,26 +90,8 @@ StatusOr<std::size_t> ReadOwnerOnlyFile(const std::filesystem::path& path,
 
 Status CreateOwnerOnlyFile(const std::filesystem::path& path,
                            std::span<const std::uint8_t> bytes) {
-  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-                     S_IRUSR | S_IWUSR));
-  if (!fd.valid()) {
-    int err = errno;
-    if (err == EEXIST) {
-      return Status::AlreadyExists(
-          fmt::format("{} already exists: refusing to overwrite it", path.string()));
-    }
-    if (err == ENOENT) {
-      return Status::NotFound(
-          fmt::format("cannot create {}: its directory does not exist", path.string()));
-    }
-    return IoError("create", path, err);
-  }
-  Status written = WriteSyncClose(fd, bytes, path);
-  if (!written.ok()) {
-    ::unlink(path.c_str());
-    return written;
-  }
-  return SyncDirectory(path.parent_path());
+  return internal::WriteFileAtomically(path, crypto::AsString(bytes), S_IRUSR | S_IWUSR,
+                                       internal::ExistingFile::kRefuse, path.string());
 }
 
 Status WriteOwnerOnlyFileAtomically(const std::filesystem::path& dir,
@@ -152,33 +99,11 @@ Status WriteOwnerOnlyFileAtomically(const std::filesystem::path& dir,
                                     std::span<const std::uint8_t> bytes,
                                     ReplaceMode mode) {
   const std::filesystem::path target = dir / file_name;
-  const std::filesystem::path temp =
-      dir / fmt::format(".{}.tmp-{}", file_name, crypto::ToHex(crypto::RandomBytes(8)));
-  UniqueFd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-                     S_IRUSR | S_IWUSR));
-  if (!fd.valid()) return IoError("create", temp, errno);
-
-  Status status = WriteSyncClose(fd, bytes, temp);
-  if (status.ok()) {
-    if (mode == ReplaceMode::kMustNotExist) {
-      // link(2) never replaces an existing name, so two concurrent creators
-      // cannot both win.
-      if (::link(temp.c_str(), target.c_str()) != 0) {
-        int err = errno;
-        status =
-            err == EEXIST
-                ? Status::AlreadyExists(fmt::format("{} already exists", target.string()))
-                : IoError("create", target, err);
-      }
-    } else if (::rename(temp.c_str(), target.c_str()) != 0) {
-      status = IoError("replace", target, errno);
-    }
-  }
-  // After link the temporary name is redundant; after a failure it is junk.
-  // After a successful rename it no longer exists.
-  if (mode == ReplaceMode::kMustNotExist || !status.ok()) ::unlink(temp.c_str());
-  CVAULT_RETURN_IF_ERROR(status);
-  return SyncDirectory(dir);
+  return internal::WriteFileAtomically(target, crypto::AsString(bytes), S_IRUSR | S_IWUSR,
+                                       mode == ReplaceMode::kMustNotExist
+                                           ? internal::ExistingFile::kRefuse
+                                           : internal::ExistingFile::kReplace,
+                                       target.string());
 }
 
 Status EnsurePrivateDirectory(const std::filesystem::path& dir) {

@@ -28,9 +28,10 @@ StatusOr<std::size_t> ReadOwnerOnlyFile(const std::filesystem::path& path,
                                         std::string_view what,
                                         std::span<std::uint8_t> buffer);
 
-// Creates `path` (O_CREAT|O_EXCL, mode 0600), writes `bytes`, fsyncs the file
-// and its directory. AlreadyExists if the path exists; NotFound if its
-// directory does not. Removes the partial file when a write fails.
+// Creates `path` with mode 0600 through the one atomic write
+// (common/safe_file.h): a synced temporary file renamed into place, never
+// over anything. AlreadyExists if the path exists; NotFound if its directory
+// does not; on a failed write nothing is left at `path`.
 [[nodiscard]] Status CreateOwnerOnlyFile(const std::filesystem::path& path,
                                          std::span<const std::uint8_t> bytes);
 
@@ -39,9 +40,9 @@ enum class ReplaceMode {
   kReplace,       // atomically replace the target (rename(2))
 };
 
-// Writes `bytes` to `dir`/`file_name` through a 0600 temporary file in `dir`
-// (O_EXCL), fsync, link or rename onto the target, and fsync of `dir`.
-// Readers see the old content or the new, never a mix.
+// Writes `bytes` to `dir`/`file_name` through the one atomic write
+// (common/safe_file.h), mode 0600. Readers see the old content or the new,
+// never a mix; kReplace replaces only a regular file.
 [[nodiscard]] Status WriteOwnerOnlyFileAtomically(const std::filesystem::path& dir,
                                                   std::string_view file_name,
                                                   std::span<const std::uint8_t> bytes,

@@ -64,7 +64,8 @@ StatusOr<SecretBytes> DeriveRootKey(const RootKeySource& source,
                                     const PassphraseStretch* stretch);
 
 // Writes a new key file: 32 random bytes as 64 hex digits and a newline,
-// created with O_CREAT|O_EXCL and mode 0600. AlreadyExists if `path` exists.
+// written atomically with mode 0600 (CreateOwnerOnlyFile). AlreadyExists if
+// `path` exists.
 [[nodiscard]] Status WriteNewKeyFile(const std::filesystem::path& path);
 
 }  // namespace cvault::keys

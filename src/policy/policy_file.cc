@@ -5,17 +5,15 @@
 
 #include <algorithm>
 #include <array>
-#include <cerrno>
-#include <fstream>
-#include <iterator>
 #include <map>
 #include <optional>
 #include <set>
 #include <span>
 #include <string>
-#include <system_error>
 #include <utility>
 #include <vector>
+
+#include "common/safe_file.h"
 
 namespace cvault::policy {
 namespace {
@@ -31,6 +29,8 @@ constexpr std::array kLegalBases = {LegalBasis::kConsent, LegalBasis::kContract,
                                     LegalBasis::kLegitimateInterest};
 constexpr std::array kRedactions = {Redaction::kPlain, Redaction::kMasked,
                                     Redaction::kNone};
+// A policy is a few KiB of TOML; a file far larger is not one.
+constexpr std::size_t kMaxPolicyFileBytes = 1 << 20;
 constexpr std::size_t kMaxNameLength = 64;
 // Records-of-processing texts (recipients, retention): free text, bounded.
 constexpr std::size_t kMaxRecipientLength = 200;
@@ -476,32 +476,11 @@ StatusOr<Policy> ParsePolicy(std::string_view toml_text, std::string_view source
 
 StatusOr<Policy> LoadPolicyFile(const std::filesystem::path& file) {
   const std::string name = file.string();
-  std::error_code ec;
-  const std::filesystem::file_status status = std::filesystem::status(file, ec);
-  if (status.type() == std::filesystem::file_type::not_found) {
-    return Error(
-        Status::InvalidArgument(fmt::format("policy file '{}' does not exist", name)));
-  }
-  if (ec) {
-    return Error(Status::InvalidArgument(
-        fmt::format("policy file '{}' cannot be read: {}", name, ec.message())));
-  }
-  if (status.type() != std::filesystem::file_type::regular) {
-    return Error(Status::InvalidArgument(
-        fmt::format("policy file '{}' is not a regular file", name)));
-  }
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    return Error(
-        Status::InvalidArgument(fmt::format("policy file '{}' cannot be opened: {}", name,
-                                            std::generic_category().message(errno))));
-  }
-  std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  if (in.bad()) {
-    return Error(Status::InvalidArgument(
-        fmt::format("policy file '{}' could not be read to the end", name)));
-  }
-  return ParsePolicy(text, name);
+  auto text = internal::ReadRegularFile(file, kMaxPolicyFileBytes,
+                                        fmt::format("policy file '{}'", name));
+  // Every problem with the file is one with the caller's option.
+  if (!text) return Error(Status::InvalidArgument(text.error().message()));
+  return ParsePolicy(*text, name);
 }
 
 }  // namespace cvault::policy

@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <nlohmann/json.hpp>
 #include <system_error>
 
 #include "store/ledger_log.h"
@@ -40,6 +41,12 @@ int OpenLocked(const std::filesystem::path& file, bool create) {
     return -err;
   }
   return fd;
+}
+
+// Whether `tail`, the file's last bytes after its last newline, is a whole
+// line: the log's lines are JSON values, and no proper prefix of one is.
+bool IsWholeLine(std::string_view tail) {
+  return nlohmann::json::accept(tail.begin(), tail.end());
 }
 
 Status LedgerIo(std::string_view what, const std::filesystem::path& file, int err) {
@@ -136,13 +143,24 @@ class FileLedgerLog final : public LedgerLog {
     while (start < text.size()) {
       std::size_t end = text.find('\n', start);
       if (end == std::string::npos) {
-        // A torn append: its writer died before the vault committed the
-        // erasure (the line is written first), and no writer is active
-        // while we hold the lock. Drop it.
-        if (::ftruncate(fd, static_cast<off_t>(offset_)) != 0) {
-          return Error(Status::Unavailable("cannot drop the erasure ledger's torn last line"));
+        const std::string_view tail(text.data() + start, text.size() - start);
+        if (!IsWholeLine(tail)) {
+          // A torn append: its writer died before the vault committed the
+          // erasure (the line is written first), and no writer is active
+          // while we hold the lock. Drop it.
+          if (::ftruncate(fd, static_cast<off_t>(offset_)) != 0) {
+            return Error(
+                Status::Unavailable("cannot drop the erasure ledger's torn last line"));
+          }
+          break;
         }
-        break;
+        // Whole but for its newline (an editor, a copy, a write that stopped
+        // one byte short): a line like any other, whose MAC the ledger
+        // checks. The newline makes the next append start a line of its own.
+        if (::write(fd, "\n", 1) != 1 || ::fsync(fd) != 0) {
+          return Error(Status::Unavailable("cannot end the erasure ledger's last line"));
+        }
+        end = text.size();
       }
       lines.emplace_back(text.data() + start, end - start);
       offset_ += end - start + 1;

@@ -41,8 +41,9 @@ class LedgerLog {
 
 // The log in `file` (created with mode 0600 by the first append; a missing
 // file is an empty log). Every reader and writer holds an exclusive flock
-// on it; a torn last line (its writer died mid-append) is dropped by the
-// next reader.
+// on it. Lines are JSON values: a last line without its newline that is not
+// one is torn (its writer died mid-append) and dropped by the next reader;
+// one that is (only the newline is missing) is kept, its newline added.
 std::unique_ptr<LedgerLog> OpenFileLedgerLog(std::filesystem::path file);
 
 }  // namespace cvault::store

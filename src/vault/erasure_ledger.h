@@ -10,7 +10,8 @@
 // which only this vault's keyring can recompute. Each line carries a MAC
 // over itself and the previous line's MAC, so an edited, reordered or
 // removed line is an integrity error; a torn last line (a crash while
-// appending, before the erasure committed) is dropped.
+// appending, before the erasure committed) is dropped, but a whole one that
+// only lacks its newline is kept and checked like any other.
 //
 // Several processes append to one ledger: every read and append holds the
 // log's exclusive lock, and an append first reads the lines other processes

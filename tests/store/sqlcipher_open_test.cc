@@ -187,12 +187,22 @@ TEST_F(SqlcipherOpenTest, FileThatIsNotADatabaseIsKeyFailure) {
   EXPECT_EQ(opened.error().code(), StatusCode::kKeyFailure);
 }
 
-TEST_F(SqlcipherOpenTest, EmptyFileIsRefusedInsteadOfInitialised) {
+TEST_F(SqlcipherOpenTest, EmptyFileIsAnIntegrityErrorNotInitialised) {
   WriteFile(file_, "");
   auto opened = OpenSqlcipherVaultStore(file_, key_, /*create=*/false);
   ASSERT_FALSE(opened.has_value());
-  EXPECT_EQ(opened.error().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(opened.error().code(), StatusCode::kIntegrity);
   EXPECT_EQ(std::filesystem::file_size(file_), 0u);
+}
+
+// SQLite takes a file shorter than a page for an empty database.
+TEST_F(SqlcipherOpenTest, OneByteFileIsAnIntegrityErrorAndLeftAsItIs) {
+  WriteFile(file_, "x");
+  auto opened = OpenSqlcipherVaultStore(file_, key_, /*create=*/false);
+  ASSERT_FALSE(opened.has_value());
+  EXPECT_EQ(opened.error().code(), StatusCode::kIntegrity);
+  EXPECT_NE(opened.error().message().find("cvault restore"), std::string::npos);
+  EXPECT_EQ(std::filesystem::file_size(file_), 1u);
 }
 
 TEST_F(SqlcipherOpenTest, KeystoreFileOpenedAsVaultIsRefused) {

@@ -23,6 +23,9 @@ namespace {
 // the HMAC page-number encoding and salt mask derive the HMAC key. (3.4.1 has
 // no cipher_hmac_algorithm or cipher_kdf_algorithm: HMAC-SHA1 and
 // PBKDF2-HMAC-SHA1 are fixed; `PRAGMA cipher` is deprecated.)
+// The page size kCipherSettings pins: the least a database file can hold.
+constexpr std::uintmax_t kDatabasePageSize = 4096;
+
 constexpr std::string_view kCipherSettings =
     "PRAGMA cipher_page_size = 4096;"
     "PRAGMA kdf_iter = 64000;"
@@ -126,6 +129,12 @@ void Connection::Closer::operator()(sqlite3* db) const noexcept {
   sqlite3_close_v2(db);
 }
 
+Connection::Connection(sqlite3* db, std::filesystem::path file, std::string_view role)
+    : db_(db), file_(std::move(file)), role_(role) {
+  const std::string named = " (" + file_.filename().string() + ")";
+  if (!role_.ends_with(named)) role_ += named;
+}
+
 Connection::~Connection() = default;
 
 StatusOr<std::unique_ptr<Connection>> Connection::Open(
@@ -155,12 +164,19 @@ StatusOr<std::unique_ptr<Connection>> Connection::Open(
     return Error(Status::FailedPrecondition(
         std::string(role) + " at " + file.string() + " is not a regular file"));
   }
-  // SQLite would quietly make an empty file a new database (and WAL mode
-  // would write its header): refuse, the file was never set up by cvault.
-  if (std::filesystem::file_size(file, ec) == 0 && !ec) {
-    return Error(Status::FailedPrecondition(
-        std::string(role) + " at " + file.string() +
-        " is an empty file, not a cvault database; create it instead"));
+  // SQLite would quietly take a file shorter than one page for a new, empty
+  // database (and WAL mode would write its header over it). Every database
+  // cvault made holds at least its first page, so the file was emptied or
+  // cut short: a damaged file, whose repair is a restore. (`init` is no
+  // way out: it refuses while the keyring exists.)
+  const std::uintmax_t size = std::filesystem::file_size(file, ec);
+  if (!ec && size < kDatabasePageSize) {
+    return Error(Status::Integrity(
+        std::string(role) + " at " + file.string() + " is " + std::to_string(size) +
+        " bytes long, shorter than one database page: it was emptied or truncated. "
+        "Restore the vault from a backup (`cvault restore --from DIR`); without one, "
+        "move the vault folder and the keyring aside and run `cvault init` for a new, "
+        "empty vault"));
   }
   return OpenExisting(file, key, settings, role);
 }

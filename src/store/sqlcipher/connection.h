@@ -112,8 +112,9 @@ class Connection {
     bool in_use = false;
   };
 
-  Connection(sqlite3* db, std::filesystem::path file, std::string_view role)
-      : db_(db), file_(std::move(file)), role_(role) {}
+  // role_ is `role` naming the file too ("vault database (vault.db)"), so
+  // that every message says which file it is about.
+  Connection(sqlite3* db, std::filesystem::path file, std::string_view role);
 
   [[nodiscard]] static StatusOr<std::unique_ptr<Connection>> OpenExisting(
       const std::filesystem::path& file, const SecretBytes& key,

@@ -5,6 +5,16 @@
 #include "store/sqlcipher/sqlite_api.h"
 
 namespace cvault::store::sqlcipher {
+namespace {
+
+// The likely cause when SQLite cannot open or write a file it needs.
+constexpr char kAccessAdvice[] =
+    "check that this user may read and write the database file, its folder "
+    "and the file's -wal and -shm companions: a -shm or -wal file left by "
+    "another user (say, after the vault was opened as root) blocks every "
+    "open; remove those two only while no process has the vault open";
+
+}  // namespace
 
 bool IsUniquenessViolation(int code) {
   return code == SQLITE_CONSTRAINT_UNIQUE ||
@@ -37,12 +47,18 @@ Status StatusFromSqlite(int code, std::string_view role,
                           ": another process or connection held the database "
                           "lock past the wait limit; nothing was written, retry; " +
                           detail);
-    case SQLITE_IOERR:
-    case SQLITE_FULL:
     case SQLITE_CANTOPEN:
     case SQLITE_READONLY:
-    case SQLITE_NOMEM:
     case SQLITE_PERM:
+    case SQLITE_IOERR:
+      return Status::Unavailable(role_text + ": could not " + action_text +
+                                 ": " + detail + "; " + kAccessAdvice);
+    case SQLITE_FULL:
+      return Status::Unavailable(role_text + ": could not " + action_text +
+                                 ": " + detail +
+                                 "; the disk or file system holding the vault "
+                                 "folder is full: free space and retry");
+    case SQLITE_NOMEM:
       return Status::Unavailable(role_text + ": could not " + action_text +
                                  ": " + detail);
     default:

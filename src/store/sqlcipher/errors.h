@@ -1,8 +1,9 @@
 // Turns SQLite result codes into cvault::Status values.
 //
-// Messages name the database by its role ("vault database", "keystore
-// database") and the action that failed; they use sqlite3_errstr() of the
-// code, never SQL text or a row value.
+// Messages name the database by its role and file ("vault database
+// (vault.db)"), the action that failed and, for errors opening or writing a
+// file, the likely cause; they use sqlite3_errstr() of the code, never SQL
+// text or a row value.
 #ifndef CVAULT_STORE_SQLCIPHER_ERRORS_H_
 #define CVAULT_STORE_SQLCIPHER_ERRORS_H_
 
