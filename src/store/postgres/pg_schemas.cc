@@ -21,7 +21,7 @@ constexpr char kSchemaVersionKey[] = "cvault.schema_version";
 // store's DeleteConsentEvents lists and unlists within its own transaction
 // (erasure). seq (an identity) is the insertion order; with writers taking
 // the schema's write lock one at a time it is also the commit order.
-constexpr std::array<PgMigration, 1> kVaultMigrations = {{
+constexpr std::array<PgMigration, 2> kVaultMigrations = {{
     {1,
      R"sql(
 CREATE TABLE customers(
@@ -130,6 +130,14 @@ CREATE TABLE erasures_pending(
   hold_id text NOT NULL,
   erased_at_us bigint NOT NULL);
 CREATE INDEX erasures_pending_by_time ON erasures_pending(erased_at_us, customer_id);
+)sql"},
+    // Purchase records are cases of kind 'purchase' (matching IsCaseKind in
+    // pg_vault_store.cc).
+    {2,
+     R"sql(
+ALTER TABLE cases DROP CONSTRAINT cases_kind_check;
+ALTER TABLE cases ADD CONSTRAINT cases_kind_check
+  CHECK (kind IN ('ticket', 'refund', 'purchase'));
 )sql"},
 }};
 static_assert(kVaultMigrations.back().version == kPostgresVaultSchemaVersion);
