@@ -51,6 +51,21 @@ int main(int argc, char** argv) {
   Must(vault->support().Resolve(agent, ticket_id, cvault::TicketState::kUnfixable),
        "resolve");
 
+  // The checkout records each order as sold: its charge, and what the
+  // customer was shown (refunds are paid against the charge).
+  cvault::NewPurchase sale;
+  sale.customer = id;
+  sale.order_ref = "ORD-2026-004211";
+  sale.product = ticket.product;
+  sale.charge.processor = cvault::Processor::kStripe;
+  sale.charge.payment_intent_id = "pi_3OaExample0Intent12";
+  sale.charge.amount_minor = 5900;
+  sale.charge.currency = "EUR";
+  sale.policy_version = "2026-01";
+  sale.system_requirements = "WordPress 6.4 or later";
+  sale.purchased_at = cvault::SystemClock()->Now();
+  Must(vault->refunds().RecordPurchase(refunds, sale), "record purchase");
+
   cvault::NewRefundCase request;
   request.customer = id;
   request.order_ref = "ORD-2026-004211";

@@ -98,7 +98,10 @@ enum class RefundStatus {
 enum class Processor { kStripe, kPaypal, kOther };
 
 // A payment processor's references for the charge and its refund. Never a
-// card number: every id is format-checked per processor and screened.
+// card number: every id is format-checked per processor and screened. On a
+// refund case each one is one refund of amount_minor against the charge it
+// names (several make a partial refund); a purchase record's charge carries
+// no refund id.
 struct PaymentReference {
   Processor processor = Processor::kStripe;
   std::optional<std::string> charge_id;          // Stripe "ch_..."
@@ -107,6 +110,57 @@ struct PaymentReference {
   std::optional<std::string> capture_id;         // PayPal capture id
   std::int64_t amount_minor = 0;                 // in the currency's minor unit
   std::string currency;                          // ISO 4217, e.g. "EUR"
+};
+
+// --- Purchase records (what the customer was shown when buying) ------------
+
+// The customer's express consent to receive digital content at once,
+// acknowledging that the statutory right of withdrawal is lost with it
+// (EU Consumer Rights Directive Art. 16(m)).
+struct WithdrawalWaiver {
+  Timestamp at{};      // when the customer gave it
+  std::string method;  // how, e.g. "checkout_checkbox": 1-64 of [A-Za-z0-9._-]
+};
+
+// One order as it was sold: the charge, and what the customer was shown and
+// acknowledged before paying. Eligibility reads it (docs/refund-process.md)
+// and refunds against the order's charge may not exceed what was charged.
+struct NewPurchase {
+  CustomerId customer;
+  std::string order_ref;  // the shop's order reference; one record per order
+  Product product;
+  // The charge: processor, its ids, amount and currency (as for
+  // AttachPayment; a charge carries no refund id).
+  PaymentReference charge;
+  // The refund policy version the customer was shown: 1-64 of [A-Za-z0-9._-].
+  std::string policy_version;
+  // The system requirements shown before purchase; empty when none were.
+  // Free text, encrypted, card-number screened.
+  std::string system_requirements;
+  Timestamp purchased_at{};  // not in the future
+  // The sale carried a statutory right of withdrawal (a distance sale to an
+  // EU or UK consumer): without the waiver the customer may withdraw within
+  // RefundPolicyOptions::withdrawal_period_days, for any reason.
+  bool withdrawal_right = false;
+  std::optional<WithdrawalWaiver> withdrawal_waiver;  // not after now
+};
+
+struct PurchaseRecord {
+  std::string purchase_id;     // "pur_..."
+  CustomerId customer;         // empty once the customer is erased
+  std::string retention_hold;  // set once the customer is erased
+  std::string order_ref;
+  Product product;
+  PaymentReference charge;
+  std::string policy_version;
+  bool requirements_shown = false;
+  // The text shown; dropped from the record kept under a retention hold.
+  std::string system_requirements;
+  Timestamp purchased_at{};
+  bool withdrawal_right = false;
+  std::optional<WithdrawalWaiver> withdrawal_waiver;
+  Timestamp recorded_at{};
+  std::string recorded_by;  // principal id
 };
 
 struct NewRefundCase {
@@ -153,6 +207,13 @@ struct EligibilityEvidence {
   // instant, less the time waiting on the customer.
   std::int64_t days_counted = 0;
   int reasonable_timeframe_days = 0;
+  // What the order's purchase record (recorded by the assessed instant)
+  // said; purchase_id is empty when there was none.
+  std::string purchase_id;
+  std::string policy_version_shown;
+  bool requirements_shown = false;
+  bool withdrawal_right = false;
+  bool withdrawal_waiver_given = false;  // given by the assessed instant
 };
 
 struct EligibilityDecision {
@@ -178,6 +239,9 @@ struct RefundCase {
   RefundStatus status = RefundStatus::kRequested;
   Timestamp opened_at{};
   std::vector<StatusChange> history;
+  // Refunds against the order's charge: together never more than the
+  // purchase record's charge, each in its currency. A case is completed only
+  // once one of them carries the processor's refund id.
   std::vector<PaymentReference> payments;
   std::vector<CustomerNotice> notices;
   std::optional<EligibilityDecision> last_assessment;
@@ -215,6 +279,9 @@ struct RefundPolicyOptions {
   int processing_max_business_days = 10;
   // The longest gap between updates to the customer on an open case.
   int max_update_gap_business_days = 3;
+  // Calendar days after the purchase in which a customer with a statutory
+  // right of withdrawal who did not waive it may withdraw (EU: 14).
+  int withdrawal_period_days = 14;
   // How far in the past a ticket's opening time may lie without counting
   // as imported history (clocks of help desks and hosts disagree a little).
   std::chrono::seconds ticket_clock_skew{300};

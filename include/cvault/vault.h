@@ -257,8 +257,19 @@ class Refunds {
   // Approval needs the latest assessment to be eligible.
   [[nodiscard]] Status Transition(const AccessContext& ctx, std::string_view case_id,
                                   RefundStatus to, std::string_view note = "");
+  // Records one refund against the order's charge (or completes a pending
+  // one: the same charge and amount, now with its refund id). Needs the
+  // order's purchase record; the refunds of all the customer's cases for the
+  // order stay within the amount charged, in the charge's currency.
   [[nodiscard]] Status AttachPayment(const AccessContext& ctx, std::string_view case_id,
                                      const PaymentReference& payment);
+  // Records what the customer was shown and acknowledged when buying one
+  // order (one record per order). Returns the purchase id ("pur_...").
+  // Allowed to the action "refund.record_purchase".
+  [[nodiscard]] StatusOr<std::string> RecordPurchase(const AccessContext& ctx,
+                                                     const NewPurchase& purchase);
+  [[nodiscard]] StatusOr<PurchaseRecord> GetPurchase(const AccessContext& ctx,
+                                                     std::string_view purchase_id);
   // Records an update sent to the customer; restarts the update clock.
   [[nodiscard]] Status Notify(const AccessContext& ctx, std::string_view case_id,
                               std::string_view channel, std::string_view template_id);

@@ -54,6 +54,9 @@ void AddSupportCommands(CLI::App& app, const GlobalOptions& global,
                         CommandAction& action);
 // cvault refund open|link-ticket|assess|transition|attach-payment|notify|show|overdue
 void AddRefundCommands(CLI::App& app, const GlobalOptions& global, CommandAction& action);
+// cvault refund purchase|show-purchase, added under `refund`.
+void AddPurchaseCommands(CLI::App& refund, const GlobalOptions& global,
+                         CommandAction& action);
 // cvault demo [--vault DIR]
 void AddDemoCommand(CLI::App& app, const GlobalOptions& global, CommandAction& action);
 

@@ -81,6 +81,21 @@ CliOr<> DemoRefundChapter::SupportImportsTicket() {
 }
 
 CliOr<> DemoRefundChapter::DefectIsEligible() {
+  // The checkout recorded the order as sold: the refund is paid against
+  // its charge.
+  NewPurchase purchase;
+  purchase.customer = hedy_;
+  purchase.order_ref = std::string(kOrder);
+  purchase.product = {ProductKind::kPlugin, "seo-booster"};
+  purchase.charge = {Processor::kStripe, std::nullopt, std::string(kPaymentIntent),
+                     std::nullopt,       std::nullopt, 4900, "EUR"};
+  purchase.policy_version = "2026-01";
+  purchase.system_requirements = "WordPress 6.4 or later";
+  purchase.purchased_at = SystemClock()->Now() - std::chrono::days(20);
+  auto purchase_id = vault_.refunds().RecordPurchase(callers_.refunds, purchase);
+  if (!purchase_id) {
+    return narrator_.Failed("recording Hedy's purchase", purchase_id.error());
+  }
   NewRefundCase refund{hedy_,
                        std::string(kOrder),
                        {ProductKind::kPlugin, "seo-booster"},
@@ -97,8 +112,11 @@ CliOr<> DemoRefundChapter::DefectIsEligible() {
       e.days_counted != 15 || e.fix_attempts != 2) {
     return narrator_.Broke("Hedy's unfixed defect was not eligible after the timeframe");
   }
-  narrator_.Say("refund-service (purpose refund_processing) opened case");
-  narrator_.More(fmt::format("{} for her functional_defect,", case_id_));
+  narrator_.Say("refund-service (purpose refund_processing) recorded her order as sold");
+  narrator_.More(fmt::format("({}: 49.00 EUR, refund policy 2026-01 and the system",
+                             *purchase_id));
+  narrator_.More(fmt::format("requirements shown), then opened case {}", case_id_));
+  narrator_.More("for her functional_defect,");
   narrator_.More(fmt::format("linked the ticket, and assessed it: {} ({}):",
                              EligibilityName(decision->decision), decision->reasons[0]));
   narrator_.More(fmt::format(

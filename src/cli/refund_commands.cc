@@ -1,5 +1,5 @@
 // cvault refund open|link-ticket|assess|transition|attach-payment|notify|show|
-// overdue: refund cases under the refund policy (docs/refund-process.md). In
+// overdue (and purchase|show-purchase, purchase_commands.cc): refund cases under the refund policy (docs/refund-process.md). In
 // the default policy these are for refund-service acting for purpose
 // refund_processing.
 //
@@ -13,6 +13,7 @@
 #include "cli/commands.h"
 #include "cli/option_values.h"
 #include "cli/output.h"
+#include "cli/payment_options.h"
 #include "cli/refund_output.h"
 
 namespace cvault::cli {
@@ -29,22 +30,10 @@ struct RefundArgs {
   std::string at;                       // assess/overdue --at
   std::string to;                       // transition --to
   std::string note;
-  std::string processor;
-  std::string charge_id;
-  std::string payment_intent_id;
-  std::string refund_id;
-  std::string capture_id;
-  std::int64_t amount_minor = 0;
-  std::string currency;
+  PaymentArgs payment;  // attach-payment
   std::string channel;
   std::string template_id;
 };
-
-// An id option left empty is an id not given.
-std::optional<std::string> GivenId(const std::string& id) {
-  if (id.empty()) return std::nullopt;
-  return id;
-}
 
 CliOr<> RunOpen(const GlobalOptions& global, const RefundArgs& args) {
   CVAULT_CLI_ASSIGN_OR_RETURN(
@@ -117,17 +106,7 @@ CliOr<> RunTransition(const GlobalOptions& global, const RefundArgs& args) {
 }
 
 CliOr<> RunAttachPayment(const GlobalOptions& global, const RefundArgs& args) {
-  CVAULT_CLI_ASSIGN_OR_RETURN(
-      Processor processor, ParseChoiceOption(args.processor, "--processor",
-                                             ParseProcessor, kProcessors, ProcessorName));
-  PaymentReference payment;
-  payment.processor = processor;
-  payment.charge_id = GivenId(args.charge_id);
-  payment.payment_intent_id = GivenId(args.payment_intent_id);
-  payment.refund_id = GivenId(args.refund_id);
-  payment.capture_id = GivenId(args.capture_id);
-  payment.amount_minor = args.amount_minor;
-  payment.currency = args.currency;
+  CVAULT_CLI_ASSIGN_OR_RETURN(PaymentReference payment, ToPaymentReference(args.payment));
   CVAULT_CLI_ASSIGN_OR_RETURN(Session s, StartSession(global));
   CVAULT_CLI_RETURN_IF_ERROR(s.vault->refunds().AttachPayment(s.ctx, args.id, payment));
   CloseVault(*s.vault);
@@ -189,10 +168,6 @@ CliOr<> RunOverdue(const GlobalOptions& global, const RefundArgs& args) {
 
 void AddCaseId(CLI::App& command, RefundArgs& args) {
   command.add_option("CASE", args.id, "Refund case id (rfd_...)")->required();
-}
-
-void AddIdOption(CLI::App& command, const char* name, std::string& id, const char* help) {
-  command.add_option(name, id, help)->type_name("ID");
 }
 
 }  // namespace
@@ -267,28 +242,14 @@ void AddRefundCommands(CLI::App& app, const GlobalOptions& global,
 
   auto payment_args = std::make_shared<RefundArgs>();
   CLI::App* payment = refund->add_subcommand(
-      "attach-payment", "Record the payment processor's references (never card numbers)");
+      "attach-payment",
+      "Record a refund against the order's charge, or the refund id of a pending one "
+      "(processor references, never card numbers)");
   AddCaseId(*payment, *payment_args);
-  payment->add_option("--processor", payment_args->processor, "stripe, paypal or other")
-      ->type_name("NAME")
-      ->required();
-  AddIdOption(*payment, "--charge", payment_args->charge_id,
-              "Charge id (Stripe ch_... or py_...)");
-  AddIdOption(*payment, "--payment-intent", payment_args->payment_intent_id,
-              "Payment intent id (Stripe pi_...)");
-  AddIdOption(*payment, "--refund-id", payment_args->refund_id,
-              "Refund id (Stripe re_... or pyr_...; PayPal)");
-  AddIdOption(*payment, "--capture-id", payment_args->capture_id,
-              "Capture id (PayPal, required for it)");
-  payment
-      ->add_option("--amount", payment_args->amount_minor,
-                   "Amount in the currency's minor unit (4900 EUR is 49.00 EUR)")
-      ->type_name("MINOR_UNITS")
-      ->required();
-  payment->add_option("--currency", payment_args->currency, "ISO 4217 code, e.g. EUR")
-      ->type_name("CODE")
-      ->required();
+  AddPaymentOptions(*payment, payment_args->payment, /*with_refund_id=*/true);
   OnSelected(payment, global, action, payment_args, RunAttachPayment);
+
+  AddPurchaseCommands(*refund, global, action);
 
   auto notify_args = std::make_shared<RefundArgs>();
   CLI::App* notify = refund->add_subcommand(

@@ -109,7 +109,12 @@ Json DecisionToJson(const EligibilityDecision& decision) {
                    {"clock_started_at", TimeOrNull(e.clock_started_at)},
                    {"days_waiting_on_customer", e.days_waiting_on_customer},
                    {"days_counted", e.days_counted},
-                   {"reasonable_timeframe_days", e.reasonable_timeframe_days}};
+                   {"reasonable_timeframe_days", e.reasonable_timeframe_days},
+                   {"purchase_id", e.purchase_id.empty() ? Json(nullptr) : Json(e.purchase_id)},
+                   {"policy_version_shown", e.policy_version_shown},
+                   {"requirements_shown", e.requirements_shown},
+                   {"withdrawal_right", e.withdrawal_right},
+                   {"withdrawal_waiver_given", e.withdrawal_waiver_given}};
   return {{"decision", EligibilityName(decision.decision)},
           {"reasons", decision.reasons},
           {"evidence", evidence},
@@ -128,13 +133,68 @@ std::string FormatDecision(const EligibilityDecision& decision, std::string_view
       "{0}support declared unfixable: {7}\n"
       "{0}clock runs on: {8}, opened {9}\n"
       "{0}days counted: {10} (waiting on the customer: {11}; reasonable timeframe: "
-      "{12} days)\n",
+      "{12} days)\n"
+      "{0}purchase record: {13}\n",
       indent, EligibilityName(decision.decision), JoinOrDash(decision.reasons, ", "),
       FormatTimestamp(decision.assessed_at), JoinOrDash(e.ticket_ids, ", "),
       JoinOrDash(e.substantial_ticket_ids, ", "), e.fix_attempts,
       YesNo(e.support_declared_unfixable),
       e.clock_ticket_id.empty() ? "-" : e.clock_ticket_id, TimeOrDash(e.clock_started_at),
-      e.days_counted, e.days_waiting_on_customer, e.reasonable_timeframe_days);
+      e.days_counted, e.days_waiting_on_customer, e.reasonable_timeframe_days,
+      e.purchase_id.empty()
+          ? std::string("none")
+          : fmt::format("{} (policy version {}; requirements shown: {}; withdrawal "
+                        "right: {}; waiver given: {})",
+                        e.purchase_id, e.policy_version_shown, YesNo(e.requirements_shown),
+                        YesNo(e.withdrawal_right), YesNo(e.withdrawal_waiver_given)));
+}
+
+Json PurchaseToJson(const PurchaseRecord& purchase) {
+  Json waiver = nullptr;
+  if (purchase.withdrawal_waiver) {
+    waiver = {{"at", FormatTimestamp(purchase.withdrawal_waiver->at)},
+              {"method", purchase.withdrawal_waiver->method}};
+  }
+  return {{"purchase_id", purchase.purchase_id},
+          {"customer_id", purchase.customer.str()},
+          {"retention_hold", purchase.retention_hold},
+          {"order_ref", purchase.order_ref},
+          {"product", ProductToJson(purchase.product)},
+          {"charge", PaymentToJson(purchase.charge)},
+          {"policy_version", purchase.policy_version},
+          {"requirements_shown", purchase.requirements_shown},
+          {"system_requirements", purchase.system_requirements},
+          {"purchased_at", FormatTimestamp(purchase.purchased_at)},
+          {"withdrawal_right", purchase.withdrawal_right},
+          {"withdrawal_waiver", waiver},
+          {"recorded_at", FormatTimestamp(purchase.recorded_at)},
+          {"recorded_by", purchase.recorded_by}};
+}
+
+std::string FormatPurchase(const PurchaseRecord& purchase) {
+  std::string waiver = "not given";
+  if (purchase.withdrawal_waiver) {
+    waiver = fmt::format("given {} ({})", FormatTimestamp(purchase.withdrawal_waiver->at),
+                         purchase.withdrawal_waiver->method);
+  }
+  return fmt::format(
+      "{} order {}: {}\n"
+      "  purchased at:   {}\n"
+      "  charge:         {}\n"
+      "  policy version: {}\n"
+      "  requirements:   {}\n"
+      "  withdrawal right: {}; waiver {}\n"
+      "  recorded at:    {} by {}\n",
+      purchase.purchase_id, purchase.order_ref, FormatProduct(purchase.product),
+      FormatTimestamp(purchase.purchased_at), FormatPayment(purchase.charge),
+      purchase.policy_version,
+      purchase.requirements_shown
+          ? Continued(purchase.system_requirements.empty() ? "shown"
+                                                           : purchase.system_requirements,
+                      "                  ")
+          : std::string("not shown"),
+      YesNo(purchase.withdrawal_right), waiver, FormatTimestamp(purchase.recorded_at),
+      purchase.recorded_by);
 }
 
 Json PaymentToJson(const PaymentReference& payment) {

@@ -44,6 +44,11 @@ Json PaymentToJson(const PaymentReference& payment);
 // "stripe 49.00 EUR: payment intent pi_..., refund re_..."
 std::string FormatPayment(const PaymentReference& payment);
 
+// Every field of the purchase record; the waiver may be null.
+Json PurchaseToJson(const PurchaseRecord& purchase);
+// Heading, then the charge, what was shown and the waiver.
+std::string FormatPurchase(const PurchaseRecord& purchase);
+
 // Every field of the case; last_assessment and due dates may be null.
 Json RefundCaseToJson(const RefundCase& refund);
 // Heading, details, due dates, last assessment, history, payments, notices.

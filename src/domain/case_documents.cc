@@ -45,6 +45,38 @@ Product ReadProduct(const json& j) {
   return p;
 }
 
+json PaymentJson(const PaymentReference& p) {
+  return {{"processor", ProcessorName(p.processor)},
+          {"charge_id", OptionalText(p.charge_id)},
+          {"payment_intent_id", OptionalText(p.payment_intent_id)},
+          {"refund_id", OptionalText(p.refund_id)},
+          {"capture_id", OptionalText(p.capture_id)},
+          {"amount_minor", p.amount_minor},
+          {"currency", p.currency}};
+}
+PaymentReference ReadPayment(const json& p) {
+  PaymentReference ref;
+  ref.processor = ParseProcessor(p.value("processor", "")).value_or(Processor::kOther);
+  ref.charge_id = ReadOptionalText(p, "charge_id");
+  ref.payment_intent_id = ReadOptionalText(p, "payment_intent_id");
+  ref.refund_id = ReadOptionalText(p, "refund_id");
+  ref.capture_id = ReadOptionalText(p, "capture_id");
+  ref.amount_minor = p.value("amount_minor", std::int64_t{0});
+  ref.currency = p.value("currency", "");
+  return ref;
+}
+
+// The customer, or the retention hold that owns the record after the
+// customer's erasure.
+Status ReadOwner(const store::CaseRow& row, CustomerId& customer, std::string& hold) {
+  if (IsHoldId(row.customer_id)) {
+    hold = row.customer_id;
+    return Status::Ok();
+  }
+  CVAULT_ASSIGN_OR_RETURN(customer, CustomerId::Parse(row.customer_id));
+  return Status::Ok();
+}
+
 crypto::FieldBinding Binding(const store::CaseRow& row) {
   return {kTable, kColumn, row.case_id, row.customer_id};
 }
@@ -82,7 +114,12 @@ json DecisionJson(const EligibilityDecision& d) {
             {"clock_started_at_us", OptionalTime(e.clock_started_at)},
             {"days_waiting_on_customer", e.days_waiting_on_customer},
             {"days_counted", e.days_counted},
-            {"reasonable_timeframe_days", e.reasonable_timeframe_days}}}};
+            {"reasonable_timeframe_days", e.reasonable_timeframe_days},
+            {"purchase_id", e.purchase_id},
+            {"policy_version_shown", e.policy_version_shown},
+            {"requirements_shown", e.requirements_shown},
+            {"withdrawal_right", e.withdrawal_right},
+            {"withdrawal_waiver_given", e.withdrawal_waiver_given}}}};
 }
 
 EligibilityDecision ReadDecision(const json& j) {
@@ -106,6 +143,11 @@ EligibilityDecision ReadDecision(const json& j) {
       e.value("days_waiting_on_customer", std::int64_t{0});
   d.evidence.days_counted = e.value("days_counted", std::int64_t{0});
   d.evidence.reasonable_timeframe_days = e.value("reasonable_timeframe_days", 0);
+  d.evidence.purchase_id = e.value("purchase_id", "");
+  d.evidence.policy_version_shown = e.value("policy_version_shown", "");
+  d.evidence.requirements_shown = e.value("requirements_shown", false);
+  d.evidence.withdrawal_right = e.value("withdrawal_right", false);
+  d.evidence.withdrawal_waiver_given = e.value("withdrawal_waiver_given", false);
   return d;
 }
 
@@ -126,6 +168,7 @@ Status ValidateSku(std::string_view sku) {
 
 std::string NewTicketId() { return NewRandomId("tkt_"); }
 std::string NewRefundCaseId() { return NewRandomId("rfd_"); }
+std::string NewPurchaseId() { return NewRandomId("pur_"); }
 std::string NewHoldId() { return NewRandomId(kHoldIdPrefix); }
 
 bool IsHoldId(std::string_view owner) { return owner.starts_with(kHoldIdPrefix); }
@@ -187,15 +230,7 @@ StatusOr<store::Bytes> SealRefundCase(const crypto::FieldCipher& cipher,
                        {"note", h.note}});
   }
   json payments = json::array();
-  for (const PaymentReference& p : c.payments) {
-    payments.push_back({{"processor", ProcessorName(p.processor)},
-                        {"charge_id", OptionalText(p.charge_id)},
-                        {"payment_intent_id", OptionalText(p.payment_intent_id)},
-                        {"refund_id", OptionalText(p.refund_id)},
-                        {"capture_id", OptionalText(p.capture_id)},
-                        {"amount_minor", p.amount_minor},
-                        {"currency", p.currency}});
-  }
+  for (const PaymentReference& p : c.payments) payments.push_back(PaymentJson(p));
   json notices = json::array();
   for (const CustomerNotice& n : c.notices) {
     notices.push_back(
@@ -220,11 +255,7 @@ StatusOr<RefundCase> OpenRefundCase(const crypto::FieldCipher& cipher,
   CVAULT_ASSIGN_OR_RETURN(json doc, Open(cipher, row));
   RefundCase c;
   c.case_id = row.case_id;
-  if (IsHoldId(row.customer_id)) {
-    c.retention_hold = row.customer_id;  // the customer was erased
-  } else {
-    CVAULT_ASSIGN_OR_RETURN(c.customer, CustomerId::Parse(row.customer_id));
-  }
+  CVAULT_RETURN_IF_ERROR(ReadOwner(row, c.customer, c.retention_hold));
   c.order_ref = doc.value("order_ref", "");
   c.product = ReadProduct(doc.value("product", json::object()));
   c.reason = ParseRefundReason(doc.value("reason", "")).value_or(RefundReason::kOther);
@@ -242,15 +273,7 @@ StatusOr<RefundCase> OpenRefundCase(const crypto::FieldCipher& cipher,
     c.history.push_back(std::move(change));
   }
   for (const json& p : doc.value("payments", json::array())) {
-    PaymentReference ref;
-    ref.processor = ParseProcessor(p.value("processor", "")).value_or(Processor::kOther);
-    ref.charge_id = ReadOptionalText(p, "charge_id");
-    ref.payment_intent_id = ReadOptionalText(p, "payment_intent_id");
-    ref.refund_id = ReadOptionalText(p, "refund_id");
-    ref.capture_id = ReadOptionalText(p, "capture_id");
-    ref.amount_minor = p.value("amount_minor", std::int64_t{0});
-    ref.currency = p.value("currency", "");
-    c.payments.push_back(std::move(ref));
+    c.payments.push_back(ReadPayment(p));
   }
   for (const json& n : doc.value("notices", json::array())) {
     c.notices.push_back({n.value("channel", ""), n.value("template_id", ""),
@@ -265,6 +288,48 @@ StatusOr<RefundCase> OpenRefundCase(const crypto::FieldCipher& cipher,
   if (row.processing_due_at_us) c.processing_due_at = At(*row.processing_due_at_us);
   if (row.update_due_at_us) c.next_update_due_at = At(*row.update_due_at_us);
   return c;
+}
+
+StatusOr<store::Bytes> SealPurchase(const crypto::FieldCipher& cipher,
+                                    const store::CaseRow& row, const PurchaseRecord& p) {
+  json waiver = p.withdrawal_waiver ? json{{"at_us", Us(p.withdrawal_waiver->at)},
+                                           {"method", p.withdrawal_waiver->method}}
+                                    : json(nullptr);
+  json doc = {{"order_ref", p.order_ref},
+              {"product", ProductJson(p.product)},
+              {"charge", PaymentJson(p.charge)},
+              {"policy_version", p.policy_version},
+              {"requirements_shown", p.requirements_shown},
+              {"system_requirements", p.system_requirements},
+              {"withdrawal_right", p.withdrawal_right},
+              {"withdrawal_waiver", waiver},
+              {"recorded_at_us", Us(p.recorded_at)},
+              {"recorded_by", p.recorded_by}};
+  return Seal(cipher, row, doc);
+}
+
+StatusOr<PurchaseRecord> OpenPurchase(const crypto::FieldCipher& cipher,
+                                      const store::CaseRow& row) {
+  CVAULT_ASSIGN_OR_RETURN(json doc, Open(cipher, row));
+  PurchaseRecord p;
+  p.purchase_id = row.case_id;
+  CVAULT_RETURN_IF_ERROR(ReadOwner(row, p.customer, p.retention_hold));
+  p.order_ref = doc.value("order_ref", "");
+  p.product = ReadProduct(doc.value("product", json::object()));
+  p.charge = ReadPayment(doc.value("charge", json::object()));
+  p.policy_version = doc.value("policy_version", "");
+  p.requirements_shown = doc.value("requirements_shown", false);
+  p.system_requirements = doc.value("system_requirements", "");
+  p.withdrawal_right = doc.value("withdrawal_right", false);
+  auto waiver = doc.find("withdrawal_waiver");
+  if (waiver != doc.end() && waiver->is_object()) {
+    p.withdrawal_waiver = WithdrawalWaiver{At(waiver->value("at_us", std::int64_t{0})),
+                                           waiver->value("method", "")};
+  }
+  p.purchased_at = At(row.opened_at_us);
+  p.recorded_at = At(doc.value("recorded_at_us", row.updated_at_us));
+  p.recorded_by = doc.value("recorded_by", "");
+  return p;
 }
 
 }  // namespace cvault::domain

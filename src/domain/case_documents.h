@@ -15,12 +15,15 @@ namespace cvault::domain {
 
 inline constexpr char kTicketKind[] = "ticket";
 inline constexpr char kRefundKind[] = "refund";
+// A purchase record: financial, sealed under the financial key like refunds.
+inline constexpr char kPurchaseKind[] = "purchase";
 
 // Product SKUs: 1-64 letters, digits and . _ - /, screened for card numbers.
 [[nodiscard]] Status ValidateSku(std::string_view sku);
 
 std::string NewTicketId();      // "tkt_" + 26 base32
 std::string NewRefundCaseId();  // "rfd_" + 26 base32
+std::string NewPurchaseId();    // "pur_" + 26 base32
 
 // Refund cases kept after their customer's erasure belong to a retention
 // hold ("hld_" + 26 base32) instead of a customer.
@@ -40,6 +43,14 @@ bool IsHoldId(std::string_view owner);
                                                     const RefundCase& refund);
 [[nodiscard]] StatusOr<RefundCase> OpenRefundCase(const crypto::FieldCipher& cipher,
                                                   const store::CaseRow& row);
+
+// The purchase record's clear columns are its id, customer, status
+// ("recorded") and opened_at (purchased_at).
+[[nodiscard]] StatusOr<store::Bytes> SealPurchase(const crypto::FieldCipher& cipher,
+                                                  const store::CaseRow& row,
+                                                  const PurchaseRecord& purchase);
+[[nodiscard]] StatusOr<PurchaseRecord> OpenPurchase(const crypto::FieldCipher& cipher,
+                                                    const store::CaseRow& row);
 
 }  // namespace cvault::domain
 

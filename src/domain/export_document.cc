@@ -15,6 +15,9 @@ namespace {
 using nlohmann::json;
 
 constexpr std::string_view kManifestAlgorithm = "sha256";
+// The one section a cvault.export/v1 document may lack (added with purchase
+// records).
+constexpr std::string_view kSectionAddedLater = "purchases";
 constexpr std::string_view kSignatureAlgorithm = "ed25519";
 // The members of a document, and of its manifest and signature objects.
 constexpr std::array<std::string_view, 8> kDocumentMembers = {
@@ -85,9 +88,14 @@ ExportVerification Verify(std::string_view document,
   report.generated_at = doc["generated_at"].get<std::string>();
 
   const json& sections = doc["sections"];
-  bool sections_ok =
-      sections.is_object() && sections.size() == kExportSectionNames.size();
+  // Documents written before purchase records existed have every section
+  // but "purchases"; they still verify.
+  std::vector<std::string_view> names;
   for (std::string_view name : kExportSectionNames) {
+    if (name != kSectionAddedLater || sections.contains(name)) names.push_back(name);
+  }
+  bool sections_ok = sections.is_object() && sections.size() == names.size();
+  for (std::string_view name : names) {
     sections_ok = sections_ok && sections.contains(name) && sections[name].is_object();
   }
   if (!sections_ok) {
@@ -104,7 +112,7 @@ ExportVerification Verify(std::string_view document,
     return fail("manifest", "lists other sections than the document holds");
   }
   std::string first_bad;
-  for (std::string_view name : kExportSectionNames) {
+  for (std::string_view name : names) {
     auto expected = hashes.find(name);
     if (expected == hashes.end() || !expected->is_string()) {
       return fail("manifest", "lists other sections than the document holds");

@@ -106,7 +106,39 @@ json AssessmentJson(const EligibilityDecision& d) {
             {"clock_started_at", OptionalTime(e.clock_started_at)},
             {"days_waiting_on_customer", e.days_waiting_on_customer},
             {"days_counted", e.days_counted},
-            {"reasonable_timeframe_days", e.reasonable_timeframe_days}}}};
+            {"reasonable_timeframe_days", e.reasonable_timeframe_days},
+            {"purchase_id", e.purchase_id},
+            {"policy_version_shown", e.policy_version_shown},
+            {"requirements_shown", e.requirements_shown},
+            {"withdrawal_right", e.withdrawal_right},
+            {"withdrawal_waiver_given", e.withdrawal_waiver_given}}}};
+}
+
+json PaymentJson(const PaymentReference& p) {
+  return {{"processor", ProcessorName(p.processor)},
+          {"charge_id", OptionalText(p.charge_id)},
+          {"payment_intent_id", OptionalText(p.payment_intent_id)},
+          {"refund_id", OptionalText(p.refund_id)},
+          {"capture_id", OptionalText(p.capture_id)},
+          {"amount_minor", p.amount_minor},
+          {"currency", p.currency}};
+}
+
+json PurchaseJson(const PurchaseRecord& p) {
+  json waiver = p.withdrawal_waiver ? json{{"at", Time(p.withdrawal_waiver->at)},
+                                           {"method", p.withdrawal_waiver->method}}
+                                    : json(nullptr);
+  return {{"purchase_id", p.purchase_id},
+          {"order_ref", p.order_ref},
+          {"product", ProductJson(p.product)},
+          {"charge", PaymentJson(p.charge)},
+          {"policy_version", p.policy_version},
+          {"requirements_shown", p.requirements_shown},
+          {"system_requirements", p.system_requirements},
+          {"purchased_at", Time(p.purchased_at)},
+          {"withdrawal_right", p.withdrawal_right},
+          {"withdrawal_waiver", std::move(waiver)},
+          {"recorded_at", Time(p.recorded_at)}};
 }
 
 json RefundCaseJson(const RefundCase& c) {
@@ -119,15 +151,7 @@ json RefundCaseJson(const RefundCase& c) {
                        {"note", h.note}});
   }
   json payments = json::array();
-  for (const PaymentReference& p : c.payments) {
-    payments.push_back({{"processor", ProcessorName(p.processor)},
-                        {"charge_id", OptionalText(p.charge_id)},
-                        {"payment_intent_id", OptionalText(p.payment_intent_id)},
-                        {"refund_id", OptionalText(p.refund_id)},
-                        {"capture_id", OptionalText(p.capture_id)},
-                        {"amount_minor", p.amount_minor},
-                        {"currency", p.currency}});
-  }
+  for (const PaymentReference& p : c.payments) payments.push_back(PaymentJson(p));
   json notices = json::array();
   for (const CustomerNotice& n : c.notices) {
     notices.push_back(
@@ -155,7 +179,9 @@ std::set<FieldGroup> GroupsHoldingData(const ExportSubjectData& s) {
   std::set<FieldGroup> groups;
   for (const auto& [field, value] : s.identity.fields) groups.insert(GroupOf(field));
   if (!s.support_tickets.empty()) groups.insert(FieldGroup::kSupportEvidence);
-  if (!s.refund_cases.empty()) groups.insert(FieldGroup::kFinancial);
+  if (!s.refund_cases.empty() || !s.purchases.empty()) {
+    groups.insert(FieldGroup::kFinancial);
+  }
   return groups;
 }
 
@@ -300,12 +326,15 @@ nlohmann::json BuildExportSections(const ExportSubjectData& s,
   for (const Ticket& t : s.support_tickets) tickets.push_back(TicketJson(t));
   json refunds = json::array();
   for (const RefundCase& c : s.refund_cases) refunds.push_back(RefundCaseJson(c));
+  json purchases = json::array();
+  for (const PurchaseRecord& p : s.purchases) purchases.push_back(PurchaseJson(p));
   auto applicable = ApplicablePurposes(s, policy);
 
   // docs/export.md, "Portability": Art. 20 covers data the customer provided
-  // that is processed on consent or contract. Refund cases are kept under a
-  // legal obligation and are mostly the controller's and the payment
-  // processor's records, so they are access-only.
+  // that is processed on consent or contract. Refund cases and purchase
+  // records are kept under a legal obligation and are mostly the
+  // controller's and the payment processor's records, so they are
+  // access-only.
   json sections = json::object();
   sections["identity"] =
       Section(true, kContract, kFromCustomer, IdentityData(s.identity));
@@ -314,6 +343,8 @@ nlohmann::json BuildExportSections(const ExportSubjectData& s,
   sections["support_tickets"] = Section(true, kContract, kFromBoth, std::move(tickets));
   sections["refund_cases"] =
       Section(false, kLegalObligation, kFromBoth, std::move(refunds));
+  sections["purchases"] =
+      Section(false, kLegalObligation, kFromBoth, std::move(purchases));
   sections["purposes"] =
       Section(false, std::nullopt, kFromController, PurposesData(applicable, policy));
   sections["retention"] = Section(false, std::nullopt, kFromController,

@@ -22,9 +22,9 @@
 namespace cvault::domain {
 
 // Every section, in the order docs/export.md lists them.
-inline constexpr std::array<std::string_view, 8> kExportSectionNames = {
-    "identity", "consent_history", "support_tickets", "refund_cases",
-    "purposes", "retention",       "recipients",      "access_log"};
+inline constexpr std::array<std::string_view, 9> kExportSectionNames = {
+    "identity",   "consent_history", "support_tickets", "refund_cases", "purchases",
+    "purposes",   "retention",       "recipients",      "access_log"};
 
 // An access-log entry whose principal is another customer (acting for
 // themselves) names them with this instead of their id.
@@ -38,6 +38,7 @@ struct ExportSubjectData {
   std::set<std::string, std::less<>> consented_purposes;
   std::vector<Ticket> support_tickets;
   std::vector<RefundCase> refund_cases;
+  std::vector<PurchaseRecord> purchases;
   // Audit entries about the customer (their subject pseudonym), oldest first.
   std::vector<AuditEntry> access_log;
   // How long the financial group would be kept after an erasure, for this

@@ -93,6 +93,28 @@ EligibilityEvidence GatherEvidence(std::span<const TicketFacts> linked, Timestam
   return evidence;
 }
 
+// The purchase record as known at `at`: one recorded later was not known.
+void AddPurchaseEvidence(const std::optional<PurchaseFacts>& purchase, Timestamp at,
+                         EligibilityEvidence& evidence) {
+  if (!purchase || purchase->recorded_at > at) return;
+  evidence.purchase_id = purchase->purchase_id;
+  evidence.policy_version_shown = purchase->policy_version;
+  evidence.requirements_shown = purchase->requirements_shown;
+  evidence.withdrawal_right = purchase->withdrawal_right;
+  evidence.withdrawal_waiver_given = purchase->waiver_at && *purchase->waiver_at <= at;
+}
+
+// A sale with a statutory withdrawal right the customer did not waive may be
+// withdrawn from within the period, whatever the reason.
+bool WithinUnwaivedWithdrawal(const std::optional<PurchaseFacts>& purchase, Timestamp at,
+                              const EligibilityEvidence& evidence,
+                              const RefundPolicyOptions& options) {
+  return !evidence.purchase_id.empty() && evidence.withdrawal_right &&
+         !evidence.withdrawal_waiver_given && at >= purchase->purchased_at &&
+         at - purchase->purchased_at <
+             std::chrono::days(options.withdrawal_period_days);
+}
+
 EligibilityDecision Decide(Eligibility decision, std::vector<std::string> reasons) {
   EligibilityDecision result;
   result.decision = decision;
@@ -100,7 +122,8 @@ EligibilityDecision Decide(Eligibility decision, std::vector<std::string> reason
   return result;
 }
 
-// The rows of the table for functional_defect and post_update_incompatibility.
+// The rows of the table for functional_defect and post_update_incompatibility
+// (and for a compatibility claim whose requirements were communicated).
 EligibilityDecision DecideFunctionalIssue(RefundReason reason,
                                           const EligibilityEvidence& evidence) {
   if (evidence.ticket_ids.empty()) {
@@ -178,9 +201,17 @@ bool IsTerminal(RefundStatus status) { return AllowedTransitionsFrom(status).emp
 
 EligibilityDecision AssessEligibility(RefundReason reason,
                                       std::span<const TicketFacts> linked, Timestamp at,
-                                      const RefundPolicyOptions& options) {
+                                      const RefundPolicyOptions& options,
+                                      const std::optional<PurchaseFacts>& purchase) {
   EligibilityEvidence evidence = GatherEvidence(linked, at, options);
+  AddPurchaseEvidence(purchase, at, evidence);
   EligibilityDecision result;
+  if (WithinUnwaivedWithdrawal(purchase, at, evidence, options)) {
+    result = Decide(Eligibility::kEligible, {"withdrawal_right_not_waived"});
+    result.evidence = std::move(evidence);
+    result.assessed_at = at;
+    return result;
+  }
   switch (reason) {
     case RefundReason::kChangeOfMind:
       result = Decide(Eligibility::kNotEligible, {"change_of_mind_not_grounds"});
@@ -189,8 +220,21 @@ EligibilityDecision AssessEligibility(RefundReason reason,
       result = Decide(Eligibility::kNotEligible, {"preference_not_grounds"});
       break;
     case RefundReason::kCompatibilityNotDisclosed:
-      result =
-          Decide(Eligibility::kNotEligible, {"undisclosed_compatibility_not_grounds"});
+      // Section 2: a compatibility issue is no ground unless the requirement
+      // was communicated at purchase; the purchase record says whether it
+      // was. When it was, the claim is that the product fails on a system
+      // within the requirements shown: a functional issue that support
+      // checks and tries to fix like any other.
+      if (evidence.purchase_id.empty()) {
+        result = Decide(Eligibility::kNotYet, {"purchase_record_missing"});
+      } else if (!evidence.requirements_shown) {
+        result = Decide(Eligibility::kNotEligible,
+                        {"compatibility_requirements_not_communicated"});
+      } else {
+        result = DecideFunctionalIssue(reason, evidence);
+        result.reasons.insert(result.reasons.begin(),
+                              "compatibility_requirements_communicated");
+      }
       break;
     case RefundReason::kFunctionalDefect:
     case RefundReason::kPostUpdateIncompatibility:

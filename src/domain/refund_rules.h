@@ -60,17 +60,37 @@ struct TicketFacts {
   std::vector<Timestamp> customer_replies;
 };
 
+// What the rules need to know about the purchase record of the case's order.
+struct PurchaseFacts {
+  std::string purchase_id;
+  Timestamp recorded_at{};  // when the vault learnt it
+  Timestamp purchased_at{};
+  std::string policy_version;
+  bool requirements_shown = false;
+  bool withdrawal_right = false;
+  std::optional<Timestamp> waiver_at;  // when the customer waived it
+};
+
 // Decides whether a customer is eligible for a refund, at `at`, for `reason`,
-// given the support tickets linked to the case, using only what was known at
-// `at`: a ticket opened after `at` is left out, one resolved after `at`
-// counts as still open, and attempts after `at` are not counted. The first
+// given the support tickets linked to the case and the purchase record of
+// its order (if any), using only what was known at `at`: a ticket opened
+// after `at` is left out, one resolved after `at` counts as still open,
+// attempts after `at` are not counted, a purchase record recorded after `at`
+// counts as missing and a waiver given after `at` as not given. The first
 // matching row wins:
 //
-//   reason, tickets             | decision     | reasons
+//   reason, evidence            | decision     | reasons
 //   ----------------------------+--------------+--------------------------------------
+//   any reason, a purchase with a withdrawal right, no waiver by `at`, and
+//     `at` within withdrawal_period_days of purchased_at
+//                               | eligible     | withdrawal_right_not_waived
 //   change_of_mind              | not_eligible | change_of_mind_not_grounds
 //   preference                  | not_eligible | preference_not_grounds
-//   compatibility_not_disclosed | not_eligible | undisclosed_compatibility_not_grounds
+//   compatibility_not_disclosed:
+//     no purchase record        | not_yet      | purchase_record_missing
+//     requirements not shown    | not_eligible | compatibility_requirements_not_communicated
+//     requirements shown        | as the functional_defect rows below, after
+//                               |              | compatibility_requirements_communicated
 //   duplicate_purchase, other   | not_eligible | not_a_policy_ground
 //   functional_defect, post_update_incompatibility:
 //     no linked ticket          | not_yet      | contact_support_first, and for
@@ -103,11 +123,16 @@ struct TicketFacts {
 // their ids, the substantial ones, the fix attempts made on substantial
 // tickets by `at`, whether support had declared a substantial ticket
 // unfixable by `at`, the clock's ticket, start, days waiting on the customer
-// and days counted, and the timeframe used. assessed_at is `at`;
-// assessed_by is left empty for the caller.
+// and days counted, and the timeframe used; and what the purchase record
+// known at `at` said (its id, the policy version and whether requirements
+// were shown, whether the sale carried a withdrawal right and whether it was
+// waived by `at`). assessed_at is `at`; assessed_by is left empty for the
+// caller.
 EligibilityDecision AssessEligibility(RefundReason reason,
                                       std::span<const TicketFacts> linked, Timestamp at,
-                                      const RefundPolicyOptions& options);
+                                      const RefundPolicyOptions& options,
+                                      const std::optional<PurchaseFacts>& purchase =
+                                          std::nullopt);
 
 }  // namespace cvault::domain
 

@@ -30,6 +30,14 @@ RefundCase MinimiseForHold(const RefundCase& refund, std::string_view hold_id) {
   return kept;
 }
 
+PurchaseRecord MinimiseForHold(const PurchaseRecord& purchase, std::string_view hold_id) {
+  PurchaseRecord kept = purchase;
+  kept.customer = CustomerId();
+  kept.retention_hold = std::string(hold_id);
+  kept.system_requirements.clear();
+  return kept;
+}
+
 RetentionRule FinancialRetentionFor(const RetentionOptions& options,
                                     std::string_view country) {
   if (!country.empty()) {

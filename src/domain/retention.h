@@ -18,6 +18,11 @@ namespace cvault::domain {
 // notices to the customer or assessment evidence.
 RefundCase MinimiseForHold(const RefundCase& refund, std::string_view hold_id);
 
+// The same for a purchase record: everything but the customer link and the
+// text of the system requirements shown (whether they were shown, the
+// charge, the policy version and the withdrawal waiver are the record).
+PurchaseRecord MinimiseForHold(const PurchaseRecord& purchase, std::string_view hold_id);
+
 // The years financial records of a customer from `country` (ISO 3166 alpha-2,
 // empty when unknown) are kept, and the jurisdiction that decided it ("DE",
 // or "default").

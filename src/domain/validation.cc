@@ -138,6 +138,16 @@ bool IsWellFormedLangtag(const std::vector<std::string_view>& subtags) {
 
 }  // namespace
 
+Status ValidateToken(std::string_view field, std::string_view value) {
+  CVAULT_RETURN_IF_ERROR(ScreenForCardNumber(field, value));
+  const bool ok = !value.empty() && value.size() <= 64 &&
+                  std::all_of(value.begin(), value.end(), [](char c) {
+                    return IsAsciiAlnum(c) || c == '.' || c == '_' || c == '-';
+                  });
+  if (!ok) return Invalid(field, "1-64 letters, digits and . _ - required");
+  return Status::Ok();
+}
+
 Status ValidateText(std::string_view field, std::string_view value,
                     std::size_t max_bytes, bool allow_newlines) {
   if (value.size() > max_bytes) {

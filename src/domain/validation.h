@@ -35,6 +35,11 @@ namespace cvault::domain {
                                   std::string_view value, std::size_t max_bytes,
                                   bool allow_newlines);
 
+// A short machine token (template ids, policy versions, how a consent was
+// given): 1 to 64 of [A-Za-z0-9._-], screened for card numbers first, so a
+// card number is refused as such.
+[[nodiscard]] Status ValidateToken(std::string_view field, std::string_view value);
+
 // A practical RFC 5321 subset: dot-atom local part of 1 to 64 bytes, '@', a
 // domain of LDH labels (1 to 63 bytes, no leading or trailing hyphen) with at
 // least one dot, whose last label is two or more letters or an IDN A-label

@@ -99,7 +99,8 @@ Policy Policy::Default() {
       {"refund_processing",
        Rule(LegalBasis::kContract, "Core Function",
             {{kIdentity, kPlain}, {kContact, kPlain}, {kFinancial, kPlain}},
-            {a::kCustomerRead, a::kCustomerFind, a::kRefundWrite, a::kRefundRead},
+            {a::kCustomerRead, a::kCustomerFind, a::kRefundWrite, a::kRefundRead,
+             a::kRefundRecordPurchase},
             {"payment processors that carry out refunds (e.g. Stripe, PayPal)"},
             "refund and payment records: while the account exists, then under a "
             "retention hold after erasure for the period the jurisdiction's refund "
@@ -146,7 +147,7 @@ bool IsKnownAction(std::string_view action) {
         a::kCustomerList, a::kAuditRead, a::kAuditVerify, a::kAuditCheckpoint,
         a::kAuditSearch, a::kConsentRecord, a::kConsentRead, a::kConsentReport,
         a::kNoticeRegister, a::kRestrict, a::kSupportWrite, a::kSupportRead,
-        a::kSupportImportHistory, a::kRefundWrite,
+        a::kSupportImportHistory, a::kRefundWrite, a::kRefundRecordPurchase,
         a::kRefundRead, a::kDsrExport, a::kDsrErase, a::kDsrPurge, a::kDsrRequest,
         a::kKeysManage,
         a::kVaultBackup, a::kVaultRestore}) {

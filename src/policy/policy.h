@@ -48,7 +48,10 @@ inline constexpr std::string_view kSupportRead = "support.read";
 // from a help desk).
 inline constexpr std::string_view kSupportImportHistory = "support.import_history";
 inline constexpr std::string_view kRefundWrite = "refund.write";  // open, link, assess, move, pay, notify
-inline constexpr std::string_view kRefundRead = "refund.read";    // a case, and the overdue list
+inline constexpr std::string_view kRefundRead = "refund.read";    // a case, a purchase, the overdue list
+// Recording what a customer was shown at purchase (a checkout may be granted
+// it without deciding refunds).
+inline constexpr std::string_view kRefundRecordPurchase = "refund.record_purchase";
 inline constexpr std::string_view kDsrExport = "dsr.export";      // Art. 15/20 export
 inline constexpr std::string_view kDsrErase = "dsr.erase";        // Art. 17 erasure
 inline constexpr std::string_view kDsrPurge = "dsr.purge";        // expired holds, lapsed consents

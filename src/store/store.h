@@ -113,12 +113,12 @@ struct NoticeRow {
   std::int64_t registered_at_us = 0;
 };
 
-// A support ticket or refund case: the columns queries need in the clear
+// A support ticket, refund case or purchase record: the columns queries need in the clear
 // (ids, status, times) and everything else as one encrypted document.
 struct CaseRow {
-  std::string case_id;      // "tkt_..." or "rfd_..."
+  std::string case_id;      // "tkt_...", "rfd_..." or "pur_..."
   std::uint64_t version = 0;  // as CustomerRow::version
-  std::string kind;         // "ticket" or "refund"
+  std::string kind;         // "ticket", "refund" or "purchase"
   std::string customer_id;
   std::string status;       // ticket state or refund status
   std::int64_t opened_at_us = 0;

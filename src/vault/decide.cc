@@ -89,9 +89,9 @@ StatusOr<DecidedCase> VaultCore::BeginForCase(AuditedCall& call, std::string_vie
     out.held_by = out.row.customer_id;
   } else {
     CVAULT_ASSIGN_OR_RETURN(out.decided.subject, LoadSubject(call, out.row.customer_id));
-    if (!out.decided.subject.row && kind == domain::kRefundKind) {
-      // An erasure the purge has not swept yet: the refund case already
-      // belongs to the hold, which holds its key.
+    if (!out.decided.subject.row && kind != domain::kTicketKind) {
+      // An erasure the purge has not swept yet: the refund case or
+      // purchase record already belongs to the hold, which holds its key.
       CVAULT_ASSIGN_OR_RETURN(auto pending, tx->GetPendingErasure(out.row.customer_id));
       if (pending) out.held_by = pending->hold_id;
     }

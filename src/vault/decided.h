@@ -18,6 +18,15 @@
 
 namespace cvault::internal {
 
+// A request on the records of one field group (a ticket, a refund case, a
+// purchase record), decided on the group's level for the purpose.
+inline policy::AccessRequest GroupRecordRequest(std::string_view act,
+                                                policy::FieldUse use, FieldGroup group) {
+  policy::AccessRequest r{act, use, {}, std::nullopt};
+  r.record_group = group;
+  return r;
+}
+
 // A customer's row (if any), keys and the facts a decision needs.
 struct Subject {
   std::optional<store::CustomerRow> row;

@@ -4,7 +4,7 @@
 // without a key, to the purge's sweep (purge_ops.cc).
 //
 // An erasure, in order (each step safe to interrupt):
-//   1. With refund cases: a retention hold is made, and the customer's
+//   1. With refund cases or purchase records: a retention hold is made, and the customer's
 //      financial data key is wrapped again under the hold's id (committed
 //      to the keystore first, as for any new key). The cases stay sealed
 //      under that key; the sweep minimises them and moves them to the hold.
@@ -14,7 +14,7 @@
 //      advanced, the audit entry appended.
 //   4. The customer's data keys are deleted from the keystore (the shred),
 //      and both write-ahead logs truncated. From here nothing the customer
-//      left can be decrypted but the held refund cases, which are read
+//      left can be decrypted but the held financial records, which are read
 //      minimised and only for a legal obligation.
 // A crash after 2 is finished by the next open (ReplayLedger); one after 3
 // leaves keys without a customer row, which the purge's orphan sweep deletes.
@@ -111,8 +111,12 @@ StatusOr<ErasureResult> VaultCore::EraseDecided(AuditedCall call, const Subject&
   // Counted, not read: the rows themselves are left to the purge's sweep.
   auto tickets = tx.CountCases(id.str(), domain::kTicketKind);
   if (!tickets) return Error(fail(tickets.error()));
-  auto refunds = tx.CountCases(id.str(), domain::kRefundKind);
-  if (!refunds) return Error(fail(refunds.error()));
+  // Refund cases and purchase records: the financial records a hold keeps.
+  auto refund_cases = tx.CountCases(id.str(), domain::kRefundKind);
+  if (!refund_cases) return Error(fail(refund_cases.error()));
+  auto purchases = tx.CountCases(id.str(), domain::kPurchaseKind);
+  if (!purchases) return Error(fail(purchases.error()));
+  const std::size_t financial_records = *refund_cases + *purchases;
   auto consents = tx.CountConsentEvents(id.str());
   if (!consents) return Error(fail(consents.error()));
 
@@ -124,7 +128,7 @@ StatusOr<ErasureResult> VaultCore::EraseDecided(AuditedCall call, const Subject&
                          std::nullopt,
                          ""};
   std::optional<store::HoldRow> hold;
-  if (*refunds > 0) {
+  if (financial_records > 0) {
     domain::RetentionRule rule =
         domain::FinancialRetentionFor(options_.retention, country);
     hold.emplace();
@@ -138,7 +142,7 @@ StatusOr<ErasureResult> VaultCore::EraseDecided(AuditedCall call, const Subject&
     Status s = GiveFinancialKeyToHold(id.str(), hold->hold_id, now);
     if (!s.ok()) return Error(fail(s));
     financial.outcome = ErasureOutcome::kRetained;
-    financial.records = *refunds;
+    financial.records = financial_records;
     financial.legal_reason = hold->legal_reason;
     financial.retained_until = At(hold->until_us);
     financial.hold_id = hold->hold_id;
@@ -168,7 +172,7 @@ StatusOr<ErasureResult> VaultCore::EraseDecided(AuditedCall call, const Subject&
     Status s = tx.InsertHold(*hold);
     if (!s.ok()) return Error(fail(s));
   }
-  if (*tickets + *refunds + *consents > 0) {
+  if (*tickets + financial_records + *consents > 0) {
     Status s = tx.InsertPendingErasure(
         {id.str(), result.erasure_id, hold ? hold->hold_id : "", now});
     if (!s.ok()) return Error(fail(s));
@@ -199,7 +203,7 @@ StatusOr<ErasureResult> VaultCore::EraseDecided(AuditedCall call, const Subject&
       group(std::string(FieldGroupName(FieldGroup::kSupportEvidence)), *tickets));
   result.groups.push_back(group("consent_records", *consents));
   result.groups.push_back(std::move(financial));
-  options_.logger->info("erasure {} done ({} held records)", result.erasure_id, *refunds);
+  options_.logger->info("erasure {} done ({} held records)", result.erasure_id, financial_records);
   return result;
 }
 
@@ -212,7 +216,7 @@ Status VaultCore::GiveFinancialKeyToHold(std::string_view customer_id,
     if (!key_row) {
       return Status::Integrity(
           "the customer's financial data key is missing from the keystore; their "
-          "refund cases cannot be kept under a hold");
+          "financial records cannot be kept under a hold");
     }
     CVAULT_ASSIGN_OR_RETURN(dek, UnwrapKey(*key_row));
   }

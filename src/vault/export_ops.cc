@@ -87,13 +87,19 @@ StatusOr<domain::ExportSubjectData> VaultCore::GatherExportData(
     data.support_tickets.push_back(std::move(opened));
   }
   CVAULT_ASSIGN_OR_RETURN(auto refunds, tx.ListCases(id.str(), domain::kRefundKind));
-  if (!refunds.empty()) {
-    // Only with refund cases: FinancialCipherFor would mint a key otherwise.
+  CVAULT_ASSIGN_OR_RETURN(auto purchases, tx.ListCases(id.str(), domain::kPurchaseKind));
+  if (!refunds.empty() || !purchases.empty()) {
+    // Only with financial records: FinancialCipherFor would mint a key
+    // otherwise.
     CVAULT_ASSIGN_OR_RETURN(const crypto::FieldCipher* financial,
                             FinancialCipherFor(id.str()));
     for (const store::CaseRow& refund : refunds) {
       CVAULT_ASSIGN_OR_RETURN(auto opened, domain::OpenRefundCase(*financial, refund));
       data.refund_cases.push_back(std::move(opened));
+    }
+    for (const store::CaseRow& purchase : purchases) {
+      CVAULT_ASSIGN_OR_RETURN(auto opened, domain::OpenPurchase(*financial, purchase));
+      data.purchases.push_back(std::move(opened));
     }
   }
 

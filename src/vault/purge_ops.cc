@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include <cstdint>
+#include <functional>
 
 #include "domain/case_documents.h"
 #include "domain/consent_receipt.h"
@@ -31,6 +32,26 @@ constexpr std::string_view kPurgeLease = "purge";
 // still in flight in another process; the orphan sweep leaves it alone.
 constexpr std::int64_t kOrphanGraceMicros = 10LL * 60 * 1000 * 1000;
 constexpr std::size_t kOrphanBatch = 500;
+
+// Moves the erased customer's cases of one financial `kind` under the hold,
+// at most `limit - done` of them (counted in `done`): `minimise` reseals the
+// kept row (already owned by the hold) from the row as it was.
+Status MoveUnderHold(
+    store::VaultTransaction& tx, const store::PendingErasureRow& p, std::string_view kind,
+    std::size_t limit, std::size_t& done,
+    const std::function<Status(const store::CaseRow&, store::CaseRow&)>& minimise) {
+  CVAULT_ASSIGN_OR_RETURN(auto rows, tx.ListCases(p.customer_id, kind));
+  for (const store::CaseRow& row : rows) {
+    if (done == limit) break;
+    store::CaseRow kept = row;
+    kept.customer_id = p.hold_id;
+    kept.retention_class = kFinancial;
+    CVAULT_RETURN_IF_ERROR(minimise(row, kept));
+    CVAULT_RETURN_IF_ERROR(tx.ReassignCase(kept));
+    ++done;
+  }
+  return Status::Ok();
+}
 
 }  // namespace
 
@@ -225,6 +246,10 @@ StatusOr<std::size_t> VaultCore::PurgeHold(std::unique_ptr<store::VaultTransacti
   CVAULT_ASSIGN_OR_RETURN(
       std::size_t cases,
       call.tx().DeleteCases(hold.hold_id, domain::kRefundKind, SIZE_MAX));
+  CVAULT_ASSIGN_OR_RETURN(
+      std::size_t purchases,
+      call.tx().DeleteCases(hold.hold_id, domain::kPurchaseKind, SIZE_MAX));
+  cases += purchases;
   CVAULT_RETURN_IF_ERROR(StatusOf(call.tx().DeleteHold(hold.hold_id)));
   CVAULT_RETURN_IF_ERROR(call.tx().SetMeta(kLedgerAppliedKey, std::to_string(applied)));
   CVAULT_RETURN_IF_ERROR(std::move(call).Commit());
@@ -241,35 +266,50 @@ StatusOr<std::size_t> VaultCore::SweepErasureStep(
     // Without the hold (purged since) the cases have no key left: they are
     // deleted below like the rest.
     if (hold) {
-      CVAULT_ASSIGN_OR_RETURN(auto refunds,
-                              tx->ListCases(p.customer_id, domain::kRefundKind));
-      if (!refunds.empty()) {
-        CVAULT_ASSIGN_OR_RETURN(const crypto::FieldCipher* cipher,
-                                FinancialCipherFor(p.hold_id));
-        for (const store::CaseRow& row : refunds) {
-          if (done == limit) break;
-          CVAULT_ASSIGN_OR_RETURN(auto refund, domain::OpenRefundCase(*cipher, row));
-          store::CaseRow kept = row;
-          kept.customer_id = p.hold_id;
-          kept.retention_class = kFinancial;
-          // No one is left to send updates to; a refund still owed keeps
-          // its processing promise (it is paid under the hold).
-          kept.update_due_at_us.reset();
-          if (refund.status != RefundStatus::kApproved &&
-              refund.status != RefundStatus::kProcessing) {
-            kept.processing_due_at_us.reset();
-          }
-          CVAULT_ASSIGN_OR_RETURN(
-              kept.document,
-              domain::SealRefundCase(*cipher, kept,
-                                     domain::MinimiseForHold(refund, p.hold_id)));
-          CVAULT_RETURN_IF_ERROR(tx->ReassignCase(kept));
-          ++done;
+      // Fetched with the first row: FinancialCipherFor mints a key it does
+      // not find.
+      const crypto::FieldCipher* cipher = nullptr;
+      auto open_cipher = [&]() -> Status {
+        if (cipher == nullptr) {
+          CVAULT_ASSIGN_OR_RETURN(cipher, FinancialCipherFor(p.hold_id));
         }
-      }
+        return Status::Ok();
+      };
+      // Purchase records first: a refund case moved under the hold finds
+      // its order's purchase record there (ReadOrderRecords).
+      CVAULT_RETURN_IF_ERROR(MoveUnderHold(
+          *tx, p, domain::kPurchaseKind, limit, done,
+          [&](const store::CaseRow& row, store::CaseRow& kept) -> Status {
+            CVAULT_RETURN_IF_ERROR(open_cipher());
+            CVAULT_ASSIGN_OR_RETURN(auto purchase, domain::OpenPurchase(*cipher, row));
+            CVAULT_ASSIGN_OR_RETURN(
+                kept.document,
+                domain::SealPurchase(*cipher, kept,
+                                     domain::MinimiseForHold(purchase, p.hold_id)));
+            return Status::Ok();
+          }));
+      CVAULT_RETURN_IF_ERROR(MoveUnderHold(
+          *tx, p, domain::kRefundKind, limit, done,
+          [&](const store::CaseRow& row, store::CaseRow& kept) -> Status {
+            CVAULT_RETURN_IF_ERROR(open_cipher());
+            CVAULT_ASSIGN_OR_RETURN(auto refund, domain::OpenRefundCase(*cipher, row));
+            // No one is left to send updates to; a refund still owed keeps
+            // its processing promise (it is paid under the hold).
+            kept.update_due_at_us.reset();
+            if (refund.status != RefundStatus::kApproved &&
+                refund.status != RefundStatus::kProcessing) {
+              kept.processing_due_at_us.reset();
+            }
+            CVAULT_ASSIGN_OR_RETURN(
+                kept.document,
+                domain::SealRefundCase(*cipher, kept,
+                                       domain::MinimiseForHold(refund, p.hold_id)));
+            return Status::Ok();
+          }));
     }
   }
-  for (std::string_view kind : {domain::kRefundKind, domain::kTicketKind}) {
+  for (std::string_view kind :
+       {domain::kPurchaseKind, domain::kRefundKind, domain::kTicketKind}) {
     CVAULT_ASSIGN_OR_RETURN(std::size_t n,
                             tx->DeleteCases(p.customer_id, kind, limit - done));
     done += n;

@@ -9,6 +9,7 @@
 #include "domain/card_screen.h"
 #include "domain/case_documents.h"
 #include "domain/payment_reference.h"
+#include "domain/purchase_record.h"
 #include "domain/refund_rules.h"
 #include "domain/retention.h"
 #include "domain/validation.h"
@@ -26,16 +27,7 @@ std::int64_t Us(Timestamp t) { return t.time_since_epoch().count(); }
 Timestamp At(std::int64_t us) { return Timestamp(std::chrono::microseconds(us)); }
 
 policy::AccessRequest RefundRequest(std::string_view act, policy::FieldUse use) {
-  policy::AccessRequest r{act, use, {}, std::nullopt};
-  r.record_group = FieldGroup::kFinancial;
-  return r;
-}
-
-bool IsTemplateId(std::string_view id) {
-  return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '.' || c == '_' || c == '-';
-  });
+  return GroupRecordRequest(act, use, FieldGroup::kFinancial);
 }
 
 bool SameProduct(const Product& a, const Product& b) {
@@ -216,7 +208,18 @@ StatusOr<EligibilityDecision> VaultCore::AssessLinkedTickets(AuditedCall& call,
     }
     facts.push_back(std::move(f));
   }
-  return domain::AssessEligibility(o.refund.reason, facts, at, options_.refund_policy);
+  CVAULT_ASSIGN_OR_RETURN(OrderRecords order, ReadOrderRecords(call, o, false));
+  std::optional<domain::PurchaseFacts> purchase;
+  if (order.purchase) {
+    const PurchaseRecord& p = *order.purchase;
+    purchase = domain::PurchaseFacts{p.purchase_id,       p.recorded_at,
+                                     p.purchased_at,      p.policy_version,
+                                     p.requirements_shown, p.withdrawal_right,
+                                     std::nullopt};
+    if (p.withdrawal_waiver) purchase->waiver_at = p.withdrawal_waiver->at;
+  }
+  return domain::AssessEligibility(o.refund.reason, facts, at, options_.refund_policy,
+                                   purchase);
 }
 
 StatusOr<EligibilityDecision> VaultCore::AssessRefund(const AccessContext& in,
@@ -319,6 +322,16 @@ Status VaultCore::TransitionRefund(const AccessContext& in, std::string_view cas
                     "separation of duties: the principal who assessed or approved this "
                     "refund may not mark it paid; another principal must complete it"));
   }
+  // Paid means the processor refunded: its reference must be on the case.
+  if (to == RefundStatus::kCompleted &&
+      std::ranges::none_of(refund.payments, [](const PaymentReference& p) {
+        return p.refund_id.has_value();
+      })) {
+    return fail("refund_reference_missing",
+                Status::FailedPrecondition(
+                    "refund id: a case is completed only with the processor's refund "
+                    "reference; attach the refund with its refund id first"));
+  }
   if (to == RefundStatus::kApproved) AddDecider(refund, call.ctx().principal_id);
   refund.history.push_back(
       {refund.status, to, At(now), call.ctx().principal_id, std::string(note)});
@@ -366,7 +379,38 @@ Status VaultCore::AttachPayment(const AccessContext& in, std::string_view case_i
   }
   Status valid = domain::ValidatePaymentReference(payment);
   if (!valid.ok()) return fail("invalid_input", valid);
-  refund.payments.push_back(payment);
+  // The other cases' refunds are read in this write transaction: two cases
+  // refunding one charge at once are serialized, so together they cannot
+  // exceed it.
+  auto order = ReadOrderRecords(call, o, true);
+  if (!order) return fail("integrity_error", order.error());
+  auto pending = std::ranges::find_if(refund.payments, [&](const PaymentReference& p) {
+    return domain::CompletesPendingRefund(p, payment);
+  });
+  std::vector<PaymentReference> earlier = std::move(order->other_refunds);
+  for (auto it = refund.payments.begin(); it != refund.payments.end(); ++it) {
+    if (it != pending) earlier.push_back(*it);
+  }
+  // An approved refund stays payable when the order has no purchase record
+  // (an order from before the shop reported purchases): the charge is then
+  // unknown and the entry says the total could not be bounded.
+  Status fits = order->purchase
+                    ? domain::CheckRefundAgainstCharge(order->purchase->charge, earlier,
+                                                       payment)
+                    : domain::CheckRefundWithoutCharge(earlier, payment);
+  if (!fits.ok()) {
+    return fail(fits.code() == StatusCode::kFailedPrecondition ? "exceeds_charge"
+                : fits.code() == StatusCode::kAlreadyExists    ? "already_recorded"
+                                                               : "invalid_input",
+                fits);
+  }
+  if (!order->purchase) call.event().fields_requested.push_back("charge_unknown");
+  if (pending != refund.payments.end()) {
+    pending->refund_id = payment.refund_id;  // the pending refund went through
+    call.event().fields_requested.push_back("refund_id_added");
+  } else {
+    refund.payments.push_back(payment);
+  }
   CVAULT_RETURN_IF_ERROR(UpdateRefundRow(call.tx(), *o.cipher, o.c.row, refund, now));
   call.event().reason_code = std::string(ProcessorName(payment.processor));
   return std::move(call).Commit();
@@ -397,11 +441,8 @@ Status VaultCore::NotifyCustomer(const AccessContext& in, std::string_view case_
         "invalid_input",
         Status::InvalidArgument("channel: expected email, sms, in_app, phone or letter"));
   }
-  if (!IsTemplateId(template_id)) {
-    return fail(
-        "invalid_input",
-        Status::InvalidArgument("template id: 1-64 letters, digits and . _ - required"));
-  }
+  Status token = domain::ValidateToken("template id", template_id);
+  if (!token.ok()) return fail("invalid_input", token);
   refund.notices.push_back({std::string(channel), std::string(template_id), At(now)});
   if (refund.decision_notice_owed) {
     call.event().reason_code = "decision_notice";

@@ -197,6 +197,16 @@ Status Refunds::AttachPayment(const AccessContext& ctx, std::string_view case_id
   return core_.AttachPayment(ctx, case_id, payment);
 }
 
+StatusOr<std::string> Refunds::RecordPurchase(const AccessContext& ctx,
+                                              const NewPurchase& purchase) {
+  return core_.RecordPurchase(ctx, purchase);
+}
+
+StatusOr<PurchaseRecord> Refunds::GetPurchase(const AccessContext& ctx,
+                                              std::string_view purchase_id) {
+  return core_.GetPurchase(ctx, purchase_id);
+}
+
 Status Refunds::Notify(const AccessContext& ctx, std::string_view case_id,
                        std::string_view channel, std::string_view template_id) {
   return core_.NotifyCustomer(ctx, case_id, channel, template_id);

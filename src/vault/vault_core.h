@@ -175,6 +175,12 @@ class VaultCore {
   [[nodiscard]] StatusOr<std::vector<OverdueCase>> OverdueRefunds(
       const AccessContext& ctx, std::optional<Timestamp> at);
 
+  // Purchase records (purchase_ops.cc).
+  [[nodiscard]] StatusOr<std::string> RecordPurchase(const AccessContext& ctx,
+                                                     const NewPurchase& purchase);
+  [[nodiscard]] StatusOr<PurchaseRecord> GetPurchase(const AccessContext& ctx,
+                                                     std::string_view purchase_id);
+
   // Rights (rights_ops.cc). `request_id` (may be empty) names the
   // data-subject request a restriction fulfils.
   [[nodiscard]] Status SetRestriction(const AccessContext& ctx, const CustomerId& id,
@@ -408,8 +414,21 @@ class VaultCore {
   // otherwise InvalidArgument naming the ticket (the caller audits it).
   [[nodiscard]] Status CheckLinkable(AuditedCall& call, const Subject& subject,
                                      const Product& product, std::string_view ticket_id);
-  // The eligibility of an opened case at `at` from its linked tickets, read
-  // in the call's transaction.
+  // The purchase record of an opened case's order, if any, and the refunds
+  // recorded against the order by the owner's other refund cases that may
+  // still pay out (not failed), both read in the call's transaction, where
+  // no other writer can change them before it commits (purchase_ops.cc).
+  // An erased customer's records may be in the middle of the sweep: both
+  // the customer and the hold are searched.
+  struct OrderRecords {
+    std::optional<PurchaseRecord> purchase;
+    std::vector<PaymentReference> other_refunds;
+  };
+  [[nodiscard]] StatusOr<OrderRecords> ReadOrderRecords(AuditedCall& call,
+                                                        const OpenedRefund& o,
+                                                        bool with_refunds);
+  // The eligibility of an opened case at `at` from its linked tickets and
+  // its order's purchase record, read in the call's transaction.
   [[nodiscard]] StatusOr<EligibilityDecision> AssessLinkedTickets(AuditedCall& call,
                                                                   const OpenedRefund& o,
                                                                   Timestamp at);

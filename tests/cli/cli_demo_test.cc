@@ -41,7 +41,8 @@ TEST(CliDemoTest, DemoInGivenFolderTellsTheStoryAndVerifies) {
                                "anyway: REFUSED."));
   EXPECT_THAT(r.out, HasSubstr("It was denied with the note:"));
   EXPECT_THAT(r.out, HasSubstr("overdue cases (late processing or updates owed): none."));
-  EXPECT_THAT(r.out, HasSubstr("8 sections, each"));
+  EXPECT_THAT(r.out, HasSubstr("9 sections, each"));
+  EXPECT_THAT(r.out, HasSubstr("recorded her order as sold\n"));
   EXPECT_THAT(r.out, HasSubstr("Verified: ok."));
   EXPECT_THAT(r.out, HasSubstr("one byte changed: rejected (section:"));
   EXPECT_THAT(r.out, HasSubstr("erased him (GDPR Art. 17), closing the request"));

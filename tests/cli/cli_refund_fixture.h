@@ -24,6 +24,9 @@ inline const std::vector<std::string> kHelpdeskImport = {"--as", "operator:helpd
 // A test card number (Luhn-valid); errors must never repeat its digits.
 inline constexpr char kCardDigits[] = "4111111111111111";
 
+// The Stripe payment intent the test orders are paid with.
+inline constexpr char kPaymentIntent[] = "pi_3QtestPaymentIntent0001";
+
 // ISO 8601 for now plus `days` (negative: in the past).
 inline std::string DaysFromNow(int days) {
   return FormatTimestamp(SystemClock()->Now() + std::chrono::days(days));
@@ -69,6 +72,28 @@ class CliRefundTest : public CliTest {
         "seo-booster",     "--reason",       reason};
     args.insert(args.end(), extra.begin(), extra.end());
     CliResult r = Run(kRefunds, args);
+    EXPECT_EQ(r.exit_code, 0) << ::testing::PrintToString(r);
+    return Trimmed(r.out);
+  }
+
+  // `refund purchase` as refund-service for `order` (by default the one
+  // OpenCase uses), paid 49.00 EUR through kPaymentIntent.
+  CliResult RunRecordPurchase(const std::string& customer, std::vector<std::string> extra,
+                              const std::string& order = "ORD-2026-004211") {
+    std::vector<std::string> args = {
+        "refund",         "purchase",      customer,     "--order",
+        order,            "--product-kind", "plugin",    "--sku",
+        "seo-booster",    "--processor",   "stripe",     "--payment-intent",
+        kPaymentIntent,   "--amount",      "4900",       "--currency",
+        "EUR",            "--policy-version", "2026-01"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return Run(kRefunds, args);
+  }
+
+  // RunRecordPurchase expected to succeed; the purchase id.
+  std::string RecordPurchase(const std::string& customer,
+                             std::vector<std::string> extra = {}) {
+    CliResult r = RunRecordPurchase(customer, std::move(extra));
     EXPECT_EQ(r.exit_code, 0) << ::testing::PrintToString(r);
     return Trimmed(r.out);
   }

@@ -10,7 +10,6 @@ using ::testing::HasSubstr;
 using ::testing::MatchesRegex;
 using ::testing::Not;
 
-constexpr char kPaymentIntent[] = "pi_3QtestPaymentIntent0001";
 constexpr char kStripeRefund[] = "re_3QtestStripeRefund0001";
 
 TEST_F(CliRefundTest, OpenPrintsTheCaseIdPlainAndAsJson) {
@@ -54,7 +53,12 @@ TEST_F(CliRefundTest, UnfixedSubstantialTicketIsEligibleAfterTheTimeframe) {
                                              {"clock_started_at", opened_at},
                                              {"days_waiting_on_customer", 0},
                                              {"days_counted", 15},
-                                             {"reasonable_timeframe_days", 14}}));
+                                             {"reasonable_timeframe_days", 14},
+                                             {"purchase_id", nullptr},
+                                             {"policy_version_shown", ""},
+                                             {"requirements_shown", false},
+                                             {"withdrawal_right", false},
+                                             {"withdrawal_waiver_given", false}}));
   EXPECT_THAT(doc["assessed_at"].get<std::string>(), MatchesRegex("20.*Z"));
 
   CliResult plain = Run(kRefunds, {"refund", "assess", case_id});
@@ -156,6 +160,7 @@ TEST_F(CliRefundTest, EligibleCaseIsApprovedPaidAndCompletedWithUpdates) {
                                                    {"channel", "email"},
                                                    {"template_id", "refund-approved"}}));
   ASSERT_EQ(Transition(case_id, "processing").exit_code, 0);
+  RecordPurchase(ada);
   CliResult pay =
       Run(kRefunds, {"refund", "attach-payment", case_id, "--processor", "stripe",
                      "--payment-intent", kPaymentIntent, "--refund-id", kStripeRefund,

@@ -216,7 +216,7 @@ TEST_F(CliExportTest, VerifyExportAcceptsTheExportWithTheVaultKey) {
   ASSERT_EQ(r.exit_code, 0) << ::testing::PrintToString(r);
   EXPECT_THAT(r.out, StartsWith("ok: ada.json is an authentic cvault.export/v1 export"));
   EXPECT_THAT(r.out, HasSubstr(" of " + id + ", generated "));
-  EXPECT_THAT(r.out, HasSubstr("8 sections match the manifest"));
+  EXPECT_THAT(r.out, HasSubstr("9 sections match the manifest"));
   EXPECT_THAT(r.out, HasSubstr("the vault's signing public key"));
   ExpectNoPersonalData(r);
 
@@ -237,7 +237,7 @@ TEST_F(CliExportTest, VerifyExportAcceptsTheExportWithTheKeyFile) {
   EXPECT_EQ(report["ok"], true);
   EXPECT_EQ(report["schema"], "cvault.export/v1");
   EXPECT_EQ(report["customer_id"], id);
-  EXPECT_EQ(report["sections_verified"].size(), 8u);
+  EXPECT_EQ(report["sections_verified"].size(), 9u);
   EXPECT_EQ(report["public_key_source"], "file");
   EXPECT_TRUE(report["failed_part"].is_null());
 }

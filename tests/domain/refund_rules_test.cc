@@ -187,10 +187,109 @@ TEST(RefundEligibilityTest, PreferenceIsNotGrounds) {
   EXPECT_THAT(decision.reasons, ElementsAre("preference_not_grounds"));
 }
 
-TEST(RefundEligibilityTest, UndisclosedCompatibilityIsNotGrounds) {
+// The purchase of the assessed order, recorded at checkout (five days before
+// the tickets): requirements shown, no withdrawal right.
+PurchaseFacts Purchase(bool requirements_shown = true) {
+  PurchaseFacts p;
+  p.purchase_id = "pur_1";
+  p.purchased_at = kOpened - std::chrono::days(5);
+  p.recorded_at = p.purchased_at;
+  p.policy_version = "2026-01";
+  p.requirements_shown = requirements_shown;
+  return p;
+}
+
+EligibilityDecision AssessWith(RefundReason reason, const PurchaseFacts& purchase,
+                               Timestamp at = kAssessed) {
+  return AssessEligibility(reason, {}, at, {}, purchase);
+}
+
+TEST(RefundEligibilityTest, CompatibilityWithoutAPurchaseRecordWaitsForIt) {
   const auto decision = Assess(RefundReason::kCompatibilityNotDisclosed, {});
+  EXPECT_EQ(decision.decision, Eligibility::kNotYet);
+  EXPECT_THAT(decision.reasons, ElementsAre("purchase_record_missing"));
+  EXPECT_THAT(decision.evidence.purchase_id, IsEmpty());
+}
+
+TEST(RefundEligibilityTest, CompatibilityNotCommunicatedAtPurchaseIsNotGrounds) {
+  // Section 2: a compatibility issue that was not communicated at purchase
+  // is no ground, however long support has worked on it.
+  const std::vector<TicketFacts> tickets = {
+      Ticket("tkt_1", true, TicketState::kUnfixable)};
+  const auto decision = AssessEligibility(RefundReason::kCompatibilityNotDisclosed, tickets,
+                                          kAssessed, {}, Purchase(false));
   EXPECT_EQ(decision.decision, Eligibility::kNotEligible);
-  EXPECT_THAT(decision.reasons, ElementsAre("undisclosed_compatibility_not_grounds"));
+  EXPECT_THAT(decision.reasons, ElementsAre("compatibility_requirements_not_communicated"));
+  EXPECT_EQ(decision.evidence.purchase_id, "pur_1");
+  EXPECT_EQ(decision.evidence.policy_version_shown, "2026-01");
+  EXPECT_FALSE(decision.evidence.requirements_shown);
+}
+
+TEST(RefundEligibilityTest, CompatibilityCommunicatedAtPurchaseGoesThroughSupport) {
+  // The requirements were shown: the claim is that the product fails on a
+  // system within them, which support checks like a functional issue.
+  auto assess = [](std::vector<TicketFacts> tickets) {
+    return AssessEligibility(RefundReason::kCompatibilityNotDisclosed, tickets, kAssessed,
+                             {}, Purchase(true));
+  };
+  auto waiting = assess({});
+  EXPECT_EQ(waiting.decision, Eligibility::kNotYet);
+  EXPECT_THAT(waiting.reasons,
+              ElementsAre("compatibility_requirements_communicated", "contact_support_first"));
+  EXPECT_TRUE(waiting.evidence.requirements_shown);
+
+  auto outside = assess({Ticket("tkt_1", false, TicketState::kOpen)});
+  EXPECT_EQ(outside.decision, Eligibility::kNotEligible);
+  EXPECT_THAT(outside.reasons,
+              ElementsAre("compatibility_requirements_communicated", "issue_not_substantial"));
+
+  auto unfixable = assess({Ticket("tkt_1", true, TicketState::kUnfixable)});
+  EXPECT_EQ(unfixable.decision, Eligibility::kEligible);
+  EXPECT_THAT(unfixable.reasons, ElementsAre("compatibility_requirements_communicated",
+                                             "support_declared_unfixable"));
+}
+
+TEST(RefundEligibilityTest, APurchaseRecordedAfterTheAssessedInstantIsNotKnownYet) {
+  PurchaseFacts late = Purchase(false);
+  late.recorded_at = kAssessed + std::chrono::hours(1);
+  const auto decision = AssessWith(RefundReason::kCompatibilityNotDisclosed, late);
+  EXPECT_THAT(decision.reasons, ElementsAre("purchase_record_missing"));
+}
+
+TEST(RefundEligibilityTest, AnUnwaivedWithdrawalRightMakesAnyReasonEligibleInThePeriod) {
+  PurchaseFacts eu = Purchase();
+  eu.withdrawal_right = true;
+  const Timestamp last_moment = eu.purchased_at + std::chrono::days(14) - 1us;
+  for (RefundReason reason : {RefundReason::kChangeOfMind, RefundReason::kPreference,
+                              RefundReason::kFunctionalDefect, RefundReason::kOther}) {
+    const auto decision = AssessWith(reason, eu, last_moment);
+    EXPECT_EQ(decision.decision, Eligibility::kEligible) << RefundReasonName(reason);
+    EXPECT_THAT(decision.reasons, ElementsAre("withdrawal_right_not_waived"));
+    EXPECT_TRUE(decision.evidence.withdrawal_right);
+    EXPECT_FALSE(decision.evidence.withdrawal_waiver_given);
+  }
+  // From the 14th day on, the policy decides again.
+  EXPECT_THAT(
+      AssessWith(RefundReason::kChangeOfMind, eu, last_moment + 1us).reasons,
+      ElementsAre("change_of_mind_not_grounds"));
+}
+
+TEST(RefundEligibilityTest, AWaiverGivenByTheAssessedInstantEndsTheWithdrawalRight) {
+  PurchaseFacts eu = Purchase();
+  eu.withdrawal_right = true;
+  eu.waiver_at = eu.purchased_at + std::chrono::hours(1);
+  const Timestamp before_waiver = eu.purchased_at + std::chrono::minutes(30);
+  const auto early = AssessWith(RefundReason::kChangeOfMind, eu, before_waiver);
+  EXPECT_THAT(early.reasons, ElementsAre("withdrawal_right_not_waived"));
+  const auto later =
+      AssessWith(RefundReason::kChangeOfMind, eu, eu.purchased_at + std::chrono::days(1));
+  EXPECT_EQ(later.decision, Eligibility::kNotEligible);
+  EXPECT_TRUE(later.evidence.withdrawal_waiver_given);
+  // Without a statutory right a missing waiver changes nothing.
+  EXPECT_THAT(AssessWith(RefundReason::kChangeOfMind, Purchase(),
+                         Purchase().purchased_at + std::chrono::days(1))
+                  .reasons,
+              ElementsAre("change_of_mind_not_grounds"));
 }
 
 TEST(RefundEligibilityTest, DuplicatePurchaseAndOtherAreNotPolicyGrounds) {
@@ -205,7 +304,6 @@ TEST(RefundEligibilityTest, NonGroundsStayNotEligibleEvenWithAnUnfixableTicket) 
   const std::vector<TicketFacts> tickets = {
       Ticket("tkt_1", true, TicketState::kUnfixable)};
   for (RefundReason reason : {RefundReason::kChangeOfMind, RefundReason::kPreference,
-                              RefundReason::kCompatibilityNotDisclosed,
                               RefundReason::kDuplicatePurchase, RefundReason::kOther}) {
     const auto decision = Assess(reason, tickets);
     EXPECT_EQ(decision.decision, Eligibility::kNotEligible) << RefundReasonName(reason);

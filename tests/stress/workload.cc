@@ -282,6 +282,18 @@ class Workload {
     Status resolved = vault_->support().Resolve(SupportAgent(principal_), *ticket,
                                                 TicketState::kUnfixable);
     if (!resolved.ok()) return CountError("resolve_ticket", resolved);
+    NewPurchase sale;
+    sale.customer = customer;
+    sale.order_ref = "ORD-" + n;
+    sale.product = t.product;
+    sale.charge.processor = Processor::kStripe;
+    sale.charge.charge_id = "ch_3StressCharge0000001";
+    sale.charge.amount_minor = 4900;
+    sale.charge.currency = "EUR";
+    sale.policy_version = "2026-01";
+    sale.purchased_at = SystemClock()->Now();
+    auto purchase = vault_->refunds().RecordPurchase(RefundService(principal_), sale);
+    if (!purchase) return CountError("record_purchase", purchase.error());
     NewRefundCase r;
     r.customer = customer;
     r.order_ref = "ORD-" + n;
@@ -314,6 +326,18 @@ class Workload {
     // (separation of duties).
     const std::string mover =
         to == RefundStatus::kCompleted ? principal_ + "-payout" : principal_;
+    if (to == RefundStatus::kCompleted) {
+      // Paid means refunded at the processor: its refund id goes on first.
+      PaymentReference refund;
+      refund.processor = Processor::kStripe;
+      refund.charge_id = "ch_3StressCharge0000001";
+      refund.refund_id = "re_" + case_id.substr(4);  // the case's own base32 part
+      refund.amount_minor = 4900;
+      refund.currency = "EUR";
+      Status paid =
+          vault_->refunds().AttachPayment(RefundService(mover), case_id, refund);
+      if (!paid.ok()) return CountError("attach_refund", paid);
+    }
     Status s = vault_->refunds().Transition(RefundService(mover), case_id, to,
                                             "stress move");
     if (!s.ok()) return CountError("move_refund", s);

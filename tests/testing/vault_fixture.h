@@ -62,6 +62,42 @@ inline ConsentGrant MarketingGrant() {
 // Whether the vault tests run on the PostgreSQL backend: ctest runs the
 // vault test program twice, once with CVAULT_TEST_BACKEND=postgres
 // (tests/CMakeLists.txt).
+// The Stripe charge the test orders are paid with: 49.00 EUR.
+inline PaymentReference StripeCharge() {
+  PaymentReference charge;
+  charge.processor = Processor::kStripe;
+  charge.charge_id = "ch_3N8f2kLkdIwHu7ix0Zq1aB2c";
+  charge.amount_minor = 4900;
+  charge.currency = "EUR";
+  return charge;
+}
+
+// A refund of `amount_minor` against StripeCharge(), with `refund_id` when
+// the processor has refunded it.
+inline PaymentReference StripeRefund(std::int64_t amount_minor,
+                                     std::optional<std::string> refund_id) {
+  PaymentReference refund = StripeCharge();
+  refund.amount_minor = amount_minor;
+  refund.refund_id = std::move(refund_id);
+  return refund;
+}
+
+// The purchase of `order_ref` as the checkout records it: paid with
+// StripeCharge(), policy version 2026-01 and system requirements shown, no
+// statutory withdrawal right.
+inline NewPurchase PurchaseOf(const CustomerId& customer, std::string order_ref,
+                              Product product, Timestamp purchased_at) {
+  NewPurchase p;
+  p.customer = customer;
+  p.order_ref = std::move(order_ref);
+  p.product = std::move(product);
+  p.charge = StripeCharge();
+  p.policy_version = "2026-01";
+  p.system_requirements = "WordPress 6.4 or later, PHP 8.1 or later";
+  p.purchased_at = purchased_at;
+  return p;
+}
+
 inline bool TestBackendIsPostgres() {
   const char* backend = std::getenv("CVAULT_TEST_BACKEND");
   return backend != nullptr && std::string_view(backend) == "postgres";
@@ -111,6 +147,17 @@ class VaultTest : public ::testing::Test {
     auto id = vault_->customers().Create(AccountService(), Ada());
     EXPECT_TRUE(id.has_value()) << id.error().ToString();
     return id.value_or(CustomerId());
+  }
+
+  // Records PurchaseOf(customer, order_ref, product) purchased now; returns
+  // the purchase id.
+  std::string RecordPurchase(const CustomerId& customer, std::string order_ref,
+                             Product product) {
+    auto id = vault_->refunds().RecordPurchase(
+        RefundService(),
+        PurchaseOf(customer, std::move(order_ref), std::move(product), clock_->Now()));
+    EXPECT_TRUE(id.has_value()) << id.error().ToString();
+    return id.value_or("");
   }
 
   // How many customers the vault lists (account-service; the list is

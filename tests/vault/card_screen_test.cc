@@ -158,6 +158,18 @@ FieldCase Grant(std::string label, std::string field,
           }};
 }
 
+FieldCase Purchase(std::string label, std::string field,
+                   void (*set)(NewPurchase&, const std::string&)) {
+  return {"purchase_" + label, field, "refund.record_purchase", "invalid_input",
+          [set](Scene& s, const std::string& value) {
+            NewPurchase p = testing::PurchaseOf(s.ada, "ORD-2026-000900",
+                                                {ProductKind::kTheme, "aurora-theme"},
+                                                Timestamp{});
+            set(p, value);
+            return StatusOf(s.vault.refunds().RecordPurchase(RefundService(), p));
+          }};
+}
+
 FieldCase Context(std::string label, std::string field,
                   void (*set)(AccessContext&, const std::string&)) {
   return {"context_" + label, field, "customer.list", "invalid_context",
@@ -237,6 +249,15 @@ std::vector<FieldCase> Fields() {
               &PaymentReference::capture_id),
       Payment("paypal_refund_id", "refund id", Processor::kPaypal,
               &PaymentReference::refund_id),
+      Purchase("order_ref", "order reference", [](NewPurchase& p, V v) { p.order_ref = v; }),
+      Purchase("sku", "sku", [](NewPurchase& p, V v) { p.product.sku = v; }),
+      Purchase("charge_id", "charge id", [](NewPurchase& p, V v) { p.charge.charge_id = v; }),
+      Purchase("policy_version", "policy version",
+               [](NewPurchase& p, V v) { p.policy_version = v; }),
+      Purchase("system_requirements", "system requirements",
+               [](NewPurchase& p, V v) { p.system_requirements = v; }),
+      Purchase("waiver_method", "waiver method",
+               [](NewPurchase& p, V v) { p.withdrawal_waiver = WithdrawalWaiver{{}, v}; }),
       {"notice_channel", "channel", "refund.notify", "invalid_input",
        [](Scene& s, V v) {
          return s.vault.refunds().Notify(RefundService(), s.refund, v, "refund-received");

@@ -62,7 +62,7 @@ class ErasureTest : public VaultTest {
     return g;
   }
 
-  // A ticket, a consent and a paid-out refund case for Ada.
+  // A ticket, a consent, a purchase record and a paid-out refund case for Ada.
   void GiveAdaHistory() {
     ASSERT_TRUE(vault_->consents().Grant(AccountService(), ada_, Marketing()).has_value());
     NewTicket t;
@@ -88,13 +88,11 @@ class ErasureTest : public VaultTest {
       ASSERT_TRUE(
           vault_->refunds().Transition(RefundSvc(), refund_, to, "Ada was told by phone").ok());
     }
-    PaymentReference pay;
-    pay.processor = Processor::kStripe;
-    pay.charge_id = "ch_3N8f2kLkdIwHu7ix0Zq1aB2c";
-    pay.refund_id = "re_3N8f2kLkdIwHu7ix0Zq1aB2d";
-    pay.amount_minor = 4900;
-    pay.currency = "EUR";
-    ASSERT_TRUE(vault_->refunds().AttachPayment(RefundSvc(), refund_, pay).ok());
+    purchase_ = RecordPurchase(ada_, r.order_ref, r.product);
+    ASSERT_TRUE(vault_->refunds()
+                    .AttachPayment(RefundSvc(), refund_,
+                                   testing::StripeRefund(4900, "re_3N8f2kLkdIwHu7ix0Zq1aB2d"))
+                    .ok());
     ASSERT_TRUE(vault_->refunds().Notify(RefundSvc(), refund_, "email", "refund-approved").ok());
   }
 
@@ -114,6 +112,7 @@ class ErasureTest : public VaultTest {
   CustomerId grace_;
   std::string ticket_;
   std::string refund_;
+  std::string purchase_;  // the refunded order's purchase record
 };
 
 

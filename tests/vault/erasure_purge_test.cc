@@ -38,9 +38,11 @@ TEST_F(ErasureTest, PurgeShredsExpiredHoldsAndExpiresLapsedConsents) {
   auto late = vault_->rights().Purge(Dpo());
   ASSERT_TRUE(late.has_value()) << late.error().ToString();
   EXPECT_EQ(late->holds_expired, 1u);
-  EXPECT_EQ(late->records_shredded, 1u);
+  EXPECT_EQ(late->records_shredded, 2u) << "the refund case and the purchase record";
   EXPECT_EQ(late->consents_expired, 0u) << "already recorded";
   EXPECT_EQ(vault_->refunds().Get(Legal(), refund_).error().code(), StatusCode::kNotFound);
+  EXPECT_EQ(vault_->refunds().GetPurchase(Legal(), purchase_).error().code(),
+            StatusCode::kNotFound);
   EXPECT_EQ(vault_->rights().Purge(AccountService()).error().code(),
             StatusCode::kPermissionDenied);
   auto report = vault_->audit().Verify(Auditor());

@@ -42,7 +42,7 @@ AccessContext SelfService(const CustomerId& principal) {
 }
 
 const std::vector<std::string> kSections = {
-    "identity", "consent_history", "support_tickets", "refund_cases",
+    "identity", "consent_history", "support_tickets", "refund_cases", "purchases",
     "purposes", "retention",       "recipients",      "access_log"};
 
 // Every schema violation of `document`, one per line; empty when it is valid.
@@ -132,12 +132,10 @@ class ExportTest : public testing::VaultTest {
     auto refund = vault_->refunds().Open(RefundSvc(), r);
     ASSERT_TRUE(refund.has_value()) << refund.error().ToString();
     refund_ = *refund;
-    PaymentReference stripe;
-    stripe.processor = Processor::kStripe;
-    stripe.charge_id = "ch_3N8f2kLkdIwHu7ix0Zq1aB2c";
-    stripe.amount_minor = 4900;
-    stripe.currency = "EUR";
-    ASSERT_TRUE(vault_->refunds().AttachPayment(RefundSvc(), refund_, stripe).ok());
+    purchase_ = RecordPurchase(ada_, r.order_ref, r.product);
+    ASSERT_TRUE(vault_->refunds()
+                    .AttachPayment(RefundSvc(), refund_, testing::StripeRefund(4900, {}))
+                    .ok());
     ASSERT_TRUE(
         vault_->refunds().Notify(RefundSvc(), refund_, "email", "refund-received").ok());
     ASSERT_TRUE(vault_->refunds().Assess(RefundSvc(), refund_).has_value());
@@ -174,6 +172,7 @@ class ExportTest : public testing::VaultTest {
   CustomerId ada_;
   std::string ticket_;
   std::string refund_;
+  std::string purchase_;
   std::vector<std::uint8_t> public_key_;
 };
 
@@ -221,6 +220,15 @@ TEST_F(ExportTest, FullExportMatchesTheSchemaAndHoldsEverySection) {
   EXPECT_EQ(refunds[0]["notices"][0]["template_id"], "refund-received");
   EXPECT_EQ(refunds[0]["assessment"]["decision"], "not_yet");
 
+  const json& purchases = s["purchases"]["data"];
+  ASSERT_EQ(purchases.size(), 1u);
+  EXPECT_EQ(purchases[0]["purchase_id"], purchase_);
+  EXPECT_EQ(purchases[0]["order_ref"], "ORD-2026-000123");
+  EXPECT_EQ(purchases[0]["charge"]["amount_minor"], 4900);
+  EXPECT_EQ(purchases[0]["policy_version"], "2026-01");
+  EXPECT_EQ(purchases[0]["requirements_shown"], true);
+  EXPECT_EQ(purchases[0]["withdrawal_waiver"], nullptr);
+
   // Withdrawn consent: marketing no longer applies, its recipient stays named.
   std::vector<std::string> purposes = Names(s["purposes"]["data"], "name");
   EXPECT_EQ(std::count(purposes.begin(), purposes.end(), "marketing"), 0);
@@ -234,6 +242,18 @@ TEST_F(ExportTest, FullExportMatchesTheSchemaAndHoldsEverySection) {
   EXPECT_EQ(retention[4]["period_years"], 10);
 }
 
+TEST_F(ExportTest, ADocumentWithoutThePurchasesSectionIsStillShapedAsV1) {
+  // Written before purchase records existed: eight sections. Dropping the
+  // section here breaks the signature, but not the document's shape.
+  json doc = json::parse(ExportAs(Dpo(), ada_));
+  doc["sections"].erase("purchases");
+  doc["manifest"]["sections"].erase("purchases");
+  ExportVerification report = Verify(doc.dump());
+  EXPECT_FALSE(report.ok);
+  EXPECT_EQ(report.failed_part, "signature") << report.problem;
+  EXPECT_EQ(report.sections_verified.size(), kSections.size() - 1);
+}
+
 TEST_F(ExportTest, SectionsAreMarkedPortableOrAccessOnly) {
   json s = json::parse(ExportAs(Dpo(), ada_))["sections"];
   std::vector<std::string> portable;
@@ -244,6 +264,7 @@ TEST_F(ExportTest, SectionsAreMarkedPortableOrAccessOnly) {
             (std::vector<std::string>{"identity", "consent_history", "support_tickets"}));
   EXPECT_EQ(s["consent_history"]["legal_basis"], "consent");
   EXPECT_EQ(s["refund_cases"]["legal_basis"], "legal_obligation");
+  EXPECT_EQ(s["purchases"]["legal_basis"], "legal_obligation");
 }
 
 TEST_F(ExportTest, ActiveConsentMakesItsPurposeApply) {

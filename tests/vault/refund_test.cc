@@ -27,6 +27,9 @@ class RefundTest : public testing::VaultTest {
   void SetUp() override {
     VaultTest::SetUp();
     ada_ = AddAda();
+    // The order the cases below are about was sold with StripeCharge()
+    // (49.00 EUR): refunds are paid against it.
+    RecordPurchase(ada_, "ORD-2026-000123", {ProductKind::kPlugin, "seo-booster-2"});
   }
 
   std::string OpenTicket(bool substantial) {
@@ -87,6 +90,10 @@ TEST_F(RefundTest, UnfixedPluginDefectBecomesEligibleAfterTheTimeframe) {
     ASSERT_TRUE(vault_->refunds().Transition(RefundSvc(), case_id, to, "ok").ok())
         << RefundStatusName(to);
   }
+  ASSERT_TRUE(vault_->refunds()
+                  .AttachPayment(Payer(), case_id,
+                                 testing::StripeRefund(4900, "re_3N8f2kLkdIwHu7ix0Zq1aB2d"))
+                  .ok());
   // Marked paid by another principal than the one who approved it.
   ASSERT_TRUE(
       vault_->refunds().Transition(Payer(), case_id, RefundStatus::kCompleted, "ok").ok());
@@ -597,6 +604,10 @@ TEST_F(RefundDutiesTest, WhoAssessedOrApprovedARefundDoesNotMarkItPaid) {
   ASSERT_TRUE(third_case.has_value());
   EXPECT_EQ(third_case->deciders, std::vector<std::string>{"assessor-2"});
 
+  ASSERT_TRUE(vault_->refunds()
+                  .AttachPayment(Payer(), case_id,
+                                 testing::StripeRefund(4900, "re_3N8f2kLkdIwHu7ix0Zq1aB2d"))
+                  .ok());
   ASSERT_TRUE(
       vault_->refunds().Transition(Payer(), case_id, RefundStatus::kCompleted).ok());
   ASSERT_TRUE(vault_->refunds().Transition(Payer(), other, RefundStatus::kProcessing).ok());
@@ -619,6 +630,10 @@ TEST_F(RefundDutiesTest, EveryDecisionOwesTheCustomerANotice) {
   // Completed: owed until told.
   ASSERT_TRUE(vault_->refunds()
                   .Transition(RefundSvc(), approved, RefundStatus::kProcessing)
+                  .ok());
+  ASSERT_TRUE(vault_->refunds()
+                  .AttachPayment(Payer(), approved,
+                                 testing::StripeRefund(4900, "re_3N8f2kLkdIwHu7ix0Zq1aB2d"))
                   .ok());
   ASSERT_TRUE(
       vault_->refunds().Transition(Payer(), approved, RefundStatus::kCompleted).ok());
@@ -669,9 +684,7 @@ TEST_F(RefundDutiesTest, ARestrictedCustomerIsStillToldAndAnApprovedRefundStillP
   ASSERT_TRUE(vault_->refunds()
                   .Transition(RefundSvc(), case_id, RefundStatus::kProcessing)
                   .ok());
-  PaymentReference stripe{Processor::kStripe, "ch_3MtwBwLkdIwHu7ix28a3tqPa",
-                          std::nullopt, "re_3MtwBwLkdIwHu7ix0lXNeHzY", std::nullopt,
-                          4900, "EUR"};
+  PaymentReference stripe = testing::StripeRefund(4900, "re_3MtwBwLkdIwHu7ix0lXNeHzY");
   ASSERT_TRUE(vault_->refunds().AttachPayment(RefundSvc(), case_id, stripe).ok());
   ASSERT_TRUE(
       vault_->refunds().Transition(Payer(), case_id, RefundStatus::kCompleted).ok());
@@ -700,9 +713,7 @@ TEST_F(RefundDutiesTest, AnApprovedRefundIsStillPaidAfterTheCustomersErasure) {
   EXPECT_TRUE(entry->processing_overdue);
   EXPECT_FALSE(entry->update_owed);  // no one left to send updates to
 
-  PaymentReference stripe{Processor::kStripe, "ch_3MtwBwLkdIwHu7ix28a3tqPa",
-                          std::nullopt, "re_3MtwBwLkdIwHu7ix0lXNeHzY", std::nullopt,
-                          4900, "EUR"};
+  PaymentReference stripe = testing::StripeRefund(4900, "re_3MtwBwLkdIwHu7ix0lXNeHzY");
   ASSERT_TRUE(vault_->refunds().AttachPayment(RefundSvc(), case_id, stripe).ok());
   // Separation of duties still holds under the hold.
   EXPECT_EQ(vault_->refunds()

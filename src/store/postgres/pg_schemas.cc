@@ -21,7 +21,7 @@ constexpr char kSchemaVersionKey[] = "cvault.schema_version";
 // store's DeleteConsentEvents lists and unlists within its own transaction
 // (erasure). seq (an identity) is the insertion order; with writers taking
 // the schema's write lock one at a time it is also the commit order.
-constexpr std::array<PgMigration, 2> kVaultMigrations = {{
+constexpr std::array<PgMigration, 3> kVaultMigrations = {{
     {1,
      R"sql(
 CREATE TABLE customers(
@@ -150,6 +150,14 @@ CREATE TABLE dsr_requests(
   outcome text NOT NULL,
   outcome_ref text NOT NULL);
 CREATE INDEX dsr_requests_open ON dsr_requests(status, due_at_us);
+)sql"},
+    // Purchase records are cases of kind 'purchase' (matching IsCaseKind in
+    // pg_vault_store.cc).
+    {3,
+     R"sql(
+ALTER TABLE cases DROP CONSTRAINT cases_kind_check;
+ALTER TABLE cases ADD CONSTRAINT cases_kind_check
+  CHECK (kind IN ('ticket', 'refund', 'purchase'));
 )sql"},
 }};
 static_assert(kVaultMigrations.back().version == kPostgresVaultSchemaVersion);

@@ -197,7 +197,10 @@ std::vector<std::string> ReadTexts(const PgResult& r) {
   return values;
 }
 
-bool IsCaseKind(std::string_view kind) { return kind == "ticket" || kind == "refund"; }
+// Must match the CHECK on cases.kind (migration 3).
+bool IsCaseKind(std::string_view kind) {
+  return kind == "ticket" || kind == "refund" || kind == "purchase";
+}
 
 Status CheckSequence(std::uint64_t sequence, std::string_view what) {
   if (sequence > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
@@ -537,7 +540,7 @@ class PgVaultTransaction final : public VaultTransaction {
 
   Status InsertCase(const CaseRow& row) override {
     if (!IsCaseKind(row.kind)) {
-      return Status::InvalidArgument("case kind must be ticket or refund");
+      return Status::InvalidArgument("case kind must be ticket, refund or purchase");
     }
     PgParams params = CaseValues(row);
     params.Text(row.case_id).Text(row.kind).Text(row.customer_id).Int64(row.opened_at_us);
@@ -623,7 +626,7 @@ class PgVaultTransaction final : public VaultTransaction {
   StatusOr<std::size_t> DeleteCases(std::string_view customer_id, std::string_view kind,
                                     std::size_t limit) override {
     if (!IsCaseKind(kind)) {
-      return Error(Status::InvalidArgument("case kind must be ticket or refund"));
+      return Error(Status::InvalidArgument("case kind must be ticket, refund or purchase"));
     }
     CVAULT_ASSIGN_OR_RETURN(
         auto r, tx_->Write("DELETE FROM cases WHERE seq IN (SELECT seq FROM cases WHERE "

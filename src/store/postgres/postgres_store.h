@@ -29,7 +29,7 @@ namespace cvault::store {
 
 // The newest schema versions this code knows (their own numbering, not the
 // embedded backend's).
-inline constexpr int kPostgresVaultSchemaVersion = 2;
+inline constexpr int kPostgresVaultSchemaVersion = 3;
 inline constexpr int kPostgresKeyStoreSchemaVersion = 1;
 inline constexpr int kPostgresLedgerSchemaVersion = 1;
 

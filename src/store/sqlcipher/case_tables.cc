@@ -9,9 +9,9 @@
 namespace cvault::store::sqlcipher {
 namespace {
 
-// Must match the CHECK on cases.kind in migration 3; checked here first so a
+// Must match the CHECK on cases.kind (migration 9); checked here first so a
 // bad kind is InvalidArgument rather than a constraint error.
-constexpr std::array<std::string_view, 2> kCaseKinds = {"ticket", "refund"};
+constexpr std::array<std::string_view, 3> kCaseKinds = {"ticket", "refund", "purchase"};
 
 // Columns shared by the case reads, in ReadCase's order; the document, when
 // read, comes right after them.
@@ -80,7 +80,7 @@ StatusOr<std::vector<CaseRow>> CollectCases(Statement& query, bool with_document
 
 Status InsertCase(Connection& connection, const CaseRow& row) {
   if (!IsCaseKind(row.kind)) {
-    return Status::InvalidArgument("case kind must be ticket or refund");
+    return Status::InvalidArgument("case kind must be ticket, refund or purchase");
   }
   CVAULT_ASSIGN_OR_RETURN(
       auto insert, connection.Prepare("INSERT INTO cases(status, updated_at_us, "
@@ -161,7 +161,7 @@ StatusOr<std::vector<CaseRow>> ListDueRefunds(Connection& connection,
 StatusOr<std::size_t> DeleteCases(Connection& connection, std::string_view customer_id,
                                   std::string_view kind, std::size_t limit) {
   if (!IsCaseKind(kind)) {
-    return Error(Status::InvalidArgument("case kind must be ticket or refund"));
+    return Error(Status::InvalidArgument("case kind must be ticket, refund or purchase"));
   }
   CVAULT_ASSIGN_OR_RETURN(
       auto erase,

@@ -9,7 +9,7 @@ namespace {
 
 // Each schema's migration 1 records the store kind under kStoreKindMetaKey,
 // so a keystore file passed as the vault (or back) is refused at open.
-constexpr std::array<Migration, 8> kVaultMigrations = {{
+constexpr std::array<Migration, 9> kVaultMigrations = {{
     {1,
      "CREATE TABLE customers("
      "  rowid INTEGER PRIMARY KEY,"
@@ -213,6 +213,37 @@ constexpr std::array<Migration, 8> kVaultMigrations = {{
      "  outcome TEXT NOT NULL,"
      "  outcome_ref TEXT NOT NULL);"
      "CREATE INDEX dsr_requests_open ON dsr_requests(status, due_at_us);"},
+    // Purchase records (what a customer was shown when buying an order) are
+    // cases of kind 'purchase'. SQLite cannot change a CHECK in place, so
+    // the table is rebuilt with the wider CHECK (matching kCaseKinds in
+    // case_tables.cc): created anew, filled keeping seq (the listing order)
+    // and version, swapped in, and its indexes made again.
+    {9,
+     "CREATE TABLE cases_new("
+     "  seq INTEGER PRIMARY KEY,"
+     "  case_id TEXT NOT NULL UNIQUE,"
+     "  kind TEXT NOT NULL CHECK(kind IN ('ticket', 'refund', 'purchase')),"
+     "  customer_id TEXT NOT NULL,"
+     "  status TEXT NOT NULL,"
+     "  opened_at_us INTEGER NOT NULL,"
+     "  updated_at_us INTEGER NOT NULL,"
+     "  processing_due_at_us INTEGER,"
+     "  update_due_at_us INTEGER,"
+     "  retention_class INTEGER NOT NULL,"
+     "  document BLOB NOT NULL,"
+     "  version INTEGER NOT NULL DEFAULT 0);"
+     "INSERT INTO cases_new(seq, case_id, kind, customer_id, status, opened_at_us,"
+     "  updated_at_us, processing_due_at_us, update_due_at_us, retention_class,"
+     "  document, version)"
+     "  SELECT seq, case_id, kind, customer_id, status, opened_at_us, updated_at_us,"
+     "    processing_due_at_us, update_due_at_us, retention_class, document, version"
+     "  FROM cases;"
+     "DROP TABLE cases;"
+     "ALTER TABLE cases_new RENAME TO cases;"
+     "CREATE INDEX cases_by_customer ON cases(customer_id, kind, seq);"
+     "CREATE INDEX cases_by_processing_due"
+     "  ON cases(kind, processing_due_at_us);"
+     "CREATE INDEX cases_by_update_due ON cases(kind, update_due_at_us);"},
 }};
 static_assert(kVaultMigrations.back().version == kVaultSchemaVersion);
 

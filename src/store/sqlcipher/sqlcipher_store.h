@@ -28,7 +28,7 @@ namespace cvault::store {
 inline constexpr std::size_t kSqlcipherKeySize = 32;
 
 // The newest schema versions this code knows.
-inline constexpr int kVaultSchemaVersion = 8;
+inline constexpr int kVaultSchemaVersion = 9;
 inline constexpr int kKeyStoreSchemaVersion = 1;
 
 // How a connection is tuned. A plain struct; copyable.

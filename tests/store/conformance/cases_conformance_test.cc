@@ -102,6 +102,34 @@ TEST_P(CaseConformanceTest, UnknownKindIsInvalidArgument) {
   EXPECT_FALSE(got->has_value());
 }
 
+TEST_P(CaseConformanceTest, PurchaseRecordsAreCasesOfTheirOwnKind) {
+  CaseRow purchase = MakeTicket("pur_1", "cus_a", 100);
+  purchase.kind = "purchase";
+  purchase.status = "recorded";
+  InsertCases({purchase, MakeRefund("rfd_1", "cus_a", 110, 500, std::nullopt)});
+  Reopen();
+  {
+    auto tx = Begin(true);
+    ASSERT_NE(tx, nullptr);
+    auto listed = tx->ListCases("cus_a", "purchase");
+    ASSERT_TRUE(listed.has_value()) << listed.error().ToString();
+    ASSERT_EQ(CaseIds(*listed), std::vector<std::string>{"pur_1"});
+    ExpectSameCase(listed->front(), purchase);
+    auto counted = tx->CountCases("cus_a", "purchase");
+    ASSERT_TRUE(counted.has_value());
+    EXPECT_EQ(*counted, 1u);
+    auto deleted = tx->DeleteCases("cus_a", "purchase", kNoLimit);
+    ASSERT_TRUE(deleted.has_value()) << deleted.error().ToString();
+    EXPECT_EQ(*deleted, 1u);
+    ASSERT_TRUE(tx->Commit().ok());
+  }
+  auto tx = Begin(false);
+  ASSERT_NE(tx, nullptr);
+  auto refunds = tx->ListCases("cus_a", "refund");
+  ASSERT_TRUE(refunds.has_value());
+  EXPECT_EQ(CaseIds(*refunds), std::vector<std::string>{"rfd_1"});
+}
+
 TEST_P(CaseConformanceTest, UpdateReplacesOnlyWhatMayChange) {
   const CaseRow original = MakeRefund("rfd_1", "cus_a", 100, std::nullopt, 900);
   InsertCases({original});
