@@ -17,7 +17,15 @@ constexpr std::uint64_t kSubjectKeyId = 1;
 constexpr std::uint64_t kMacKeyId = 2;
 
 std::string_view KindName(LedgerEntry::Kind kind) {
-  return kind == LedgerEntry::Kind::kErasure ? "erasure" : "hold_purged";
+  switch (kind) {
+    case LedgerEntry::Kind::kErasure:
+      return "erasure";
+    case LedgerEntry::Kind::kHoldPurged:
+      return "hold_purged";
+    case LedgerEntry::Kind::kErasureWithdrawn:
+      return "erasure_withdrawn";
+  }
+  return "erasure";
 }
 
 json BodyOf(const LedgerEntry& e) {
@@ -48,6 +56,8 @@ StatusOr<LedgerEntry> ParseBody(const json& body, std::size_t line) {
       e.kind = LedgerEntry::Kind::kErasure;
     } else if (kind == "hold_purged") {
       e.kind = LedgerEntry::Kind::kHoldPurged;
+    } else if (kind == "erasure_withdrawn") {
+      e.kind = LedgerEntry::Kind::kErasureWithdrawn;
     } else {
       return Error(Damaged(line, "has an unknown kind"));
     }

@@ -1,4 +1,5 @@
-// The erasure ledger: one line per erasure (and per purged retention hold)
+// The erasure ledger: one line per erasure (and per purged retention hold,
+// and per erasure withdrawn because it failed after its line was written)
 // in the backend's ledger log (store/ledger_log.h: the embedded backend's
 // <vault_dir>/erasure-ledger.jsonl, the PostgreSQL backend's ledger schema),
 // outside the vault's databases so restoring a backup never rewinds it. Opening a vault replays the entries its database
@@ -48,10 +49,12 @@ inline constexpr char kLedgerAheadMessage[] =
     "applied yet (it stopped part-way); retry, and the retry finishes it first";
 
 struct LedgerEntry {
-  enum class Kind { kErasure, kHoldPurged };
+  // kErasureWithdrawn: the erasure `id`, whose line came before, failed
+  // after its line was written and reported so; no replay carries it out.
+  enum class Kind { kErasure, kHoldPurged, kErasureWithdrawn };
   std::uint64_t seq = 0;   // 1, 2, 3, ...
   Kind kind = Kind::kErasure;
-  std::string id;          // "era_..." (erasure) or "hld_..." (purged hold)
+  std::string id;          // "era_..." (erasure, withdrawn) or "hld_..." (purged hold)
   std::string subject;     // erasure: hex pseudonym of the customer id
   std::int64_t at_us = 0;
   std::optional<std::int64_t> hold_until_us;  // erasure that kept records

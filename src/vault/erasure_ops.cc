@@ -18,6 +18,13 @@
 //      minimised and only for a legal obligation.
 // A crash after 2 is finished by the next open (ReplayLedger); one after 3
 // leaves keys without a customer row, which the purge's orphan sweep deletes.
+// A failure the call reports after 2 (a store error, a failed commit)
+// withdraws the ledger line first, so no replay carries out an erasure the
+// caller was told failed; a failure of 4 is logged and the erasure reported
+// done, since it is committed and the purge finishes the shred.
+#include <map>
+#include <set>
+
 #include <fmt/format.h>
 
 #include "domain/case_documents.h"
@@ -163,27 +170,52 @@ StatusOr<ErasureResult> VaultCore::EraseDecided(AuditedCall call, const Subject&
   } else {
     applied = replay->seq;
   }
+  // From here the ledger holds this erasure. A failure withdraws it before
+  // the transaction rolls back (no replay can take it up in between), so
+  // what the call reports is what happens. A replay's failure withdraws
+  // nothing: the next open tries again.
+  auto fail_recorded = [&](Status status) {
+    if (replay == nullptr) {
+      status = WithdrawErasure(result.erasure_id, applied, std::move(status));
+    }
+    return fail(std::move(status));
+  };
 
   // 3. The customer row and its blind indexes, the hold, and the rows left
   //    for the sweep, in this transaction.
   auto deleted_customer = tx.DeleteCustomer(id.str());
-  if (!deleted_customer) return Error(fail(deleted_customer.error()));
+  if (!deleted_customer) return Error(fail_recorded(deleted_customer.error()));
   if (hold) {
     Status s = tx.InsertHold(*hold);
-    if (!s.ok()) return Error(fail(s));
+    if (!s.ok()) return Error(fail_recorded(s));
   }
   if (*tickets + financial_records + *consents > 0) {
     Status s = tx.InsertPendingErasure(
         {id.str(), result.erasure_id, hold ? hold->hold_id : "", now});
-    if (!s.ok()) return Error(fail(s));
+    if (!s.ok()) return Error(fail_recorded(s));
   }
   Status s = tx.SetMeta(kLedgerAppliedKey, std::to_string(applied));
-  if (!s.ok()) return Error(fail(s));
+  if (!s.ok()) return Error(fail_recorded(s));
   call.event().reason_code = replay ? "erased_ledger_replay" : "erased";
-  CVAULT_RETURN_IF_ERROR(std::move(call).Commit());
+  Status committed = std::move(call).Commit();
+  if (!committed.ok()) {
+    // The commit rolled the transaction back itself.
+    if (replay == nullptr) {
+      committed = WithdrawErasure(result.erasure_id, applied, std::move(committed));
+    }
+    return Error(committed);
+  }
 
-  // 4. The shred: every row left behind is ciphertext without a key.
-  CVAULT_RETURN_IF_ERROR(ShredKeysOf(id.str()));
+  // 4. The shred: every row left behind is ciphertext without a key. The
+  //    erasure is committed, so it is reported done even when the shred
+  //    fails: the purge's orphan sweep deletes keys no customer owns.
+  Status shredded = ShredKeysOf(id.str());
+  if (!shredded.ok()) {
+    options_.logger->warn(
+        "erasure {}: committed, but deleting its data keys failed ({}); the next "
+        "purge deletes them",
+        result.erasure_id, shredded.ToString());
+  }
 
   auto outcome = [](std::size_t n) {
     return n > 0 ? ErasureOutcome::kErased : ErasureOutcome::kNoneHeld;
@@ -264,6 +296,33 @@ StatusOr<std::uint64_t> VaultCore::AppendLedger(store::VaultTransaction& tx,
   return appended.seq;
 }
 
+Status VaultCore::WithdrawErasure(const std::string& erasure_id, std::uint64_t seq,
+                                  Status cause) {
+  LedgerEntry withdrawal;
+  withdrawal.kind = LedgerEntry::Kind::kErasureWithdrawn;
+  withdrawal.id = erasure_id;
+  withdrawal.at_us = NowMicros();
+  auto appended = ledger_->Append(std::move(withdrawal));
+  if (!appended) {
+    options_.logger->error("erasure {}: failed, and its ledger line could not be withdrawn: {}",
+                           erasure_id, appended.error().ToString());
+    return Status::Unavailable(fmt::format(
+        "erasure: failed after its ledger line was written ({}), and the line could not be "
+        "withdrawn; the erasure will be finished when the vault is next opened or "
+        "erases again",
+        cause.message()));
+  }
+  auto tx = backend_->vault_store().Begin(/*write=*/false);
+  if (!tx) return cause;
+  auto now_applied = LedgerApplied(**tx);
+  if (now_applied && *now_applied >= seq) {
+    return Status::Unavailable(
+        "erasure: this call failed to commit, but another process finished the erasure "
+        "from the ledger meanwhile; the customer is erased");
+  }
+  return cause;
+}
+
 StatusOr<std::uint64_t> VaultCore::ReplayLedger() {
   if (!ledger_) {
     CVAULT_ASSIGN_OR_RETURN(auto ledger,
@@ -291,9 +350,18 @@ StatusOr<std::uint64_t> VaultCore::ReplayLedger() {
 
   // Pseudonyms of the erasures still to apply, then one pass over the
   // customers to find whom they name.
+  // Withdrawn erasures (failed and reported so) are skipped: only the
+  // position moves past them.
+  std::set<std::string> withdrawn;
+  for (std::size_t i = first; i < end; ++i) {
+    if (entries[i].kind == LedgerEntry::Kind::kErasureWithdrawn) {
+      withdrawn.insert(entries[i].id);
+    }
+  }
   std::map<std::string, const LedgerEntry*> pending;
   for (std::size_t i = first; i < end; ++i) {
-    if (entries[i].kind == LedgerEntry::Kind::kErasure) {
+    if (entries[i].kind == LedgerEntry::Kind::kErasure &&
+        !withdrawn.contains(entries[i].id)) {
       pending[entries[i].subject] = &entries[i];
     }
   }

@@ -275,6 +275,15 @@ class VaultCore {
   // not applied yet (the retry replays it first).
   [[nodiscard]] StatusOr<std::uint64_t> AppendLedger(store::VaultTransaction& tx,
                                                      LedgerEntry entry);
+  // The erasure `erasure_id`, whose ledger line is `seq`, failed with
+  // `cause` after that line was written: appends its withdrawal so no replay
+  // carries it out, and returns what the call reports. That is `cause`,
+  // unless the withdrawal cannot be written (Unavailable: the erasure will
+  // be finished later, and the message says so) or the vault has applied
+  // the line meanwhile (another process's replay between a failed commit
+  // and the withdrawal: the message says the customer is erased).
+  [[nodiscard]] Status WithdrawErasure(const std::string& erasure_id, std::uint64_t seq,
+                                       Status cause);
 
   // Plumbing (vault_core.cc). All REQUIRE mu_ held.
   std::int64_t NowMicros() const;
