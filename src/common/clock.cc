@@ -1,5 +1,7 @@
 #include "cvault/clock.h"
 
+#include <cstdint>
+
 #include <fmt/format.h>
 
 namespace cvault {
@@ -22,12 +24,21 @@ std::shared_ptr<Clock> SystemClock() {
 
 // From the civil date and time of day, not fmt's chrono formatting: that
 // goes through nanoseconds since 1970, which overflow after the year 2262,
-// and ParseTimestamp accepts any year up to 9999.
+// and ParseTimestamp accepts any year up to 9999. The day and the time into it are split in microseconds, never by
+// converting a day count back to microseconds, which overflows at the ends
+// of Timestamp's range (a bad input must format, not crash).
 std::string FormatTimestamp(Timestamp t) {
   using namespace std::chrono;
-  const sys_days day = floor<days>(t);
-  const year_month_day date{day};
-  const hh_mm_ss<microseconds> time{t - day};
+  constexpr std::int64_t kDayUs = 86'400'000'000;
+  const std::int64_t us = t.time_since_epoch().count();
+  std::int64_t day_count = us / kDayUs;
+  std::int64_t into_day = us % kDayUs;
+  if (into_day < 0) {
+    into_day += kDayUs;
+    day_count -= 1;
+  }
+  const year_month_day date{sys_days{days{day_count}}};
+  const hh_mm_ss<microseconds> time{microseconds{into_day}};
   return fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}.{:06d}Z",
                      static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
                      static_cast<unsigned>(date.day()), time.hours().count(),

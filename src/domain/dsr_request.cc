@@ -43,7 +43,7 @@ Status CheckDsrRequestId(std::string_view text) {
   if (IsRandomId(text, kDsrRequestPrefix)) return Status::Ok();
   return Refused("invalid_input",
                  Status::InvalidArgument(
-                     "request: expected \"dsr_\" followed by 26 base32 characters"));
+                     "request id: expected \"dsr_\" followed by 26 base32 characters"));
 }
 
 std::int64_t AddCalendarMonths(std::int64_t from_us, int months) {

@@ -56,6 +56,10 @@ StatusOr<std::string> VaultCore::OpenTicket(const AccessContext& in, const NewTi
   if (valid.ok() && t.opened_at && Us(*t.opened_at) > now) {
     valid = Status::InvalidArgument("opened at: must not be in the future");
   }
+  // No help desk kept tickets before 1970; an earlier time is a mistake.
+  if (valid.ok() && t.opened_at && Us(*t.opened_at) < 0) {
+    valid = Status::InvalidArgument("opened at: must not be before 1970-01-01");
+  }
   if (!valid.ok()) return Error(std::move(call).Fail("invalid_input", valid));
   Ticket ticket;
   ticket.ticket_id = domain::NewTicketId();
