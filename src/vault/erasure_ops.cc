@@ -199,7 +199,7 @@ StatusOr<ErasureResult> VaultCore::EraseDecided(AuditedCall call, const Subject&
       group(std::string(FieldGroupName(FieldGroup::kSupportEvidence)), *tickets));
   result.groups.push_back(group("consent_records", *consents));
   result.groups.push_back(std::move(financial));
-  options_.logger->info("erasure {} done ({} held records)", result.erasure_id, *refunds);
+  logger_->info("erasure {} done ({} held records)", result.erasure_id, *refunds);
   return result;
 }
 
@@ -241,8 +241,8 @@ Status VaultCore::ShredKeysOf(std::string_view owner) {
 void VaultCore::ForgetDeletedContent() {
   Status s = backend_->ForgetDeletedContent();
   if (!s.ok() && s.reason_code() != "not_supported") {
-    options_.logger->warn("could not drop deleted content from the store's logs: {}",
-                          s.ToString());
+    logger_->warn("could not drop deleted content from the store's logs: {}",
+                  s.ToString());
   }
 }
 
@@ -359,8 +359,8 @@ StatusOr<std::uint64_t> VaultCore::ReplayLedger() {
   }
   replayed_entries_ = end - first;
   replayed_erasures_ = erased;
-  options_.logger->warn("replayed {} erasure ledger entries ({} customers erased again)",
-                        replayed_entries_, erased);
+  logger_->warn("replayed {} erasure ledger entries ({} customers erased again)",
+                replayed_entries_, erased);
   return erased;
 }
 
