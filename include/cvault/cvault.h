@@ -94,8 +94,8 @@ CVAULT_EXPORT const char* cvault_error_reason(const cvault_error* error);
 /* Frees an error; NULL is a no-op. */
 CVAULT_EXPORT void cvault_error_free(cvault_error* error);
 
-/* Frees a string the library returned; NULL is a no-op. Strings that may
- * hold personal data (customer records, exports) are zeroed first. */
+/* Frees a string the library returned; NULL is a no-op. The string is
+ * zeroed first, since records and exports hold personal data. */
 CVAULT_EXPORT void cvault_string_free(char* text);
 
 /* ---- The access context --------------------------------------------- */

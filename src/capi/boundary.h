@@ -54,7 +54,7 @@ cvault_status Call(cvault_error** error, Body&& body) noexcept {
   } catch (const std::bad_alloc&) {
     status = Status::Internal("the library ran out of memory");
   } catch (...) {
-    status = Status::Internal("an unexpected failure inside the library; see its log");
+    status = Status::Internal("an unexpected failure inside the library");
   }
   return Report(status, error);
 }

@@ -468,4 +468,48 @@ TEST_F(CapiTest, AClosedVaultRefusesCallsAndAWrongKeyIsAKeyFailure) {
   EXPECT_EQ(reopened, nullptr);
 }
 
+// Collects the operational log a cvault_log_fn receives.
+void CollectLine(void* user_data, cvault_log_level, const char* line) {
+  auto* lines = static_cast<std::vector<std::string>*>(user_data);
+  lines->push_back(line);
+}
+
+TEST(CapiLogTest, TheLogCallbackGetsLinesWithoutPersonalValues) {
+  cvault::testing::TempDir dir;
+  std::vector<std::string> lines;
+  cvault_options* options = nullptr;
+  ASSERT_EQ(cvault_options_new(&options, nullptr), CVAULT_OK);
+  const std::string vault_dir = (dir.path() / "vault").string();
+  const std::string keys_dir = (dir.path() / "keys").string();
+  const std::string passphrase = "correct horse battery staple";
+  cvault_options_set_vault_dir(options, vault_dir.c_str(), nullptr);
+  cvault_options_set_keys_dir(options, keys_dir.c_str(), nullptr);
+  ASSERT_EQ(cvault_options_set_passphrase(options, passphrase.data(), passphrase.size(),
+                                          nullptr),
+            CVAULT_OK);
+  cvault_options_set_passphrase_cost(options, CVAULT_PASSPHRASE_TESTING_ONLY, nullptr);
+  ASSERT_EQ(cvault_options_set_log(options, &CollectLine, &lines, nullptr), CVAULT_OK);
+  cvault_vault* vault = nullptr;
+  ASSERT_EQ(cvault_vault_create(options, &vault, nullptr), CVAULT_OK);
+  cvault_options_free(options);
+
+  char* id = nullptr;
+  ASSERT_EQ(cvault_customer_add(vault, &kAccountService, kAda, &id, nullptr), CVAULT_OK);
+  EXPECT_EQ(cvault_customer_get(vault, &kMarketing, id, nullptr, 0, nullptr, nullptr),
+            CVAULT_INVALID_ARGUMENT);  // out_json is required
+  char* record = nullptr;
+  EXPECT_EQ(cvault_customer_get(vault, &kMarketing, id, nullptr, 0, &record, nullptr),
+            CVAULT_PERMISSION_DENIED);
+  cvault_string_free(id);
+  EXPECT_EQ(cvault_vault_close(vault, nullptr), CVAULT_OK);
+  cvault_vault_free(vault);
+
+  ASSERT_FALSE(lines.empty());
+  for (const std::string& line : lines) {
+    EXPECT_EQ(line.find("ada.lovelace"), std::string::npos) << line;
+    EXPECT_EQ(line.find("Lovelace"), std::string::npos) << line;
+    EXPECT_EQ(line.find("horse"), std::string::npos) << line;
+  }
+}
+
 }  // namespace
