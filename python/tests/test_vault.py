@@ -143,3 +143,22 @@ def test_a_closed_vault_refuses_calls(vault: cvault.Vault) -> None:
     vault.close()
     with pytest.raises(ValueError):
         vault.list_customer_ids(ACCOUNT)
+
+
+def test_a_key_file_and_a_passphrase_each_seal_a_vault(tmp_path: Path) -> None:
+    key_file = tmp_path / "root.key"
+    key_file.write_text(os.urandom(32).hex() + "\n")
+    key_file.chmod(0o600)
+    with cvault.Vault.create(tmp_path / "v1", tmp_path / "k1", key_file=key_file) as v:
+        v.add_customer(ACCOUNT, full_name="Ada Lovelace", email="ada@example.com")
+    with cvault.Vault.open(tmp_path / "v1", tmp_path / "k1", key_file=key_file) as v:
+        assert len(v.list_customer_ids(ACCOUNT)) == 1
+
+    with cvault.Vault.create(tmp_path / "v2", tmp_path / "k2", passphrase="correct horse",
+                             testing_only_passphrase_cost=True) as v:
+        v.add_customer(ACCOUNT, full_name="Ada Lovelace", email="ada@example.com")
+    with pytest.raises(cvault.KeyFailure) as wrong:
+        cvault.Vault.open(tmp_path / "v2", tmp_path / "k2", passphrase="wrong horse")
+    assert "horse" not in str(wrong.value)
+    with cvault.Vault.open(tmp_path / "v2", tmp_path / "k2", passphrase="correct horse") as v:
+        assert len(v.list_customer_ids(ACCOUNT)) == 1
