@@ -16,6 +16,7 @@
 #include "cvault/clock.h"
 #include "cvault/customer.h"
 #include "cvault/status.h"
+#include "cvault/visibility.h"
 
 namespace cvault {
 
@@ -74,8 +75,8 @@ struct AuditCheckpoint {
 };
 
 // JSON form of a checkpoint, as written by `cvault audit checkpoint --out`.
-std::string CheckpointToJson(const AuditCheckpoint& checkpoint);
-StatusOr<AuditCheckpoint> CheckpointFromJson(std::string_view json);
+CVAULT_EXPORT std::string CheckpointToJson(const AuditCheckpoint& checkpoint);
+CVAULT_EXPORT StatusOr<AuditCheckpoint> CheckpointFromJson(std::string_view json);
 
 struct AuditVerifyReport {
   bool ok = false;

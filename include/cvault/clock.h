@@ -11,27 +11,29 @@
 #include <string_view>
 
 #include "cvault/status.h"
+#include "cvault/visibility.h"
 
 namespace cvault {
 
 using Timestamp = std::chrono::sys_time<std::chrono::microseconds>;
 
-class Clock {
+class CVAULT_EXPORT Clock {
  public:
   virtual ~Clock() = default;
   virtual Timestamp Now() const = 0;
 };
 
 // The system's UTC wall clock.
-std::shared_ptr<Clock> SystemClock();
+CVAULT_EXPORT std::shared_ptr<Clock> SystemClock();
 
 // "2026-11-26T10:15:00.000000Z".
-std::string FormatTimestamp(Timestamp t);
+CVAULT_EXPORT std::string FormatTimestamp(Timestamp t);
 
 // Parses UTC times: "2026-11-26T10:15:00Z", with optional fractional
 // seconds (up to 6 digits), or a date "2026-11-26" (midnight UTC).
 // InvalidArgument naming `field` otherwise.
-StatusOr<Timestamp> ParseTimestamp(std::string_view text, std::string_view field = "time");
+CVAULT_EXPORT StatusOr<Timestamp> ParseTimestamp(std::string_view text,
+                                                 std::string_view field = "time");
 
 }  // namespace cvault
 

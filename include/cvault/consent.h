@@ -16,6 +16,7 @@
 
 #include "cvault/clock.h"
 #include "cvault/customer.h"
+#include "cvault/visibility.h"
 
 namespace cvault {
 
@@ -24,12 +25,12 @@ enum class ConsentType { kExplicit, kImplicit };
 enum class ConsentStatus { kActive, kNeverGiven, kWithdrawn, kExpired };
 
 // "given", "withdrawn", "renewed", "expired".
-std::string_view ConsentEventTypeName(ConsentEventType type);
+CVAULT_EXPORT std::string_view ConsentEventTypeName(ConsentEventType type);
 // "explicit", "implicit".
-std::string_view ConsentTypeName(ConsentType type);
-std::optional<ConsentType> ParseConsentType(std::string_view name);
+CVAULT_EXPORT std::string_view ConsentTypeName(ConsentType type);
+CVAULT_EXPORT std::optional<ConsentType> ParseConsentType(std::string_view name);
 // "active", "never_given", "withdrawn", "expired".
-std::string_view ConsentStatusName(ConsentStatus status);
+CVAULT_EXPORT std::string_view ConsentStatusName(ConsentStatus status);
 
 // What the caller supplies when a customer gives consent.
 struct ConsentGrant {

@@ -14,12 +14,13 @@
 
 #include "cvault/clock.h"
 #include "cvault/status.h"
+#include "cvault/visibility.h"
 
 namespace cvault {
 
 // An opaque random id: "cus_" followed by 26 lower-case base32 characters.
 // Never derived from personal data.
-class CustomerId {
+class CVAULT_EXPORT CustomerId {
  public:
   CustomerId() = default;  // empty; not a valid id
   // Checks the shape; the error names the problem, not the value.
@@ -65,12 +66,12 @@ inline constexpr FieldGroup kAllFieldGroups[] = {
 
 // "full_name", "email", "phone", "postal_address", "country", "language",
 // "external_ref".
-std::string_view FieldName(CustomerField field);
-std::optional<CustomerField> ParseFieldName(std::string_view name);
+CVAULT_EXPORT std::string_view FieldName(CustomerField field);
+CVAULT_EXPORT std::optional<CustomerField> ParseFieldName(std::string_view name);
 // "identity", "contact", "marketing_profile", "support_evidence", "financial".
-std::string_view FieldGroupName(FieldGroup group);
-std::optional<FieldGroup> ParseFieldGroupName(std::string_view name);
-FieldGroup GroupOf(CustomerField field);
+CVAULT_EXPORT std::string_view FieldGroupName(FieldGroup group);
+CVAULT_EXPORT std::optional<FieldGroup> ParseFieldGroupName(std::string_view name);
+CVAULT_EXPORT FieldGroup GroupOf(CustomerField field);
 
 // A new customer. full_name and email are required; the rest are optional.
 struct NewCustomer {

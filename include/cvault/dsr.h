@@ -19,6 +19,7 @@
 
 #include "cvault/clock.h"
 #include "cvault/customer.h"
+#include "cvault/visibility.h"
 
 namespace cvault {
 
@@ -60,16 +61,16 @@ inline constexpr std::array kAllDsrRefusals = {
 
 // Stable lower_snake names ("access", "number_of_requests", ...): what the
 // API, the tool and stored rows use.
-std::string_view DsrKindName(DsrKind kind);
-std::optional<DsrKind> ParseDsrKind(std::string_view name);
-std::string_view DsrStatusName(DsrStatus status);
-std::optional<DsrStatus> ParseDsrStatus(std::string_view name);
-std::string_view IdentityCheckName(IdentityCheck check);
-std::optional<IdentityCheck> ParseIdentityCheck(std::string_view name);
-std::string_view DsrExtensionName(DsrExtension reason);
-std::optional<DsrExtension> ParseDsrExtension(std::string_view name);
-std::string_view DsrRefusalName(DsrRefusal reason);
-std::optional<DsrRefusal> ParseDsrRefusal(std::string_view name);
+CVAULT_EXPORT std::string_view DsrKindName(DsrKind kind);
+CVAULT_EXPORT std::optional<DsrKind> ParseDsrKind(std::string_view name);
+CVAULT_EXPORT std::string_view DsrStatusName(DsrStatus status);
+CVAULT_EXPORT std::optional<DsrStatus> ParseDsrStatus(std::string_view name);
+CVAULT_EXPORT std::string_view IdentityCheckName(IdentityCheck check);
+CVAULT_EXPORT std::optional<IdentityCheck> ParseIdentityCheck(std::string_view name);
+CVAULT_EXPORT std::string_view DsrExtensionName(DsrExtension reason);
+CVAULT_EXPORT std::optional<DsrExtension> ParseDsrExtension(std::string_view name);
+CVAULT_EXPORT std::string_view DsrRefusalName(DsrRefusal reason);
+CVAULT_EXPORT std::optional<DsrRefusal> ParseDsrRefusal(std::string_view name);
 
 struct NewDsrRequest {
   CustomerId customer;

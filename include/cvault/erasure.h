@@ -12,6 +12,7 @@
 
 #include "cvault/clock.h"
 #include "cvault/customer.h"
+#include "cvault/visibility.h"
 
 namespace cvault {
 
@@ -22,7 +23,7 @@ enum class ErasureOutcome {
   kNoneHeld,  // the vault held nothing of this group for the customer
 };
 // "erased", "retained", "none_held".
-std::string_view ErasureOutcomeName(ErasureOutcome outcome);
+CVAULT_EXPORT std::string_view ErasureOutcomeName(ErasureOutcome outcome);
 
 // One row of an erasure's outcome table. `group` is a field group name
 // (FieldGroupName) or "consent_records".

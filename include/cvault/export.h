@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "cvault/status.h"
+#include "cvault/visibility.h"
 
 namespace cvault {
 
@@ -48,13 +49,13 @@ struct ExportVerification {
 // Checks `document` (the exact bytes of an export file) against the vault's
 // signing public key (32 bytes). InvalidArgument when the key is not 32
 // bytes; every problem with the document itself is reported in the result.
-[[nodiscard]] StatusOr<ExportVerification> VerifyExport(
+[[nodiscard]] CVAULT_EXPORT StatusOr<ExportVerification> VerifyExport(
     std::string_view document, std::span<const std::uint8_t> public_key);
 
 // Reads a signing public key as written by `cvault keys public`: 64 hex
 // digits, optionally surrounded by whitespace (a trailing newline).
 // InvalidArgument otherwise.
-[[nodiscard]] StatusOr<std::vector<std::uint8_t>> ParseSigningPublicKey(
+[[nodiscard]] CVAULT_EXPORT StatusOr<std::vector<std::uint8_t>> ParseSigningPublicKey(
     std::string_view text);
 
 }  // namespace cvault

@@ -6,9 +6,11 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 
 #include "cvault/clock.h"
@@ -16,11 +18,16 @@
 #include "cvault/refund.h"
 #include "cvault/secret_bytes.h"
 
-namespace spdlog {
-class logger;
-}
-
 namespace cvault {
+
+// How much an operational log line matters.
+enum class LogLevel { kDebug, kInfo, kWarning, kError };
+
+// Receives the vault's operational log, one finished line per call (no
+// trailing newline). Called from whichever thread made the vault call, so it
+// must be thread-safe; it must not call back into the vault. A line never
+// holds a field value, key or passphrase.
+using LogFn = std::function<void(LogLevel level, std::string_view line)>;
 
 // Where the root key that seals the keyring comes from.
 struct Passphrase {
@@ -102,9 +109,9 @@ struct Options {
   bool development_keyring = false;
   // Time source; the system UTC clock when null.
   std::shared_ptr<Clock> clock;
-  // Operational log; discarded when null. Never receives field values, keys
-  // or passphrases.
-  std::shared_ptr<spdlog::logger> logger;
+  // Operational log, every level; discarded when empty. Never receives
+  // field values, keys or passphrases.
+  LogFn log;
   // A signed audit checkpoint is written every this many entries (0 means
   // 1), and also, when an entry is appended or the vault closes, once the
   // newest checkpoint (written by any process) is `checkpoint_interval` old

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "cvault/status.h"
+#include "cvault/visibility.h"
 
 namespace cvault {
 
@@ -38,7 +39,7 @@ struct ProcessingRecords {
 // The records of the policy in `policy_file` (TOML, docs/policy.md), or of
 // the built-in default policy when it is unset. A file that does not load
 // is InvalidArgument, as for Vault::Open. Opens no vault.
-[[nodiscard]] StatusOr<ProcessingRecords> RecordsOfProcessing(
+[[nodiscard]] CVAULT_EXPORT StatusOr<ProcessingRecords> RecordsOfProcessing(
     const std::optional<std::filesystem::path>& policy_file = std::nullopt);
 
 }  // namespace cvault

@@ -20,6 +20,7 @@
 
 #include "cvault/clock.h"
 #include "cvault/customer.h"
+#include "cvault/visibility.h"
 
 namespace cvault {
 
@@ -312,21 +313,25 @@ inline constexpr std::array kAllRefundStatuses = {
 inline constexpr std::array kAllProcessors = {Processor::kStripe, Processor::kPaypal,
                                               Processor::kOther};
 
-std::string_view ProductKindName(
-    ProductKind kind);  // "software", "theme", "plugin", "email_access"
-std::optional<ProductKind> ParseProductKind(std::string_view name);
-std::string_view FixOutcomeName(
-    FixOutcome outcome);  // "fixed", "not_fixed", "workaround", "needs_customer"
-std::optional<FixOutcome> ParseFixOutcome(std::string_view name);
-std::string_view TicketStateName(TicketState state);     // "open", "fixed", "unfixable"
-std::string_view RefundReasonName(RefundReason reason);  // "change_of_mind", ...
-std::optional<RefundReason> ParseRefundReason(std::string_view name);
-std::string_view RefundStatusName(
-    RefundStatus status);  // "requested", "under_review", ...
-std::optional<RefundStatus> ParseRefundStatus(std::string_view name);
-std::string_view ProcessorName(Processor processor);  // "stripe", "paypal", "other"
-std::optional<Processor> ParseProcessor(std::string_view name);
-std::string_view EligibilityName(Eligibility e);  // "eligible", "not_eligible", "not_yet"
+// "software", "theme", "plugin", "email_access".
+CVAULT_EXPORT std::string_view ProductKindName(ProductKind kind);
+CVAULT_EXPORT std::optional<ProductKind> ParseProductKind(std::string_view name);
+// "fixed", "not_fixed", "workaround", "needs_customer".
+CVAULT_EXPORT std::string_view FixOutcomeName(FixOutcome outcome);
+CVAULT_EXPORT std::optional<FixOutcome> ParseFixOutcome(std::string_view name);
+// "open", "fixed", "unfixable".
+CVAULT_EXPORT std::string_view TicketStateName(TicketState state);
+// "change_of_mind", ...
+CVAULT_EXPORT std::string_view RefundReasonName(RefundReason reason);
+CVAULT_EXPORT std::optional<RefundReason> ParseRefundReason(std::string_view name);
+// "requested", "under_review", ...
+CVAULT_EXPORT std::string_view RefundStatusName(RefundStatus status);
+CVAULT_EXPORT std::optional<RefundStatus> ParseRefundStatus(std::string_view name);
+// "stripe", "paypal", "other".
+CVAULT_EXPORT std::string_view ProcessorName(Processor processor);
+CVAULT_EXPORT std::optional<Processor> ParseProcessor(std::string_view name);
+// "eligible", "not_eligible", "not_yet".
+CVAULT_EXPORT std::string_view EligibilityName(Eligibility e);
 
 }  // namespace cvault
 

@@ -20,9 +20,11 @@
 #include <span>
 #include <string_view>
 
+#include "cvault/visibility.h"
+
 namespace cvault {
 
-class SecretBytes {
+class CVAULT_EXPORT SecretBytes {
  public:
   SecretBytes() = default;
   // Allocates `size` zeroed bytes. Aborts (like operator new) if libsodium

@@ -15,6 +15,8 @@
 #include <string_view>
 #include <utility>
 
+#include "cvault/visibility.h"
+
 namespace cvault {
 
 enum class StatusCode {
@@ -38,9 +40,9 @@ enum class StatusCode {
 };
 
 // The stable lower_snake name of a code, e.g. "permission_denied".
-std::string_view StatusCodeName(StatusCode code);
+CVAULT_EXPORT std::string_view StatusCodeName(StatusCode code);
 
-class [[nodiscard]] Status {
+class [[nodiscard]] CVAULT_EXPORT Status {
  public:
   Status() = default;  // OK
   // Lets `return Error(status);` work in functions returning Status as well as

@@ -35,6 +35,7 @@
 #include "cvault/options.h"
 #include "cvault/refund.h"
 #include "cvault/status.h"
+#include "cvault/visibility.h"
 
 namespace cvault {
 
@@ -43,7 +44,7 @@ class VaultCore;
 }
 
 // Customer identities: create, read, look up, rectify. Thread-safe.
-class Customers {
+class CVAULT_EXPORT Customers {
  public:
   // Validates every field (errors name the field, never its value), refuses
   // anything that looks like a payment card number, and stores nothing when
@@ -109,7 +110,7 @@ class Customers {
 };
 
 // The audit log: read it, verify it, export checkpoints. Thread-safe.
-class AuditLog {
+class CVAULT_EXPORT AuditLog {
  public:
   // Walks the whole chain and every stored checkpoint. With `trusted`, also
   // checks that the log still contains that checkpoint's entry with the same
@@ -154,7 +155,7 @@ class AuditLog {
 };
 
 // Consent records and their audit. Thread-safe.
-class Consents {
+class CVAULT_EXPORT Consents {
  public:
   // Records that the customer gave consent. Refused when the purpose does
   // not rest on consent or the notice version is not registered.
@@ -211,7 +212,7 @@ class Consents {
 
 // Support tickets: the evidence refund eligibility rests on. Used by the
 // support module (role support-agent, purpose support). Thread-safe.
-class Support {
+class CVAULT_EXPORT Support {
  public:
   // Returns the new ticket id ("tkt_...").
   [[nodiscard]] StatusOr<std::string> OpenTicket(const AccessContext& ctx,
@@ -240,7 +241,7 @@ class Support {
 
 // Refund cases under the company's refund policy. Used by the refund module
 // (role refund-service, purpose refund_processing). Thread-safe.
-class Refunds {
+class CVAULT_EXPORT Refunds {
  public:
   // Returns the new case id ("rfd_..."). Linked tickets must belong to the
   // same customer.
@@ -287,7 +288,7 @@ class Refunds {
 };
 
 // Data-subject rights. Thread-safe.
-class Rights {
+class CVAULT_EXPORT Rights {
  public:
   // GDPR Art. 18: the data is kept but every purpose other than
   // legal_compliance and dsr is denied (reason "restricted").
@@ -378,7 +379,7 @@ class Rights {
 // time in the whole vault, across every process that has it open: a second
 // one started while one runs fails with Busy (reason "job_running"); the
 // duty of a process that died is taken over by the next call.
-class Operations {
+class CVAULT_EXPORT Operations {
  public:
   // KEK rotation: a new primary KEK, every data key rewrapped under it in
   // batches of `batch` (field ciphertext untouched), then every KEK no key
@@ -416,7 +417,7 @@ class Operations {
   internal::VaultCore& core_;
 };
 
-class Vault {
+class CVAULT_EXPORT Vault {
  public:
   // Creates a new vault: the keyring (sealed by options.root_key), both
   // databases, and the first audit entry. Fails with AlreadyExists if a

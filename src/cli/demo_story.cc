@@ -113,7 +113,7 @@ class DemoStory {
     options.keys_dir = paths_.keys_dir;
     options.root_key = KeyFile{paths_.key_file};
     options.development_keyring = true;
-    options.logger = MakeStderrLogger();
+    options.log = MakeStderrLog();
     auto vault = Vault::Create(std::move(options));
     if (!vault) return Failed("creating the vault", vault.error());
     vault_ = std::move(*vault);

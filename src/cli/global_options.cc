@@ -1,10 +1,8 @@
 #include "cli/global_options.h"
 
-#include <spdlog/sinks/stdout_sinks.h>
-#include <spdlog/spdlog.h>
-
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 #include <string_view>
 #include <utility>
 
@@ -82,12 +80,16 @@ void AddGlobalOptions(CLI::App& app, GlobalOptions& options) {
       ->group(group);
 }
 
-std::shared_ptr<spdlog::logger> MakeStderrLogger() {
-  auto logger = std::make_shared<spdlog::logger>(
-      "cvault", std::make_shared<spdlog::sinks::stderr_sink_mt>());
-  logger->set_level(spdlog::level::warn);
-  logger->set_pattern("%n: [%l] %v");
-  return logger;
+LogFn MakeStderrLog() {
+  return [](LogLevel level, std::string_view line) {
+    if (level != LogLevel::kWarning && level != LogLevel::kError) return;
+    // One write per line, so lines from several threads do not interleave.
+    std::string text =
+        level == LogLevel::kWarning ? "cvault: [warning] " : "cvault: [error] ";
+    text.append(line);
+    text.push_back('\n');
+    std::fwrite(text.data(), 1, text.size(), stderr);
+  };
 }
 
 CliOr<Options> BuildVaultOptions(const GlobalOptions& global) {
@@ -106,7 +108,7 @@ CliOr<Options> BuildVaultOptions(const GlobalOptions& global) {
   }
   options.vault_dir = global.vault_dir;
   options.keys_dir = global.keys_dir;
-  options.logger = MakeStderrLogger();
+  options.log = MakeStderrLog();
   if (!global.policy_file.empty()) options.policy_file = global.policy_file;
   if (!global.key_file.empty()) {
     options.root_key = KeyFile{global.key_file};

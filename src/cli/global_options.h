@@ -53,11 +53,12 @@ using CommandAction = std::function<CliOr<>()>;
 // fallthrough). `options` must outlive `app`.
 void AddGlobalOptions(CLI::App& app, GlobalOptions& options);
 
-// An operational logger on stderr at warn level ("cvault: [warning] ...").
-std::shared_ptr<spdlog::logger> MakeStderrLogger();
+// The operational log's warnings and errors on stderr
+// ("cvault: [warning] ...").
+LogFn MakeStderrLog();
 
 // Options for opening or creating the vault: folders, backend, root key (key
-// file, or passphrase from the environment), policy file, logger. Usage
+// file, or passphrase from the environment), policy file, log. Usage
 // error when no root key, or when the backend options do not fit together.
 CliOr<Options> BuildVaultOptions(const GlobalOptions& global);
 

@@ -79,8 +79,8 @@ StatusOr<AuditVerifyReport> VaultCore::VerifyAudit(
       audit::VerifyAuditLog(backend_->vault_store(), audit_->public_key(), trusted));
   if (!report.ok) {
     // Do not extend a broken chain; report without appending to it.
-    options_.logger->error("audit log verification failed at entry {}",
-                           report.first_bad_sequence.value_or(0));
+    logger_->error("audit log verification failed at entry {}",
+                   report.first_bad_sequence.value_or(0));
     std::move(call).EndWithoutEntry();
     return report;
   }

@@ -196,8 +196,8 @@ Status AuditedCall::AppendAndCommit() {
   if (shared()) {
     tx_.reset();  // the read ends before the wait for the commit
     CVAULT_RETURN_IF_ERROR(core.committer_.Submit({&ctx_, &event_}));
-    core.options_.logger->debug("{} {} ({}) request {}", event_.action, event_.decision,
-                                event_.reason_code, ctx_.request_id);
+    core.logger_->debug("{} {} ({}) request {}", event_.action, event_.decision,
+                        event_.reason_code, ctx_.request_id);
     return Status::Ok();
   }
   if (!tx_) {
@@ -207,8 +207,8 @@ Status AuditedCall::AppendAndCommit() {
   Status committed = appended ? tx_->Commit() : appended.error();
   tx_.reset();  // rolls back unless committed
   CVAULT_RETURN_IF_ERROR(committed);
-  core.options_.logger->debug("{} {} ({}) request {}", event_.action, event_.decision,
-                              event_.reason_code, ctx_.request_id);
+  core.logger_->debug("{} {} ({}) request {}", event_.action, event_.decision,
+                      event_.reason_code, ctx_.request_id);
   core.CheckpointAfterCommit(appended->checkpoint_due);
   return Status::Ok();
 }
@@ -243,7 +243,7 @@ void VaultCore::CheckpointAfterCommit(bool due_by_count) {
   Status s = tx ? StatusOf(audit_->WriteCheckpoint(**tx, now, due_by_count ? 0 : interval))
                 : tx.error();
   if (s.ok()) s = (*tx)->Commit();
-  if (!s.ok()) options_.logger->error("writing an audit checkpoint: {}", s.ToString());
+  if (!s.ok()) logger_->error("writing an audit checkpoint: {}", s.ToString());
 }
 
 Status AuditedCall::RecordRefusal(std::string reason) {
@@ -251,8 +251,8 @@ Status AuditedCall::RecordRefusal(std::string reason) {
   event_.decision = "deny";
   event_.reason_code = std::move(reason);
   event_.fields_returned.clear();
-  core_->options_.logger->info("{} {} ({}) request {}", event_.action, event_.decision,
-                               event_.reason_code, ctx_.request_id);
+  core_->logger_->info("{} {} ({}) request {}", event_.action, event_.decision,
+                       event_.reason_code, ctx_.request_id);
   Status recorded = AppendAndCommit();
   if (!recorded.ok()) return recorded.WithContext("recording the audit entry");
   return Status::Ok();
@@ -263,15 +263,15 @@ void AuditedCall::RecordError() {
     // Only a key duty's later step can find the vault closed, and it checks
     // first; there is no store left to record into.
     tx_.reset();
-    core_->options_.logger->error(
-        "{}: the vault closed before the failed call was audited", event_.action);
+    core_->logger_->error("{}: the vault closed before the failed call was audited",
+                          event_.action);
     return;
   }
   if (write_lock_busy_) {
     // The call could not take the vault's write lock within the wait, so it
     // wrote nothing; waiting as long again for its entry would double every
     // such caller's wait under contention.
-    core_->options_.logger->warn(
+    core_->logger_->warn(
         "{} request {}: not audited, the vault's write lock was busy before the call "
         "wrote "
         "anything",
@@ -282,8 +282,8 @@ void AuditedCall::RecordError() {
   if (!recorded.ok()) {
     // The caller already has the call's own error; this one is only logged
     // (action, request id and status; no personal data).
-    core_->options_.logger->error("{} request {}: the failed call was not audited: {}",
-                                  event_.action, ctx_.request_id, recorded.ToString());
+    core_->logger_->error("{} request {}: the failed call was not audited: {}",
+                          event_.action, ctx_.request_id, recorded.ToString());
   }
 }
 

@@ -141,7 +141,7 @@ StatusOr<BackupResult> VaultCore::Backup(const AccessContext& in,
   result.dir = dir;
   result.ledger_entries = ledger_applied;
   result.manifest_sha256 = crypto::ToHex(crypto::Sha256(crypto::AsBytes(text)));
-  options_.logger->info("backup written to {}", dir.string());
+  logger_->info("backup written to {}", dir.string());
   return result;
 }
 

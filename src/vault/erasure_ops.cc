@@ -211,7 +211,7 @@ StatusOr<ErasureResult> VaultCore::EraseDecided(AuditedCall call, const Subject&
   //    fails: the purge's orphan sweep deletes keys no customer owns.
   Status shredded = ShredKeysOf(id.str());
   if (!shredded.ok()) {
-    options_.logger->warn(
+    logger_->warn(
         "erasure {}: committed, but deleting its data keys failed ({}); the next "
         "purge deletes them",
         result.erasure_id, shredded.ToString());
@@ -235,7 +235,7 @@ StatusOr<ErasureResult> VaultCore::EraseDecided(AuditedCall call, const Subject&
       group(std::string(FieldGroupName(FieldGroup::kSupportEvidence)), *tickets));
   result.groups.push_back(group("consent_records", *consents));
   result.groups.push_back(std::move(financial));
-  options_.logger->info("erasure {} done ({} held records)", result.erasure_id, financial_records);
+  logger_->info("erasure {} done ({} held records)", result.erasure_id, financial_records);
   return result;
 }
 
@@ -277,8 +277,8 @@ Status VaultCore::ShredKeysOf(std::string_view owner) {
 void VaultCore::ForgetDeletedContent() {
   Status s = backend_->ForgetDeletedContent();
   if (!s.ok() && s.reason_code() != "not_supported") {
-    options_.logger->warn("could not drop deleted content from the store's logs: {}",
-                          s.ToString());
+    logger_->warn("could not drop deleted content from the store's logs: {}",
+                  s.ToString());
   }
 }
 
@@ -304,7 +304,7 @@ Status VaultCore::WithdrawErasure(const std::string& erasure_id, std::uint64_t s
   withdrawal.at_us = NowMicros();
   auto appended = ledger_->Append(std::move(withdrawal));
   if (!appended) {
-    options_.logger->error("erasure {}: failed, and its ledger line could not be withdrawn: {}",
+    logger_->error("erasure {}: failed, and its ledger line could not be withdrawn: {}",
                            erasure_id, appended.error().ToString());
     return Status::Unavailable(fmt::format(
         "erasure: failed after its ledger line was written ({}), and the line could not be "
@@ -431,8 +431,8 @@ StatusOr<std::uint64_t> VaultCore::ReplayLedger() {
   }
   replayed_entries_ = end - first;
   replayed_erasures_ = erased;
-  options_.logger->warn("replayed {} erasure ledger entries ({} customers erased again)",
-                        replayed_entries_, erased);
+  logger_->warn("replayed {} erasure ledger entries ({} customers erased again)",
+                replayed_entries_, erased);
   return erased;
 }
 

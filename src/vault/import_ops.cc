@@ -174,8 +174,10 @@ Status VaultCore::ImportBatch(const AccessContext& ctx, std::span<const NewCusto
       return ktx->Commit();
     }();
     if (!removed.ok()) {
-      options_.logger->warn("an import batch's unused data keys stay until a purge removes "
-                            "them: {}", removed.ToString());
+      logger_->warn(
+          "an import batch's unused data keys stay until a purge removes "
+          "them: {}",
+          removed.ToString());
     }
     return written;
   }
@@ -191,8 +193,8 @@ Status VaultCore::ImportBatch(const AccessContext& ctx, std::span<const NewCusto
       out.push_back({std::move(p.id), Status::Ok(), std::nullopt});
     }
   }
-  options_.logger->info("customer.create import batch: {} created, {} refused, request {}",
-                        records.size() - refused, refused, ctx.request_id);
+  logger_->info("customer.create import batch: {} created, {} refused, request {}",
+                records.size() - refused, refused, ctx.request_id);
   return Status::Ok();
 }
 

@@ -151,8 +151,8 @@ StatusOr<KekRotationResult> VaultCore::RotateKek(const AccessContext& in,
     if (!saved.ok()) return Error(std::move(call).Fail("keyring_save_failed", saved));
   }
   CVAULT_RETURN_IF_ERROR(std::move(call).Commit());
-  options_.logger->info("KEK rotation: {} data keys rewrapped, primary KEK v{}",
-                        result.rewrapped, result.primary_version);
+  logger_->info("KEK rotation: {} data keys rewrapped, primary KEK v{}", result.rewrapped,
+                result.primary_version);
   return result;
 }
 

@@ -212,8 +212,8 @@ StatusOr<std::size_t> VaultCore::RemoveOrphanKeys(const AccessContext& ctx) {
   }
   if (removed_keys == 0) return removed_keys;
   std::lock_guard lock(mu_);
-  options_.logger->warn("removed {} orphaned data keys left by an interrupted write",
-                        removed_keys);
+  logger_->warn("removed {} orphaned data keys left by an interrupted write",
+                removed_keys);
   CVAULT_RETURN_IF_ERROR(
       StartCheckedCall(ctx, {"vault.recover", "", {}, {}, "allow", "orphans_removed"})
           .Commit());

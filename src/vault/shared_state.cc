@@ -130,7 +130,7 @@ Status VaultCore::ReloadPolicyIfChanged() {
   }
   decider_ = policy::AccessDecider(std::move(*policy));
   policy_stamp_ = stamp;
-  options_.logger->info("access policy reloaded from {}", options_.policy_file->string());
+  logger_->info("access policy reloaded from {}", options_.policy_file->string());
   return Status::Ok();
 }
 
@@ -262,8 +262,8 @@ Status VaultCore::TakeLease(store::VaultTransaction& tx, std::string_view lease)
         held.holder, lease));
   }
   if (!held.holder.empty() && held.holder != holders_->token()) {
-    options_.logger->warn("taking over the {} lease from holder {}, which is gone", lease,
-                          held.holder);
+    logger_->warn("taking over the {} lease from holder {}, which is gone", lease,
+                  held.holder);
   }
   return WriteLease(tx, lease, {holders_->token(), now + kLeaseMicros});
 }
@@ -292,8 +292,8 @@ void VaultCore::ReleaseLease(std::string_view lease) {
     return tx->Commit();
   }();
   if (!released.ok()) {
-    options_.logger->warn("could not release the {} lease (it ends with this process): {}",
-                          lease, released.ToString());
+    logger_->warn("could not release the {} lease (it ends with this process): {}", lease,
+                  released.ToString());
   }
 }
 

@@ -5,8 +5,7 @@
 // *_ops.cc file of their area.
 #include "vault/vault_core.h"
 
-#include <spdlog/sinks/null_sink.h>
-#include <spdlog/spdlog.h>
+#include "vault/log_sink.h"
 
 namespace cvault::internal {
 namespace {
@@ -26,17 +25,14 @@ VaultCore::VaultCore(Options options)
       financial_keys_(kFinancialKeyCacheSize) {
   site_ = store::SiteFor(options_);
   if (!options_.clock) options_.clock = SystemClock();
-  if (!options_.logger) {
-    options_.logger = std::make_shared<spdlog::logger>(
-        "cvault", std::make_shared<spdlog::sinks::null_sink_mt>());
-  }
+  logger_ = MakeLogger(options_.log);
 }
 
 VaultCore::~VaultCore() {
   std::lock_guard lock(mu_);
   if (!open_) return;
   Status s = CloseLocked();
-  if (!s.ok()) options_.logger->error("closing the vault: {}", s.ToString());
+  if (!s.ok()) logger_->error("closing the vault: {}", s.ToString());
 }
 
 std::int64_t VaultCore::NowMicros() const {

@@ -582,6 +582,8 @@ class VaultCore {
   void ForgetDeletedContent();
 
   Options options_;
+  // Formats the operational log and hands it to Options::log (log_sink.h).
+  std::shared_ptr<spdlog::logger> logger_;
   mutable VaultLock mu_;
   bool open_ = false;
   std::optional<keys::Keyring> keyring_;

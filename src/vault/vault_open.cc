@@ -64,7 +64,7 @@ StatusOr<std::unique_ptr<VaultCore>> VaultCore::Create(Options options) {
     std::filesystem::remove(o.keys_dir / keys::kKeyringFileName, ec);
     return Error(made);
   }
-  core->options_.logger->info("created vault in {}", o.vault_dir.string());
+  core->logger_->info("created vault in {}", o.vault_dir.string());
   return core;
 }
 
@@ -110,8 +110,7 @@ StatusOr<std::unique_ptr<VaultCore>> VaultCore::Open(Options options,
   CVAULT_ASSIGN_OR_RETURN(auto keyring, keys::Keyring::Open(o.keys_dir, o.root_key));
   core->keyring_.emplace(std::move(keyring));
   if (core->keyring_->development()) {
-    core->options_.logger->warn(
-        "this vault uses a DEVELOPMENT keyring: not for production data");
+    core->logger_->warn("this vault uses a DEVELOPMENT keyring: not for production data");
   }
   CVAULT_RETURN_IF_ERROR(core->OpenStores(/*create=*/false));
   CVAULT_RETURN_IF_ERROR(core->CheckVaultIdentity(/*create=*/false));
@@ -134,7 +133,7 @@ Status VaultCore::LoadPolicy() {
   policy_stamp_ = KeyringStamp::Of(*options_.policy_file);
   CVAULT_ASSIGN_OR_RETURN(auto policy, policy::LoadPolicyFile(*options_.policy_file));
   decider_ = policy::AccessDecider(std::move(policy));
-  options_.logger->info("access policy loaded from {}", options_.policy_file->string());
+  logger_->info("access policy loaded from {}", options_.policy_file->string());
   return Status::Ok();
 }
 

@@ -1,41 +1,38 @@
-// An spdlog sink that keeps every formatted line, so tests can assert what
-// never reached the operational log. Thread-safe (spdlog's mutex sink base).
+// Keeps every line of the vault's operational log (Options::log), so tests
+// can assert what never reached it. Thread-safe.
 #ifndef CVAULT_TESTS_TESTING_CAPTURE_SINK_H_
 #define CVAULT_TESTS_TESTING_CAPTURE_SINK_H_
-
-#include <spdlog/sinks/base_sink.h>
-#include <spdlog/spdlog.h>
 
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
+
+#include "cvault/options.h"
 
 namespace cvault::testing {
 
-class CaptureSink final : public spdlog::sinks::base_sink<std::mutex> {
+class CaptureSink final {
  public:
+  void Append(std::string_view line) {
+    std::lock_guard lock(mu_);
+    text_.append(line);
+    text_.push_back('\n');
+  }
   std::string Text() {
-    std::lock_guard lock(this->mutex_);
+    std::lock_guard lock(mu_);
     return text_;
   }
 
- protected:
-  void sink_it_(const spdlog::details::log_msg& msg) override {
-    spdlog::memory_buf_t buf;
-    this->formatter_->format(msg, buf);
-    text_.append(buf.data(), buf.size());
-  }
-  void flush_() override {}
-
  private:
+  std::mutex mu_;
   std::string text_;
 };
 
-// A logger at trace level that writes into `sink`.
-inline std::shared_ptr<spdlog::logger> CaptureLogger(std::shared_ptr<CaptureSink> sink) {
-  auto logger = std::make_shared<spdlog::logger>("cvault-test", std::move(sink));
-  logger->set_level(spdlog::level::trace);
-  return logger;
+// An Options::log that writes every level into `sink`.
+inline LogFn CaptureLog(std::shared_ptr<CaptureSink> sink) {
+  return
+      [sink = std::move(sink)](LogLevel, std::string_view line) { sink->Append(line); };
 }
 
 }  // namespace cvault::testing

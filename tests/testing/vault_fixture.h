@@ -128,7 +128,7 @@ class VaultTest : public ::testing::Test {
     o.keys_dir = dir_ / "keys";
     o.root_key = KeyFile{key_file_};
     o.clock = clock_;
-    o.logger = CaptureLogger(sink_);
+    o.log = CaptureLog(sink_);
     o.checkpoint_every = 10;
     return o;
   }
