@@ -30,10 +30,21 @@ namespace {
 using namespace std::chrono_literals;
 
 constexpr int kWorkers = 4;
-// How long the workers write before the primary dies, and how many
-// acknowledged operations they must have by then for the test to mean much.
+// The primary dies once the workers have written for at least kWriteTime
+// and acknowledged kMinAcknowledged operations between them, so the kill
+// lands mid-workload however slowly a loaded machine starts the workers;
+// kStartLimit bounds the wait.
 constexpr auto kWriteTime = 3s;
 constexpr std::size_t kMinAcknowledged = 20;
+constexpr auto kStartLimit = 120s;
+
+std::size_t AcknowledgedSoFar(const std::vector<std::filesystem::path>& acks) {
+  AckModel model;
+  for (const auto& ack : acks) model.AddFile(ack);
+  std::size_t acknowledged = 0;
+  for (const auto& [kind, count] : model.acknowledged_by_kind()) acknowledged += count;
+  return acknowledged;
+}
 
 std::string ReadLine(const std::filesystem::path& file) {
   std::ifstream in(file);
@@ -84,7 +95,17 @@ TEST_F(FailoverTest, AcknowledgedWritesSurviveAKilledPrimaryOnThePromotedReplica
     }
     Start(args, dir_ / ("worker-" + std::to_string(w) + ".out"));
   }
+  const auto started = std::chrono::steady_clock::now();
   std::this_thread::sleep_for(kWriteTime);
+  while (AcknowledgedSoFar(acks) < kMinAcknowledged &&
+         std::chrono::steady_clock::now() - started < kStartLimit) {
+    std::this_thread::sleep_for(250ms);
+  }
+  std::cout << "the primary dies after "
+            << std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::steady_clock::now() - started)
+                   .count()
+            << " ms of writing\n";
 
   // The primary dies mid-workload; the workers' calls fail from then on.
   const pid_t primary = static_cast<pid_t>(std::stol(ReadLine(cluster_ / "primary.pid")));
@@ -94,10 +115,7 @@ TEST_F(FailoverTest, AcknowledgedWritesSurviveAKilledPrimaryOnThePromotedReplica
   // the next call); anything later is unacknowledged by definition.
   workers_.clear();
 
-  AckModel model;
-  for (const auto& ack : acks) model.AddFile(ack);
-  std::size_t acknowledged = 0;
-  for (const auto& [kind, count] : model.acknowledged_by_kind()) acknowledged += count;
+  const std::size_t acknowledged = AcknowledgedSoFar(acks);
   std::cout << "acknowledged before the kill: " << acknowledged << "\n";
   ASSERT_GE(acknowledged, kMinAcknowledged) << "the workers did too little to prove anything";
 
