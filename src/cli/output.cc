@@ -4,6 +4,8 @@
 
 #include <cstdio>
 
+#include "domain/value_json.h"
+
 namespace cvault::cli {
 
 void PrintJson(const Json& document) {
@@ -117,31 +119,11 @@ std::string TimeOrDash(const std::optional<Timestamp>& time) {
   return time ? FormatTimestamp(*time) : "-";
 }
 
+// The export's shape (domain/value_json.h), plus the customer it belongs to.
 Json ConsentEventToJson(const ConsentEvent& e) {
-  Json previous = nullptr;
-  if (!e.previous_event_id.empty()) previous = e.previous_event_id;
-  return {{"event_id", e.event_id},
-          {"consent_id", e.consent_id},
-          {"customer_id", e.customer.str()},
-          {"type", ConsentEventTypeName(e.type)},
-          {"time", FormatTimestamp(e.time)},
-          {"expires_at", TimeOrNull(e.expires_at)},
-          {"previous_event_id", previous},
-          {"controller", e.controller},
-          {"jurisdiction", e.jurisdiction},
-          {"purpose", e.purpose},
-          {"purpose_category", e.purpose_category},
-          {"legal_basis", e.legal_basis},
-          {"consent_type", ConsentTypeName(e.consent_type)},
-          {"pii_categories", e.pii_categories},
-          {"third_parties", e.third_parties},
-          {"notice_id", e.notice_id},
-          {"notice_version", e.notice_version},
-          {"notice_sha256", e.notice_sha256},
-          {"language", e.language},
-          {"collection_method", e.collection_method},
-          {"channel", e.channel},
-          {"actor", e.actor}};
+  Json out = domain::ConsentEventJson(e);
+  out["customer_id"] = e.customer.str();
+  return out;
 }
 
 std::string FormatConsentReceipt(const ConsentEvent& e) {

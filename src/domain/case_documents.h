@@ -2,6 +2,11 @@
 // need, and the rest sealed as one JSON document under one of the
 // customer's data keys (bound to the case id and customer). Stateless:
 // thread-safe.
+//
+// The sealed documents are a storage format of their own, versioned with
+// the store; the JSON an export or the C API shows of the same values is
+// domain/value_json.h's, fixed by the export schema. The two look alike and
+// must stay separate: one can change with a migration, the other never.
 #ifndef CVAULT_DOMAIN_CASE_DOCUMENTS_H_
 #define CVAULT_DOMAIN_CASE_DOCUMENTS_H_
 

@@ -3,6 +3,8 @@
 // assessments, consent events, products). The
 // export's schema (cvault.export/v1) fixes them, so they never change; the
 // C API returns the same shapes, adding the members an export leaves out.
+// (How the store seals the same values is domain/case_documents.h's own
+// format, not this one.)
 #ifndef CVAULT_DOMAIN_VALUE_JSON_H_
 #define CVAULT_DOMAIN_VALUE_JSON_H_
 
