@@ -9,6 +9,13 @@ endfunction()
 if(CVAULT_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
   add_link_options(-fsanitize=address,undefined)
+  # Sanitized executables are linked without PIE. A PIE build of the tool
+  # or a test program carries some 3.6 million relative relocations (the
+  # sanitizers' per-check and per-global data), which the loader applies at
+  # every start: about 0.45 s of CPU per process here, against 0.19 s
+  # without. The tests start thousands of processes (every test case, every
+  # tool run, every stress worker). Release builds keep their PIE.
+  add_link_options($<$<STREQUAL:$<TARGET_PROPERTY:TYPE>,EXECUTABLE>:-no-pie>)
 endif()
 
 # ThreadSanitizer cannot share a process with AddressSanitizer: each needs a
