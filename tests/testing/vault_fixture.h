@@ -143,6 +143,17 @@ class VaultTest : public ::testing::Test {
 
   NewCustomer Ada() { return AdaLovelace(); }
 
+  // Registers the notice MarketingGrant() cites (as the DPO) and records
+  // that grant for `customer` (as account-service).
+  void GrantMarketing(const CustomerId& customer) {
+    ASSERT_TRUE(vault_->consents()
+                    .RegisterNotice(As("dpo", "legal_compliance"), "privacy", "3",
+                                    "We email offers if you agree.")
+                    .has_value());
+    auto granted = vault_->consents().Grant(AccountService(), customer, MarketingGrant());
+    ASSERT_TRUE(granted.has_value()) << granted.error().ToString();
+  }
+
   CustomerId AddAda() {
     auto id = vault_->customers().Create(AccountService(), Ada());
     EXPECT_TRUE(id.has_value()) << id.error().ToString();

@@ -7,92 +7,29 @@
 #include <gtest/gtest.h>
 
 #include <charconv>
-#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "tests/testing/bad_input_corpus.h"
 #include "tests/testing/vault_fixture.h"
 
 namespace cvault {
 namespace {
 
 using testing::AccountService;
+using testing::BadCase;
 using testing::Auditor;
 using testing::Dpo;
 using testing::RefundService;
 using testing::SupportAgent;
 
-struct BadCase {
-  std::string target;
-  std::string cls;
-  std::string expect;
-  std::string names;  // what the message must name: the target's field unless set
-  std::string value;
-};
-
-std::string FromHex(const std::string& hex) {
-  std::string out;
-  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
-    out.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
-  }
-  return out;
-}
-
-std::vector<BadCase> LoadCorpus() {
-  std::ifstream in(std::string(CVAULT_SOURCE_DIR) + "/tests/badinput/corpus.jsonl");
-  std::vector<BadCase> out;
-  for (std::string line; std::getline(in, line);) {
-    const auto j = nlohmann::json::parse(line);
-    BadCase c{j.at("target"), j.at("class"), j.at("expect"), j.value("names", ""), ""};
-    if (j.contains("hex")) {
-      c.value = FromHex(j.at("hex"));
-    } else if (j.contains("repeat")) {
-      c.value.assign(j.at("times").get<std::size_t>(), j.at("repeat").get<std::string>()[0]);
-    } else {
-      c.value = j.at("value");
-    }
-    out.push_back(std::move(c));
-  }
-  return out;
-}
-
 std::int64_t ToInt64(const std::string& text) {
   std::int64_t n = 0;
   std::from_chars(text.data(), text.data() + text.size(), n);
   return n;
-}
-
-// The words each target's refusal names its field with.
-const std::map<std::string, std::string>& FieldNames() {
-  static const std::map<std::string, std::string> names = {
-      {"customer.full_name", "full_name"},
-      {"customer.email", "email"},
-      {"customer.phone", "phone"},
-      {"customer.country", "country"},
-      {"customer.language", "language"},
-      {"customer.postal_address", "postal_address"},
-      {"customer.external_ref", "external_ref"},
-      {"ticket.summary", "summary"},
-      {"ticket.product_sku", "sku"},
-      {"ticket.opened_at_us", "opened at"},
-      {"ticket.import_opened_at_us", "opened at"},
-      {"refund.order_ref", "order reference"},
-      {"payment.charge_id", "charge id"},
-      {"payment.currency", "currency"},
-      {"payment.amount_minor", "amount"},
-      {"notice.template_id", "template id"},
-      {"notice.channel", "channel"},
-      {"consent.purpose", "purpose"},
-      {"consent.actor", "actor"},
-      {"context.role", "role"},
-      {"context.purpose", "purpose"},
-      {"context.principal_id", "principal id"},
-      {"dsr.request_id", "request id"},
-  };
-  return names;
 }
 
 const Product kPlugin{ProductKind::kPlugin, "seo-booster-2"};
@@ -102,11 +39,7 @@ class BadInputTest : public testing::VaultTest {
   void SetUp() override {
     VaultTest::SetUp();
     ada_ = AddAda();
-    ASSERT_TRUE(vault_->consents()
-                    .RegisterNotice(testing::As("dpo", "legal_compliance"), "privacy", "3", "We email offers if you agree.")
-                    .has_value());
-    ASSERT_TRUE(
-        vault_->consents().Grant(AccountService(), ada_, testing::MarketingGrant()).has_value());
+    GrantMarketing(ada_);
     NewTicket t;
     t.customer = ada_;
     t.product = kPlugin;
@@ -245,7 +178,7 @@ class BadInputTest : public testing::VaultTest {
 };
 
 TEST_F(BadInputTest, EveryCaseIsRefusedNamingTheFieldAndChangesNothing) {
-  const std::vector<BadCase> corpus = LoadCorpus();
+  const std::vector<BadCase> corpus = testing::LoadBadInputCorpus();
   ASSERT_GE(corpus.size(), 200u);
   std::map<std::string, int> checked;
   std::string target;
@@ -257,7 +190,7 @@ TEST_F(BadInputTest, EveryCaseIsRefusedNamingTheFieldAndChangesNothing) {
   };
   for (const BadCase& c : corpus) {
     SCOPED_TRACE(c.target + " / " + c.cls);
-    ASSERT_TRUE(FieldNames().contains(c.target));
+    ASSERT_TRUE(testing::BadInputFieldNames().contains(c.target));
     if (c.target != target) {
       end_target();
       target = c.target;
@@ -267,7 +200,7 @@ TEST_F(BadInputTest, EveryCaseIsRefusedNamingTheFieldAndChangesNothing) {
     const std::uint64_t head = Last().sequence;  // the Tail read is entry head + 1
     const Status s = Run(c);
     EXPECT_EQ(StatusCodeName(s.code()), c.expect) << s.ToString();
-    const std::string names = c.names.empty() ? FieldNames().at(c.target) : c.names;
+    const std::string names = testing::BadInputNames(c);
     EXPECT_NE(s.message().find(names), std::string::npos) << s.ToString();
     if (c.value.size() >= 3) {
       EXPECT_EQ(s.ToString().find(c.value), std::string::npos) << "the value is echoed";
@@ -279,7 +212,7 @@ TEST_F(BadInputTest, EveryCaseIsRefusedNamingTheFieldAndChangesNothing) {
     ++checked[c.target];
   }
   end_target();
-  EXPECT_EQ(checked.size(), FieldNames().size()) << "every target has cases";
+  EXPECT_EQ(checked.size(), testing::BadInputFieldNames().size()) << "every target has cases";
   auto verified = vault_->audit().Verify(Auditor());
   ASSERT_TRUE(verified.has_value());
   EXPECT_TRUE(verified->ok) << verified->problem;
