@@ -410,6 +410,18 @@ class CVAULT_EXPORT Operations {
   // the ledger must outlive every backup.
   [[nodiscard]] StatusOr<BackupResult> Backup(const AccessContext& ctx,
                                               const std::filesystem::path& dir);
+  // Reads everything the vault stores and checks it: every page of both
+  // databases (embedded; a PostgreSQL server checks its own pages), every
+  // customer field decrypted under its data key, every blind index
+  // recomputed from its value, every consent receipt, ticket, refund case
+  // and purchase record opened, the erasure ledger's lines authenticated
+  // and the audit chain walked. Damage is reported in the result by place
+  // and record id (never by value), not as an error; errors are for the
+  // call itself (denied, the vault unreadable as a whole). Action
+  // "vault.check" (operator, operations). Holds this process's other calls
+  // for its duration; other processes go on. `progress` sees "customers".
+  [[nodiscard]] StatusOr<CheckReport> Check(const AccessContext& ctx,
+                                            const ProgressFn& progress = {});
 
  private:
   friend class Vault;

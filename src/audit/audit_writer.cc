@@ -40,7 +40,7 @@ StatusOr<AuditWriter::Appended> AuditWriter::Append(store::VaultTransaction& tx,
   row.previous_hash = last ? last->entry_hash : GenesisHash();
   row.entry_hash = ComputeEntryHash(row);
   CVAULT_RETURN_IF_ERROR(tx.AppendAudit(row));
-  return Appended{row.sequence, row.sequence % checkpoint_every_ == 0};
+  return Appended{row.sequence, row.sequence % checkpoint_every_ == 0, row.entry_hash};
 }
 
 StatusOr<store::CheckpointRow> AuditWriter::WriteCheckpoint(store::VaultTransaction& tx,

@@ -45,6 +45,7 @@ class AuditWriter {
     // is due once the transaction commits. Sequences are global, so exactly
     // one appender (in whichever process) sees each due point.
     bool checkpoint_due = false;
+    store::Bytes entry_hash;  // the entry's chain hash
   };
 
   AuditWriter(crypto::Signer signer, std::uint64_t checkpoint_every);

@@ -46,7 +46,7 @@ void AddDsrRequestCommands(CLI::App& dsr, const GlobalOptions& global,
 // The --request option of the calls that fulfil a data-subject request
 // (dsr export, erase, restrict), bound to `request_id`.
 void AddRequestOption(CLI::App& command, std::string& request_id);
-// cvault backup --out DIR, cvault restore --from DIR
+// cvault backup --out DIR, cvault restore --from DIR, cvault check
 void AddOperationsCommands(CLI::App& app, const GlobalOptions& global,
                            CommandAction& action);
 // cvault support open|attempt|resolve|show

@@ -1,6 +1,6 @@
-// cvault backup --out DIR, cvault restore --from DIR: the operator's backup
-// duties (role operator, purpose operations; docs/erasure.md, "Backup and
-// restore", and docs/operations.md).
+// cvault backup --out DIR, cvault restore --from DIR, cvault check: the
+// operator's backup and checking duties (role operator, purpose operations;
+// docs/erasure.md, "Backup and restore", and docs/operations.md).
 #include <fmt/format.h>
 
 #include <memory>
@@ -54,6 +54,53 @@ CliOr<> RunRestore(const GlobalOptions& global, const RestoreArgs& args) {
   return {};
 }
 
+struct CheckArgs {};
+
+Json CheckReportToJson(const CheckReport& report) {
+  Json problems = Json::array();
+  for (const CheckProblem& p : report.problems) {
+    problems.push_back({{"where", p.where}, {"record_id", p.record_id}, {"problem", p.problem}});
+  }
+  return {{"ok", report.ok},
+          {"customers", report.customers},
+          {"fields", report.fields},
+          {"indexes", report.indexes},
+          {"consent_events", report.consent_events},
+          {"cases", report.cases},
+          {"ledger_entries", report.ledger_entries},
+          {"audit_entries", report.audit_entries},
+          {"problems_found", report.problems_found},
+          {"problems", std::move(problems)}};
+}
+
+CliOr<> RunCheck(const GlobalOptions& global, const CheckArgs&) {
+  CVAULT_CLI_ASSIGN_OR_RETURN(Session s, StartSession(global));
+  CVAULT_CLI_ASSIGN_OR_RETURN(CheckReport report, s.vault->operations().Check(s.ctx));
+  CloseVault(*s.vault);
+  if (global.json) {
+    PrintJson(CheckReportToJson(report));
+  } else {
+    fmt::print("checked {} customers ({} fields decrypted, {} blind indexes), {} consent "
+               "events, {} cases, {} erasure ledger lines, {} audit entries\n",
+               report.customers, report.fields, report.indexes, report.consent_events,
+               report.cases, report.ledger_entries, report.audit_entries);
+    for (const CheckProblem& p : report.problems) {
+      fmt::print("DAMAGED {}{}{}: {}\n", p.where, p.record_id.empty() ? "" : " ",
+                 p.record_id, p.problem);
+    }
+    if (report.problems_found > report.problems.size()) {
+      fmt::print("... and {} more\n", report.problems_found - report.problems.size());
+    }
+    if (report.ok) fmt::print("ok: nothing is damaged\n");
+  }
+  if (!report.ok) {
+    return Fail(Status::Integrity(fmt::format(
+        "the check found {} damaged records or pages (listed on standard output)",
+        report.problems_found)));
+  }
+  return {};
+}
+
 }  // namespace
 
 void AddOperationsCommands(CLI::App& app, const GlobalOptions& global,
@@ -75,6 +122,14 @@ void AddOperationsCommands(CLI::App& app, const GlobalOptions& global,
       ->type_name("DIR")
       ->required();
   OnSelected(restore, global, action, restore_args, RunRestore);
+
+  auto check_args = std::make_shared<CheckArgs>();
+  CLI::App* check = app.add_subcommand(
+      "check",
+      "Read and check everything stored: every page, every ciphertext under its key, every "
+      "blind index, wrapped key, the erasure ledger and the audit chain (operator); exit 5 "
+      "naming what is damaged");
+  OnSelected(check, global, action, check_args, RunCheck);
 }
 
 }  // namespace cvault::cli

@@ -134,7 +134,7 @@ Policy Policy::Default() {
       {"operations", Rule(LegalBasis::kLegitimateInterest, "Security", {},
                           {a::kAuditVerify, a::kAuditCheckpoint, a::kDsrPurge,
                            a::kKeysManage, a::kVaultBackup, a::kVaultRestore,
-                           a::kSupportImportHistory},
+                           a::kVaultCheck, a::kSupportImportHistory},
                           {}, "reads no customer field; imports help-desk ticket history it never reads back; backups are kept on their own cycle")},
   };
   return p;
@@ -150,7 +150,7 @@ bool IsKnownAction(std::string_view action) {
         a::kSupportImportHistory, a::kRefundWrite, a::kRefundRecordPurchase,
         a::kRefundRead, a::kDsrExport, a::kDsrErase, a::kDsrPurge, a::kDsrRequest,
         a::kKeysManage,
-        a::kVaultBackup, a::kVaultRestore}) {
+        a::kVaultBackup, a::kVaultRestore, a::kVaultCheck}) {
     if (known == action) return true;
   }
   return false;

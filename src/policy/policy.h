@@ -60,6 +60,8 @@ inline constexpr std::string_view kDsrRequest = "dsr.request";
 inline constexpr std::string_view kKeysManage = "keys.manage";    // rotate, reseal, rekey, re-index
 inline constexpr std::string_view kVaultBackup = "vault.backup";
 inline constexpr std::string_view kVaultRestore = "vault.restore";
+// Operations::Check: reads and decrypts everything, returns no value.
+inline constexpr std::string_view kVaultCheck = "vault.check";
 }  // namespace action
 
 // Every action the vault knows; a policy file may name only these.

@@ -28,6 +28,10 @@ Status Backend::ForgetDeletedContent() {
   return NotSupported(name(), "dropping deleted content from its logs");
 }
 
+StatusOr<std::map<std::string, std::vector<std::string>>> Backend::CheckPages() {
+  return Error(NotSupported(name(), "reading its database pages"));
+}
+
 StatusOr<std::vector<std::string>> BackendSite::BackupFileNames() const {
   return Error(NotSupported(name(), "restoring from a backup folder"));
 }

@@ -15,6 +15,7 @@
 #define CVAULT_STORE_BACKEND_H_
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -82,6 +83,13 @@ class Backend {
   // Makes content deleted so far unrecoverable from the backend's own logs
   // (the embedded backend's write-ahead files). Erasure calls it.
   [[nodiscard]] virtual Status ForgetDeletedContent();
+  // Whether CheckPages reads the backend's own files (a server keeps and
+  // checks its own pages: pg_amcheck, data checksums).
+  virtual bool ChecksPages() const { return false; }
+  // Reads every page of each database file: per file name, what is wrong
+  // (an unreadable file is one line holding the error); a file missing from
+  // the map is sound.
+  [[nodiscard]] virtual StatusOr<std::map<std::string, std::vector<std::string>>> CheckPages();
 };
 
 class BackendSite {

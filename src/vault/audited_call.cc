@@ -207,6 +207,7 @@ Status AuditedCall::AppendAndCommit() {
   Status committed = appended ? tx_->Commit() : appended.error();
   tx_.reset();  // rolls back unless committed
   CVAULT_RETURN_IF_ERROR(committed);
+  core.RecordAuditHead(*appended);
   core.logger_->debug("{} {} ({}) request {}", event_.action, event_.decision,
                       event_.reason_code, ctx_.request_id);
   core.CheckpointAfterCommit(appended->checkpoint_due);
@@ -216,13 +217,14 @@ Status AuditedCall::AppendAndCommit() {
 Status VaultCore::CommitAuditGroup(std::span<const GroupCommitter::Entry> entries) {
   CVAULT_ASSIGN_OR_RETURN(auto tx, backend_->vault_store().Begin(/*write=*/true));
   bool checkpoint_due = false;
+  audit::AuditWriter::Appended last;
   for (const GroupCommitter::Entry& entry : entries) {
-    CVAULT_ASSIGN_OR_RETURN(auto appended,
-                            audit_->Append(*tx, *entry.ctx, *entry.event, NowMicros()));
-    checkpoint_due = checkpoint_due || appended.checkpoint_due;
+    CVAULT_ASSIGN_OR_RETURN(last, audit_->Append(*tx, *entry.ctx, *entry.event, NowMicros()));
+    checkpoint_due = checkpoint_due || last.checkpoint_due;
   }
   CVAULT_RETURN_IF_ERROR(tx->Commit());
   tx.reset();  // the checkpoint needs the write connection
+  RecordAuditHead(last);
   CheckpointAfterCommit(checkpoint_due);
   return Status::Ok();
 }

@@ -229,6 +229,9 @@ StatusOr<std::unique_ptr<VaultCore>> VaultCore::Restore(
         VaultHolders::Join(vault_dir, /*exclusive=*/true, std::chrono::milliseconds(0)));
     alone.emplace(std::move(holders));
     CVAULT_RETURN_IF_ERROR(site->ReplaceDatabasesWith(backup_dir));
+    // The restored log is older than the one the head file records.
+    std::error_code removed;
+    std::filesystem::remove(vault_dir / kAuditHeadFile, removed);
   }
   // Opening replays the erasure ledger, still alone; others may open after.
   CVAULT_ASSIGN_OR_RETURN(auto core, Open(std::move(options), std::move(*alone)));

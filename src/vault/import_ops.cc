@@ -140,6 +140,7 @@ Status VaultCore::ImportBatch(const AccessContext& ctx, std::span<const NewCusto
     CVAULT_ASSIGN_OR_RETURN(auto tx, BeginWrite());
     const std::int64_t now = NowMicros();
     bool checkpoint_due = false;
+    audit::AuditWriter::Appended last;
     for (Pending& p : pending) {
       audit::AuditEvent event = CreateEvent(std::move(p.checked.entry_fields));
       if (p.checked.refused) {
@@ -156,11 +157,12 @@ Status VaultCore::ImportBatch(const AccessContext& ctx, std::span<const NewCusto
         event.subject = p.keys->pseudonym;
         event.fields_returned = std::move(p.checked.written_fields);
       }
-      CVAULT_ASSIGN_OR_RETURN(auto appended, audit_->Append(*tx, ctx, event, now));
-      checkpoint_due = checkpoint_due || appended.checkpoint_due;
+      CVAULT_ASSIGN_OR_RETURN(last, audit_->Append(*tx, ctx, event, now));
+      checkpoint_due = checkpoint_due || last.checkpoint_due;
     }
     CVAULT_RETURN_IF_ERROR(tx->Commit());
     tx.reset();  // the checkpoint needs the write connection
+    RecordAuditHead(last);
     CheckpointAfterCommit(checkpoint_due);
     return Status::Ok();
   }();

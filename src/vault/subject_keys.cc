@@ -41,6 +41,10 @@ StatusOr<SubjectKeysPtr> VaultCore::KeysFor(std::string_view customer_id,
   return CacheSubjectKeys(customer_id, std::move(dek));
 }
 
+StatusOr<crypto::FieldCipher> VaultCore::MakeFinancialCipher(SecretBytes dek) {
+  return crypto::FieldCipher::Create(kFinancialKeyId, std::move(dek));
+}
+
 StatusOr<SubjectKeys> VaultCore::MakeSubjectKeys(std::string_view customer_id,
                                                  SecretBytes dek) {
   CVAULT_ASSIGN_OR_RETURN(auto pseudonym_key, crypto::DeriveSubkey(dek, 1, "cvpseudo"));
@@ -93,8 +97,7 @@ StatusOr<const crypto::FieldCipher*> VaultCore::FinancialCipherFor(
       CVAULT_RETURN_IF_ERROR(tx->Commit());
     }
   }
-  CVAULT_ASSIGN_OR_RETURN(auto cipher,
-                          crypto::FieldCipher::Create(kFinancialKeyId, std::move(dek)));
+  CVAULT_ASSIGN_OR_RETURN(auto cipher, MakeFinancialCipher(std::move(dek)));
   SubjectKeysPtr cached = financial_keys_.Insert(std::string(customer_id),
                                                      SubjectKeys{std::move(cipher), ""});
   return &cached->cipher;

@@ -306,6 +306,11 @@ StatusOr<BackupResult> Operations::Backup(const AccessContext& ctx,
   return core_.Backup(ctx, dir);
 }
 
+StatusOr<CheckReport> Operations::Check(const AccessContext& ctx,
+                                        const ProgressFn& progress) {
+  return core_.Check(ctx, progress);
+}
+
 StatusOr<AuditVerifyReport> AuditLog::Verify(
     const AccessContext& ctx, const std::optional<AuditCheckpoint>& trusted) {
   return core_.VerifyAudit(ctx, trusted);

@@ -45,6 +45,7 @@
 #include "store/store.h"
 #include "vault/audited_call.h"
 #include "vault/decided.h"
+#include "vault/audit_head.h"
 #include "vault/erasure_ledger.h"
 #include "vault/group_commit.h"
 #include "vault/subject_key_cache.h"
@@ -234,6 +235,8 @@ class VaultCore {
                                                                std::size_t batch);
   [[nodiscard]] StatusOr<BackupResult> Backup(const AccessContext& ctx,
                                               const std::filesystem::path& dir);
+  [[nodiscard]] StatusOr<CheckReport> Check(const AccessContext& ctx,
+                                            const ProgressFn& progress);
 
   // Data-subject export (export_ops.cc).
   [[nodiscard]] StatusOr<std::string> ExportSubject(const AccessContext& ctx,
@@ -359,6 +362,12 @@ class VaultCore {
   // kept under a retention hold after erasure); created on first use.
   [[nodiscard]] StatusOr<const crypto::FieldCipher*> FinancialCipherFor(
       std::string_view customer_id);
+  // The financial cipher of `owner` (a customer or a retention hold) when
+  // its key is stored; unlike FinancialCipherFor, never makes one and never
+  // caches (Check reads what is stored).
+  [[nodiscard]] StatusOr<std::optional<crypto::FieldCipher>> StoredFinancialCipher(
+      std::string_view owner);
+  [[nodiscard]] static StatusOr<crypto::FieldCipher> MakeFinancialCipher(SecretBytes dek);
   [[nodiscard]] StatusOr<SubjectKeysPtr> NewSubjectKeys(std::string_view customer_id);
   [[nodiscard]] StatusOr<SubjectKeysPtr> CacheSubjectKeys(
       std::string_view customer_id, SecretBytes dek);
@@ -539,6 +548,23 @@ class VaultCore {
   [[nodiscard]] Status LoadIndexers(store::VaultTransaction& tx);
 
   // Erasure and purge steps (erasure_ops.cc, purge_ops.cc). REQUIRE mu_ held.
+  // Check's parts (check_ops.cc): one customer's record, keys, consent
+  // events and cases; the cases of `owner` (with `standard` null only
+  // financial ones are opened). Problems go into `report`.
+  void CheckCustomer(store::VaultTransaction& tx, const std::string& id,
+                     CheckReport& report);
+  void CheckCases(store::VaultTransaction& tx, const std::string& owner,
+                  const crypto::FieldCipher* standard, CheckReport& report);
+
+  // Records `appended` in the audit head file after its commit (a failed
+  // write is logged, never the call's result).
+  void RecordAuditHead(const audit::AuditWriter::Appended& appended);
+  // At open (embedded): the database's audit log checked against the audit
+  // head file, which is then kept from here on. Integrity when committed
+  // transactions are missing (a warning only under Durability::kNormal,
+  // where a power loss may take the last ones).
+  [[nodiscard]] Status GuardAuditHead();
+
   // How many erasure ledger entries the vault database has applied.
   [[nodiscard]] StatusOr<std::uint64_t> LedgerApplied(store::VaultTransaction& tx);
   // Erases a decided, existing customer in the call (whose transaction
@@ -605,6 +631,8 @@ class VaultCore {
   // need the vault to themselves; leases name their holder by its token).
   std::optional<VaultHolders> holders_;
   std::optional<audit::AuditWriter> audit_;
+  // The last committed audit entry, kept beside vault.db (embedded only).
+  AuditHeadFile audit_head_;
   std::optional<ErasureLedger> ledger_;
   // What the last ReplayLedger did (reported by Restore).
   std::uint64_t replayed_entries_ = 0;

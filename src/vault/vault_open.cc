@@ -71,6 +71,7 @@ StatusOr<std::unique_ptr<VaultCore>> VaultCore::Create(Options options) {
 Status VaultCore::FinishCreate() {
   CVAULT_RETURN_IF_ERROR(OpenStores(/*create=*/true));
   CVAULT_RETURN_IF_ERROR(CheckVaultIdentity(/*create=*/true));
+  CVAULT_RETURN_IF_ERROR(GuardAuditHead());
   std::lock_guard lock(mu_);
   open_ = true;
   CVAULT_RETURN_IF_ERROR(
@@ -114,6 +115,7 @@ StatusOr<std::unique_ptr<VaultCore>> VaultCore::Open(Options options,
   }
   CVAULT_RETURN_IF_ERROR(core->OpenStores(/*create=*/false));
   CVAULT_RETURN_IF_ERROR(core->CheckVaultIdentity(/*create=*/false));
+  CVAULT_RETURN_IF_ERROR(core->GuardAuditHead());
   std::lock_guard lock(core->mu_);
   core->open_ = true;
   CVAULT_RETURN_IF_ERROR(StatusOf(core->ReplayLedger()));
@@ -158,6 +160,30 @@ Status VaultCore::OpenStores(bool create) {
                           crypto::Signer::FromSeed(keyring_->audit_signing_seed()));
   audit_.emplace(std::move(signer), options_.checkpoint_every);
   return Status::Ok();
+}
+
+Status VaultCore::GuardAuditHead() {
+  if (!std::holds_alternative<EmbeddedStore>(options_.store)) return Status::Ok();
+  const std::filesystem::path file = options_.vault_dir / kAuditHeadFile;
+  CVAULT_ASSIGN_OR_RETURN(auto head, AuditHeadFile::Read(file));
+  if (head) {
+    CVAULT_ASSIGN_OR_RETURN(auto tx, backend_->vault_store().Begin(/*write=*/false));
+    Status checked = AuditHeadFile::CheckAgainst(*head, *tx);
+    if (!checked.ok()) {
+      if (options_.durability == Durability::kFull) return checked;
+      logger_->warn("{} (durability normal: a power loss may take the last transactions)",
+                    checked.message());
+    }
+  }
+  Status opened = audit_head_.OpenForWriting(file);
+  if (!opened.ok()) logger_->warn("{}", opened.message());
+  return Status::Ok();
+}
+
+void VaultCore::RecordAuditHead(const audit::AuditWriter::Appended& appended) {
+  if (!audit_head_.Record(appended.sequence, appended.entry_hash)) {
+    logger_->warn("vault/{}: the last audit entry could not be recorded", kAuditHeadFile);
+  }
 }
 
 Status VaultCore::CheckVaultIdentity(bool create) {

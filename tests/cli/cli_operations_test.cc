@@ -7,6 +7,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fstream>
+
 #include "cli_fixture.h"
 #include "cvault/vault.h"
 #include "keys/keyring.h"
@@ -258,6 +260,51 @@ TEST_F(CliOperationsTest, ResealRekeyAndReindexKeepTheVaultUsable) {
   EXPECT_EQ(as_new(kDpoDsr, {"keys", "rotate"}).exit_code, 3) << "operator only";
   EXPECT_EQ(as_new(kOperator, {"keys", "rotate", "--progress", "sometimes"}).exit_code, 2);
   EXPECT_EQ(Run(kOperator, {"keys", "reseal"}).exit_code, 2) << "no new root key";
+}
+
+TEST_F(CliOperationsTest, CheckFindsAFlippedByteThatOrdinaryCallsNeverRead) {
+  const std::string ada = AddAda();
+  // Enough customers for pages that no call below reads.
+  {
+    std::ofstream lines(sandbox_.dir() / "many.jsonl");
+    for (int i = 0; i < 300; ++i) {
+      lines << "{\"name\": \"Filler " << i << "\", \"email\": \"filler" << i
+            << "@example.com\", \"address\": \"" << std::string(200, 'x') << "\"}\n";
+    }
+  }
+  ASSERT_EQ(Run(kAccount, {"customer", "import", "many.jsonl"}).exit_code, 0);
+  CliResult clean = Run(kOperator, {"check"});
+  ASSERT_EQ(clean.exit_code, 0) << ::testing::PrintToString(clean);
+  EXPECT_THAT(clean.out, HasSubstr("checked 301 customers"));
+  EXPECT_THAT(clean.out, HasSubstr("ok: nothing is damaged"));
+
+  // A byte flipped in a page from the middle on that reading Ada does not
+  // need (a page her read needs is found by the read itself).
+  const std::filesystem::path db = sandbox_.dir() / "vault" / "vault.db";
+  const std::string pristine = ReadWholeFile(db);
+  const std::size_t pages = pristine.size() / 4096;
+  ASSERT_GT(pages, 40u);
+  bool unnoticed = false;
+  for (std::size_t page = pages / 2; page < pages / 2 + 8 && !unnoticed; ++page) {
+    std::string bytes = pristine;
+    bytes[page * 4096 + 2000] ^= 0x5a;
+    std::ofstream(db, std::ios::binary | std::ios::trunc) << bytes;
+    unnoticed = Run(kAccount, {"customer", "get", ada}).exit_code == 0;
+    if (!unnoticed) std::ofstream(db, std::ios::binary | std::ios::trunc) << pristine;
+  }
+  ASSERT_TRUE(unnoticed) << "every page tried was one reading Ada needs";
+  CliResult damaged = Run(kOperator, {"check"});
+  EXPECT_EQ(damaged.exit_code, 5) << ::testing::PrintToString(damaged);
+  EXPECT_THAT(damaged.out, HasSubstr("DAMAGED vault.db"));
+  EXPECT_THAT(damaged.err, HasSubstr("the check found"));
+  ExpectNoPersonalValues(damaged);
+  CliResult json = Run(kOperator, {"--json", "check"});
+  EXPECT_EQ(json.exit_code, 5);
+  auto report = ParseJson(json.out);
+  ASSERT_TRUE(report.is_object()) << json.out;
+  EXPECT_FALSE(report["ok"].get<bool>());
+  EXPECT_EQ(report["problems"][0]["where"], "vault.db");
+  EXPECT_EQ(Run(kSupport, {"check"}).exit_code, 3);
 }
 
 }  // namespace

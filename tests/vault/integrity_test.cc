@@ -144,6 +144,15 @@ TEST_F(IntegrityTest, TruncationIsDetectedAgainstAnExportedCheckpoint) {
   vault_.reset();
   Sql("DELETE FROM audit_log WHERE sequence >= " + std::to_string(cp->sequence - 1) +
       "; DELETE FROM audit_checkpoints;");
+  // The next open notices the entries missing (vault/audit-head)...
+  auto noticed = Vault::Open(MakeOptions());
+  ASSERT_FALSE(noticed.has_value());
+  EXPECT_EQ(noticed.error().code(), StatusCode::kIntegrity);
+  EXPECT_NE(noticed.error().message().find("committed transactions are missing"),
+            std::string::npos)
+      << noticed.error().ToString();
+  // ...unless the attacker removes that file too.
+  std::filesystem::remove(dir_ / "vault" / "audit-head");
   auto reopened = Vault::Open(MakeOptions());
   ASSERT_TRUE(reopened.has_value());
   vault_ = std::move(*reopened);
@@ -151,6 +160,35 @@ TEST_F(IntegrityTest, TruncationIsDetectedAgainstAnExportedCheckpoint) {
   AuditVerifyReport r = Verify(*parsed);
   EXPECT_FALSE(r.ok);
   EXPECT_NE(r.problem.find("truncated"), std::string::npos) << r.problem;
+}
+
+TEST_F(IntegrityTest, ALogRewrittenUnderTheRecordedHeadFailsTheOpen) {
+  AddCustomers(3);
+  const std::uint64_t head = Tail(1).back().sequence + 1;  // the Tail read's own entry
+  vault_.reset();
+  // Another entry under the last committed sequence, as after a rollback to
+  // an older copy that was then written again.
+  Sql("UPDATE audit_log SET entry_hash = zeroblob(32) WHERE sequence = " +
+      std::to_string(head));
+  auto reopened = Vault::Open(MakeOptions());
+  ASSERT_FALSE(reopened.has_value());
+  EXPECT_EQ(reopened.error().code(), StatusCode::kIntegrity);
+  EXPECT_NE(reopened.error().message().find("audit entry " + std::to_string(head) +
+                                            " is not the one this vault committed"),
+            std::string::npos)
+      << reopened.error().ToString();
+}
+
+TEST_F(IntegrityTest, ADamagedAuditHeadFileFailsTheOpenNamingIt) {
+  vault_.reset();
+  std::ofstream(dir_ / "vault" / "audit-head", std::ios::trunc) << "not a head record\n";
+  auto reopened = Vault::Open(MakeOptions());
+  ASSERT_FALSE(reopened.has_value());
+  EXPECT_EQ(reopened.error().code(), StatusCode::kIntegrity);
+  EXPECT_NE(reopened.error().message().find("audit-head"), std::string::npos)
+      << reopened.error().ToString();
+  std::filesystem::remove(dir_ / "vault" / "audit-head");
+  EXPECT_TRUE(Vault::Open(MakeOptions()).has_value()) << "without the file the vault opens";
 }
 
 TEST_F(IntegrityTest, ForkedLogIsDetectedAgainstAnExportedCheckpoint) {

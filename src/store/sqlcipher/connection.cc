@@ -379,6 +379,20 @@ Status Connection::CheckpointTruncate() {
   return Status::Ok();
 }
 
+StatusOr<std::vector<std::string>> Connection::CheckPages() {
+  CVAULT_RETURN_IF_ERROR(CheckNoTransaction(*this, "check every page"));
+  CVAULT_ASSIGN_OR_RETURN(auto check,
+                          Statement::Prepare(db_.get(), "PRAGMA integrity_check(100)", role_));
+  std::vector<std::string> problems;
+  while (true) {
+    CVAULT_ASSIGN_OR_RETURN(const bool has_row, check->Step("check every page"));
+    if (!has_row) break;
+    std::string line = check->ColumnText(0);
+    if (line != "ok") problems.push_back(std::move(line));
+  }
+  return problems;
+}
+
 std::string_view Connection::last_error_message() const {
   return sqlite3_errmsg(db_.get());
 }

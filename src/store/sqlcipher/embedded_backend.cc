@@ -46,6 +46,23 @@ class EmbeddedBackend final : public Backend {
     return keys.ok() ? vault : keys;
   }
 
+  bool ChecksPages() const override { return true; }
+
+  StatusOr<std::map<std::string, std::vector<std::string>>> CheckPages() override {
+    std::map<std::string, std::vector<std::string>> found;
+    auto check = [&](SqlcipherFile& file, const char* name) {
+      auto problems = file.CheckPages();
+      if (!problems) {
+        found[name] = {problems.error().message()};
+      } else if (!problems->empty()) {
+        found[name] = std::move(*problems);
+      }
+    };
+    check(*vault_, kEmbeddedVaultFile);
+    check(*keys_, kEmbeddedKeyStoreFile);
+    return found;
+  }
+
  private:
   SqlcipherFile& FileOf(Database db) {
     if (db == Database::kVault) return *vault_;

@@ -250,6 +250,7 @@ class KeyStoreFile final : public SqlcipherKeyStore {
     return keyed_.BackupTo(file);
   }
   Status TruncateLog() override { return keyed_.TruncateLog(); }
+  StatusOr<std::vector<std::string>> CheckPages() override { return keyed_.CheckPages(); }
 
  private:
   KeyedConnection keyed_;

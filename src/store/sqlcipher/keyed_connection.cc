@@ -56,6 +56,11 @@ Status KeyedConnection::TruncateLog() {
   return connection_->CheckpointTruncate();
 }
 
+StatusOr<std::vector<std::string>> KeyedConnection::CheckPages() {
+  CVAULT_RETURN_IF_ERROR(CheckConnected());
+  return connection_->CheckPages();
+}
+
 StatusOr<bool> KeyedConnection::Reconnect(const SecretBytes& new_key) {
   const std::filesystem::path file = connection_->file();
   connection_.reset();

@@ -61,6 +61,8 @@ class KeyedConnection {
   [[nodiscard]] Status BackupTo(const std::filesystem::path& file);
   // Connection::CheckpointTruncate.
   [[nodiscard]] Status TruncateLog();
+  // Connection::CheckPages.
+  [[nodiscard]] StatusOr<std::vector<std::string>> CheckPages();
 
  private:
   // Closes the connection and opens the file again, under the old key or

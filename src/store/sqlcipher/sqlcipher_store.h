@@ -59,6 +59,9 @@ class SqlcipherFile {
   // Checkpoints the write-ahead log into the database and truncates it, so
   // deleted content no longer lingers in the WAL file.
   [[nodiscard]] virtual Status TruncateLog() = 0;
+  // Reads every page and checks the file's structure (Connection::
+  // CheckPages): what is wrong, empty when sound.
+  [[nodiscard]] virtual StatusOr<std::vector<std::string>> CheckPages() = 0;
 };
 
 class SqlcipherVaultStore : public VaultStore, public SqlcipherFile {};

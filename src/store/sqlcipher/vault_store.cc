@@ -432,6 +432,7 @@ class VaultStoreFile final : public SqlcipherVaultStore {
     return keyed_.BackupTo(file);
   }
   Status TruncateLog() override { return keyed_.TruncateLog(); }
+  StatusOr<std::vector<std::string>> CheckPages() override { return keyed_.CheckPages(); }
 
  private:
   StatusOr<std::unique_ptr<VaultTransaction>> BeginOnMain(MainConnectionGate::Hold main,
