@@ -16,6 +16,7 @@
 #include "crypto/bytes.h"
 #include "crypto/hash.h"
 #include "crypto/signer.h"
+#include "domain/backup_manifest.h"
 #include "keys/private_file.h"
 #include "policy/policy_file.h"
 #include "vault/vault_core.h"
@@ -28,7 +29,6 @@ using nlohmann::json;
 
 constexpr char kManifestFile[] = "manifest.json";
 constexpr char kSignatureFile[] = "manifest.sig";
-constexpr char kBackupFormat[] = "cvault.backup/v1";
 constexpr std::size_t kMaxManifestSize = 64 * 1024;
 
 StatusOr<std::pair<std::string, std::uintmax_t>> HashFile(
@@ -119,7 +119,7 @@ StatusOr<BackupResult> VaultCore::Backup(const AccessContext& in,
     files[name] = {{"blake2b256", hashed->first}, {"size", hashed->second}};
   }
   json manifest = {
-      {"format", kBackupFormat},
+      {"format", domain::kBackupFormat},
       {"vault_id", crypto::ToHex(keyring_->vault_id())},
       {"created_at", FormatTimestamp(Timestamp(std::chrono::microseconds(NowMicros())))},
       {"erasure_ledger_applied", ledger_applied},
@@ -186,19 +186,15 @@ StatusOr<std::unique_ptr<VaultCore>> VaultCore::Restore(
           "backup manifest: the signature does not verify under this vault's signing key "
           "(altered, or made by another vault)"));
     }
-    json manifest = json::parse(text, nullptr, /*allow_exceptions=*/false);
-    if (manifest.is_discarded() || !manifest.is_object() ||
-        manifest.value("format", "") != kBackupFormat) {
-      return Error(Status::Integrity("backup manifest: not a " +
-                                     std::string(kBackupFormat) + " manifest"));
-    }
-    if (manifest.value("vault_id", "") != crypto::ToHex(keyring.vault_id())) {
+    CVAULT_ASSIGN_OR_RETURN(const domain::BackupManifest manifest,
+                            domain::ParseBackupManifest(text));
+    if (manifest.vault_id != crypto::ToHex(keyring.vault_id())) {
       return Error(
           Status::KeyFailure("the backup belongs to another vault (vault ids differ)"));
     }
     const SecretBytes* pending_vault = keyring.pending_vault_db_key();
-    const std::string want_vault_key = manifest.value("vault_db_key", "");
-    const std::string want_keystore_key = manifest.value("keystore_db_key", "");
+    const std::string& want_vault_key = manifest.vault_db_key;
+    const std::string& want_keystore_key = manifest.keystore_db_key;
     bool keys_held =
         (want_vault_key == Fingerprint(keyring.vault_db_key()) ||
          (pending_vault && want_vault_key == Fingerprint(*pending_vault))) &&
@@ -214,9 +210,9 @@ StatusOr<std::unique_ptr<VaultCore>> VaultCore::Restore(
     CVAULT_ASSIGN_OR_RETURN(auto names, site->BackupFileNames());
     for (const std::string& name : names) {
       CVAULT_ASSIGN_OR_RETURN(auto hashed, HashFile(backup_dir / name));
-      const json& want = manifest["files"][name];
-      if (!want.is_object() || want.value("blake2b256", "") != hashed.first ||
-          want.value("size", std::uintmax_t{0}) != hashed.second) {
+      auto want = manifest.files.find(name);
+      if (want == manifest.files.end() || want->second.blake2b256 != hashed.first ||
+          want->second.size != hashed.second) {
         return Error(Status::Integrity(fmt::format(
             "backup file {}: its hash does not match the signed manifest", name)));
       }
