@@ -1,5 +1,6 @@
 #include "cli/app.h"
 
+#include <cctype>
 #include <string>
 
 namespace cvault::cli {
@@ -21,7 +22,10 @@ void SetGlobalOptionsFooter(CLI::App& app) {
 bool LooksLikeOptionName(std::string_view token) {
   if (token.size() < 2 || token[0] != '-') return false;
   std::string_view name = token.substr(token[1] == '-' ? 2 : 1);
-  if (name.empty() || name.size() > 40) return false;
+  // A letter first: "-4111..." is a value (a negative number, a card number).
+  if (name.empty() || name.size() > 40 || !std::isalpha(static_cast<unsigned char>(name[0]))) {
+    return false;
+  }
   for (char c : name) {
     bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
               (c >= '0' && c <= '9') || c == '-';
@@ -30,7 +34,21 @@ bool LooksLikeOptionName(std::string_view token) {
   return true;
 }
 
-std::string DescribeParseError(const CLI::ParseError& error) {
+std::string DescribeParseError(const CLI::ParseError& error,
+                               std::span<const std::string> args) {
+  // CLI11 joins the unexpected arguments with spaces: a piece is an option
+  // name the user typed only when it is a whole argument (or one's part
+  // before '='), not a word of an argument that holds spaces.
+  auto typed_as_option = [&](std::string_view token) {
+    if (!LooksLikeOptionName(token)) return false;
+    for (const std::string& arg : args) {
+      if (arg == token || (arg.size() > token.size() && arg.starts_with(token) &&
+                           arg[token.size()] == '=')) {
+        return true;
+      }
+    }
+    return false;
+  };
   std::string what = error.what();
   if (dynamic_cast<const CLI::ExtrasError*>(&error) != nullptr) {
     std::size_t colon = what.find(':');
@@ -43,7 +61,7 @@ std::string DescribeParseError(const CLI::ParseError& error) {
       if (end == std::string::npos) end = tokens.size();
       std::string_view token = std::string_view(tokens).substr(pos, end - pos);
       token = token.substr(0, token.find('='));
-      if (LooksLikeOptionName(token)) {
+      if (typed_as_option(token)) {
         options += options.empty() ? "" : " ";
         options += token;
       } else if (!token.empty()) {

@@ -5,6 +5,7 @@
 #define CVAULT_CLI_APP_H_
 
 #include <CLI/CLI.hpp>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -20,10 +21,13 @@ void BuildCommandLine(CLI::App& app, GlobalOptions& global, CommandAction& actio
 // Whether `token` looks like an option name ("--email", "-n").
 bool LooksLikeOptionName(std::string_view token);
 
-// A parse error as the tool prints it. CLI11's own messages can quote what
-// was typed (an unexpected argument, a value that did not convert), which
-// may be an email or a name: those keep option names only.
-std::string DescribeParseError(const CLI::ParseError& error);
+// A parse error as the tool prints it, for the arguments `args` (argv
+// without the program name). CLI11's own messages can quote what was typed
+// (an unexpected argument, a value that did not convert), which may be an
+// email or a name: those keep only option names the user typed as whole
+// arguments.
+std::string DescribeParseError(const CLI::ParseError& error,
+                               std::span<const std::string> args);
 
 }  // namespace cvault::cli
 

@@ -5,6 +5,7 @@
 #include <exception>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cli/app.h"
 #include "cli/commands.h"
@@ -34,7 +35,8 @@ int Run(int argc, char** argv) {
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    return ReportFailure(UsageError{DescribeParseError(e)}, AskedForJson(argc, argv));
+    const std::vector<std::string> args(argv + 1, argv + argc);
+    return ReportFailure(UsageError{DescribeParseError(e, args)}, AskedForJson(argc, argv));
   }
   if (!action) {
     return ReportFailure(UsageError{"choose a command; see --help"}, global.json);

@@ -57,7 +57,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     app.parse(reversed);
   } catch (const CLI::ParseError& error) {
-    const std::string message = cvault::cli::DescribeParseError(error);
+    const std::string message = cvault::cli::DescribeParseError(error, args);
     for (const std::string& arg : args) {
       if (arg.size() < 4 || cvault::cli::LooksLikeOptionName(arg)) continue;
       if (HelpText().find(arg) != std::string::npos) continue;
