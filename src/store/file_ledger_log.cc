@@ -59,6 +59,12 @@ class FileLedgerLog final : public LedgerLog {
   explicit FileLedgerLog(std::filesystem::path file) : file_(std::move(file)) {}
 
   StatusOr<std::vector<std::string>> ReadAfter(std::uint64_t from) override {
+    if (from == 0 && lines_ > 0) {
+      // A second reader from the start (Operations::Check verifying every
+      // line again): a reader of its own, so this one keeps its place.
+      FileLedgerLog whole(file_);
+      return whole.ReadAfter(0);
+    }
     CVAULT_RETURN_IF_ERROR(CheckFrom(from));
     int fd = OpenLocked(file_, /*create=*/false);
     if (fd == -ENOENT) {

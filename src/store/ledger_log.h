@@ -27,7 +27,8 @@ class LedgerLog {
 
   // The lines past the first `from`, in order. Integrity when the log holds
   // fewer than `from` lines (it was truncated or replaced); Unavailable for
-  // I/O or connection errors.
+  // I/O or connection errors. The file log reads on from where its last
+  // call ended, so `from` must be that place, or 0 for the whole log again.
   [[nodiscard]] virtual StatusOr<std::vector<std::string>> ReadAfter(std::uint64_t from) = 0;
 
   // Under the log's exclusive lock: reads the lines past `from`, hands them

@@ -31,6 +31,9 @@ Status StatusFromSqlite(int code, std::string_view role,
     return Status::AlreadyExists(role_text + ": could not " + action_text +
                                  ": a row with the same unique value exists");
   }
+  // SQLite cannot grow the -shm file of a database it creates or opens
+  // (a backup's copy, say) when the disk is full: the same advice applies.
+  if (code == SQLITE_IOERR_SHMSIZE) code = SQLITE_FULL;
   switch (code & 0xff) {
     case SQLITE_NOTADB:
       return Status::KeyFailure(

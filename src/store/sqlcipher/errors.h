@@ -19,7 +19,8 @@ namespace cvault::store::sqlcipher {
 //   SQLITE_CORRUPT                     -> Integrity
 //   SQLITE_CONSTRAINT_UNIQUE / _PRIMARYKEY -> AlreadyExists
 //   SQLITE_BUSY, LOCKED, IOERR, FULL, CANTOPEN, READONLY, NOMEM, PERM
-//                                      -> Unavailable
+//                                      -> Unavailable (FULL and
+//                                         IOERR_SHMSIZE name the full disk)
 //   anything else                      -> Internal
 // `role` is "vault database" or "keystore database"; `action` says what was
 // being done, e.g. "insert a customer".
