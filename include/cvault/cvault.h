@@ -60,6 +60,9 @@ CVAULT_EXPORT int cvault_abi_version(void);
 
 /* ---- Status codes and errors ------------------------------------------ */
 
+/* Thread-safety: a cvault_error belongs to the thread that received it;
+ * cvault_status_name and cvault_string_free may be called from any thread. */
+
 /* Mirrors cvault::StatusCode (cvault/status.h); the values never change. */
 typedef enum cvault_status {
   CVAULT_OK = 0,
@@ -111,6 +114,12 @@ typedef struct cvault_context {
 } cvault_context;
 
 /* ---- Opening a vault --------------------------------------------------- */
+
+/* Thread-safety: a cvault_options is used by one thread at a time (set it
+ * up, then create or open, then free it); create and open themselves may
+ * run on several threads at once, each with its own options. The vault
+ * handle they return is shared by every thread; only close and free need
+ * the other threads to be done with it (their own notes say so). */
 
 /* How to open or create a vault (cvault::Options). Created empty (vault
  * folder "vault", keys folder "keys", embedded storage, no root key). */
@@ -210,6 +219,10 @@ CVAULT_EXPORT void cvault_vault_free(cvault_vault* vault);
 
 /* ---- Customers --------------------------------------------------------- */
 
+/* Thread-safety: every function below is safe to call from any number of
+ * threads at once on one shared cvault_vault; each returned string belongs
+ * to the calling thread until it frees it. */
+
 /* Adds a customer. `customer_json` is an object: "full_name" and "email"
  * (required), "phone" (E.164), "postal_address", "country" (ISO 3166-1
  * alpha-2), "language" (BCP 47), "external_ref" (all optional strings).
@@ -253,6 +266,10 @@ CVAULT_EXPORT cvault_status cvault_customer_list_ids(cvault_vault* vault,
 
 /* ---- Consent ------------------------------------------------------------ */
 
+/* Thread-safety: every function below is safe to call from any number of
+ * threads at once on one shared cvault_vault; each returned string belongs
+ * to the calling thread until it frees it. */
+
 /* Registers the text of a notice version that grants cite. *out_json (may
  * be NULL) receives the notice object. */
 CVAULT_EXPORT cvault_status cvault_notice_register(cvault_vault* vault,
@@ -290,6 +307,10 @@ CVAULT_EXPORT cvault_status cvault_consent_history(cvault_vault* vault,
 
 /* ---- Support tickets ---------------------------------------------------- */
 
+/* Thread-safety: every function below is safe to call from any number of
+ * threads at once on one shared cvault_vault; each returned string belongs
+ * to the calling thread until it frees it. */
+
 /* Opens a ticket. `ticket_json`: "customer_id", "product" ({"kind":
  * "software"|"theme"|"plugin"|"email_access", "sku"}), "summary"
  * (required); "substantial" (bool), "opened_at" (UTC time) optional.
@@ -318,6 +339,10 @@ CVAULT_EXPORT cvault_status cvault_ticket_show(cvault_vault* vault,
                                                cvault_error** error);
 
 /* ---- Refund cases ------------------------------------------------------- */
+
+/* Thread-safety: every function below is safe to call from any number of
+ * threads at once on one shared cvault_vault; each returned string belongs
+ * to the calling thread until it frees it. */
 
 /* Opens a refund case. `case_json`: "customer_id", "order_ref", "product"
  * (as for tickets), "reason" ("functional_defect", "change_of_mind", ...;
@@ -370,6 +395,10 @@ CVAULT_EXPORT cvault_status cvault_refund_overdue(cvault_vault* vault,
 
 /* ---- Data-subject rights ----------------------------------------------- */
 
+/* Thread-safety: every function below is safe to call from any number of
+ * threads at once on one shared cvault_vault; each returned string belongs
+ * to the calling thread until it frees it. */
+
 /* The signed export of everything held about the customer (GDPR Art. 15
  * and 20): *out_document receives the document's exact bytes (canonical
  * JSON); store them unchanged or verification fails. */
@@ -409,6 +438,10 @@ CVAULT_EXPORT cvault_status cvault_rights_purge(cvault_vault* vault,
                                                 char** out_json, cvault_error** error);
 
 /* ---- Audit log --------------------------------------------------------- */
+
+/* Thread-safety: every function below is safe to call from any number of
+ * threads at once on one shared cvault_vault; each returned string belongs
+ * to the calling thread until it frees it. */
 
 /* Verifies the whole hash chain and every checkpoint; with
  * `trusted_checkpoint_json` (NULL: none, else as cvault_audit_checkpoint

@@ -1,7 +1,8 @@
 """Fixtures: a fresh vault per test, sealed by a random raw root key.
 
 The package under test is python/cvault; the library is the one
-CVAULT_LIBRARY names (ctest sets it to the freshly built libcvault.so).
+CVAULT_LIBRARY names, else the system's library search finds (ctest installs
+the freshly built libcvault.so and puts the install on LD_LIBRARY_PATH).
 """
 
 from __future__ import annotations

@@ -19,6 +19,19 @@ def grant_marketing(vault: cvault.Vault, customer_id: str) -> dict:
                                collection_method="checkbox", channel="web")
 
 
+def test_the_library_loaded_is_the_installed_one() -> None:
+    # The test command installs the library and names the folder; a run by
+    # hand may load whichever the system finds.
+    expected = os.environ.get("CVAULT_EXPECT_LIBRARY_DIR")
+    if not expected:
+        pytest.skip("CVAULT_EXPECT_LIBRARY_DIR is not set")
+    cvault.version()  # loads it
+    maps = Path("/proc/self/maps").read_text().splitlines()
+    loaded = {Path(line.split()[-1]).resolve() for line in maps if "libcvault.so" in line}
+    assert loaded, "libcvault.so is not mapped"
+    assert {path.parent for path in loaded} == {Path(expected).resolve()}
+
+
 def test_version_is_the_library_version() -> None:
     assert cvault.version() == "0.1.0"
 
@@ -162,3 +175,17 @@ def test_a_key_file_and_a_passphrase_each_seal_a_vault(tmp_path: Path) -> None:
     assert "horse" not in str(wrong.value)
     with cvault.Vault.open(tmp_path / "v2", tmp_path / "k2", passphrase="correct horse") as v:
         assert len(v.list_customer_ids(ACCOUNT)) == 1
+
+
+def test_a_damaged_database_is_an_integrity_error(tmp_path: Path) -> None:
+    key = os.urandom(32)
+    with cvault.Vault.create(tmp_path / "v", tmp_path / "k", raw_key=key) as created:
+        created.add_customer(ACCOUNT, full_name="Ada Lovelace", email="ada@example.com")
+    database = tmp_path / "v" / "vault.db"
+    with open(database, "r+b") as f:  # cut short to its first byte
+        f.truncate(1)
+    with pytest.raises(cvault.IntegrityError) as damaged:
+        cvault.Vault.open(tmp_path / "v", tmp_path / "k", raw_key=key)
+    assert damaged.value.code == "integrity_error"
+    assert "vault.db" in str(damaged.value)
+    assert "Lovelace" not in str(damaged.value) and "ada@" not in str(damaged.value)
