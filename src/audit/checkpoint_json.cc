@@ -22,7 +22,11 @@ StatusOr<AuditCheckpoint> CheckpointFromJson(std::string_view json) {
   if (j.is_discarded() || !j.is_object()) {
     return Error(Status::InvalidArgument("checkpoint file: not a JSON object"));
   }
-  if (j.value("format", "") != "cvault.checkpoint/v1") {
+  // Every member's type is checked before it is read: nlohmann's value()
+  // and get() throw on a mismatch (a number for "format" ended the process).
+  auto format = j.find("format");
+  if (format == j.end() || !format->is_string() ||
+      format->get_ref<const std::string&>() != "cvault.checkpoint/v1") {
     return Error(Status::InvalidArgument(
         "checkpoint file: format must be \"cvault.checkpoint/v1\""));
   }
